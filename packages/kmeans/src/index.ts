@@ -1,3 +1,4 @@
+export { describeCentresView } from './view.js';
 export { kmeansPlugin, type KMeansParams } from './plugin.js';
 export { type KMeansOptions, type KMeansInitMethod, INIT_METHODS, parseKMeansOptions } from './options.js';
 export { kmeansPlusPlusCenters, randomRowCenters, meanColumnVariance } from './init.js';

@@ -14,6 +14,7 @@ import {
 import { type Random, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
 import { INIT_METHODS, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
+import { describeCentresView } from './view.js';
 import { assignRows, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
 /** k-means parameters: plain structured-cloneable data. */
@@ -167,6 +168,8 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     for (let i = 0; i < data.rows; i++) out[i] = -scratch[nearest(params, data.values, i * params.cols, scratch)];
     return out;
   },
+
+  describeView: (params: KMeansParams) => describeCentresView(params),
 
   components(params: KMeansParams): number {
     return params.k;
