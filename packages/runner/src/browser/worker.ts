@@ -2,18 +2,8 @@ import { expose, releaseProxy, type Remote } from 'comlink';
 import { runShardsInProcess, type DriverOptions, type EStepExecutor, type FitProgress } from '@emkit/core';
 import { eStepShard, restartOnWorker } from '../handlers.js';
 import type { EStepTask, RestartDriverOptions, RestartTask } from '../protocol.js';
+import { nextTask } from './next-task.js';
 
-/** Resolves from a fresh task of the worker's event loop (setTimeout would be clamped to 4 ms). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
 
 /**
  * The in-process executor, but each E-step starts from a new event-loop task. A whole restart
