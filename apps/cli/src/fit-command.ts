@@ -1,23 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { FitProgress } from '@emkit/core';
 import { Command } from 'commander';
-import { inDataFile } from './data.js';
 import { writeStdout } from './files.js';
-import {
-  type FitFlags,
-  checkDriverFlags,
-  describeData,
-  fitFlags,
-  modelFileOf,
-  openFitter,
-  printSummary,
-  readFitData,
-  statusLine,
-  throwIfInterrupted,
-  withInterrupts,
-  writeModelOutput,
-} from './fit-plumbing.js';
-import { optionFor, rawPluginOptions, withFlagNames } from './plugin-flags.js';
+import { type FitFlags, describeData, fitFlags, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
+import { optionFor, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber } from './shared.js';
 
@@ -40,26 +26,10 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { plugin } = model;
   const started = performance.now();
   const { raw, files } = await rawPluginOptions(plugin, flags);
-  try {
-    // Options first: a bad flag should not wait for a large file to be read.
-    plugin.parseOptions(raw);
-    checkDriverFlags(plugin, flags);
-  } catch (error) {
-    throw withFlagNames(error, plugin, files);
-  }
-  const file = await readFitData(flags, signal);
-  const status = statusLine();
-  const fitter = openFitter(plugin, file, flags);
-  let result;
-  try {
-    result = await fitter.fit(raw, { signal, onProgress: (p) => status.show(progressText(p, flags.restarts)) });
-  } catch (error) {
-    throw inDataFile(withFlagNames(error, plugin, files), file);
-  } finally {
-    status.clear();
-    await fitter.close();
-  }
-  throwIfInterrupted(signal);
+  // Options first: a bad flag should not wait for a large file to be read.
+  const { result, file } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
+    fitter.fit(raw, { signal, onProgress: (p) => status.show(progressText(p, flags.restarts)) }),
+  );
 
   const modelFile = modelFileOf(model, result);
   await writeModelOutput(flags, modelFile, plugin.name);

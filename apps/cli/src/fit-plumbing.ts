@@ -15,9 +15,9 @@ import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
 import type { HeaderMode } from '@emkit/io/node';
 import { type Command, Option } from 'commander';
-import { type DataFile, readDataFile } from './data.js';
+import { type DataFile, inDataFile, readDataFile } from './data.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
-import { parseIntegerFlag, parseNumberFlag } from './plugin-flags.js';
+import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { stderr } from './shared.js';
 
@@ -135,6 +135,41 @@ export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFla
   const pool = new NodeWorkerPool(workers);
   const data = shareDataset(file.dataset).data;
   return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
+}
+
+/**
+ * The life of a fitting command once its flags are parsed: check the options (the plugin's via
+ * `checkOptions`, then the driver's) before reading any data, read it, fit with a fitter and a
+ * status line, and close both. Errors name the flags the user typed and the data file's lines.
+ */
+export async function runFitting<T>(
+  plugin: AnyModelPlugin,
+  flags: FitFlags,
+  files: Record<string, string>,
+  signal: AbortSignal,
+  checkOptions: () => void,
+  body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+): Promise<{ result: T; file: DataFile }> {
+  try {
+    checkOptions();
+    checkDriverFlags(plugin, flags);
+  } catch (error) {
+    throw withFlagNames(error, plugin, files);
+  }
+  const file = await readFitData(flags, signal);
+  const status = statusLine();
+  const fitter = openFitter(plugin, file, flags);
+  let result: T;
+  try {
+    result = await body(fitter, status);
+  } catch (error) {
+    throw inDataFile(withFlagNames(error, plugin, files), file);
+  } finally {
+    status.clear();
+    await fitter.close();
+  }
+  throwIfInterrupted(signal);
+  return { result, file };
 }
 
 /** The model file of a fit, with the registry's extra fields and any the command adds. */

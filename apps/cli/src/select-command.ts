@@ -12,23 +12,9 @@ import {
   selectModel,
 } from '@emkit/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { inDataFile } from './data.js';
 import { writeStdout } from './files.js';
-import {
-  type FitFlags,
-  checkDriverFlags,
-  describeData,
-  fitFlags,
-  modelFileOf,
-  openFitter,
-  printSummary,
-  readFitData,
-  statusLine,
-  throwIfInterrupted,
-  withInterrupts,
-  writeModelOutput,
-} from './fit-plumbing.js';
-import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions, withFlagNames } from './plugin-flags.js';
+import { type FitFlags, describeData, fitFlags, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
+import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
 
@@ -117,8 +103,7 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   const axisNames = Object.keys(axes);
   const ordered = [...axisNames.filter((n) => typeof axes[n][0] === 'string'), ...axisNames.filter((n) => typeof axes[n][0] !== 'string')];
   const candidates = candidateGrid(Object.fromEntries(ordered.map((n) => [n, axes[n]])), base);
-  try {
-    checkDriverFlags(plugin, flags);
+  const checkCandidates = (): void =>
     candidates.forEach((candidate, index) => {
       try {
         plugin.parseOptions(candidate);
@@ -129,29 +114,16 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
         throw new OptionError(field, `candidate ${index + 1} (${what}): ${error.message.slice(field.length + 2)}`);
       }
     });
-  } catch (error) {
-    throw withFlagNames(error, plugin, files);
-  }
-  const file = await readFitData(flags, signal);
-  const status = statusLine();
-  const fitter = openFitter(plugin, file, flags);
-  let selection;
-  try {
-    selection = await selectModel(plugin, fitter.data, candidates, {
+  const { result: selection, file } = await runFitting(plugin, flags, files, signal, checkCandidates, (fitter, status) =>
+    selectModel(plugin, fitter.data, candidates, {
       criterion: flags.criterion,
       fitCandidate: (raw, { signal }) => fitter.fit(raw, { signal }),
       // In the main thread candidates gain nothing from interleaving; on a pool they fill it.
       concurrency: fitter.pooled ? candidates.length : 1,
       signal,
       onCandidate: (_row, finished, total) => status.show(`fitted ${finished}/${total} candidates`),
-    });
-  } catch (error) {
-    throw inDataFile(withFlagNames(error, plugin, files), file);
-  } finally {
-    status.clear();
-    await fitter.close();
-  }
-  throwIfInterrupted(signal);
+    }),
+  );
 
   // Columns for the options that vary (all candidate options when none does).
   const varying = plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes && axes[n].length > 1);
