@@ -27,6 +27,7 @@ export {
   SCATTER,
   KERNEL_CHUNK_ROWS,
   KERNEL_CHOICES,
+  KERNELS_OPTION_SPEC,
   type KernelChoice,
   type KernelExports,
 } from './wasm/kernels.js';
