@@ -31,3 +31,4 @@ export {
   type KernelChoice,
   type KernelExports,
 } from './wasm/kernels.js';
+export { WasmShard } from './wasm/shard.js';

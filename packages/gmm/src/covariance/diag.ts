@@ -1,8 +1,8 @@
 import { OptionError, readMatrix, readVector, toNested } from '@emkit/core';
 import type { GmmParams, GmmPrior } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
-import { centredSquare, componentOffsets, RowDifferences, WasmShard } from './shared.js';
-import { padded, SCATTER } from '@emkit/linalg';
+import { centredSquare, componentOffsets, RowDifferences } from './shared.js';
+import { padded, SCATTER, WasmShard } from '@emkit/linalg';
 import { componentScaling, logInverseGamma, logMeanPrior } from './prior-terms.js';
 
 /** Per-component diagonal covariances: D variances per component. */

@@ -1,8 +1,8 @@
-import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, padded, SCATTER, symmetrizeFromLower, syrLower, type Random } from '@emkit/linalg';
+import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, padded, SCATTER, WasmShard, symmetrizeFromLower, syrLower, type Random } from '@emkit/linalg';
 import { readMatrixStack, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
-import { componentOffsets, packedLength, packedMahalanobis, packUpperByColumns, RowDifferences, subtractCrossTerms, WasmShard } from './shared.js';
+import { componentOffsets, packedLength, packedMahalanobis, packUpperByColumns, RowDifferences, subtractCrossTerms } from './shared.js';
 import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, readMatrixScale, smallestPivot } from './prior-terms.js';
 
 /** One unconstrained D×D covariance per component. */

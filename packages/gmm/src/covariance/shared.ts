@@ -1,4 +1,4 @@
-import { KERNEL_CHUNK_ROWS, padded, type WasmKernels } from '@emkit/linalg';
+import type { WasmShard } from '@emkit/linalg';
 import type { GmmParams } from '../params.js';
 
 /** log 2π, correctly rounded: a literal, so that every engine starts from the same bits. */
@@ -125,81 +125,6 @@ export function subtractCrossTerms(
 /** Diagonal form of subtractCrossTerms for one coordinate. */
 export function centredSquare(m2: number, n: number, a: number, b: number): number {
   return m2 - 2 * a * b + n * b * b;
-}
-
-/**
- * The regions of wasm memory one E-step shard works in: a chunk of rows (KERNEL_CHUNK_ROWS) and
- * its joint log-densities, responsibilities and log-sum-exps, the kernels' scratch, the shard's
- * statistics (in estimate.ts' layout: n | first moments | block), and the covariance structure's
- * own parameter regions (`params`, laid out after the rest). Byte offsets.
- */
-export class WasmShard {
-  readonly kernels: WasmKernels;
-  readonly k: number;
-  readonly d: number;
-  /** D rounded up to even: the stride of z, a and y. */
-  readonly dp: number;
-  /** K rounded up to even: the width of transposed K-column parameters. */
-  readonly kp: number;
-  readonly x: number;
-  readonly logp: number;
-  readonly resp: number;
-  readonly lse: number;
-  readonly z: number;
-  readonly a: number;
-  readonly y: number;
-  readonly tri: number;
-  /** The statistics: n at `stats`, first moments at `first`, the second-moment block at `block`. */
-  readonly stats: number;
-  readonly first: number;
-  readonly block: number;
-  readonly statsLength: number;
-  readonly params: number[];
-
-  constructor(kernels: WasmKernels, k: number, d: number, blockLength: number, paramLengths: readonly number[]) {
-    const rows = KERNEL_CHUNK_ROWS;
-    const dp = padded(d);
-    this.kernels = kernels;
-    this.k = k;
-    this.d = d;
-    this.dp = dp;
-    this.kp = padded(k);
-    this.statsLength = k + k * d + blockLength;
-    const [x, logp, resp, lse, z, a, y, tri, stats, ...params] = kernels.layout([rows * d, rows * k, rows * k, rows, rows * dp, rows * dp, rows * dp, d * dp, this.statsLength, ...paramLengths]);
-    this.x = x;
-    this.logp = logp;
-    this.resp = resp;
-    this.lse = lse;
-    this.z = z;
-    this.a = a;
-    this.y = y;
-    this.tri = tri;
-    this.stats = stats;
-    this.first = stats + 8 * k;
-    this.block = stats + 8 * (k + k * d);
-    this.params = params;
-  }
-
-  /** Writes `values` into the double region at byte offset `at`. */
-  put(at: number, values: ArrayLike<number>): void {
-    this.kernels.f64.set(values, at / 8);
-  }
-
-  /** Writes the K×D matrix m transposed into the D×kp region at `at` (pads stay as laid out). */
-  putTransposed(at: number, m: Float64Array): void {
-    const { k, d, kp } = this;
-    const f = this.kernels.f64;
-    const base = at / 8;
-    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) f[base + c * kp + j] = m[j * d + c];
-  }
-
-  /** Writes the upper triangle of the D×D matrix at u[uOff..] into the D×dp region at `at`. */
-  putUpper(at: number, u: Float64Array, uOff: number): void {
-    const { d, dp } = this;
-    const f = this.kernels.f64;
-    const base = at / 8;
-    for (let r = 0; r < d; r++) for (let c = r; c < d; c++) f[base + r * dp + c] = u[uOff + r * d + c];
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import { OptionError, readFiniteNumber, readVector } from '@emkit/core';
 import type { GmmParams } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
-import { componentOffsets, RowDifferences, WasmShard } from './shared.js';
-import { padded, SCATTER } from '@emkit/linalg';
+import { componentOffsets, RowDifferences } from './shared.js';
+import { padded, SCATTER, WasmShard } from '@emkit/linalg';
 import { componentScaling, logInverseGamma, logMeanPrior } from './prior-terms.js';
 
 /**

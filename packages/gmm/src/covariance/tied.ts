@@ -1,8 +1,8 @@
-import { cholesky, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, symmetrizeFromLower, syrLower } from '@emkit/linalg';
+import { cholesky, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, symmetrizeFromLower, syrLower, WasmShard } from '@emkit/linalg';
 import { readMatrix, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
-import { BLOCK_ROWS, componentOffsets, packedLength, packUpperByColumns, WasmShard } from './shared.js';
+import { BLOCK_ROWS, componentOffsets, packedLength, packUpperByColumns } from './shared.js';
 import { addPriorScatter, sampleCorrelated, upperTriangularMahalanobis } from './full.js';
 import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, readMatrixScale, smallestPivot } from './prior-terms.js';
 
