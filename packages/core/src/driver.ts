@@ -1,7 +1,7 @@
 import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, totalWeight } from './dataset.js';
 import { FitError, OptionError, isEmkitError, throwIfAborted } from './errors.js';
-import { type EStepExecutor, inProcessExecutor } from './executor.js';
+import { type EStepExecutor, createInProcessExecutor } from './executor.js';
 import type { DataSummary, ModelPlugin } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShards } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
@@ -119,7 +119,8 @@ export async function runRestart<Params, Options>(
   driverOptions: DriverOptions = {},
 ): Promise<RestartResult<Params>> {
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
-  const executor = driverOptions.executor ?? inProcessExecutor;
+  // A fresh in-process executor per restart: plugins' per-shard states live for this run only.
+  const executor = driverOptions.executor ?? createInProcessExecutor();
   const { signal, onProgress } = driverOptions;
   const summary = summarize(data);
   if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
