@@ -43,6 +43,12 @@ export interface ConvergenceContext<Params> {
   readonly iteration: number;
 }
 
+/** What `eStepWithState` returns: eStep's log-likelihood and the shard's state for the next E-step. */
+export interface ShardEStepResult {
+  readonly logLikelihood: number;
+  readonly state: unknown;
+}
+
 /**
  * A model that EM can fit. Parameters are plain structured-cloneable values (numbers, strings,
  * Float64Arrays, plain objects) so they can be sent to worker threads. The plugin holds no loop
@@ -92,6 +98,18 @@ export interface ModelPlugin<Params, Options> {
    * (params, rows, range): no hidden state, no randomness beyond what `range.start` determines.
    */
   eStep(params: Params, data: Dataset, range: RowRange, stats: Float64Array): number;
+
+  /**
+   * Optional: the E-step with state kept per shard between E-steps of a run — what a model can
+   * carry over from one iteration to the next to skip work (k-means keeps distance bounds).
+   * `state` is undefined or a value this hook returned earlier for the same data and the same
+   * `range`, under any parameters; the returned `state` is offered to the next call for that
+   * range. `stats` is a fresh createStats buffer. Executors keep it where the shard runs (the worker a shard is pinned to) and may drop
+   * it at any time (a new run, a replaced worker, a new pool), so the statistics and the
+   * log-likelihood must be bit for bit those of `eStep` with or without it. The state never
+   * leaves the thread that made it: it need not be cloneable.
+   */
+  eStepWithState?(params: Params, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult;
 
   /** Adds `source` into `target`. Default: element-wise addition. Must be associative. */
   mergeStats?(target: Float64Array, source: Float64Array, params: Params): void;
