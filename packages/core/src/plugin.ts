@@ -1,5 +1,6 @@
 import type { Random } from '@emkit/linalg';
 import type { Dataset, RowRange } from './dataset.js';
+import type { ModelView } from './view.js';
 
 /** Bumped when the plugin contract changes incompatibly; plugins state the version they implement. */
 export const PLUGIN_API_VERSION = 1;
@@ -146,6 +147,12 @@ export interface ModelPlugin<Params, Options> {
    * predictive mean and variance, a factor model's latent means. `emkit predict` writes it.
    */
   predictTable?(params: Params, data: Dataset): { columns: string[]; values: Float64Array };
+
+  /**
+   * What the model can show, as data (components with covariances, images, a latent space, a
+   * training curve, the per-row output): a UI draws this and never switches on the model's name.
+   */
+  describeView?(params: Params): ModelView;
 
   /** Draws n rows (row-major n×D) from the model, when it is generative. */
   sample?(params: Params, n: number, random: Random): Float64Array;

@@ -4,3 +4,4 @@ export type { GmmOptions, GmmInit, InitMethod } from './options.js';
 export { parseGmmOptions } from './options.js';
 export { covarianceModels, covarianceModel, COVARIANCE_TYPES, type CovarianceModel, type CovarianceStats } from './covariance/index.js';
 export { ASSIGNMENTS, responsibilityRule, type Assignment, type ResponsibilityRule } from './assignment.js';
+export { describeGmmView } from './view.js';

@@ -16,6 +16,7 @@ import { type Random, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
 import { INIT_METHODS, KMEANS_ALGORITHMS, type KMeansAlgorithm, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
+import { describeCentresView } from './view.js';
 import { assignRows, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
 /** k-means parameters: plain structured-cloneable data. */
@@ -192,6 +193,8 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     for (let i = 0; i < data.rows; i++) out[i] = -scratch[nearest(params, data.values, i * params.cols, scratch)];
     return out;
   },
+
+  describeView: (params: KMeansParams) => describeCentresView(params),
 
   components(params: KMeansParams): number {
     return params.k;
