@@ -75,6 +75,12 @@ export interface ModelPlugin<Params, Options> {
   readonly moduleUrl?: string;
   /** The options a user interface can offer, in display order. */
   readonly optionSpecs: readonly OptionSpec[];
+  /**
+   * True when rows depend on each other within a group (an HMM's sequences, Dataset.groups):
+   * the shard plan then never cuts a group, and data without groups is one group. Models of
+   * independent rows leave it out and ignore groups.
+   */
+  readonly groupedRows?: boolean;
   /** Driver defaults when the caller gives none. */
   readonly defaults: { readonly tol: number; readonly maxIter: number };
 

@@ -36,6 +36,7 @@ export function datasetFromHandle(handle: DataHandle): Dataset {
     weights: handle.weights === null ? null : new Float64Array(handle.weights, handle.weightsByteOffset, handle.rows),
     columns: handle.columns ?? null,
     target: handle.target === null ? null : new Float64Array(handle.target, handle.targetByteOffset, handle.rows),
+    ...(handle.groups ? { groups: handle.groups } : {}),
   };
 }
 
