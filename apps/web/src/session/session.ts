@@ -2,6 +2,7 @@ import {
   EMPTY_VIEW,
   FitAbortedError,
   createRun,
+  yieldToEventLoop,
   modelFileFromFit,
   modelFileFromParams,
   type AnyModelPlugin,
@@ -13,7 +14,7 @@ import {
 import { formatCsv, parseCsv, type HeaderMode } from '@emkit/io';
 import { Random } from '@emkit/linalg';
 import { shareDataset, sharedMemoryAvailable } from '@emkit/runner';
-import { BrowserWorkerPool, defaultBrowserWorkerCount, nextTask } from '@emkit/runner/browser';
+import { BrowserWorkerPool, defaultBrowserWorkerCount } from '@emkit/runner/browser';
 import { compareModels, type ComparisonProgress, type ComparisonRequest, type ComparisonResult } from './comparison.js';
 import { fitModel, selectOnPool } from './fits.js';
 import { drawnRows, isBinary, snapshotOf } from './snapshot.js';
@@ -128,7 +129,7 @@ export class Session {
     try {
       if (run.state.next === 'm') await half(() => run.mStep(), false);
       while (!signal.aborted && !run.done) {
-        await nextTask();
+        await yieldToEventLoop();
         if (signal.aborted) break;
         await half(() => run.eStep(), true);
         if (signal.aborted) break;

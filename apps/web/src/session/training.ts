@@ -1,5 +1,4 @@
-import { EMPTY_VIEW, runShardsInProcess, type AnyModelPlugin, type EStepExecutor, type TrainingView } from '@emkit/core';
-import { nextTask } from '@emkit/runner/browser';
+import { EMPTY_VIEW, runShardsInProcess, yieldToEventLoop, type AnyModelPlugin, type EStepExecutor, type TrainingView } from '@emkit/core';
 
 
 export function sleep(ms: number): Promise<void> {
@@ -25,7 +24,7 @@ export function trainingExecutor(plugin: AnyModelPlugin, onUnit: (training: Trai
         await onUnit(training, restart);
         lastTurn = performance.now();
       } else if (performance.now() - lastTurn > 25) {
-        await nextTask();
+        await yieldToEventLoop();
         lastTurn = performance.now();
       }
       return runShardsInProcess(_plugin, params, data, shards, signal);

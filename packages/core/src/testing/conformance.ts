@@ -6,7 +6,8 @@
  *
  * Checks:
  * - shard-additivity: statistics and log-likelihood of several shard plans equal the whole-data
- *   ones (1e-9 relative), so the runner may split the E-step anywhere;
+ *   ones (1e-9 relative), so the runner may split the E-step anywhere (at group boundaries
+ *   for a plugin with `groupedRows`);
  * - determinism: the same E-step twice gives bit-identical statistics;
  * - purity: the E-step leaves parameters and data untouched;
  * - monotone: the driver records no log-likelihood decrease, from several seeds;
@@ -22,7 +23,7 @@ import type { Dataset } from '../dataset.js';
 import { fit } from '../driver.js';
 import { runShardsInProcess } from '../executor.js';
 import type { ModelPlugin } from '../plugin.js';
-import { planShards } from '../shard-plan.js';
+import { planShardsFor } from '../shard-plan.js';
 import { checkViewDescription } from './view-check.js';
 import { Random } from '@emkit/linalg';
 
@@ -84,10 +85,10 @@ export async function checkConformance<P, O>(plugin: ModelPlugin<P, O>, config: 
   };
 
   await run('shard-additivity', () => {
-    const whole = runShardsInProcess(plugin, params, data, planShards(data.rows, Math.max(1, data.rows)));
+    const whole = runShardsInProcess(plugin, params, data, planShardsFor(plugin, data, Math.max(1, data.rows)));
     const plans = [1, 7, Math.max(1, Math.ceil(data.rows / 3))];
     for (const shardRows of plans) {
-      const sharded = runShardsInProcess(plugin, params, data, planShards(data.rows, shardRows));
+      const sharded = runShardsInProcess(plugin, params, data, planShardsFor(plugin, data, shardRows));
       const statsDiff = maxRelativeDifference(whole.stats, sharded.stats);
       const llDiff = relativeDifference(whole.logLikelihood, sharded.logLikelihood);
       if (statsDiff > 1e-9 || llDiff > 1e-9)

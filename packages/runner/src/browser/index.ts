@@ -3,7 +3,6 @@ import { fitWithPool, type RunnerOptions } from '../fit.js';
 import { BrowserWorkerPool, defaultBrowserWorkerCount } from './pool.js';
 
 export { BrowserWorkerPool, defaultBrowserWorkerCount } from './pool.js';
-export { nextTask } from './next-task.js';
 
 export interface BrowserRunnerOptions extends RunnerOptions {
   /** URL of the bundled `@emkit/runner/browser-worker` module (needed unless `pool` is given). */
