@@ -73,7 +73,8 @@ export interface FitResult<Params, Options = unknown> extends RestartResult<Para
   readonly restarts: readonly Omit<RestartResult<Params>, 'params'>[];
 }
 
-interface ResolvedOptions {
+/** Driver options with every default filled in (what runRestart needs besides the executor and callbacks). */
+export interface ResolvedDriverOptions {
   tol: number;
   maxIter: number;
   restarts: number;
@@ -82,7 +83,7 @@ interface ResolvedOptions {
   monotoneTolerance: number;
 }
 
-export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, options: DriverOptions): ResolvedOptions {
+export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, options: DriverOptions): ResolvedDriverOptions {
   const tol = options.tol ?? plugin.defaults.tol;
   const maxIter = options.maxIter ?? plugin.defaults.maxIter;
   const restarts = options.restarts ?? 1;

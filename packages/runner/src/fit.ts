@@ -68,7 +68,8 @@ export async function fitWithPool<P, O>(
       const onAbort = () => local.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const driver = { tol: resolved.tol, maxIter: resolved.maxIter, seed: resolved.seed, shardRows: resolved.shardRows, monotoneTolerance: resolved.monotoneTolerance };
+        // Every resolved driver option but the restart count: each task is one restart.
+        const { restarts: _restarts, ...driver } = resolved;
         results = (await Promise.all(
           Array.from({ length: resolved.restarts }, (_, restart) =>
             pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress }).catch((cloned: unknown) => {

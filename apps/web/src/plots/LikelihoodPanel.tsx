@@ -10,7 +10,7 @@ export function LikelihoodPanel() {
   const x = training ? training.unit : 'E-step';
   return (
     <section class="plot-panel" aria-labelledby="ll-title">
-      <h2 id="ll-title">{training ? `${training.objective} per ${training.unit}` : 'Log-likelihood per iteration'}</h2>
+      <h2 id="ll-title">{training ? `${training.objective} by ${training.unit}` : 'Log-likelihood per iteration'}</h2>
       <LineChart
         id="likelihood"
         series={[{ label: title, color: training ? '#e15759' : '#4e79a7', points: values.map((v, i) => [i + 1, v] as const) }]}

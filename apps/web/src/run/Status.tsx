@@ -25,7 +25,7 @@ export function Status() {
           {trained !== null && ` · ${training.objective} ${fmt(trained)}`}
         </p>
       )}
-      {snap && snap.state.monotonicityViolations.length > 0 && (
+      {snap && training === null && snap.state.monotonicityViolations.length > 0 && (
         <p class="warning">the log-likelihood went down at {snap.state.monotonicityViolations.length} iteration(s) (beyond round-off)</p>
       )}
       {fitProgress.value && <p class="progress">{fitProgress.value}</p>}
