@@ -112,6 +112,20 @@ describe('interactions', () => {
     await p().screenshot({ path: join(SCREENSHOTS, 'poisson-plugin.png'), fullPage: true });
   });
 
+  it('offers only what the chosen model has: k-means shows centres, no ellipses and no BIC panel', async () => {
+    await choose(p(), '#example', 'blobs');
+    await choose(p(), '#model', 'kmeans');
+    await setNumber(p(), '#k', 3);
+    await settle(p(), (page) => page.click('#fit'));
+    const drawn = await shapes(p());
+    expect(drawn).toHaveLength(3);
+    expect(drawn.every((s) => s.covariance === null)).toBe(true);
+    expect(await p().textContent('#scatter-title')).toContain('centres');
+    // No likelihood to penalise: selection by BIC does not apply.
+    expect(await p().locator('#select-models').count()).toBe(0);
+    expect(await p().locator('#covariance').count()).toBe(0);
+  });
+
   it('draws a Bernoulli mixture’s components as images', async () => {
     await choose(p(), '#example', 'bernoulli20');
     await choose(p(), '#model', 'bernoulli');

@@ -112,7 +112,8 @@ export function uncertaintyColors(responsibilities: Float64Array, rows: number, 
     for (let j = 0; j < k; j++) max = Math.max(max, responsibilities[i * k + j]);
     const u = 1 - max;
     uncertainty[i] = u;
-    const t = Math.min(1, Math.max(0, u / top));
+    // A square-root ramp: the few percent of doubt near a boundary already show.
+    const t = Math.sqrt(Math.min(1, Math.max(0, u / top)));
     const c = [0, 1, 2].map((q) => Math.round(a[q] + t * (b[q] - a[q])));
     colors[i] = (c[0] << 16) | (c[1] << 8) | c[2];
   }
