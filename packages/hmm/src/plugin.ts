@@ -6,6 +6,7 @@ import { EMISSIONS, hmmOptionSpecs, parseHmmOptions, TOPOLOGIES, type HmmOptions
 import type { EmissionKind, HmmParams } from './params.js';
 import { normalisedRows } from './probabilities.js';
 import { sampleSequence } from './sample.js';
+import { describeHmmView } from './view.js';
 
 function nested(values: Float64Array, rows: number, cols: number): number[][] {
   return Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols)));
@@ -48,6 +49,8 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
   },
 
   components: (params) => params.k,
+
+  describeView: describeHmmView,
 
   responsibilities(params, data) {
     const { k } = params;
