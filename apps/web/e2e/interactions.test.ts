@@ -110,6 +110,16 @@ describe('interactions', () => {
     // The rates agree to the last bit or two: Chromium's and Node's Math.log/exp may differ in an ulp.
     drawn.forEach((s, j) => s.mean.forEach((v, c) => expect(Math.abs(v - rates[2 * j + c])).toBeLessThanOrEqual(1e-13 * Math.abs(rates[2 * j + c]))));
     await p().screenshot({ path: join(SCREENSHOTS, 'poisson-plugin.png'), fullPage: true });
+    // Zooming now starts from this data set's view, not the first one's.
+    const before = await windowOf();
+    const box = (await p().locator('#scatter canvas').boundingBox())!;
+    await p().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p().mouse.wheel(0, -200);
+    await p().waitForFunction((w) => document.getElementById('scatter')?.dataset.window !== w, JSON.stringify(before));
+    const zoomed = await windowOf();
+    expect(zoomed.xMin).toBeGreaterThan(before.xMin);
+    expect(zoomed.xMax).toBeLessThan(before.xMax);
+    await p().click('#fit-view');
   });
 
   it('offers only what the chosen model has: k-means shows centres, no ellipses and no BIC panel', async () => {

@@ -99,7 +99,10 @@ export function ScatterPanel() {
     },
     [info, components, colors, x, y, zoomed.value, paths.value],
   );
-  useZoomPan(ref, zoomed, fitted);
+  // The listeners live as long as the canvas: they read the current fitted window through a ref.
+  const fittedRef = useRef(fitted);
+  fittedRef.current = fitted;
+  useZoomPan(ref, zoomed, () => fittedRef.current());
   const onMove = (e: MouseEvent) => {
     const input = inputRef.current;
     const canvas = ref.current;
