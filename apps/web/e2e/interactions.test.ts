@@ -160,6 +160,8 @@ describe('interactions', () => {
     expect(pixel).toBeLessThan(150);
     await dark.screenshot({ path: join(SCREENSHOTS, 'dark-wide.png'), fullPage: true });
     await dark.setViewportSize({ width: 390, height: 844 });
+    // The charts follow their boxes (ResizeObserver): nothing sticks out sideways.
+    await dark.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 });
     await dark.screenshot({ path: join(SCREENSHOTS, 'dark-narrow.png'), fullPage: true });
     await dark.context().close();
   });

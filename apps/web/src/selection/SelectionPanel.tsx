@@ -35,7 +35,9 @@ export function SelectionPanel() {
   const total = selectionMaxK.value * Math.max(1, choices.find((c) => c.name === vary)?.values.length ?? 1);
   return (
     <section class="plot-panel" aria-labelledby="selection-title">
-      <h2 id="selection-title">Model selection by K{vary && ` and ${vary}`} (core’s selectModel, as `emkit select`)</h2>
+      <h2 id="selection-title">
+        Model selection by K{vary && ` and ${vary}`} <small>· core’s selectModel, the table of <code>emkit select</code></small>
+      </h2>
       <div class="buttons">
         <NumberInput id="max-k" label="max K" value={selectionMaxK.value} min={1} disabled={act !== 'idle'} onCommit={(v) => (selectionMaxK.value = Math.max(1, Math.min(20, Math.round(v))))} />
         <Choice id="vary" label="also vary" value={vary} choices={[['', 'nothing'], ...choices.map((c) => [c.name, c.name] as const)]} disabled={act !== 'idle'} onChange={(v) => (selectionVary.value = v)} />
