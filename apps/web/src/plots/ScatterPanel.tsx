@@ -72,7 +72,9 @@ export function ScatterPanel() {
   const components = useMemo(() => drawnComponents(view, x, y), [view, x, y]);
   const paths = useComputed(() => trailPaths(trail.value, snapshot.value?.view.components ?? null, xColumn.value, yColumn.value));
   const { colors, uncertainty } = useMemo(() => pointColors(mode.value, resp, info?.drawnRows ?? 0, k), [mode.value, resp, info, k]);
-  const fitted = () => (info ? fitWindow(info.drawn, info.drawnRows, info.cols, x, y, components, info.binary) : { xMin: 0, xMax: 1, yMin: 0, yMax: 1 });
+  // One pass over the drawn rows per change of data, columns or components, not per redraw.
+  const fittedWindow = useMemo(() => (info ? fitWindow(info.drawn, info.drawnRows, info.cols, x, y, components, info.binary) : { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }), [info, x, y, components]);
+  const fitted = () => fittedWindow;
   const inputRef = useRef<ScatterInput | null>(null);
   // A new data set or pair of columns starts from the fitted view again.
   useEffect(() => void (zoomed.value = null), [info, x, y]);
@@ -97,7 +99,7 @@ export function ScatterPanel() {
       inputRef.current = input;
       shapes.value = drawScatter(canvas, input);
     },
-    [info, components, colors, x, y, zoomed.value, paths.value],
+    [info, components, colors, x, y, zoomed.value, paths.value, fittedWindow],
   );
   // The listeners live as long as the canvas: they read the current fitted window through a ref.
   const fittedRef = useRef(fitted);
