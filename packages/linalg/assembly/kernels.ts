@@ -516,7 +516,7 @@ function addLanes(v: usize, off: i32, c: i32, d: i32, s: v128): void {
 }
 
 /**
- * tri[r·dp + c] = Σ_q a[q][r]·z[q][c] for c ≤ r (and up to the next even c), rows summed in
+ * tri[r·dp + c] = Σ_q a[q][r]·z[q][c] for c ≤ r (and some c above, unused), rows summed in
  * order: a weighted symmetric rank-k update in 2-row × 8-column register blocks.
  */
 export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri: usize): void {
@@ -525,7 +525,9 @@ export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri
     const two = r + 1 < d;
     const cEnd = min(r + 2, dp); // even
     let c = 0;
-    for (; c + 8 <= cEnd; c += 8) {
+    // Whole 8-column blocks while they fit in dp, even past the diagonal (those entries are
+    // computed and left unused): eight independent sums per pass over the rows.
+    for (; c < cEnd && c + 8 <= dp; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
       let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
       for (let q = 0; q < rows; q++) {
