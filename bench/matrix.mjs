@@ -109,7 +109,14 @@ else {
 const dgemm = peer ? peer.map((p) => median(p.runs.map((r) => r.dgemmGflops))) : null;
 
 const loadBefore = load();
-const rows = [];
+const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+console.log(`\nemkit bench matrix: N=${N}, ms per iteration = (time of ${LONG} iterations − time of ${SHORT}) / ${LONG - SHORT}, whole fits in their own processes (node ${process.version}), median of ${REPEATS}`);
+console.log(`load average (1/5/15 min) at the start: ${loadBefore} (2 cores; a busy machine makes every figure pessimistic)`);
+if (dgemm) console.log(`floor: 2 × multiply-adds per iteration at numpy's dgemm rate, ${dgemm[0].toFixed(1)} GFLOP/s on 1 thread and ${dgemm[1].toFixed(1)} on 2; "(3.1×)" = 3.1 × the floor`);
+else console.log(`scikit-learn: ${peerNote}; no dgemm rate, so no floor`);
+const width = 17;
+console.log(['case'.padEnd(20), ...columns.map((c) => c.label.padStart(width)), 'scikit-learn'.padStart(width + 6), `${columns.at(-1).label} ÷ sk`.padStart(13), 'same result'.padStart(12)].join(' '));
+// Each row is printed as soon as it is measured.
 for (const spec of cases) {
   const cells = columns.map((column) => {
     const short = emkitCell(spec, column, SHORT);
@@ -122,17 +129,6 @@ for (const spec of cases) {
       const ms = median(p.runs.map((r) => (r[spec.id][`ms${LONG}`] - r[spec.id][`ms${SHORT}`]) / (LONG - SHORT)));
       if (!best || ms < best.ms) best = { ms, threads: p.threads, score: p.runs[0][spec.id].score, iterations: p.runs[0][spec.id].iterations };
     }
-  rows.push({ spec, cells, best });
-}
-
-const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-console.log(`\nemkit bench matrix: N=${N}, ms per iteration = (time of ${LONG} iterations − time of ${SHORT}) / ${LONG - SHORT}, whole fits in their own processes (node ${process.version}), median of ${REPEATS}`);
-console.log(`load average (1/5/15 min): ${loadBefore} before, ${load()} after (2 cores; a busy machine makes every figure pessimistic)`);
-if (dgemm) console.log(`floor: 2 × multiply-adds per iteration at numpy's dgemm rate, ${dgemm[0].toFixed(1)} GFLOP/s on 1 thread and ${dgemm[1].toFixed(1)} on 2; "(3.1×)" = 3.1 × the floor`);
-else console.log(`scikit-learn: ${peerNote}; no dgemm rate, so no floor`);
-const width = 17;
-console.log(['case'.padEnd(20), ...columns.map((c) => c.label.padStart(width)), 'scikit-learn'.padStart(width + 6), `${columns.at(-1).label} ÷ sk`.padStart(13), 'same result'.padStart(12)].join(' '));
-for (const { spec, cells, best } of rows) {
   const flops = 2 * spec.madds(N, spec.d, spec.k);
   const floor = (threads) => (dgemm ? (flops / (dgemm[threads > 1 ? 1 : 0] * 1e9)) * 1000 : null);
   const cell = (ms, threads) => `${fmt(ms)}${floor(threads) ? ` (${(ms / floor(threads)).toFixed(1)}×)` : ''}`;
@@ -150,4 +146,5 @@ for (const { spec, cells, best } of rows) {
     ].join(' '),
   );
 }
+console.log(`load average at the end: ${load()}`);
 rmSync(dir, { recursive: true, force: true });
