@@ -1,3 +1,3 @@
 // pnpm bench: every benchmark in turn. Timing targets live here, never in unit tests.
-await import('./em-iterations.mjs');
+await import('./matrix.mjs');
 await import('./runner.mjs');
