@@ -2,3 +2,4 @@
 await import('./em-iterations.mjs');
 await import('./kmeans.mjs');
 await import('./runner.mjs');
+await import('./runner-overhead.mjs');
