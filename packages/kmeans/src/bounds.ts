@@ -33,6 +33,8 @@ export interface BoundsState {
   readonly lower: Float64Array;
   /** count, weight and sum blocks of the last E-step (stats[0, L.farDistance)). */
   readonly sums: Float64Array;
+  /** Whether a label changed at the last E-step: then one probably changes again. */
+  changed: boolean;
 }
 
 /**
@@ -123,6 +125,40 @@ function distances2Of4(X: Float64Array, xOff: number, C: Float64Array, labels: I
   out[3] = s3;
 }
 
+/**
+ * Squared distances of one row to the centres listed in which[0, n) into out[0, n) (Lloyd's
+ * arithmetic), four centres at a time so that four independent sums are in flight.
+ */
+function listedDistances2(X: Float64Array, xOff: number, C: Float64Array, which: Int32Array, n: number, cols: number, out: Float64Array): void {
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    const o0 = which[q] * cols;
+    const o1 = which[q + 1] * cols;
+    const o2 = which[q + 2] * cols;
+    const o3 = which[q + 3] * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < cols; d++) {
+      const x = X[xOff + d];
+      const t0 = x - C[o0 + d];
+      const t1 = x - C[o1 + d];
+      const t2 = x - C[o2 + d];
+      const t3 = x - C[o3 + d];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+    }
+    out[q] = s0;
+    out[q + 1] = s1;
+    out[q + 2] = s2;
+    out[q + 3] = s3;
+  }
+  for (; q < n; q++) out[q] = distance2(X, xOff, C, which[q] * cols, cols);
+}
+
 function isUsable(state: unknown, algorithm: BoundedAlgorithm, k: number, cols: number, start: number, end: number): state is BoundsState {
   if (typeof state !== 'object' || state === null) return false;
   const s = state as BoundsState;
@@ -141,6 +177,7 @@ function createState(algorithm: BoundedAlgorithm, k: number, cols: number, start
     labels: new Int32Array(rows).fill(-1),
     lower: new Float64Array(algorithm === 'elkan' ? rows * k : rows),
     sums: new Float64Array(L.farDistance),
+    changed: true,
   };
 }
 
@@ -208,11 +245,18 @@ export function assignRowsBounded(
   const { values: X, weights: W } = data;
   const { labels, lower } = state;
   const all = new Float64Array(k);
+  const candidate = new Int32Array(k);
+  const candidateD2 = new Float64Array(k);
   const fallback = new Float64Array(1);
   const lastFar = L.farDistance + k - 1;
   let farFloor = stats[lastFar];
   let inertia = 0;
   let changed = !reuse;
+  // Where labels moved last time, the sums are added up in the same pass (they will probably be
+  // needed); elsewhere only if a label turns out to have changed, in a second pass.
+  const sums = state.sums;
+  const sumAsWeGo = !reuse || state.changed;
+  if (sumAsWeGo) sums.fill(0);
 
   const block = new Float64Array(4);
   for (let i = start; i < end; i++) {
@@ -231,7 +275,7 @@ export function assignRowsBounded(
     let needAll = !reuse || label < 0;
     if (!needAll) {
       d2 = i - (r & 3) + 4 <= end ? block[r & 3] : distance2(X, off, centers, label * cols, cols);
-      let u = Math.sqrt(d2) * up;
+      const u = Math.sqrt(d2) * up;
       if (algorithm === 'hamerly') {
         const l = lower[r] - (label === maxDriftCentre ? secondDrift : maxDrift);
         lower[r] = l - eps * Math.abs(l);
@@ -239,21 +283,26 @@ export function assignRowsBounded(
         needAll = !(u < lower[r] || 2 * u < nearestOther[label]);
       } else {
         const base = r * k;
-        lower[base + label] = Math.sqrt(d2) * down;
+        const a = label;
+        lower[base + a] = Math.sqrt(d2) * down;
+        // The centres the bounds cannot rule out against the assigned one, in index order…
+        let candidates = 0;
         for (let j = 0; j < k; j++) {
-          if (j === label) continue;
+          if (j === a) continue;
           const moved = lower[base + j] - drift[j];
           const l = moved - eps * Math.abs(moved);
-          if (u < l || 2 * u < between[label * k + j]) {
-            lower[base + j] = l;
-            continue;
-          }
-          const dj = distance2(X, off, centers, j * cols, cols);
+          if (u < l || 2 * u < between[a * k + j]) lower[base + j] = l;
+          else candidate[candidates++] = j;
+        }
+        // …their distances, four at a time, then the first nearest of them and the assigned one.
+        listedDistances2(X, off, centers, candidate, candidates, cols, candidateD2);
+        for (let q = 0; q < candidates; q++) {
+          const j = candidate[q];
+          const dj = candidateD2[q];
           lower[base + j] = Math.sqrt(dj) * down;
           if (dj < d2 || (dj === d2 && j < label)) {
             label = j;
             d2 = dj;
-            u = Math.sqrt(d2) * up;
           }
         }
         // A row whose distances are not all finite goes through Lloyd's own search below.
@@ -289,6 +338,11 @@ export function assignRowsBounded(
       }
     } else labels[r] = label;
     if (label !== previousLabel) changed = true;
+    if (sumAsWeGo) {
+      sums[L.count + label] += 1;
+      sums[L.weight + label] += w;
+      axpy(w, X, off, sums, L.sum + label * cols, cols);
+    }
 
     inertia += w * d2;
     if (d2 >= farFloor) {
@@ -298,8 +352,7 @@ export function assignRowsBounded(
   }
 
   // count, weight and sum: Lloyd's additions in row order, or the same numbers from the cache.
-  if (changed) {
-    const sums = state.sums;
+  if (changed && !sumAsWeGo) {
     sums.fill(0);
     for (let i = start; i < end; i++) {
       const w = W === null ? 1 : W[i];
@@ -311,7 +364,8 @@ export function assignRowsBounded(
       axpy(w, X, i * cols, sums, L.sum + label * cols, cols);
     }
   }
-  for (let q = 0; q < L.farDistance; q++) stats[q] += state.sums[q];
+  for (let q = 0; q < L.farDistance; q++) stats[q] += sums[q];
+  state.changed = changed;
   state.centers.set(centers);
   return { logLikelihood: -inertia, state };
 }
