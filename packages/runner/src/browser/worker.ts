@@ -1,7 +1,7 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
 import { runShardsInProcess, type DriverOptions, type EStepExecutor, type FitProgress } from '@emkit/core';
-import { eStepShard, restartOnWorker } from '../handlers.js';
-import type { EStepTask, RestartDriverOptions, RestartTask } from '../protocol.js';
+import { eStepBatch, eStepShard, restartOnWorker } from '../handlers.js';
+import type { EStepBatchTask, EStepTask, RestartDriverOptions, RestartTask } from '../protocol.js';
 
 /** Resolves from a fresh task of the worker's event loop (setTimeout would be clamped to 4 ms). */
 function nextTask(): Promise<void> {
@@ -31,6 +31,7 @@ const yieldingExecutor: EStepExecutor = {
 /** The Web Worker side of the browser pool: the shared handlers behind comlink. */
 export const browserWorkerApi = {
   eStep: (task: EStepTask) => eStepShard(task),
+  batch: (task: EStepBatchTask) => eStepBatch(task),
   restart: async (task: RestartTask, onProgress?: (p: FitProgress) => void) => {
     const remote = onProgress as Remote<(p: FitProgress) => void> | undefined;
     // Each call returns once the caller's callback ran: awaiting them all before answering means
