@@ -126,37 +126,41 @@ function distances2Of4(X: Float64Array, xOff: number, C: Float64Array, labels: I
 }
 
 /**
- * Squared distances of one row to the centres listed in which[0, n) into out[0, n) (Lloyd's
- * arithmetic), four centres at a time so that four independent sums are in flight.
+ * Squared distances of n (row, centre) pairs — rows at X[rowAt[p]..], centres at C[centreAt[p]..]
+ * — into out[0, n) (Lloyd's arithmetic), four pairs at a time so that four independent sums are
+ * in flight: a row rarely keeps four centres, but a block of rows usually does between them.
  */
-function listedDistances2(X: Float64Array, xOff: number, C: Float64Array, which: Int32Array, n: number, cols: number, out: Float64Array): void {
-  let q = 0;
-  for (; q + 4 <= n; q += 4) {
-    const o0 = which[q] * cols;
-    const o1 = which[q + 1] * cols;
-    const o2 = which[q + 2] * cols;
-    const o3 = which[q + 3] * cols;
+function pairDistances2(X: Float64Array, rowAt: Int32Array, C: Float64Array, centreAt: Int32Array, n: number, cols: number, out: Float64Array): void {
+  let p = 0;
+  for (; p + 4 <= n; p += 4) {
+    const x0 = rowAt[p];
+    const x1 = rowAt[p + 1];
+    const x2 = rowAt[p + 2];
+    const x3 = rowAt[p + 3];
+    const c0 = centreAt[p];
+    const c1 = centreAt[p + 1];
+    const c2 = centreAt[p + 2];
+    const c3 = centreAt[p + 3];
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
     for (let d = 0; d < cols; d++) {
-      const x = X[xOff + d];
-      const t0 = x - C[o0 + d];
-      const t1 = x - C[o1 + d];
-      const t2 = x - C[o2 + d];
-      const t3 = x - C[o3 + d];
+      const t0 = X[x0 + d] - C[c0 + d];
+      const t1 = X[x1 + d] - C[c1 + d];
+      const t2 = X[x2 + d] - C[c2 + d];
+      const t3 = X[x3 + d] - C[c3 + d];
       s0 += t0 * t0;
       s1 += t1 * t1;
       s2 += t2 * t2;
       s3 += t3 * t3;
     }
-    out[q] = s0;
-    out[q + 1] = s1;
-    out[q + 2] = s2;
-    out[q + 3] = s3;
+    out[p] = s0;
+    out[p + 1] = s1;
+    out[p + 2] = s2;
+    out[p + 3] = s3;
   }
-  for (; q < n; q++) out[q] = distance2(X, xOff, C, which[q] * cols, cols);
+  for (; p < n; p++) out[p] = distance2(X, rowAt[p], C, centreAt[p], cols);
 }
 
 function isUsable(state: unknown, algorithm: BoundedAlgorithm, k: number, cols: number, start: number, end: number): state is BoundsState {
@@ -245,8 +249,13 @@ export function assignRowsBounded(
   const { values: X, weights: W } = data;
   const { labels, lower } = state;
   const all = new Float64Array(k);
-  const candidate = new Int32Array(k);
-  const candidateD2 = new Float64Array(k);
+  // Elkan: the (row, centre) pairs the bounds keep in the current block of four rows; row q's
+  // are [pairFrom[q], pairFrom[q + 1]), in centre order.
+  const pairRowAt = new Int32Array(4 * k + 3);
+  const pairCentreAt = new Int32Array(4 * k + 3);
+  const pairCentre = new Int32Array(4 * k);
+  const pairD2 = new Float64Array(4 * k + 3);
+  const pairFrom = new Int32Array(5);
   const fallback = new Float64Array(1);
   const lastFar = L.farDistance + k - 1;
   let farFloor = stats[lastFar];
@@ -261,8 +270,45 @@ export function assignRowsBounded(
   const block = new Float64Array(4);
   for (let i = start; i < end; i++) {
     const r = i - start;
-    // With bounds every row needs its assigned centre's distance: four rows' at a time.
-    if (reuse && (r & 3) === 0 && i + 4 <= end) distances2Of4(X, i * cols, centers, labels, r, cols, block);
+    if (reuse && (r & 3) === 0) {
+      // With bounds every row needs its assigned centre's distance: four rows' at a time.
+      const rows = Math.min(4, end - i);
+      if (rows === 4) distances2Of4(X, i * cols, centers, labels, r, cols, block);
+      else for (let q = 0; q < rows; q++) block[q] = distance2(X, (i + q) * cols, centers, Math.max(0, labels[r + q]) * cols, cols);
+      if (algorithm === 'elkan') {
+        // The centres Elkan's bounds cannot rule out against each row's assigned centre…
+        let n = 0;
+        for (let q = 0; q < rows; q++) {
+          pairFrom[q] = n;
+          const a = labels[r + q];
+          if (a < 0 || (W !== null && W[i + q] === 0)) continue;
+          const u = Math.sqrt(block[q]) * up;
+          const base = (r + q) * k;
+          lower[base + a] = Math.sqrt(block[q]) * down;
+          for (let j = 0; j < k; j++) {
+            if (j === a) continue;
+            const moved = lower[base + j] - drift[j];
+            const l = moved - eps * Math.abs(moved);
+            // Both tests are false when u is NaN or +Infinity: every centre is then measured.
+            if (u < l || 2 * u < between[a * k + j]) lower[base + j] = l;
+            else {
+              pairRowAt[n] = (i + q) * cols;
+              pairCentreAt[n] = j * cols;
+              pairCentre[n++] = j;
+            }
+          }
+        }
+        pairFrom[rows] = n;
+        // …measured for the whole block, four pairs at a time: the last group is filled up with
+        // copies of the last pair (whose results are not read) rather than run one by one.
+        let padded = n;
+        for (; (padded & 3) !== 0; padded++) {
+          pairRowAt[padded] = pairRowAt[n - 1];
+          pairCentreAt[padded] = pairCentreAt[n - 1];
+        }
+        pairDistances2(X, pairRowAt, centers, pairCentreAt, padded, cols, pairD2);
+      }
+    }
     const w = W === null ? 1 : W[i];
     if (w === 0) {
       labels[r] = -1;
@@ -274,31 +320,19 @@ export function assignRowsBounded(
     let d2 = 0;
     let needAll = !reuse || label < 0;
     if (!needAll) {
-      d2 = i - (r & 3) + 4 <= end ? block[r & 3] : distance2(X, off, centers, label * cols, cols);
-      const u = Math.sqrt(d2) * up;
+      d2 = block[r & 3];
       if (algorithm === 'hamerly') {
+        const u = Math.sqrt(d2) * up;
         const l = lower[r] - (label === maxDriftCentre ? secondDrift : maxDrift);
         lower[r] = l - eps * Math.abs(l);
         // Both tests are false when u is NaN or +Infinity, so such rows are computed in full.
         needAll = !(u < lower[r] || 2 * u < nearestOther[label]);
       } else {
+        // The first nearest of the assigned centre and the measured ones, in centre order.
         const base = r * k;
-        const a = label;
-        lower[base + a] = Math.sqrt(d2) * down;
-        // The centres the bounds cannot rule out against the assigned one, in index order…
-        let candidates = 0;
-        for (let j = 0; j < k; j++) {
-          if (j === a) continue;
-          const moved = lower[base + j] - drift[j];
-          const l = moved - eps * Math.abs(moved);
-          if (u < l || 2 * u < between[a * k + j]) lower[base + j] = l;
-          else candidate[candidates++] = j;
-        }
-        // …their distances, four at a time, then the first nearest of them and the assigned one.
-        listedDistances2(X, off, centers, candidate, candidates, cols, candidateD2);
-        for (let q = 0; q < candidates; q++) {
-          const j = candidate[q];
-          const dj = candidateD2[q];
+        for (let p = pairFrom[r & 3]; p < pairFrom[(r & 3) + 1]; p++) {
+          const j = pairCentre[p];
+          const dj = pairD2[p];
           lower[base + j] = Math.sqrt(dj) * down;
           if (dj < d2 || (dj === d2 && j < label)) {
             label = j;
