@@ -69,7 +69,7 @@ export class BrowserWorkerPool implements WorkerPool {
 
   /** Runs on slot `task.slot`'s worker only (a replaced worker takes over the slot), see WorkerPool. */
   runEStepBatch(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult> {
-    return this.submit((api) => api.batch(task), signal, task.slot) as Promise<EStepBatchResult>;
+    return this.submit((api) => api.batch(task), signal, task.slot ?? undefined) as Promise<EStepBatchResult>;
   }
 
   runRestart(task: RestartTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult> {
