@@ -21,6 +21,7 @@ interface FitFlags {
   data: string;
   header: HeaderMode;
   target?: string;
+  sequence?: string;
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -92,7 +93,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
       throw withFlagNames(error, plugin, files);
     }
     if (flags.out !== undefined) await checkOutputPath(flags.out);
-    const file = await readDataFile(flags.data, { header: flags.header, target: flags.target });
+    const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence });
     const { dataset } = file;
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
 
@@ -123,7 +124,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
 
     const lines: [string, string][] = [
       ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
-      ['data', `${flags.data} (${dataset.rows} row${dataset.rows === 1 ? '' : 's'} × ${dataset.cols} column${dataset.cols === 1 ? '' : 's'})`],
+      ['data', `${flags.data} (${dataset.rows} row${dataset.rows === 1 ? '' : 's'} × ${dataset.cols} column${dataset.cols === 1 ? '' : 's'}${dataset.groups ? `, ${dataset.groups.length - 1} sequence${dataset.groups.length === 2 ? '' : 's'}` : ''})`],
       ['mean log-likelihood', formatNumber(result.meanLogLikelihood)],
       ['iterations', `${result.iterations} (${result.converged ? 'converged' : 'did not converge: raise --max-iter or --tol'})`],
     ];

@@ -33,6 +33,7 @@ interface SelectFlags {
   data: string;
   header: HeaderMode;
   target?: string;
+  sequence?: string;
   criterion: SelectionCriterion;
   tol?: number;
   maxIter?: number;
@@ -167,7 +168,7 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags): Promise<vo
       throw withFlagNames(error, plugin, files);
     }
     if (flags.out !== undefined) await checkOutputPath(flags.out);
-    const file = await readDataFile(flags.data, { header: flags.header, target: flags.target });
+    const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence });
     const { dataset } = file;
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
 
