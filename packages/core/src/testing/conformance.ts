@@ -14,7 +14,9 @@
  * - serialisation: toJSON → JSON text → fromJSON gives the same per-row scores;
  * - parameter-count: the rank of the Jacobian of the per-row log-densities with respect to the
  *   model file's numbers (through fromJSON, which must map equivalent parameters to the same
- *   model, e.g. normalise weights) equals parameterCount.
+ *   model, e.g. normalise weights) equals parameterCount;
+ * - view: describeView (when the plugin has it) agrees with K, D and predictTable, at the start
+ *   and after a fit (checkViewDescription).
  */
 import { svd } from '@emkit/linalg';
 import type { Dataset } from '../dataset.js';
@@ -22,6 +24,7 @@ import { fit } from '../driver.js';
 import { runShardsInProcess } from '../executor.js';
 import type { ModelPlugin } from '../plugin.js';
 import { planShardsFor } from '../shard-plan.js';
+import { checkViewDescription } from './view-check.js';
 import { Random } from '@emkit/linalg';
 
 export interface ConformanceOptions {
@@ -41,7 +44,7 @@ export interface ConformanceOptions {
   skip?: ConformanceCheckName[];
 }
 
-export type ConformanceCheckName = 'shard-additivity' | 'determinism' | 'purity' | 'monotone' | 'serialisation' | 'parameter-count';
+export type ConformanceCheckName = 'shard-additivity' | 'determinism' | 'purity' | 'monotone' | 'serialisation' | 'parameter-count' | 'view';
 
 export interface ConformanceCheck {
   readonly name: ConformanceCheckName;
@@ -143,6 +146,14 @@ export async function checkConformance<P, O>(plugin: ModelPlugin<P, O>, config: 
       const rank = jacobianRank(plugin, params, options, data, config.parameterFields);
       if (rank !== count) throw new Error(`parameterCount says ${count}, the model file's numbers move the likelihood in ${rank} independent directions`);
       return `${count} free parameters, confirmed by the Jacobian rank`;
+    });
+
+  if (plugin.describeView)
+    await run('view', async () => {
+      checkViewDescription(plugin as ModelPlugin<P, unknown>, params, data);
+      const fitted = await fit(plugin, data, config.options, { seed: 0, maxIter: config.maxIter ?? 50 });
+      checkViewDescription(plugin as ModelPlugin<P, unknown>, fitted.params, data);
+      return 'describeView agrees with the model at the start and after a fit';
     });
 
   return { plugin: plugin.name, checks, passed: checks.every((c) => c.passed) };
