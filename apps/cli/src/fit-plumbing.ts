@@ -15,7 +15,7 @@ import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
 import type { HeaderMode } from '@emkit/io/node';
 import { type Command, Option } from 'commander';
-import { type DataFile, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type MissingMode, inDataFile, readDataFile } from './data.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
 import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
@@ -33,6 +33,7 @@ export interface FitFlags {
   header: HeaderMode;
   target?: string;
   sequence?: string;
+  missing?: MissingMode;
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -104,7 +105,7 @@ export function throwIfInterrupted(signal: AbortSignal): void {
 /** Checks --out, then reads --data: what a fitting command does once its options are known good. */
 export async function readFitData(flags: FitFlags, signal: AbortSignal): Promise<DataFile> {
   if (flags.out !== undefined) await checkOutputPath(flags.out);
-  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence });
+  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
   throwIfInterrupted(signal);
   return file;
 }

@@ -1,7 +1,7 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, isEmkitError, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, isEmkitError, type AnyModelPlugin } from '@emkit/core';
 import { type HeaderMode, formatCsv } from '@emkit/io/node';
-import { type DataFile, checkFiniteRows, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type MissingMode, checkFiniteRows, inDataFile, readDataFile } from './data.js';
 import { Command, Option } from 'commander';
 import { checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
 import { parseIntegerFlag } from './plugin-flags.js';
@@ -14,11 +14,12 @@ interface DataFlags {
   header: HeaderMode;
   target?: string;
   sequence?: string;
+  missing?: MissingMode;
 }
 
 /** The rows of --data, with the --target column as the dataset's target (for supervised models). */
 function readData(flags: DataFlags): Promise<DataFile> {
-  return readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence });
+  return readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
 }
 
 /**
@@ -44,14 +45,22 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
   dataOptions(command);
   return command
     .option('--proba', 'write the responsibilities p0..pK-1 instead of labels')
+    .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
     .option('--out <file.csv>', 'write here (atomically) instead of stdout')
-    .action(async (flags: DataFlags & { proba?: boolean; out?: string }) => {
+    .action(async (flags: DataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
+      if (flags.proba && flags.impute) throw new OptionError('--impute', 'give --impute or --proba, not both');
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params } = await loadModel(flags.model, known);
+      if (flags.impute && !plugin.impute) throw new OptionError('--impute', `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)`);
       const file = await readData(flags);
       const { dataset } = file;
+      onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
       let text: string;
-      if (!flags.proba && plugin.predictTable) {
+      if (flags.impute) {
+        const filled: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
+        checkFiniteRows(filled, dataset.cols, file, 'an imputed value of');
+        text = formatCsv(filled, dataset.rows, dataset.cols, dataset.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
+      } else if (!flags.proba && plugin.predictTable) {
         const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
         checkFiniteRows(table.values, table.columns.length, file, 'a prediction of');
         text = formatCsv(table.values, dataset.rows, table.columns.length, table.columns);
@@ -78,6 +87,7 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     const { plugin, params } = await loadModel(flags.model, known);
     const file = await readData(flags);
     const { dataset } = file;
+    onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
     const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
     checkFiniteRows(scores, 1, file, 'a log-likelihood of');
     let total = 0;

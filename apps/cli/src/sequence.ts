@@ -17,15 +17,22 @@ export function splitSequenceColumn(data: Dataset, spec: string, path: string, t
   const d = data.cols - 1;
   const values = new Float64Array(data.rows * d);
   const ids = new Float64Array(data.rows);
+  const mask = data.missing ? new Uint8Array(data.rows * d) : null;
   for (let i = 0; i < data.rows; i++) {
+    if (data.missing?.[i * data.cols + index] === 1) throw new InputError(path, `row ${i + 1}: the sequence id is missing; every row needs one`);
     ids[i] = data.values[i * data.cols + index];
-    for (let c = 0, o = 0; c < data.cols; c++) if (c !== index) values[i * d + o++] = data.values[i * data.cols + c];
+    for (let c = 0, o = 0; c < data.cols; c++)
+      if (c !== index) {
+        if (mask !== null) mask[i * d + o] = data.missing![i * data.cols + c];
+        values[i * d + o++] = data.values[i * data.cols + c];
+      }
   }
   return createDataset(values, data.rows, d, {
     weights: data.weights,
     columns: data.columns ? data.columns.filter((_, c) => c !== index) : null,
     target: data.target ?? null,
     groups: data.rows > 0 ? groupsFromIds(ids) : null,
+    missing: mask,
     source: path,
   });
 }
