@@ -3,3 +3,4 @@ await import('./matrix.mjs');
 await import('./kmeans.mjs');
 await import('./runner.mjs');
 await import('./runner-overhead.mjs');
+await import('./hmm.mjs');

@@ -37,6 +37,7 @@ export function datasetFromHandle(handle: DataHandle): Dataset {
     columns: handle.columns ?? null,
     target: handle.target === null ? null : new Float64Array(handle.target, handle.targetByteOffset, handle.rows),
     ...(handle.groups ? { groups: handle.groups } : {}),
+    ...(handle.missing ? { missing: new Uint8Array(handle.missing, handle.missingByteOffset ?? 0, handle.rows * handle.cols) } : {}),
   };
 }
 
