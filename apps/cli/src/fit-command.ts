@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
+  type DriverOptions,
   type EStepExecutor,
   type FitProgress,
   FitAbortedError,
@@ -11,7 +12,8 @@ import {
 import { defaultWorkerCount, fit } from '@emkit/runner/node';
 import type { HeaderMode } from '@emkit/io/node';
 import { Command, Option } from 'commander';
-import { readDataFile, inDataFile } from './data.js';
+import { resolve as resolvePath } from 'node:path';
+import { type DataFile, readDataFile, inDataFile } from './data.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile, writeStdout } from './files.js';
 import { optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
@@ -28,6 +30,11 @@ interface FitFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  redis?: string;
+  run?: string;
+  resume?: boolean;
+  queue: string;
+  workerTimeout: number;
   [plugin: string]: unknown;
 }
 
@@ -58,6 +65,11 @@ export function fitCommand(model: RegisteredModel): Command {
         parseIntegerFlag,
       ),
     )
+    .option('--redis <url>', 'run E-steps on `emkit worker` processes through Redis (redis://host:6379, rediss:// for TLS); --data must be a file every worker can read at the same path')
+    .option('--run <name>', 'with --redis: the run\'s name in Redis (default: derived from model, options and data)')
+    .option('--resume', 'with --redis: continue the run from the iterations checkpointed in Redis')
+    .addOption(new Option('--queue <name>', 'with --redis: the queue family the workers serve').default('emkit'))
+    .addOption(new Option('--worker-timeout <seconds>', 'with --redis: give up when no worker takes shards this long').argParser(parseNumberFlag).default(30))
     .option('--out <model.json>', 'write the model file here (atomically)')
     .option('--json', 'print the model file and run details as JSON on stdout')
     .action((flags: FitFlags) => runFit(model, flags));
@@ -88,6 +100,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
       plugin.parseOptions(raw);
       resolveDriverOptions(plugin, driverOptions);
       if (flags.workers !== undefined && flags.workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${flags.workers}`);
+      checkDistributedFlags(flags);
     } catch (error) {
       throw withFlagNames(error, plugin, files);
     }
@@ -96,18 +109,25 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
     const { dataset } = file;
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
 
+    let runName: string | undefined;
     const progress = process.stderr.isTTY ? progressLine(driverOptions.restarts) : undefined;
     let result;
     try {
-      const workers = flags.workers ?? defaultWorkerCount();
-      // On workers the main thread only waits, so SIGINT is handled; in-process it must yield.
-      result = await fit(plugin, dataset, raw, {
-        ...driverOptions,
-        workers,
-        signal: controller.signal,
-        onProgress: progress?.update,
-        ...(workers === 0 ? { executor: yieldingExecutor } : {}),
-      });
+      if (flags.redis !== undefined) {
+        const distributed = await fitOnRedis(plugin, file, raw, flags, { ...driverOptions, signal: controller.signal, onProgress: progress?.update });
+        result = distributed;
+        runName = distributed.run;
+      } else {
+        const workers = flags.workers ?? defaultWorkerCount();
+        // On workers the main thread only waits, so SIGINT is handled; in-process it must yield.
+        result = await fit(plugin, dataset, raw, {
+          ...driverOptions,
+          workers,
+          signal: controller.signal,
+          onProgress: progress?.update,
+          ...(workers === 0 ? { executor: yieldingExecutor } : {}),
+        });
+      }
     } catch (error) {
       throw inDataFile(withFlagNames(error, plugin, files), file);
     } finally {
@@ -133,6 +153,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
     lines.push(['restarts', result.restarts.length > 1 ? `${result.restarts.length} (best: restart ${result.restart + 1})` : '1']);
     if (result.monotonicityViolations.length > 0)
       lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
+    if (runName !== undefined) lines.push(['distributed run', `${runName} on ${flags.redis}`]);
     lines.push(['wall time', `${seconds.toFixed(2)} s`]);
     lines.push(['model file', flags.out ?? 'not written (no --out)']);
     const width = Math.max(...lines.map(([k]) => k.length));
@@ -161,4 +182,32 @@ function progressLine(restarts: number): { update: (p: FitProgress) => void; cle
       if (shown) process.stderr.write('\r\x1b[2K');
     },
   };
+}
+
+function checkDistributedFlags(flags: FitFlags): void {
+  if (flags.redis === undefined) {
+    for (const flag of ['run', 'resume'] as const) if (flags[flag] !== undefined) throw new OptionError(flag, 'needs --redis <url>');
+    return;
+  }
+  if (flags.data === '-') throw new OptionError('data', 'with --redis, the data must be a file every worker can read at the same path, not stdin');
+  if (flags.workers !== undefined) throw new OptionError('workers', 'with --redis, E-steps run on `emkit worker` processes; give their threads with `emkit worker --concurrency`');
+  if (!(flags.workerTimeout > 0)) throw new OptionError('worker-timeout', `must be > 0 seconds, got ${flags.workerTimeout}`);
+}
+
+/** The fit with E-steps on `emkit worker` processes through Redis (`--redis`). */
+async function fitOnRedis(plugin: RegisteredModel['plugin'], file: DataFile, raw: unknown, flags: FitFlags, driverOptions: DriverOptions) {
+  // Loaded on demand: BullMQ and its Redis client add start-up time every other command would pay.
+  const { fitDistributed, referenceData } = await import('@emkit/distributed');
+  const path = resolvePath(flags.data);
+  const dataReference = await referenceData(path, file.dataset, { header: flags.header, target: flags.target ?? null });
+  return fitDistributed(plugin, file.dataset, raw, {
+    ...driverOptions,
+    redis: flags.redis!,
+    dataReference,
+    run: flags.run,
+    resume: flags.resume === true,
+    queue: flags.queue,
+    workerTimeoutMs: flags.workerTimeout * 1000,
+    onNotice: (message) => stderr(message),
+  });
 }
