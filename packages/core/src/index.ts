@@ -5,8 +5,8 @@ export { PLUGIN_API_VERSION, addStats, mergeStatsOf } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
 export { inProcessExecutor, runShardsInProcess } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards } from './shard-plan.js';
-export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation } from './driver.js';
-export { fit, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
+export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
+export { fit, createRun, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';
 export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
