@@ -95,7 +95,7 @@ describe('emkit fit --redis through 3 emkit worker processes', () => {
     expect(distributed.code, distributed.stderr).toBe(0);
     expect(local.code, local.stderr).toBe(0);
     expect(readFileSync(join(temp, 'd.json'), 'utf8')).toBe(readFileSync(join(temp, 'l.json'), 'utf8'));
-    expect(distributed.stderr).toMatch(/distributed run +gmm-[0-9a-f]{16} on redis:/);
+    expect(distributed.stderr).toMatch(/distributed run +gmm-[0-9a-f]{16} \(through Redis\)/);
     // Every worker took shards (4 shards per E-step, one thread each).
     for (const w of workers.slice(0, 3)) expect(w.log).toMatch(/ rows in /);
   });

@@ -1,9 +1,9 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
 export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt } from './dataset.js';
 export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec } from './plugin.js';
-export { PLUGIN_API_VERSION, addStats, mergeStatsOf } from './plugin.js';
+export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
-export { inProcessExecutor, runShardsInProcess } from './executor.js';
+export { inProcessExecutor, runShardsInProcess, yieldToEventLoop } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards } from './shard-plan.js';
 export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
 export { fit, createRun, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';

@@ -143,6 +143,17 @@ export interface ModelPlugin<Params, Options> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModelPlugin = ModelPlugin<any, any>;
 
+/**
+ * Whether `value` looks like a model plugin: an object with a name and the EM hooks. Judged by
+ * shape, not class, as the CLI's --plugin loader and the runner's workers meet plugins built
+ * against other copies of @emkit/core.
+ */
+export function isModelPlugin(value: unknown): value is AnyModelPlugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return typeof p.name === 'string' && typeof p.init === 'function' && typeof p.eStep === 'function' && typeof p.mStep === 'function';
+}
+
 /** Element-wise addition, the default merge of statistics. */
 export function addStats(target: Float64Array, source: Float64Array): void {
   if (target.length !== source.length) throw new RangeError(`cannot merge statistics of length ${source.length} into ${target.length}`);

@@ -8,6 +8,18 @@ export type KernelChoice = 'wasm' | 'js';
 
 export const KERNEL_CHOICES: readonly KernelChoice[] = ['wasm', 'js'];
 
+/**
+ * The `kernels` option as a plugin declares it in its optionSpecs (core's OptionSpec shape), so
+ * every plugin with wasm kernels offers the same CLI flag, `--kernels wasm|js`.
+ */
+export const KERNELS_OPTION_SPEC = {
+  name: 'kernels',
+  type: 'string',
+  description: "the E-step's kernels: wasm (WebAssembly SIMD, where the engine has it) or js (the scalar reference kernels); they agree to round-off",
+  choices: KERNEL_CHOICES,
+  defaultValue: 'wasm',
+} as const;
+
 /** The module's exports. Every pointer is a byte offset into `memory`; see assembly/kernels.ts. */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
