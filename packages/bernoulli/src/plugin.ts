@@ -44,6 +44,7 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
   init: (data: Dataset, options: BernoulliOptions, random: Random) => initialParams(data, options, random),
 
   createStats: (params) => new Float64Array(statsLength(params.k, params.d)),
+  stepwiseStatsLength: (params) => statsLength(params.k, params.d),
 
   eStep: (params, data, range, stats) => eStepRows(params, data, range.start, range.end, stats),
 

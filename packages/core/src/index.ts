@@ -23,3 +23,5 @@ export { parseOptionsWith } from './options.js';
 export { EmkitError, OptionError, InputError, ModelFileError, FitError, FitAbortedError, throwIfAborted, isEmkitError, type EmkitErrorCode } from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
+export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState, StepwiseLearner, OnlineFitResult } from './online.js';
+export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';

@@ -93,6 +93,14 @@ export interface ModelPlugin<Params, Options> {
    */
   eStep(params: Params, data: Dataset, range: RowRange, stats: Float64Array): number;
 
+  /**
+   * Stepwise (online) EM support: how many leading entries of the statistics are plain sums
+   * over rows, so that the driver may keep them as running averages s ← (1 − η)·s + η·s_batch.
+   * Entries after them (re-seeding candidates) are taken from the latest batch as they are.
+   * Absent: the plugin cannot be fitted online.
+   */
+  stepwiseStatsLength?(params: Params, cols: number): number;
+
   /** Adds `source` into `target`. Default: element-wise addition. Must be associative. */
   mergeStats?(target: Float64Array, source: Float64Array, params: Params): void;
 

@@ -147,6 +147,9 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     return assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats);
   },
 
+  // Counts, weights and sums are sums over rows; the farthest-row candidates follow them.
+  stepwiseStatsLength: (params: KMeansParams) => statsLayout(params.k, params.cols).farDistance,
+
   mergeStats(target: Float64Array, source: Float64Array, params: KMeansParams): void {
     mergeKMeansStats(target, source, params.k, params.cols);
   },
