@@ -1,3 +1,4 @@
 // pnpm bench: every benchmark in turn. Timing targets live here, never in unit tests.
 await import('./em-iterations.mjs');
 await import('./runner.mjs');
+await import('./scale.mjs');
