@@ -4,3 +4,4 @@ await import('./kmeans.mjs');
 await import('./runner.mjs');
 await import('./runner-overhead.mjs');
 await import('./hmm.mjs');
+await import('./scale.mjs');
