@@ -7,7 +7,6 @@ import { EMISSIONS, hmmOptionSpecs, parseHmmOptions, TOPOLOGIES, type HmmOptions
 import type { EmissionKind, HmmParams } from './params.js';
 import { normalisedRows } from './probabilities.js';
 import { sampleSequence } from './sample.js';
-import { describeHmmView } from './view.js';
 
 function nested(values: Float64Array, rows: number, cols: number): number[][] {
   return Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols)));
@@ -56,7 +55,6 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
 
   components: (params) => params.k,
 
-  describeView: describeHmmView,
 
   responsibilities(params, data) {
     const { k } = params;
