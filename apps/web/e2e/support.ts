@@ -94,6 +94,8 @@ export async function settle(p: Page, act: (p: Page) => Promise<unknown>, timeou
     before,
     { timeout },
   );
+  // Plots draw in the next animation frame: let it pass.
+  await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
 /** Opens "more options" when the field is inside it. */

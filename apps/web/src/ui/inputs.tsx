@@ -66,8 +66,13 @@ export function useCanvas(draw: (canvas: HTMLCanvasElement) => void, deps: unkno
       cancelAnimationFrame(frame);
     };
   }, []);
+  // Drawn in the next animation frame: several updates in one frame draw once, and the drawing
+  // is a task of its own rather than part of the message that brought the data.
   useEffect(() => {
-    if (ref.current) draw(ref.current);
+    const canvas = ref.current;
+    if (!canvas) return;
+    const frame = requestAnimationFrame(() => drawRef.current(canvas));
+    return () => cancelAnimationFrame(frame);
   }, deps);
   return ref;
 }
