@@ -20,6 +20,8 @@ import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
 import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { stderr } from './shared.js';
+import { type DistributedFlags, checkDistributedFlags, openDistributedFitter } from './distributed-flags.js';
+import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-flags.js';
 
 /**
  * What every command that fits shares (`fit`, `select` and those to come): the data and driver
@@ -75,6 +77,8 @@ export function driverOptionsOf(flags: FitFlags): Pick<DriverOptions, 'tol' | 'm
 export function checkDriverFlags(plugin: AnyModelPlugin, flags: FitFlags): void {
   resolveDriverOptions(plugin, driverOptionsOf(flags));
   if (flags.workers !== undefined && flags.workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${flags.workers}`);
+  checkDistributedFlags(flags);
+  checkOnlineFlags(plugin, flags);
 }
 
 /**
@@ -129,6 +133,8 @@ export interface Fitter {
  */
 export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags): Fitter {
   const driver = driverOptionsOf(flags);
+  if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
+  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
   const workers = flags.workers ?? defaultWorkerCount();
   if (workers === 0) {
     const data = file.dataset;

@@ -56,6 +56,7 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
   },
 
   createStats: (params) => new Float64Array(statsLength(params.k, params.d)),
+  stepwiseStatsLength: (params) => statsLength(params.k, params.d),
 
   eStep: (params, data, range, stats) => eStepRowsWithMissing(params, data, range.start, range.end, stats),
 

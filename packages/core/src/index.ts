@@ -23,5 +23,7 @@ export { parseOptionsWith } from './options.js';
 export { EmkitError, OptionError, InputError, ModelFileError, FitError, FitAbortedError, throwIfAborted, isEmkitError, type EmkitErrorCode } from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
+export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState, StepwiseLearner, OnlineFitResult } from './online.js';
+export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';

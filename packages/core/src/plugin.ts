@@ -114,6 +114,14 @@ export interface ModelPlugin<Params, Options> {
   eStep(params: Params, data: Dataset, range: RowRange, stats: Float64Array): number;
 
   /**
+   * Stepwise (online) EM support: how many leading entries of the statistics are plain sums
+   * over rows, so that the driver may keep them as running averages s ← (1 − η)·s + η·s_batch.
+   * Entries after them (re-seeding candidates) are taken from the latest batch as they are.
+   * Absent: the plugin cannot be fitted online.
+   */
+  stepwiseStatsLength?(params: Params, cols: number): number;
+
+  /**
    * Optional: the E-step with state kept per shard between E-steps of a run — what a model can
    * carry over from one iteration to the next to skip work (k-means keeps distance bounds).
    * `state` is undefined or a value this hook returned earlier for the same data and the same

@@ -75,6 +75,9 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
 
   eStep: (params, data, range, stats) => eStepRowsWithMissing(params, data, range.start, range.end, stats),
 
+  // Everything before the re-seeding candidates is a sum over rows.
+  stepwiseStatsLength: (params) => statsLength(covarianceModel(params.covariance), params.k, params.d),
+
   mergeStats(target, source, params) {
     const base = statsLength(covarianceModel(params.covariance), params.k, params.d);
     for (let i = 0; i < base; i++) target[i] += source[i];
