@@ -55,8 +55,11 @@ export interface FitOutcome {
   elapsedMs: number;
   /** From the abort to the rejection. */
   abortToRejectMs?: number;
-  /** What the pool was asked to run, and whether the data reached it in shared memory. */
-  tasks: { eStep: number; restart: number; sharedData: boolean[] };
+  /**
+   * What the pool was asked to run — tasks of one shard, batches pinned to a worker (and the
+   * shards in them), whole restarts — and whether the data reached it in shared memory.
+   */
+  tasks: { eStep: number; batch: number; batchShards: number; restart: number; sharedData: boolean[] };
   /** Progress reports received by the time the fit settled: [restart, iteration]. */
   progress: [number, number][];
   /** Pool tasks not yet settled when the abort fired. */
@@ -64,19 +67,25 @@ export interface FitOutcome {
 }
 
 // Records each task the runner's pool receives (the pool `fit` creates is this class).
-let tasks: FitOutcome['tasks'] = { eStep: 0, restart: 0, sharedData: [] };
+let tasks: FitOutcome['tasks'] = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
 let unsettled = 0;
 function track<T>(promise: Promise<T>): Promise<T> {
   unsettled++;
   return promise.finally(() => unsettled--);
 }
 const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-const { runEStep, runRestart } = BrowserWorkerPool.prototype;
+const { runEStep, runEStepBatch, runRestart } = BrowserWorkerPool.prototype;
 BrowserWorkerPool.prototype.runEStep = function (this: BrowserWorkerPool, task, signal) {
   tasks.eStep++;
   tasks.sharedData.push(isShared(task.data.values));
   return track(runEStep.call(this, task, signal));
 } as WorkerPool['runEStep'];
+BrowserWorkerPool.prototype.runEStepBatch = function (this: BrowserWorkerPool, task, signal) {
+  tasks.batch++;
+  tasks.batchShards += task.shards.length;
+  tasks.sharedData.push(isShared(task.data.values));
+  return track(runEStepBatch.call(this, task, signal));
+} as NonNullable<WorkerPool['runEStepBatch']>;
 BrowserWorkerPool.prototype.runRestart = function (this: BrowserWorkerPool, task, options) {
   tasks.restart++;
   tasks.sharedData.push(isShared(task.data.values));
@@ -115,7 +124,7 @@ async function closePool(): Promise<{ before: number; after: number }> {
 }
 
 async function runFit(request: FitRequest): Promise<FitOutcome> {
-  tasks = { eStep: 0, restart: 0, sharedData: [] };
+  tasks = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
   if (request.usePool && !openedPool) throw new Error('usePool without openPool');
   const data = createDataset(Float64Array.from(request.values), request.rows, request.cols);
   const controller = new AbortController();

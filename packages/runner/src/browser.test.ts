@@ -170,8 +170,13 @@ describe('GMM full, K = 3, from a given init: Chromium workers give the in-proce
         for (const workers of [1, 2]) {
           const outcome = await page.fit({ plugin: 'gmm', ...dataOf(data), options, driver, workers });
           expectSameBits(resultOf(outcome), reference);
-          // One task per shard per E-step (the final one included); the data is shared only when isolated.
-          expect(outcome.tasks).toMatchObject({ eStep: 10 * (reference.iterations + 1), restart: 0 });
+          // Per E-step (the final one included): with shared data runs of consecutive shards, two
+          // per worker, holding all 10 shards, else one task per shard; the data is shared only
+          // when isolated.
+          const eSteps = reference.iterations + 1;
+          expect(outcome.tasks).toMatchObject(
+            label === 'isolated' ? { eStep: 0, batch: 2 * workers * eSteps, batchShards: 10 * eSteps, restart: 0 } : { eStep: 10 * eSteps, batch: 0, restart: 0 },
+          );
           expect(new Set(outcome.tasks.sharedData)).toEqual(new Set([label === 'isolated']));
         }
       });
@@ -223,6 +228,7 @@ describe('restarts', () => {
     expectSameBits(resultOf(outcome), reference);
     expect(outcome.tasks.restart).toBe(0);
     expect(outcome.tasks.eStep).toBeGreaterThan(0);
+    expect(outcome.tasks.batch).toBe(0);
   });
 });
 

@@ -59,7 +59,7 @@ export class NodeWorkerPool implements WorkerPool {
   runEStepBatch(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult> {
     if (signal) setMaxListeners(0, signal);
     // The symbol-keyed field reaches the balancer; structured cloning leaves it behind.
-    const request: SlotRequest = { slot: task.slot };
+    const request: SlotRequest | null = task.slot === null ? null : { slot: task.slot };
     return this.piscina.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: request }), { name: 'batch', signal: signal ?? null });
   }
 
