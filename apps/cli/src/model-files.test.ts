@@ -22,7 +22,7 @@ const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restar
  */
 const OPTIONAL: Readonly<Record<string, readonly string[]>> = {
   gmm: ['regCovar', 'freeze', 'assignment'],
-  kmeans: ['initMethod', 'dataVariance'],
+  kmeans: ['initMethod', 'algorithm', 'dataVariance'],
   bernoulli: ['clamp', 'betaPrior', 'dirichletPrior'],
   'factor-analysis': ['noise', 'noiseFloor', 'modelCovariance'],
   'bayes-linreg': ['update', 'initialAlpha', 'initialBeta', 'logEvidence', 'effectiveParameters', 'totalWeight'],
