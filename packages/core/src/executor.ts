@@ -62,6 +62,14 @@ export function runShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Da
   return logLikelihood;
 }
 
+/** One shard's E-step into a fresh buffer (createStats is the merge identity, which need not be all zeros), merged into `stats`. */
+function addShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shard: RowRange, stats: Float64Array, states?: ShardStates): number {
+  const shardStats = plugin.createStats(params, data.cols);
+  const logLikelihood = runShard(plugin, params, data, shard, shardStats, states);
+  mergeStatsOf(plugin, stats, shardStats, params);
+  return logLikelihood;
+}
+
 /**
  * Runs each shard into its own fresh buffer and merges the buffers in shard order — the same
  * arithmetic a pool of workers performs, so the two agree bit for bit. With `states`, plugins
@@ -80,10 +88,56 @@ export function runShardsInProcess<P>(
   let logLikelihood = 0;
   for (const shard of shards) {
     throwIfAborted(signal);
-    // A fresh buffer per shard: createStats is the merge identity, which need not be all zeros.
-    const shardStats = plugin.createStats(params, data.cols);
-    logLikelihood += runShard(plugin, params, data, shard, shardStats, states);
-    mergeStatsOf(plugin, stats, shardStats, params);
+    logLikelihood += addShard(plugin, params, data, shard, stats, states);
+  }
+  return { stats, logLikelihood };
+}
+
+type Scheduler = (callback: () => void) => void;
+
+/**
+ * A new macrotask of the event loop: setImmediate in Node, a MessageChannel message in browsers
+ * and workers (setTimeout(0) would be clamped to 4 ms after a few nested calls).
+ */
+const scheduleMacrotask: Scheduler = (() => {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (typeof immediate === 'function') return (callback) => void immediate(callback);
+  return (callback) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      callback();
+    };
+    port2.postMessage(null);
+  };
+})();
+
+/** Resolves in a new macrotask, so timers, I/O and signal handlers get their turn first. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => scheduleMacrotask(resolve));
+}
+
+/**
+ * Runs the shards of `runShardsInProcess` — the same arithmetic in the same order — but returns to
+ * the event loop before every shard. So a CPU-bound fit in the main thread still lets a
+ * timer-driven AbortSignal, a SIGINT handler or a UI event run, and stops within one shard's time
+ * of an abort. The cost is one macrotask (a few µs) per shard.
+ */
+async function runShardsYielding<P>(
+  plugin: ModelPlugin<P, unknown>,
+  params: P,
+  data: Dataset,
+  shards: readonly RowRange[],
+  signal?: AbortSignal,
+  states?: ShardStates,
+): Promise<EStepOutcome> {
+  states?.forData(data);
+  const stats = plugin.createStats(params, data.cols);
+  let logLikelihood = 0;
+  for (const shard of shards) {
+    await yieldToEventLoop();
+    throwIfAborted(signal);
+    logLikelihood += addShard(plugin, params, data, shard, stats, states);
   }
   return { stats, logLikelihood };
 }
@@ -91,7 +145,7 @@ export function runShardsInProcess<P>(
 /** The stateless in-process executor: every E-step starts from scratch. */
 export const inProcessExecutor: EStepExecutor = {
   eStep(plugin, params, data, shards, signal) {
-    return Promise.resolve().then(() => runShardsInProcess(plugin, params, data, shards, signal));
+    return runShardsYielding(plugin, params, data, shards, signal);
   },
 };
 
@@ -103,7 +157,7 @@ export function createInProcessExecutor(): EStepExecutor {
   const states = new ShardStates();
   return {
     eStep(plugin, params, data, shards, signal) {
-      return Promise.resolve().then(() => runShardsInProcess(plugin, params, data, shards, signal, states));
+      return runShardsYielding(plugin, params, data, shards, signal, states);
     },
   };
 }

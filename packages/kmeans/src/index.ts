@@ -1,3 +1,4 @@
+export { describeCentresView } from './view.js';
 export { kmeansPlugin, resolveAlgorithm, type KMeansParams } from './plugin.js';
 export { assignRowsBounded, type BoundsState, type BoundedAlgorithm } from './bounds.js';
 export { type KMeansOptions, type KMeansInitMethod, type KMeansAlgorithm, INIT_METHODS, KMEANS_ALGORITHMS, parseKMeansOptions } from './options.js';

@@ -16,6 +16,7 @@ import { type Random, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
 import { INIT_METHODS, KMEANS_ALGORITHMS, type KMeansAlgorithm, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
+import { describeCentresView } from './view.js';
 import { assignRows, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
 /** k-means parameters: plain structured-cloneable data. */
@@ -165,6 +166,9 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     return assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats);
   },
 
+  // Counts, weights and sums are sums over rows; the farthest-row candidates follow them.
+  stepwiseStatsLength: (params: KMeansParams) => statsLayout(params.k, params.cols).farDistance,
+
   eStepWithState(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult {
     checkCols(params, data);
     const { algorithm = 'lloyd' } = params;
@@ -192,6 +196,8 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     for (let i = 0; i < data.rows; i++) out[i] = -scratch[nearest(params, data.values, i * params.cols, scratch)];
     return out;
   },
+
+  describeView: (params: KMeansParams) => describeCentresView(params),
 
   components(params: KMeansParams): number {
     return params.k;

@@ -27,6 +27,8 @@ export {
   SCATTER,
   KERNEL_CHUNK_ROWS,
   KERNEL_CHOICES,
+  KERNELS_OPTION_SPEC,
   type KernelChoice,
   type KernelExports,
 } from './wasm/kernels.js';
+export { WasmShard } from './wasm/shard.js';

@@ -8,6 +8,7 @@ import type { WorkerPool } from '@emkit/runner';
 import { BrowserWorkerPool, fit } from '@emkit/runner/browser';
 import { slowGmm, throwsOnShard3 } from '../src/test-support/faulty-plugins.mjs';
 import { mathProbe } from './math-probe.js';
+import { loadWasmKernels, wasmKernelsUnavailable } from '@emkit/linalg';
 
 const plugins: Record<string, ModelPlugin<GmmParams, unknown>> = {
   gmm: gmmPlugin as ModelPlugin<GmmParams, unknown>,
@@ -166,8 +167,8 @@ async function runFit(request: FitRequest): Promise<FitOutcome> {
 
 declare global {
   interface Window {
-    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
+    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; wasmKernels: () => Promise<string | null>; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
   }
 }
 
-window.emkit = { fit: runFit, mathProbe, openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };
+window.emkit = { fit: runFit, mathProbe, wasmKernels: async () => ((await loadWasmKernels()) ? null : wasmKernelsUnavailable()), openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };

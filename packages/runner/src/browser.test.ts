@@ -184,6 +184,25 @@ describe('GMM full, K = 3, from a given init: Chromium workers give the in-proce
   }
 });
 
+describe('wasm kernels: Chromium gives Node\'s bits on every gmm fixture', () => {
+  // exp and log live inside the module and WebAssembly arithmetic is IEEE-exact, so whatever
+  // Math.exp and Math.log do in either engine, the fits agree to the last bit: in the page's
+  // thread and on its Web Workers, against Node's in-process driver.
+  it('the page loads the wasm kernels', async () => expect(await browser().isolated.wasmKernels()).toBeNull());
+
+  for (const covariance of ['full', 'tied', 'diag', 'spherical'])
+    for (const dataset of ['iris', 'faithful', 'blobs'])
+      it(`gmm-${dataset}-${covariance}: in the page and on 2 workers`, async () => {
+        const { data, options, tol } = fixtureFit(`gmm-${dataset}-${covariance}`);
+        const driver = { tol, maxIter: 5000, shardRows: 64 };
+        const wasm = { ...options, kernels: 'wasm' };
+        const node = reportOf(await fitInProcess(gmmPlugin, data, wasm, driver));
+        const page = browser().isolated;
+        expectSameBits(resultOf(await page.fit({ plugin: 'gmm', ...dataOf(data), options: wasm, driver, workers: 0 })), node);
+        expectSameBits(resultOf(await page.fit({ plugin: 'gmm', ...dataOf(data), options: wasm, driver, workers: 2 })), node);
+      });
+});
+
 describe('restarts', () => {
   const { data } = fixtureFit('gmm-iris-full');
   const options = { k: 3, covariance: 'full', initMethod: 'random' };

@@ -1,4 +1,4 @@
-import { FitError, ShardStates, runRestart, runShard, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
+import { FitError, ShardStates, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
 import { encodeWorkerError } from './errors.js';
 import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
 
@@ -8,19 +8,13 @@ import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTask
  */
 const plugins = new Map<string, Promise<AnyModelPlugin>>();
 
-function isPlugin(value: unknown): value is AnyModelPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const p = value as Record<string, unknown>;
-  return typeof p.name === 'string' && typeof p.eStep === 'function' && typeof p.mStep === 'function' && typeof p.init === 'function';
-}
-
 /** Imports `location.url` and returns its export that is a plugin named `location.name`. */
 export function loadPlugin(location: PluginLocation): Promise<AnyModelPlugin> {
   const key = `${location.url}#${location.name}`;
   let loaded = plugins.get(key);
   if (!loaded) {
     loaded = import(/* @vite-ignore */ location.url).then((module: Record<string, unknown>) => {
-      const found = Object.values(module).find((v) => isPlugin(v) && v.name === location.name);
+      const found = Object.values(module).find((v) => isModelPlugin(v) && v.name === location.name);
       if (!found) throw new Error(`module ${location.url} exports no plugin named "${location.name}"`);
       return found as AnyModelPlugin;
     });
@@ -42,6 +36,8 @@ export function datasetFromHandle(handle: DataHandle): Dataset {
     weights: handle.weights === null ? null : new Float64Array(handle.weights, handle.weightsByteOffset, handle.rows),
     columns: handle.columns ?? null,
     target: handle.target === null ? null : new Float64Array(handle.target, handle.targetByteOffset, handle.rows),
+    ...(handle.groups ? { groups: handle.groups } : {}),
+    ...(handle.missing ? { missing: new Uint8Array(handle.missing, handle.missingByteOffset ?? 0, handle.rows * handle.cols) } : {}),
   };
 }
 

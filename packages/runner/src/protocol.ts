@@ -18,6 +18,11 @@ export interface DataHandle {
   readonly targetByteOffset: number;
   /** Column names, so that a plugin's data errors on a worker read as they do in-process. */
   readonly columns?: readonly string[] | null;
+  /** Group boundaries of these rows (Dataset.groups; counted from firstRow for a copied shard). */
+  readonly groups?: Int32Array | null;
+  /** The missing-cell mask (Dataset.missing), rows × cols bytes, or null when nothing is missing. */
+  readonly missing?: ArrayBufferLike | null;
+  readonly missingByteOffset?: number;
 }
 
 /** Which plugin a worker runs: the module it imports and the plugin name among its exports. */
