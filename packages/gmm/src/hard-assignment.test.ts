@@ -5,10 +5,12 @@ import { assertConformance } from '@emkit/core/testing';
 import { lloyd } from '@emkit/kmeans';
 import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
+import { COVARIANCE_TYPES } from './covariance/index.js';
 import type { CovarianceType, GmmParams } from './params.js';
 import { readFixture, readFixtureDataset } from './test-support/fixtures.js';
 
-const covarianceTypes: CovarianceType[] = ['full', 'diag', 'spherical', 'tied'];
+// All 14 structures: the four classic ones and mclust's other ten.
+const covarianceTypes: CovarianceType[] = [...COVARIANCE_TYPES];
 
 function clustered(seed: number, n: number, d: number, groups: number): Dataset {
   const random = new Random(seed);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
+import { COVARIANCE_NAMES, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 
 export type InitMethod = 'kmeans' | 'kmeans++' | 'random';
 
@@ -97,7 +98,14 @@ const priorObject = z
 const schema = z
   .object({
     k: z.number({ error: 'required: the number of components, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    covariance: z.enum(['full', 'diag', 'spherical', 'tied']).default('full'),
+    covariance: z
+      .string()
+      .default('full')
+      .transform((name, ctx) => {
+        const type = resolveCovarianceName(name);
+        if (type === undefined) ctx.addIssue({ code: 'custom', message: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(name)}` });
+        return type ?? 'full';
+      }),
     regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
     initMethod: z.enum(['kmeans', 'kmeans++', 'random']).default('kmeans'),
     init: z
@@ -141,6 +149,8 @@ export function parseGmmOptions(raw: unknown): GmmOptions {
   let resolved: GmmPriorOptions | null = null;
   if (prior === 'default' || (prior === null && given.length > 0)) resolved = { ...DEFAULT_PRIOR, ...flat };
   else if (prior !== null && prior !== 'none') resolved = { ...DEFAULT_PRIOR, ...stripUndefined(prior), ...flat };
+  if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
+    throw new OptionError('prior', `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use full, diag, spherical or tied (VVV, VVI, VII, EEE)`);
   return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze as FrozenParameter[], prior: resolved };
 }
 
@@ -150,7 +160,13 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 export const gmmOptionSpecs: readonly OptionSpec[] = [
   { name: 'k', type: 'integer', description: 'number of components', required: true },
-  { name: 'covariance', type: 'string', description: 'covariance structure', choices: ['full', 'diag', 'spherical', 'tied'], defaultValue: 'full' },
+  {
+    name: 'covariance',
+    type: 'string',
+    description: "covariance structure: full, diag, spherical, tied, or any of mclust's 14 (EII VII EEI VEI EVI VVI EEE VEE EVE VVE EEV VEV EVV VVV; VVV = full, VVI = diag, VII = spherical, EEE = tied)",
+    choices: COVARIANCE_NAMES,
+    defaultValue: 'full',
+  },
   { name: 'regCovar', type: 'number', description: 'added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
   { name: 'initMethod', type: 'string', description: 'start from k-means, k-means++ seeds or random rows', choices: ['kmeans', 'kmeans++', 'random'], defaultValue: 'kmeans' },
   { name: 'init', type: 'json', description: 'JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture\'s init object)' },
