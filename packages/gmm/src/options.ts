@@ -3,7 +3,7 @@ import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
 import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
-import { COVARIANCE_NAMES, covarianceModel, resolveCovarianceName } from './covariance/index.js';
+import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 
 export type InitMethod = 'kmeans' | 'kmeans++' | 'random';
 
@@ -173,6 +173,8 @@ export const gmmOptionSpecs: readonly OptionSpec[] = [
     type: 'string',
     description: "covariance structure: full, diag, spherical, tied, or any of mclust's 14 (EII VII EEI VEI EVI VVI EEE VEE EVE VVE EEV VEV EVV VVV; VVV = full, VVI = diag, VII = spherical, EEE = tied)",
     choices: COVARIANCE_NAMES,
+    // `select --covariance all`: the 14 models once each, in mclust's order
+    allChoices: MCLUST_ORDER,
     defaultValue: 'full',
   },
   { name: 'regCovar', type: 'number', description: 'added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
