@@ -5,7 +5,7 @@ import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/l
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
 import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 
-export type InitMethod = 'kmeans' | 'kmeans++' | 'random';
+export type InitMethod = 'kmeans' | 'kmeans++' | 'random' | 'hc';
 
 /**
  * Starting parameters in scikit-learn's shapes — exactly a fixture's `init` object. Any subset
@@ -114,7 +114,7 @@ const schema = z
         return type ?? 'full';
       }),
     regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(['kmeans', 'kmeans++', 'random']).default('kmeans'),
+    initMethod: z.enum(['kmeans', 'kmeans++', 'random', 'hc']).default('kmeans'),
     init: z
       .object({
         weights: z.array(z.number()).optional(),
@@ -178,7 +178,13 @@ export const gmmOptionSpecs: readonly OptionSpec[] = [
     defaultValue: 'full',
   },
   { name: 'regCovar', type: 'number', description: 'added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
-  { name: 'initMethod', type: 'string', description: 'start from k-means, k-means++ seeds or random rows', choices: ['kmeans', 'kmeans++', 'random'], defaultValue: 'kmeans' },
+  {
+    name: 'initMethod',
+    type: 'string',
+    description: "start from k-means, k-means++ seeds, random rows, or hc: mclust's model-based hierarchical agglomeration (EII, on SVD-whitened data, over at most 1000 rows, the others joining the nearest class)",
+    choices: ['kmeans', 'kmeans++', 'random', 'hc'],
+    defaultValue: 'kmeans',
+  },
   { name: 'init', type: 'json', description: 'JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture\'s init object)' },
   { name: 'freeze', type: 'list', description: 'parameters kept at their starting values', choices: ['weights', 'means', 'covariances'] },
   {
