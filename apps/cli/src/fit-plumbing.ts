@@ -15,7 +15,7 @@ import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
 import type { HeaderMode } from '@emkit/io/node';
 import { type Command, Option } from 'commander';
-import { type DataFile, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type MissingMode, inDataFile, readDataFile } from './data.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
 import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
@@ -34,6 +34,8 @@ export interface FitFlags {
   data: string;
   header: HeaderMode;
   target?: string;
+  sequence?: string;
+  missing?: MissingMode;
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -107,7 +109,7 @@ export function throwIfInterrupted(signal: AbortSignal): void {
 /** Checks --out, then reads --data: what a fitting command does once its options are known good. */
 export async function readFitData(flags: FitFlags, signal: AbortSignal): Promise<DataFile> {
   if (flags.out !== undefined) await checkOutputPath(flags.out);
-  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target });
+  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
   throwIfInterrupted(signal);
   return file;
 }
@@ -199,8 +201,9 @@ export function printSummary(lines: readonly (readonly [string, string])[]): voi
 
 /** `data.csv (150 rows × 4 columns)`. */
 export function describeData(file: DataFile): string {
-  const { rows, cols } = file.dataset;
-  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'})`;
+  const { rows, cols, groups } = file.dataset;
+  const sequences = groups ? `, ${groups.length - 1} sequence${groups.length === 2 ? '' : 's'}` : '';
+  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'}${sequences})`;
 }
 
 /** One line on stderr rewritten in place; shown only when stderr is a terminal. */
