@@ -208,20 +208,22 @@ export interface OnlineFitResult<Params, Options> extends FitResult<Params, Opti
   readonly heldOutRows: number;
 }
 
-/** Rows `indices[from..to)` of `data` copied into one batch (weights and target along). */
+/** Rows `indices[from..to)` of `data` copied into one batch (weights, target and missing cells along). */
 export function gatherRows(data: Dataset, indices: ArrayLike<number>, from: number, to: number): Dataset {
   const n = to - from;
   const cols = data.cols;
   const values = new Float64Array(n * cols);
   const weights = data.weights === null ? null : new Float64Array(n);
   const target = data.target ? new Float64Array(n) : null;
+  const missing = data.missing ? new Uint8Array(n * cols) : null;
   for (let r = 0; r < n; r++) {
     const i = indices[from + r];
     values.set(data.values.subarray(i * cols, (i + 1) * cols), r * cols);
+    if (missing !== null) missing.set(data.missing!.subarray(i * cols, (i + 1) * cols), r * cols);
     if (weights !== null) weights[r] = data.weights![i];
     if (target !== null) target[r] = data.target![i];
   }
-  return { rows: n, cols, values, weights, columns: data.columns, target };
+  return { rows: n, cols, values, weights, columns: data.columns, target, ...(missing !== null ? { missing } : {}) };
 }
 
 function shuffle(indices: Int32Array, random: Random): void {
