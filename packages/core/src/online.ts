@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, type RowRange, totalWeight } from './dataset.js';
 import { FitError, OptionError, throwIfAborted } from './errors.js';
 import { runShardsInProcess } from './executor.js';
-import { mergeStatsOf, type DataSummary, type ModelPlugin } from './plugin.js';
+import { checkMissingSupport, mergeStatsOf, type DataSummary, type ModelPlugin } from './plugin.js';
 import { planShards } from './shard-plan.js';
 import { type FitResult, type RestartResult, firstNonFinite, selectBestRestart } from './driver.js';
 
@@ -219,10 +219,11 @@ export function gatherRows(data: Dataset, indices: ArrayLike<number>, from: numb
   for (let r = 0; r < n; r++) {
     const i = indices[from + r];
     values.set(data.values.subarray(i * cols, (i + 1) * cols), r * cols);
-    if (missing !== null) missing.set(data.missing!.subarray(i * cols, (i + 1) * cols), r * cols);
     if (weights !== null) weights[r] = data.weights![i];
     if (target !== null) target[r] = data.target![i];
+    if (missing !== null) missing.set(data.missing!.subarray(i * cols, (i + 1) * cols), r * cols);
   }
+  // Missing cells (Dataset.missing) travel with their rows.
   return { rows: n, cols, values, weights, columns: data.columns, target, ...(missing !== null ? { missing } : {}) };
 }
 
@@ -262,6 +263,7 @@ export async function fitOnline<Params, Options>(
   if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new OptionError('heldOutFraction', `must be in [0, 1), got ${heldOutFraction}`);
   if (!(tol >= 0)) throw new OptionError('tol', `must be ≥ 0, got ${tol}`);
   if (data.rows === 0 || !(totalWeight(data) > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  checkMissingSupport(plugin, data);
 
   const random = new Random(deriveSeed(seed, 1));
   const order = new Int32Array(data.rows);
