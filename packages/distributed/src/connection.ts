@@ -79,6 +79,8 @@ export function describeRedisError(error: unknown): string {
   if (/WRONGPASS|NOAUTH|invalid username-password/i.test(message)) return 'authentication failed: check the user and password in the URL';
   if (e?.code === 'ENOTFOUND' || /ENOTFOUND/.test(message)) return 'unknown host';
   if (/ETIMEDOUT|timed out/i.test(message)) return 'timed out';
+  if (/self-signed certificate|unable to verify|certificate/i.test(message)) return `${message} (the server's TLS certificate is not trusted here: give its CA file in NODE_EXTRA_CA_CERTS)`;
+  if (e?.code === 'ECONNRESET' || /ECONNRESET/.test(message)) return 'the server closed the connection (a TLS port? then use rediss://)';
   return message;
 }
 

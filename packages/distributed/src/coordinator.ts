@@ -323,7 +323,7 @@ async function waitForShards(conn: Connections, context: ExecutorContext, addres
       lastProgress = Date.now();
     }
     await sleep(delay);
-    delay = Math.min(delay * 2, 50);
+    delay = Math.min(delay * 2, 10);
   }
 }
 
