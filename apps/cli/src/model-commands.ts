@@ -1,5 +1,5 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, isEmkitError, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, hasErrorCode, restateError, type AnyModelPlugin } from '@emkit/core';
 import { type HeaderMode, formatCsv } from '@emkit/io/node';
 import { type DataFile, checkFiniteRows, inDataFile, readDataFile } from './data.js';
 import { Command, Option } from 'commander';
@@ -28,7 +28,7 @@ function onData<T>(file: DataFile, modelPath: string, f: () => T): T {
   try {
     return f();
   } catch (error) {
-    if (isEmkitError(error) && error.code === 'model-file') throw new ModelFileError(`${modelPath}: ${error.message}`, undefined, { cause: error });
+    if (hasErrorCode(error, 'model-file')) throw restateError(error, { file: modelPath });
     throw inDataFile(error, file);
   }
 }
@@ -84,7 +84,7 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     const mean = total / dataset.rows;
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
-    if (!Number.isFinite(mean)) throw new InputError(file.path, `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time`);
+    if (!Number.isFinite(mean)) throw new InputError({ file: file.path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
     await writeStdout(flags.json ? `${JSON.stringify({ meanLogLikelihood: mean })}\n` : `${mean}\n`);
   });
 }
@@ -98,17 +98,17 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     .addOption(new Option('--seed <integer>', 'random seed').argParser(parseIntegerFlag).default(0))
     .option('--out <file.csv>', 'write here (atomically) instead of stdout')
     .action(async (flags: { model: string; n: number; seed: number; out?: string }) => {
-      if (flags.n < 1) throw new OptionError('--n', `expected an integer ≥ 1, got ${flags.n}`);
+      if (flags.n < 1) throw new OptionError({ field: '--n', detail: `expected an integer ≥ 1, got ${flags.n}` });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params } = await loadModel(flags.model, known);
-      if (!plugin.sample) throw new OptionError('--model', `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)`);
+      if (!plugin.sample) throw new OptionError({ field: '--model', detail: `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)` });
       const rows: Float64Array = plugin.sample(params, flags.n, new Random(flags.seed));
       const d = rows.length / flags.n;
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
-        throw new ModelFileError(
-          `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
-        );
+        throw new ModelFileError({
+          detail: `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
+        });
       const header = Array.from({ length: d }, (_, j) => `x${j}`);
       await writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
     });

@@ -28,7 +28,7 @@ describe('createDataset', () => {
     const values = Float64Array.from([1, 2, 3, 4, 5, NaN]);
     const e = thrown(() => createDataset(values, 2, 3, { source: 'x.csv' }));
     expect(e.code).toBe('input');
-    expect(e.source).toBe('x.csv');
+    expect(e.file).toBe('x.csv');
     expect(e.message).toBe('x.csv: row 2, column 3 is NaN; every value must be a finite number');
     expect(thrown(() => createDataset(Float64Array.from([1, -Infinity, 3, 4]), 2, 2)).message).toMatch(/^data: row 1, column 2 is -Infinity/);
     expect(thrown(() => createDataset(Float64Array.from([1, 2, Infinity, 4]), 4, 1)).message).toMatch(/row 3, column 1 is Infinity/);

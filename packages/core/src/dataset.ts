@@ -46,36 +46,38 @@ export interface DatasetOptions {
 export function createDataset(values: Float64Array, rows: number, cols: number, options: DatasetOptions = {}): Dataset {
   const source = options.source ?? 'data';
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 1)
-    throw new InputError(source, `bad shape ${rows}×${cols}: need a whole number of rows and at least one column`);
-  if (values.length !== rows * cols) throw new InputError(source, `has ${values.length} values, expected ${rows}×${cols} = ${rows * cols}`);
+    throw new InputError({ file: source, detail: `bad shape ${rows}×${cols}: need a whole number of rows and at least one column` });
+  if (values.length !== rows * cols) throw new InputError({ file: source, detail: `has ${values.length} values, expected ${rows}×${cols} = ${rows * cols}` });
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (!Number.isFinite(x) || Math.abs(x) > MAX_MAGNITUDE) {
       const where = `row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1} is ${x}`;
-      throw new InputError(
-        source,
-        Number.isFinite(x)
+      throw new InputError({
+        file: source,
+        row: Math.floor(i / cols) + 1,
+        column: (i % cols) + 1,
+        detail: Number.isFinite(x)
           ? `${where}; values beyond ±${MAX_MAGNITUDE} overflow when squared (distances, variances): rescale that column, e.g. divide it by a power of ten`
           : `${where}; every value must be a finite number`,
-      );
+      });
     }
   }
   let weights: Float64Array | null = null;
   if (options.weights != null) {
     weights = options.weights instanceof Float64Array ? options.weights : Float64Array.from(options.weights);
-    if (weights.length !== rows) throw new InputError(source, `has ${weights.length} sample weights for ${rows} rows`);
+    if (weights.length !== rows) throw new InputError({ file: source, detail: `has ${weights.length} sample weights for ${rows} rows` });
     for (let i = 0; i < rows; i++)
       if (!(weights[i] >= 0) || !Number.isFinite(weights[i]))
-        throw new InputError(source, `sample weight of row ${i + 1} is ${weights[i]}; weights must be finite and ≥ 0`);
+        throw new InputError({ file: source, detail: `sample weight of row ${i + 1} is ${weights[i]}; weights must be finite and ≥ 0` });
   }
   const columns = options.columns ?? null;
-  if (columns !== null && columns.length !== cols) throw new InputError(source, `has ${columns.length} column names for ${cols} columns`);
+  if (columns !== null && columns.length !== cols) throw new InputError({ file: source, detail: `has ${columns.length} column names for ${cols} columns` });
   let target: Float64Array | null = null;
   if (options.target != null) {
     target = options.target instanceof Float64Array ? options.target : Float64Array.from(options.target);
-    if (target.length !== rows) throw new InputError(source, `has ${target.length} target values for ${rows} rows`);
+    if (target.length !== rows) throw new InputError({ file: source, detail: `has ${target.length} target values for ${rows} rows` });
     for (let i = 0; i < rows; i++)
-      if (!Number.isFinite(target[i])) throw new InputError(source, `target of row ${i + 1} is ${target[i]}; every value must be a finite number`);
+      if (!Number.isFinite(target[i])) throw new InputError({ file: source, detail: `target of row ${i + 1} is ${target[i]}; every value must be a finite number` });
   }
   return { rows, cols, values, weights, columns, target };
 }
@@ -86,7 +88,7 @@ export function datasetFromRows(rows: readonly (readonly number[])[], options: D
   const d = n > 0 ? rows[0].length : 0;
   const values = new Float64Array(n * d);
   rows.forEach((row, i) => {
-    if (row.length !== d) throw new InputError(options.source ?? 'data', `row ${i + 1} has ${row.length} values, expected ${d}`);
+    if (row.length !== d) throw new InputError({ file: options.source ?? 'data', row: i + 1, detail: `row ${i + 1} has ${row.length} values, expected ${d}` });
     values.set(row, i * d);
   });
   return createDataset(values, n, Math.max(d, 1), options);

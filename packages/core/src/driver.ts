@@ -89,12 +89,12 @@ export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, opti
   const seed = options.seed ?? 0;
   const shardRows = options.shardRows ?? DEFAULT_SHARD_ROWS;
   const monotoneTolerance = options.monotoneTolerance ?? DEFAULT_MONOTONE_TOLERANCE;
-  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError('tol', `must be a finite number ≥ 0, got ${tol}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError('maxIter', `must be an integer ≥ 1, got ${maxIter}`);
-  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError('restarts', `must be an integer ≥ 1, got ${restarts}`);
-  if (!Number.isInteger(seed)) throw new OptionError('seed', `must be an integer, got ${seed}`);
-  if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError('shardRows', `must be an integer ≥ 1, got ${shardRows}`);
-  if (!(monotoneTolerance >= 0)) throw new OptionError('monotoneTolerance', `must be ≥ 0, got ${monotoneTolerance}`);
+  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError({ field: 'tol', detail: `must be a finite number ≥ 0, got ${tol}` });
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError({ field: 'maxIter', detail: `must be an integer ≥ 1, got ${maxIter}` });
+  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError({ field: 'restarts', detail: `must be an integer ≥ 1, got ${restarts}` });
+  if (!Number.isInteger(seed)) throw new OptionError({ field: 'seed', detail: `must be an integer, got ${seed}` });
+  if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError({ field: 'shardRows', detail: `must be an integer ≥ 1, got ${shardRows}` });
+  if (!(monotoneTolerance >= 0)) throw new OptionError({ field: 'monotoneTolerance', detail: `must be ≥ 0, got ${monotoneTolerance}` });
   return { tol, maxIter, restarts, seed, shardRows, monotoneTolerance };
 }
 
@@ -122,7 +122,7 @@ export async function runRestart<Params, Options>(
   const executor = driverOptions.executor ?? inProcessExecutor;
   const { signal, onProgress } = driverOptions;
   const summary = summarize(data);
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
   const shards = planShards(data.rows, resolved.shardRows);
   const seed = deriveSeed(resolved.seed, restart);
   const typed = plugin as ModelPlugin<Params, unknown>;
@@ -137,7 +137,7 @@ export async function runRestart<Params, Options>(
 
   const recordLogLikelihood = (iteration: number, mean: number): void => {
     if (!Number.isFinite(mean))
-      throw new FitError(plugin.name, `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row`, iteration);
+      throw new FitError({ plugin: plugin.name, iteration, detail: `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row` });
     if (history.length > 0 && mean < previous - resolved.monotoneTolerance * Math.max(1, Math.abs(previous)))
       violations.push({ iteration, previous, current: mean });
     history.push(mean);
@@ -174,7 +174,11 @@ export async function runRestart<Params, Options>(
   const fields = callPlugin(plugin.name, iterations, () => plugin.toJSON(params, options));
   const bad = firstNonFinite(fields);
   if (bad !== null)
-    throw new FitError(plugin.name, `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`, iterations);
+    throw new FitError({
+      plugin: plugin.name,
+      iteration: iterations,
+      detail: `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`,
+    });
   return { restart, seed, params, meanLogLikelihood, logLikelihood: final.logLikelihood, iterations, converged, history, monotonicityViolations: violations };
 }
 
@@ -219,7 +223,7 @@ function asFitError(plugin: string, iteration: number | undefined, error: unknow
   // By code, not class: a plugin may throw the errors of its own copy of @emkit/core.
   if (isEmkitError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new FitError(plugin, message, iteration, { cause: error });
+  return new FitError({ plugin, iteration, detail: message, cause: error });
 }
 
 /**
@@ -232,7 +236,7 @@ export function selectBestRestart<Params, Options>(
   options: Options,
   results: readonly RestartResult<Params>[],
 ): FitResult<Params, Options> {
-  if (results.length === 0) throw new FitError(plugin.name, 'no restart finished');
+  if (results.length === 0) throw new FitError({ plugin: plugin.name, detail: 'no restart finished' });
   const ordered = [...results].sort((a, b) => a.restart - b.restart);
   let best = ordered[0];
   for (const r of ordered) if (r.meanLogLikelihood > best.meanLogLikelihood) best = r;
@@ -240,7 +244,7 @@ export function selectBestRestart<Params, Options>(
   const weight = totalWeight(data);
   const criteria = parameterCount === null ? null : { bic: bic(best.logLikelihood, parameterCount, weight), aic: aic(best.logLikelihood, parameterCount) };
   if (criteria !== null && !(Number.isFinite(criteria.bic) && Number.isFinite(criteria.aic)))
-    throw new FitError(plugin.name, `BIC/AIC are not finite (log-likelihood ${best.logLikelihood}, ${parameterCount} parameters)`);
+    throw new FitError({ plugin: plugin.name, detail: `BIC/AIC are not finite (log-likelihood ${best.logLikelihood}, ${parameterCount} parameters)` });
   return {
     ...best,
     plugin: plugin.name,

@@ -20,6 +20,24 @@ export {
 } from './model-file.js';
 export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
 export { parseOptionsWith } from './options.js';
-export { EmkitError, OptionError, InputError, ModelFileError, FitError, FitAbortedError, throwIfAborted, isEmkitError, type EmkitErrorCode } from './errors.js';
+export {
+  EmkitError,
+  OptionError,
+  InputError,
+  ModelFileError,
+  FitError,
+  FitAbortedError,
+  EMKIT_ERROR_CODES,
+  formatErrorMessage,
+  throwIfAborted,
+  isEmkitError,
+  hasErrorCode,
+  errorDetails,
+  createEmkitError,
+  restateError,
+  readingModelFile,
+  type EmkitErrorCode,
+  type ErrorDetails,
+} from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';

@@ -124,7 +124,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     let centers: Float64Array;
     if (options.init !== null) {
       if (options.init.cols !== cols)
-        throw new OptionError('init.centers', `the centres have ${options.init.cols} columns, the data has ${cols}`);
+        throw new OptionError({ field: 'init.centers', detail: `the centres have ${options.init.cols} columns, the data has ${cols}` });
       centers = Float64Array.from(options.init.centers);
     } else {
       let positive = data.rows;
@@ -132,7 +132,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
         positive = 0;
         for (let i = 0; i < data.rows; i++) if (data.weights[i] > 0) positive++;
       }
-      if (k > positive) throw new OptionError('k', `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}`);
+      if (k > positive) throw new OptionError({ field: 'k', detail: `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}` });
       centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random);
     }
     return { k, cols, centers, dataVariance: meanColumnVariance(data) };
@@ -204,12 +204,12 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
 
   fromJSON(json: Record<string, unknown>): { params: KMeansParams; options: KMeansOptions } {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const m = readMatrix(json.centers, 'centers', k);
     let initMethod: KMeansInitMethod = 'kmeans++';
     if (json.initMethod !== undefined) {
       if (!(INIT_METHODS as readonly unknown[]).includes(json.initMethod))
-        throw new ModelFileError(`expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}`, 'initMethod');
+        throw new ModelFileError({ field: 'initMethod', detail: `expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}` });
       initMethod = json.initMethod as KMeansInitMethod;
     }
     // Only the convergence test uses dataVariance, and init recomputes it for every fit; a
@@ -217,7 +217,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     let dataVariance = 1;
     if (json.dataVariance !== undefined) {
       dataVariance = readFiniteNumber(json.dataVariance, 'dataVariance');
-      if (dataVariance < 0) throw new ModelFileError(`expected a number ≥ 0, got ${dataVariance}`, 'dataVariance');
+      if (dataVariance < 0) throw new ModelFileError({ field: 'dataVariance', detail: `expected a number ≥ 0, got ${dataVariance}` });
     }
     return { params: { k, cols: m.cols, centers: m.values, dataVariance }, options: { k, init: null, initMethod } };
   },

@@ -44,8 +44,8 @@ export function parseOnlineKMeansOptions(raw: unknown): OnlineKMeansOptions {
   const { learningRate, t0, kappa, ...rest } = object;
   const own = parseOptionsWith(onlineSchema, { learningRate, t0, kappa });
   if (own.learningRate === 'count') {
-    if (own.t0 !== undefined) throw new OptionError('t0', 'applies to learningRate "power" only');
-    if (own.kappa !== undefined) throw new OptionError('kappa', 'applies to learningRate "power" only');
+    if (own.t0 !== undefined) throw new OptionError({ field: 't0', detail: 'applies to learningRate "power" only' });
+    if (own.kappa !== undefined) throw new OptionError({ field: 'kappa', detail: 'applies to learningRate "power" only' });
   }
   return { ...parseKMeansOptions(rest), learningRate: own.learningRate, t0: own.t0 ?? DEFAULT_T0, kappa: own.kappa ?? DEFAULT_KAPPA };
 }

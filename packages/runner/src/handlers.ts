@@ -61,7 +61,7 @@ export async function restartOnWorker(task: RestartTask, onProgress?: (progress:
   try {
     const plugin = await loadPlugin(task.plugin);
     const data = datasetFromHandle(task.data);
-    if (task.data.firstRow !== 0) throw new FitError(plugin.name, 'a whole restart needs all rows on the worker (shared memory)');
+    if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a whole restart needs all rows on the worker (shared memory)' });
     return await runRestart(plugin, data, task.options, task.restart, { ...task.driver, onProgress });
   } catch (error) {
     throw encodeWorkerError(error);

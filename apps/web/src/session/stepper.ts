@@ -1,7 +1,7 @@
 import {
   DEFAULT_MONOTONE_TOLERANCE,
   DEFAULT_SHARD_ROWS,
-  EmkitError,
+  isEmkitError,
   FitError,
   planShards,
   resolveDriverOptions,
@@ -75,7 +75,7 @@ export class Stepper {
   /** Replaces the data; the model must be initialised again. */
   load(data: Dataset): void {
     const weight = totalWeight(data);
-    if (data.rows === 0 || !(weight > 0)) throw new FitError('data', 'no rows with positive weight to fit');
+    if (data.rows === 0 || !(weight > 0)) throw new FitError({ plugin: 'data', detail: 'no rows with positive weight to fit' });
     this.data = data;
     this.summary = { rows: data.rows, cols: data.cols, totalWeight: weight };
     this.plugin = null;
@@ -188,7 +188,7 @@ export class Stepper {
     const { stats, logLikelihood } = this.eStepStats(iteration);
     const mean = logLikelihood / this.summary!.totalWeight;
     if (!Number.isFinite(mean))
-      throw new FitError(plugin.name, `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row`, iteration);
+      throw new FitError({ plugin: plugin.name, iteration, detail: `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row` });
     const previous = this.history.length > 0 ? this.history[this.history.length - 1] : -Infinity;
     // The E-step after an M-step is the one the driver records; a repeated E-step (no M-step in
     // between) recomputes the same value and replaces it.
@@ -231,8 +231,8 @@ export class Stepper {
     try {
       return f();
     } catch (error) {
-      if (error instanceof EmkitError) throw error;
-      throw new FitError(plugin.name, error instanceof Error ? error.message : String(error), iteration, { cause: error });
+      if (isEmkitError(error)) throw error;
+      throw new FitError({ plugin: plugin.name, iteration, detail: error instanceof Error ? error.message : String(error), cause: error });
     }
   }
 }

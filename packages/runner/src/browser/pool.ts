@@ -83,11 +83,11 @@ export class BrowserWorkerPool implements WorkerPool {
 
   private submit(run: Pending['run'], signal?: AbortSignal): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
-    if (signal?.aborted) return Promise.reject(new FitAbortedError(signal.reason));
+    if (signal?.aborted) return Promise.reject(new FitAbortedError({ reason: signal.reason }));
     return new Promise((resolve, reject) => {
       const pending: Pending = { run, resolve, reject, signal, settled: false };
       if (signal) {
-        pending.onAbort = () => this.cancel(pending, new FitAbortedError(signal.reason));
+        pending.onAbort = () => this.cancel(pending, new FitAbortedError({ reason: signal.reason }));
         signal.addEventListener('abort', pending.onAbort, { once: true });
       }
       this.queue.push(pending);
@@ -101,7 +101,7 @@ export class BrowserWorkerPool implements WorkerPool {
       if (slot.task !== null) continue;
       let pending: Pending | undefined;
       // A task whose signal fired is dropped here rather than given a fresh worker to kill.
-      while ((pending = this.queue.shift()) && pending.signal?.aborted) this.settle(pending, new FitAbortedError(pending.signal.reason));
+      while ((pending = this.queue.shift()) && pending.signal?.aborted) this.settle(pending, new FitAbortedError({ reason: pending.signal.reason }));
       if (!pending) return;
       const task = pending;
       const live = (slot.live ??= this.spawn(slot));
