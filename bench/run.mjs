@@ -1,4 +1,8 @@
-// pnpm bench: every benchmark in turn. Timing targets live here, never in unit tests (latency.mjs holds the abort and failure times the unit tests used to assert).
-await import('./em-iterations.mjs');
+// pnpm bench: every benchmark in turn. Timing targets live here, never in unit tests.
+await import('./matrix.mjs');
+await import('./kmeans.mjs');
 await import('./runner.mjs');
+await import('./runner-overhead.mjs');
+await import('./hmm.mjs');
+await import('./scale.mjs');
 await import('./latency.mjs');

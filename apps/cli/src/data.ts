@@ -1,4 +1,8 @@
 import { type Dataset, InputError, hasErrorCode, restateError } from '@emkit/core';
+import { splitSequenceColumn } from './sequence.js';
+
+/** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
+export type MissingMode = 'error' | 'marginalize';
 import { type HeaderMode, readDatasetFile } from '@emkit/io/node';
 
 /** A CSV file read for a command: the dataset and where its rows are in the file. */
@@ -9,18 +13,22 @@ export interface DataFile {
   readonly lineOffset: number;
 }
 
-/** The rows of `path`, with the `target` column as the dataset's target (for supervised models). */
-export async function readDataFile(path: string, options: { header: HeaderMode; target?: string }): Promise<DataFile> {
-  const parsed = await readDatasetFile(path, { header: options.header, target: options.target });
-  const dataset = parsed.target ? { ...parsed.dataset, target: parsed.target } : parsed.dataset;
+/**
+ * The rows of `path`, with the `target` column as the dataset's target (for supervised models)
+ * and the `sequence` column's ids as its groups (for sequence models).
+ */
+export async function readDataFile(path: string, options: { header: HeaderMode; target?: string; sequence?: string; missing?: MissingMode }): Promise<DataFile> {
+  const parsed = await readDatasetFile(path, { header: options.header, target: options.target, missing: options.missing });
+  let dataset = parsed.target ? { ...parsed.dataset, target: parsed.target } : parsed.dataset;
+  if (options.sequence !== undefined) dataset = splitSequenceColumn(dataset, options.sequence, path, options.target !== undefined);
   // The reader refuses blank lines before or inside the data, so only a header shifts rows.
   return { path, dataset, lineOffset: parsed.columns === null ? 0 : 1 };
 }
 
 /**
  * Plugins check data they are given as a Dataset (0/1 values, a target, the column count) and
- * name it "data" and its rows. In the CLI that data is a file: name it, and turn "row r, column c"
- * into the file's line and column, so the error reads like the CSV reader's own.
+ * name it "data" and its rows. In the CLI that data is a file: name it, and turn the row into
+ * the file's line, so the error reads like the CSV reader's own.
  */
 export function inDataFile(error: unknown, file: DataFile): unknown {
   if (!hasErrorCode(error, 'input') || error.file !== 'data') return error;

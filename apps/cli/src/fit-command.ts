@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import type { FitProgress } from '@emkit/core';
+import { type FitProgress, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
 import { optionFor, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber } from './shared.js';
+import { distributedFlags } from './distributed-flags.js';
+import { type OnlineFlags, onlineFields, onlineFlags, runStreamFit } from './online-flags.js';
 
 /** `emkit fit <model>`: one subcommand per registered model, its flags from the plugin's optionSpecs. */
 export function fitCommand(model: RegisteredModel): Command {
@@ -13,6 +15,9 @@ export function fitCommand(model: RegisteredModel): Command {
   const command = new Command(plugin.name).description(plugin.description);
   dataOptions(command);
   for (const spec of plugin.optionSpecs) command.addOption(optionFor(spec));
+  distributedFlags(command);
+  // Plugins whose statistics are sums over rows can also be fitted online.
+  if (supportsStepwise(plugin)) onlineFlags(command);
   return fitFlags(command, plugin, {
     restarts: 'number of restarts, the best log-likelihood wins',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
@@ -26,12 +31,14 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { plugin } = model;
   const started = performance.now();
   const { raw, files } = await rawPluginOptions(plugin, flags);
+  if (flags.online === true && flags.data === '-') return runStreamFit(plugin, raw, files, flags as FitFlags & OnlineFlags, signal);
   // Options first: a bad flag should not wait for a large file to be read.
   const { result, file } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
     fitter.fit(raw, { signal, onProgress: (p) => status.show(progressText(p, flags.restarts)) }),
   );
 
-  const modelFile = modelFileOf(model, result);
+  const online = flags.online === true;
+  const modelFile = modelFileOf(model, result, online ? onlineFields(result, flags as FitFlags & OnlineFlags) : {});
   await writeModelOutput(flags, modelFile, plugin.name);
   const seconds = (performance.now() - started) / 1000;
 
@@ -47,6 +54,11 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   lines.push(['restarts', result.restarts.length > 1 ? `${result.restarts.length} (best: restart ${result.restart + 1})` : '1']);
   if (result.monotonicityViolations.length > 0)
     lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
+  if (online) {
+    const { passes, steps } = (modelFile.online ?? {}) as { passes?: number; steps?: number };
+    lines.push(['online', `${steps} mini-batch steps over ${passes} pass(es) of ${String(flags.batchSize)} rows`]);
+  }
+  if (flags.redis !== undefined) lines.push(['distributed run', `${(result as { run?: string }).run} (through Redis)`]);
   lines.push(['wall time', `${seconds.toFixed(2)} s`]);
   lines.push(['model file', flags.out ?? 'not written (no --out)']);
   printSummary(lines);

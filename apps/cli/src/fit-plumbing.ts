@@ -14,11 +14,13 @@ import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
 import type { HeaderMode } from '@emkit/io/node';
 import { type Command, Option } from 'commander';
-import { type DataFile, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type MissingMode, inDataFile, readDataFile } from './data.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
 import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { stderr } from './shared.js';
+import { type DistributedFlags, checkDistributedFlags, openDistributedFitter } from './distributed-flags.js';
+import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-flags.js';
 
 /**
  * What every command that fits shares (`fit`, `select` and those to come): the data and driver
@@ -31,6 +33,8 @@ export interface FitFlags {
   data: string;
   header: HeaderMode;
   target?: string;
+  sequence?: string;
+  missing?: MissingMode;
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -72,6 +76,8 @@ export function driverOptionsOf(flags: FitFlags): Pick<DriverOptions, 'tol' | 'm
 export function checkDriverFlags(plugin: AnyModelPlugin, flags: FitFlags): void {
   resolveDriverOptions(plugin, driverOptionsOf(flags));
   if (flags.workers !== undefined && flags.workers < 0) throw new OptionError({ field: 'workers', detail: `must be an integer ≥ 0, got ${flags.workers}` });
+  checkDistributedFlags(flags);
+  checkOnlineFlags(plugin, flags);
 }
 
 export { withInterrupts } from './interrupts.js';
@@ -83,7 +89,7 @@ export function throwIfInterrupted(signal: AbortSignal): void {
 /** Checks --out, then reads --data: what a fitting command does once its options are known good. */
 export async function readFitData(flags: FitFlags, signal: AbortSignal): Promise<DataFile> {
   if (flags.out !== undefined) await checkOutputPath(flags.out);
-  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target });
+  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
   throwIfInterrupted(signal);
   return file;
 }
@@ -107,6 +113,8 @@ export interface Fitter {
  */
 export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags): Fitter {
   const driver = driverOptionsOf(flags);
+  if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
+  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
   const workers = flags.workers ?? defaultWorkerCount();
   if (workers === 0) {
     const data = file.dataset;
@@ -173,8 +181,9 @@ export function printSummary(lines: readonly (readonly [string, string])[]): voi
 
 /** `data.csv (150 rows × 4 columns)`. */
 export function describeData(file: DataFile): string {
-  const { rows, cols } = file.dataset;
-  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'})`;
+  const { rows, cols, groups } = file.dataset;
+  const sequences = groups ? `, ${groups.length - 1} sequence${groups.length === 2 ? '' : 's'}` : '';
+  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'}${sequences})`;
 }
 
 /** One line on stderr rewritten in place; shown only when stderr is a terminal. */

@@ -1,7 +1,7 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, hasErrorCode, restateError, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, type AnyModelPlugin } from '@emkit/core';
 import { type HeaderMode, formatCsv } from '@emkit/io/node';
-import { type DataFile, checkFiniteRows, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type MissingMode, checkFiniteRows, inDataFile, readDataFile } from './data.js';
 import { Command, Option } from 'commander';
 import { checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
 import { parseIntegerFlag } from './plugin-flags.js';
@@ -13,11 +13,13 @@ interface DataFlags {
   data: string;
   header: HeaderMode;
   target?: string;
+  sequence?: string;
+  missing?: MissingMode;
 }
 
 /** The rows of --data, with the --target column as the dataset's target (for supervised models). */
 function readData(flags: DataFlags): Promise<DataFile> {
-  return readDataFile(flags.data, { header: flags.header, target: flags.target });
+  return readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
 }
 
 /**
@@ -43,14 +45,22 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
   dataOptions(command);
   return command
     .option('--proba', 'write the responsibilities p0..pK-1 instead of labels')
+    .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
     .option('--out <file.csv>', 'write here (atomically) instead of stdout')
-    .action(async (flags: DataFlags & { proba?: boolean; out?: string }) => {
+    .action(async (flags: DataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
+      if (flags.proba && flags.impute) throw new OptionError({ field: '--impute', detail: 'give --impute or --proba, not both' });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params } = await loadModel(flags.model, known);
+      if (flags.impute && !plugin.impute) throw new OptionError({ field: '--impute', detail: `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)` });
       const file = await readData(flags);
       const { dataset } = file;
+      onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
       let text: string;
-      if (!flags.proba && plugin.predictTable) {
+      if (flags.impute) {
+        const filled: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
+        checkFiniteRows(filled, dataset.cols, file, 'an imputed value of');
+        text = formatCsv(filled, dataset.rows, dataset.cols, dataset.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
+      } else if (!flags.proba && plugin.predictTable) {
         const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
         checkFiniteRows(table.values, table.columns.length, file, 'a prediction of');
         text = formatCsv(table.values, dataset.rows, table.columns.length, table.columns);
@@ -77,6 +87,7 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     const { plugin, params } = await loadModel(flags.model, known);
     const file = await readData(flags);
     const { dataset } = file;
+    onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
     const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
     checkFiniteRows(scores, 1, file, 'a log-likelihood of');
     let total = 0;
@@ -96,20 +107,35 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)')
     .addOption(new Option('--n <integer>', 'number of rows to draw').argParser(parseIntegerFlag).makeOptionMandatory())
     .addOption(new Option('--seed <integer>', 'random seed').argParser(parseIntegerFlag).default(0))
+    .addOption(
+      new Option('--sequences <integer>', 'draw this many independent sequences of --n rows each, with their ids in a first column `sequence` (for sequence models: hmm)').argParser(parseIntegerFlag),
+    )
     .option('--out <file.csv>', 'write here (atomically) instead of stdout')
-    .action(async (flags: { model: string; n: number; seed: number; out?: string }) => {
+    .action(async (flags: { model: string; n: number; seed: number; sequences?: number; out?: string }) => {
       if (flags.n < 1) throw new OptionError({ field: '--n', detail: `expected an integer ≥ 1, got ${flags.n}` });
+      if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError({ field: '--sequences', detail: `expected an integer ≥ 1, got ${flags.sequences}` });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params } = await loadModel(flags.model, known);
       if (!plugin.sample) throw new OptionError({ field: '--model', detail: `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)` });
-      const rows: Float64Array = plugin.sample(params, flags.n, new Random(flags.seed));
-      const d = rows.length / flags.n;
+      const random = new Random(flags.seed);
+      const sequences = flags.sequences ?? 1;
+      // Each call draws one sequence (independent rows for mixtures), one after another from one stream.
+      const draws: Float64Array[] = Array.from({ length: sequences }, () => plugin.sample!(params, flags.n, random) as Float64Array);
+      const d = draws[0].length / flags.n;
+      const rows = new Float64Array(sequences * flags.n * d);
+      draws.forEach((draw, s) => rows.set(draw, s * flags.n * d));
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
         throw new ModelFileError({
           detail: `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
         });
       const header = Array.from({ length: d }, (_, j) => `x${j}`);
-      await writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
+      if (flags.sequences === undefined) return writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
+      const withIds = new Float64Array(sequences * flags.n * (d + 1));
+      for (let i = 0; i < sequences * flags.n; i++) {
+        withIds[i * (d + 1)] = Math.floor(i / flags.n);
+        withIds.set(rows.subarray(i * d, (i + 1) * d), i * (d + 1) + 1);
+      }
+      await writeOutput(flags.out, formatCsv(withIds, sequences * flags.n, d + 1, ['sequence', ...header]));
     });
 }

@@ -16,6 +16,17 @@ export interface Dataset {
    * absent or null for unsupervised models.
    */
   readonly target?: Float64Array | null;
+  /**
+   * Group boundaries (sequences of an HMM): group g is rows [groups[g], groups[g + 1]), so
+   * groups[0] = 0, groups[G] = rows and the entries increase strictly. The shard plan never cuts
+   * a group; models of independent rows ignore it. Absent or null: no groups.
+   */
+  readonly groups?: Int32Array | null;
+  /**
+   * Missing cells (N×D row-major, 1 = missing; their `values` are NaN), for models that
+   * marginalise them (plugins declaring `missingValues`). Absent or null: every cell is present.
+   */
+  readonly missing?: Uint8Array | null;
 }
 
 /**
@@ -35,6 +46,13 @@ export interface DatasetOptions {
   columns?: readonly string[] | null;
   /** One response value per row (see Dataset.target). */
   target?: Float64Array | readonly number[] | null;
+  /**
+   * Missing cells: an N×D mask (1 = missing), or 'nan' to treat NaN values as missing. Missing
+   * cells are stored as NaN; the others must still be finite. Without it every cell must be.
+   */
+  missing?: Uint8Array | 'nan' | null;
+  /** Group boundaries (see Dataset.groups). */
+  groups?: Int32Array | readonly number[] | null;
   /** Named in error messages (a file name, "data"). */
   source?: string;
 }
@@ -48,8 +66,13 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 1)
     throw new InputError({ file: source, detail: `bad shape ${rows}×${cols}: need a whole number of rows and at least one column` });
   if (values.length !== rows * cols) throw new InputError({ file: source, detail: `has ${values.length} values, expected ${rows}×${cols} = ${rows * cols}` });
+  const missing = missingMask(values, rows, cols, options.missing ?? null, source);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
+    if (missing !== null && missing[i] === 1) {
+      values[i] = NaN;
+      continue;
+    }
     if (!Number.isFinite(x) || Math.abs(x) > MAX_MAGNITUDE) {
       const where = `row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1} is ${x}`;
       throw new InputError({
@@ -58,7 +81,7 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
         column: (i % cols) + 1,
         detail: Number.isFinite(x)
           ? `${where}; values beyond ±${MAX_MAGNITUDE} overflow when squared (distances, variances): rescale that column, e.g. divide it by a power of ten`
-          : `${where}; every value must be a finite number`,
+          : `${where}; every value must be a finite number (missing values: createDataset with missing: 'nan' or a mask, for models that marginalise them)`,
       });
     }
   }
@@ -79,7 +102,67 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
     for (let i = 0; i < rows; i++)
       if (!Number.isFinite(target[i])) throw new InputError({ file: source, detail: `target of row ${i + 1} is ${target[i]}; every value must be a finite number` });
   }
-  return { rows, cols, values, weights, columns, target };
+  const groups = options.groups != null ? checkGroups(options.groups, rows, source) : null;
+  return { rows, cols, values, weights, columns, target, ...(groups !== null ? { groups } : {}), ...(missing !== null ? { missing } : {}) };
+}
+
+/** Validated group boundaries: 0 = g₀ < g₁ < … < g_G = rows. */
+export function checkGroups(boundaries: Int32Array | readonly number[], rows: number, source = 'data'): Int32Array {
+  const groups = boundaries instanceof Int32Array ? boundaries : Int32Array.from(boundaries);
+  if (groups.length < 2 || groups[0] !== 0 || groups[groups.length - 1] !== rows)
+    throw new InputError({
+      file: source,
+      detail: `group boundaries must start at 0 and end at the row count ${rows}, got [${Array.from(groups.subarray(0, 3)).join(', ')}${groups.length > 3 ? ', …' : ''}] (${groups.length} entries)`,
+    });
+  for (let g = 1; g < groups.length; g++)
+    if (!(groups[g] > groups[g - 1])) throw new InputError({ file: source, detail: `group ${g} is empty (boundary ${groups[g - 1]} then ${groups[g]}); boundaries must increase` });
+  return groups;
+}
+
+/** A Dataset's group boundaries, or the whole data set as one group. */
+export function groupBoundaries(data: Dataset): Int32Array {
+  return data.groups ?? Int32Array.of(0, data.rows);
+}
+
+/** Group boundaries from one id per row: consecutive rows with the same id form one group. */
+export function groupsFromIds(ids: ArrayLike<number>): Int32Array {
+  const out: number[] = [0];
+  for (let i = 1; i < ids.length; i++) if (!Object.is(ids[i], ids[i - 1])) out.push(i);
+  if (ids.length > 0) out.push(ids.length);
+  return Int32Array.from(out);
+}
+
+/** The missing mask of DatasetOptions.missing, checked against the shape; null when nothing is missing. */
+function missingMask(values: Float64Array, rows: number, cols: number, spec: Uint8Array | 'nan' | null, source: string): Uint8Array | null {
+  if (spec === null) return null;
+  let mask: Uint8Array;
+  if (spec === 'nan') mask = Uint8Array.from(values, (x) => (Number.isNaN(x) ? 1 : 0));
+  else {
+    if (!(spec instanceof Uint8Array) || spec.length !== rows * cols) throw new InputError({ file: source, detail: `the missing mask must be a Uint8Array of ${rows}×${cols} = ${rows * cols} entries` });
+    mask = spec;
+  }
+  let any = false;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] > 1) throw new InputError({ file: source, detail: `missing mask entry ${i} is ${mask[i]}; entries are 0 (present) or 1 (missing)` });
+    if (mask[i] === 1) any = true;
+  }
+  return any ? mask : null;
+}
+
+/** The number of missing cells (0 without a mask). */
+export function missingCount(data: Dataset): number {
+  if (!data.missing) return 0;
+  let n = 0;
+  for (let i = 0; i < data.missing.length; i++) n += data.missing[i];
+  return n;
+}
+
+/** Whether row i has a missing cell. */
+export function rowHasMissing(data: Dataset, i: number): boolean {
+  const m = data.missing;
+  if (!m) return false;
+  for (let c = i * data.cols, end = c + data.cols; c < end; c++) if (m[c] === 1) return true;
+  return false;
 }
 
 /** A Dataset from an array of equal-length rows. */
@@ -116,7 +199,17 @@ export function sliceRows(data: Dataset, range: RowRange): Dataset {
     weights: data.weights === null ? null : data.weights.subarray(range.start, range.end),
     columns: data.columns,
     target: data.target ? data.target.subarray(range.start, range.end) : null,
+    ...(data.groups ? { groups: groupsWithin(data.groups, range) } : {}),
+    ...(data.missing ? { missing: data.missing.subarray(range.start * data.cols, range.end * data.cols) } : {}),
   };
+}
+
+/** The boundaries of the groups overlapping `range`, cut to it and counted from range.start. */
+export function groupsWithin(groups: Int32Array, range: RowRange): Int32Array {
+  const out: number[] = [0];
+  for (let g = 1; g < groups.length; g++) if (groups[g] > range.start && groups[g] < range.end) out.push(groups[g] - range.start);
+  if (range.end > range.start) out.push(range.end - range.start);
+  return Int32Array.from(out);
 }
 
 /** Row i as a plain array (for messages and small outputs, not hot loops). */

@@ -1,12 +1,12 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt } from './dataset.js';
-export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec } from './plugin.js';
-export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin } from './plugin.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
+export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult } from './plugin.js';
+export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
-export { inProcessExecutor, runShardsInProcess, yieldToEventLoop } from './executor.js';
-export { DEFAULT_SHARD_ROWS, planShards } from './shard-plan.js';
-export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation } from './driver.js';
-export { fit, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
+export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
+export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
+export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
+export { fit, createRun, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';
 export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
@@ -41,3 +41,7 @@ export {
 } from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
+export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState, StepwiseLearner, OnlineFitResult } from './online.js';
+export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
+export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
+export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';

@@ -1,5 +1,7 @@
 import type { Random } from '@emkit/linalg';
 import type { Dataset, RowRange } from './dataset.js';
+import { InputError } from './errors.js';
+import type { ModelView } from './view.js';
 
 /** Bumped when the plugin contract changes incompatibly; plugins state the version they implement. */
 export const PLUGIN_API_VERSION = 1;
@@ -43,6 +45,12 @@ export interface ConvergenceContext<Params> {
   readonly iteration: number;
 }
 
+/** What `eStepWithState` returns: eStep's log-likelihood and the shard's state for the next E-step. */
+export interface ShardEStepResult {
+  readonly logLikelihood: number;
+  readonly state: unknown;
+}
+
 /**
  * A model that EM can fit. Parameters are plain structured-cloneable values (numbers, strings,
  * Float64Arrays, plain objects) so they can be sent to worker threads. The plugin holds no loop
@@ -68,6 +76,18 @@ export interface ModelPlugin<Params, Options> {
   readonly moduleUrl?: string;
   /** The options a user interface can offer, in display order. */
   readonly optionSpecs: readonly OptionSpec[];
+  /**
+   * True when rows depend on each other within a group (an HMM's sequences, Dataset.groups):
+   * the shard plan then never cuts a group, and data without groups is one group. Models of
+   * independent rows leave it out and ignore groups.
+   */
+  readonly groupedRows?: boolean;
+  /**
+   * True when every hook handles missing cells (Dataset.missing) by marginalising them: the
+   * E-step uses each row's observed coordinates. The driver refuses data with missing cells for
+   * plugins without it.
+   */
+  readonly missingValues?: boolean;
   /** Driver defaults when the caller gives none. */
   readonly defaults: { readonly tol: number; readonly maxIter: number };
 
@@ -92,6 +112,26 @@ export interface ModelPlugin<Params, Options> {
    * (params, rows, range): no hidden state, no randomness beyond what `range.start` determines.
    */
   eStep(params: Params, data: Dataset, range: RowRange, stats: Float64Array): number;
+
+  /**
+   * Stepwise (online) EM support: how many leading entries of the statistics are plain sums
+   * over rows, so that the driver may keep them as running averages s ← (1 − η)·s + η·s_batch.
+   * Entries after them (re-seeding candidates) are taken from the latest batch as they are.
+   * Absent: the plugin cannot be fitted online.
+   */
+  stepwiseStatsLength?(params: Params, cols: number): number;
+
+  /**
+   * Optional: the E-step with state kept per shard between E-steps of a run — what a model can
+   * carry over from one iteration to the next to skip work (k-means keeps distance bounds).
+   * `state` is undefined or a value this hook returned earlier for the same data and the same
+   * `range`, under any parameters; the returned `state` is offered to the next call for that
+   * range. `stats` is a fresh createStats buffer. Executors keep it where the shard runs (the worker a shard is pinned to) and may drop
+   * it at any time (a new run, a replaced worker, a new pool), so the statistics and the
+   * log-likelihood must be bit for bit those of `eStep` with or without it. The state never
+   * leaves the thread that made it: it need not be cloneable.
+   */
+  eStepWithState?(params: Params, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult;
 
   /** Adds `source` into `target`. Default: element-wise addition. Must be associative. */
   mergeStats?(target: Float64Array, source: Float64Array, params: Params): void;
@@ -129,6 +169,18 @@ export interface ModelPlugin<Params, Options> {
    */
   predictTable?(params: Params, data: Dataset): { columns: string[]; values: Float64Array };
 
+  /**
+   * What the model can show, as data (components with covariances, images, a latent space, a
+   * training curve, the per-row output): a UI draws this and never switches on the model's name.
+   */
+  describeView?(params: Params): ModelView;
+
+  /**
+   * The data with each missing cell (Dataset.missing) replaced by its conditional expectation
+   * given the row's observed cells under the model (N×D row-major); present cells unchanged.
+   */
+  impute?(params: Params, data: Dataset): Float64Array;
+
   /** Draws n rows (row-major n×D) from the model, when it is generative. */
   sample?(params: Params, n: number, random: Random): Float64Array;
 
@@ -163,4 +215,18 @@ export function addStats(target: Float64Array, source: Float64Array): void {
 export function mergeStatsOf<P>(plugin: ModelPlugin<P, unknown>, target: Float64Array, source: Float64Array, params: P): void {
   if (plugin.mergeStats) plugin.mergeStats(target, source, params);
   else addStats(target, source);
+}
+
+/**
+ * Refuses data with missing cells for a plugin that does not marginalise them, naming the first
+ * missing cell and what to do.
+ */
+export function checkMissingSupport(plugin: Pick<ModelPlugin<unknown, unknown>, 'name' | 'missingValues'>, data: Dataset): void {
+  if (!data.missing || plugin.missingValues) return;
+  const first = data.missing.indexOf(1);
+  if (first === -1) return;
+  throw new InputError({
+    file: 'data',
+    detail: `row ${Math.floor(first / data.cols) + 1}, column ${(first % data.cols) + 1} is missing, and ${plugin.name} cannot marginalise missing values; fill in or drop the incomplete rows (gmm and bernoulli fit them with --missing marginalize)`,
+  });
 }

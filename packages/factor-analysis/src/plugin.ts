@@ -5,6 +5,7 @@ import { initialParams, readNoiseVariance } from './init.js';
 import { type LikelihoodMethod, RowScratch, latentMeanRow, logDensityRow, modelCovariance, prepareModel } from './model.js';
 import { factorOptionSpecs, parseFactorOptions, type FactorOptions } from './options.js';
 import type { FactorParams, NoiseModel } from './params.js';
+import { describeFactorView } from './view.js';
 
 function checkData(params: FactorParams, data: Dataset): void {
   if (data.cols !== params.d) throw new ModelFileError({ field: 'mean', detail: `the model has ${params.d} columns but the data has ${data.cols}` });
@@ -67,6 +68,7 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
   init: (data: Dataset, options: FactorOptions, random: Random) => initialParams(data, options, random),
 
   createStats: (params) => new Float64Array(statsLayout(params.d, params.q).length),
+  stepwiseStatsLength: (params) => statsLayout(params.d, params.q).length,
 
   eStep: (params, data, range, stats) => eStepRows(params, data, range.start, range.end, stats),
 
@@ -74,6 +76,7 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
 
   scoreSamples: (params, data) => logDensities(params, data),
 
+  describeView: describeFactorView,
   components: () => 1,
 
   responsibilities(params, data) {

@@ -19,7 +19,16 @@ export interface ParseCsvOptions {
    * (for files without a header). It is left out of the dataset.
    */
   target?: string;
+  /**
+   * What an empty cell, NaN or NA in a data column is: 'error' (default) refuses it with its
+   * line and column; 'marginalize' reads it as a missing cell (the dataset's missing mask) for
+   * models that marginalise missing values.
+   */
+  missing?: 'error' | 'marginalize';
 }
+
+/** Cell spellings of a missing value under missing: 'marginalize' (besides an empty cell). */
+const MISSING_WORD = /^(na|nan)$/i;
 
 export interface ParsedCsv {
   /** The numeric columns (all but the target). */
@@ -131,11 +140,15 @@ export class CsvReader {
   private values = new Float64Array(1024);
   private used = 0;
   private targetValues: Float64Array | null = null;
+  private readonly marginalize: boolean;
+  /** The missing-cell mask beside `values`, once a missing cell has been read. */
+  private missing: Uint8Array | null = null;
 
   constructor(source: string, options: ParseCsvOptions = {}) {
     this.source = source;
     this.headerMode = options.header ?? 'auto';
     this.targetSpec = options.target;
+    this.marginalize = options.missing === 'marginalize';
     if (!['auto', 'yes', 'no'].includes(this.headerMode))
       throw new InputError({ file: source, detail: `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}` });
   }
@@ -170,7 +183,8 @@ export class CsvReader {
     const cols = this.targetIndex === -1 ? this.fields : this.fields - 1;
     const values = this.used === this.values.length ? this.values : this.values.slice(0, this.used);
     const columns = this.header === null ? null : this.header.filter((_, j) => j !== this.targetIndex);
-    const dataset = createDataset(values, this.rows, cols, { columns, source: this.source });
+    const missing = this.missing === null ? null : this.missing.slice(0, this.used);
+    const dataset = createDataset(values, this.rows, cols, { columns, source: this.source, missing });
     const result: ParsedCsv = { dataset, columns };
     if (this.targetValues !== null) result.target = this.targetValues.slice(0, this.rows);
     return result;
@@ -242,6 +256,11 @@ export class CsvReader {
     for (let j = 0; j < cells.length; j++) {
       const cell = cells[j];
       const { kind, value } = classify(cell);
+      if (kind !== 'number' && this.marginalize && j !== this.targetIndex && (kind === 'empty' || MISSING_WORD.test(cell))) {
+        this.markMissing(at);
+        values[at++] = NaN;
+        continue;
+      }
       if (kind !== 'number') this.cellError(kind, cell, lineNumber, j + 1);
       if (j === this.targetIndex) this.targetValues![this.rows] = value;
       else values[at++] = value;
@@ -250,9 +269,20 @@ export class CsvReader {
     this.rows++;
   }
 
+  private markMissing(at: number): void {
+    if (this.missing === null || this.missing.length < this.values.length) {
+      const grown = new Uint8Array(this.values.length);
+      if (this.missing !== null) grown.set(this.missing);
+      this.missing = grown;
+    }
+    this.missing[at] = 1;
+  }
+
   private cellError(kind: CellKind, cell: string, line: number, column: number): never {
     const where = { line, column };
-    if (kind === 'empty') throw new InputError({ file: this.source, detail: 'empty cell; every cell must hold a number (fill in or drop missing values)', ...where });
+    const missingHint = column - 1 === this.targetIndex ? 'a target cannot be missing: drop that row' : 'fill in or drop missing values, or fit a model that marginalises them with --missing marginalize';
+    if (kind === 'empty') throw new InputError({ file: this.source, detail: `empty cell; every cell must hold a number (${missingHint})`, ...where });
+    if (kind === 'text' && MISSING_WORD.test(cell)) throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is a missing value (${missingHint})`, ...where });
     if (kind === 'too-large')
       throw new InputError({
         file: this.source,
@@ -264,7 +294,7 @@ export class CsvReader {
       throw new InputError({
         file: this.source,
         detail: word
-          ? `cell ${quoteForMessage(cell)} is not a finite number; remove or fill in missing values before fitting`
+          ? `cell ${quoteForMessage(cell)} is not a finite number; remove or fill in missing values before fitting${MISSING_WORD.test(cell) && column - 1 !== this.targetIndex ? ', or fit a model that marginalises them with --missing marginalize' : ''}`
           : `cell ${quoteForMessage(cell)} is beyond the range of a 64-bit float`,
         ...where,
       });

@@ -1,6 +1,6 @@
-import { FitError, isModelPlugin, runRestart, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
+import { FitError, ShardStates, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
 import { encodeWorkerError } from './errors.js';
-import type { DataHandle, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
+import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
 
 /**
  * The work a worker does, the same in Node and in the browser: thin adapters (piscina, comlink)
@@ -36,6 +36,8 @@ export function datasetFromHandle(handle: DataHandle): Dataset {
     weights: handle.weights === null ? null : new Float64Array(handle.weights, handle.weightsByteOffset, handle.rows),
     columns: handle.columns ?? null,
     target: handle.target === null ? null : new Float64Array(handle.target, handle.targetByteOffset, handle.rows),
+    ...(handle.groups ? { groups: handle.groups } : {}),
+    ...(handle.missing ? { missing: new Uint8Array(handle.missing, handle.missingByteOffset ?? 0, handle.rows * handle.cols) } : {}),
   };
 }
 
@@ -55,6 +57,41 @@ async function eStepShardUnencoded(task: EStepTask): Promise<EStepTaskResult> {
   const range = first === 0 ? task.shard : { start: task.shard.start - first, end: task.shard.end - first };
   const logLikelihood = plugin.eStep(task.params, data, range, stats);
   return { stats, logLikelihood };
+}
+
+/**
+ * The per-shard states this worker keeps: those of one run, with the Dataset view they were
+ * made on (a run's tasks all carry the same shared data).
+ */
+let runStates: { run: string; data: Dataset; states: ShardStates } | null = null;
+
+/** Runs a batch of shards (see EStepBatchTask) with the run's per-shard states. */
+export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult> {
+  try {
+    if (task.shards.length === 0) {
+      if (runStates?.run === task.run) runStates = null;
+      return { results: [] };
+    }
+    const plugin = await loadPlugin(task.plugin);
+    if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a batch of shards needs all rows on the worker (shared memory)' });
+    if (runStates === null || runStates.run !== task.run) {
+      const data = datasetFromHandle(task.data);
+      runStates = { run: task.run, data, states: new ShardStates().forData(data) };
+    }
+    const { data, states } = runStates;
+    const results: EStepTaskResult[] = [];
+    for (let q = 0; q < task.shards.length; q++) {
+      if (task.progress !== null) Atomics.store(task.progress, task.progressAt, q);
+      const stats = plugin.createStats(task.params, data.cols);
+      const logLikelihood = runShard(plugin, task.params, data, task.shards[q], stats, states);
+      results.push({ stats, logLikelihood });
+    }
+    return { results };
+  } catch (error) {
+    // A state half-updated by a failed E-step must not be offered again.
+    runStates = null;
+    throw encodeWorkerError(error);
+  }
 }
 
 export async function restartOnWorker(task: RestartTask, onProgress?: (progress: FitProgress) => void): Promise<RestartTaskResult> {

@@ -1,50 +1,122 @@
 import { isEmkitError, mergeStatsOf, type Dataset, type EStepExecutor, type EStepOutcome, type ModelPlugin, type RowRange } from '@emkit/core';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
-import type { DataHandle, PluginLocation, WorkerPool } from './protocol.js';
+import type { DataHandle, EStepTaskResult, PluginLocation, WorkerPool } from './protocol.js';
 import { copyShard } from './share.js';
 
+/** A pooled executor, and how to free what its run left on the workers. */
+export interface PooledExecutor extends EStepExecutor {
+  /** Drops the per-shard states this executor's run keeps on the pool's workers. */
+  release(): Promise<void>;
+}
+
+let runs = 0;
+
+/** A name for a run that no other run of this process (or, with its random part, of another) shares. */
+function newRunId(): string {
+  return `run-${++runs}-${Math.random().toString(36).slice(2)}`;
+}
+
 /**
- * An E-step executor that sends each shard to the pool and merges the shard results in shard
+ * An E-step executor that sends the shards to the pool and merges the shard results in shard
  * order — the same arithmetic as core's in-process executor, so results are bit-identical for
  * any number of workers. `handle` is the shared data; null means copy each shard's rows.
+ *
+ * With shared data and a pool that runs batches (`runEStepBatch`), the parameters go once per
+ * batch: for a plugin with per-shard state, one batch per worker pinned to it (shard i on slot
+ * i mod the slot count, every iteration), which keeps the states between E-steps; for others,
+ * runs of consecutive shards, twice as many as workers, that any free worker takes (a worker
+ * slowed by other work on the machine then takes fewer). Otherwise each shard is its own task.
  */
-export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): EStepExecutor {
-  return {
-    async eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome> {
-      // One failing shard cancels its siblings, so no worker keeps running for a lost iteration.
-      const local = new AbortController();
-      const onAbort = () => local.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const results = await Promise.all(
+export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): PooledExecutor {
+  const runId = newRunId();
+  const batched = handle !== null && pool.runEStepBatch !== undefined;
+  const progress = batched && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(8 * pool.size)) : null;
+  let usedSlots = 0;
+
+  async function collect<P>(
+    plugin: ModelPlugin<P, unknown>,
+    params: P,
+    data: Dataset,
+    shards: readonly RowRange[],
+    signal: AbortSignal | undefined,
+  ): Promise<EStepTaskResult[]> {
+    // One failing shard cancels its siblings, so no worker keeps running for a lost iteration.
+    const local = new AbortController();
+    const onAbort = () => local.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const fail = (cloned: unknown, shardIndex: number): never => {
+      // An emkit error (bad input found by the E-step) is reported as it is, as in-process.
+      const error = reviveWorkerError(cloned);
+      const wrapped = signal?.aborted
+        ? abortOr(signal, error)
+        : local.signal.aborted || isEmkitError(error)
+          ? error
+          : new WorkerError({ plugin: plugin.name, shard: shardIndex, range: shards[shardIndex], cause: error });
+      local.abort(wrapped);
+      throw wrapped;
+    };
+    try {
+      if (!batched) {
+        return await Promise.all(
           shards.map((shard, shardIndex) =>
-            pool
-              .runEStep({ plugin: location, params, data: handle ?? copyShard(data, shard), shard, shardIndex }, local.signal)
-              .catch((cloned: unknown) => {
-                // An emkit error (bad input found by the E-step) is reported as it is, as in-process.
-                const error = reviveWorkerError(cloned);
-                const wrapped = signal?.aborted
-                  ? abortOr(signal, error)
-                  : local.signal.aborted || isEmkitError(error)
-                    ? error
-                    : new WorkerError({ plugin: plugin.name, shard: shardIndex, range: shard, cause: error });
-                local.abort(wrapped);
-                throw wrapped;
-              }),
+            pool.runEStep({ plugin: location, params, data: handle ?? copyShard(data, shard), shard, shardIndex }, local.signal).catch((e: unknown) => fail(e, shardIndex)),
           ),
         );
-        const stats = plugin.createStats(params, data.cols);
-        let logLikelihood = 0;
-        for (const r of results) {
-          logLikelihood += r.logLikelihood;
-          mergeStatsOf(plugin, stats, r.stats, params);
-        }
-        return { stats, logLikelihood };
-      } catch (error) {
-        throw abortOr(signal, local.signal.reason instanceof Error ? local.signal.reason : error);
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
       }
+      // Stateful plugins: shard i on slot i mod slots, every E-step. Others: runs of consecutive
+      // shards, twice as many as workers, so a worker that finishes early takes another.
+      const pinned = plugin.eStepWithState !== undefined;
+      const groups = pinned ? Math.min(pool.size, shards.length) : Math.min(2 * pool.size, shards.length);
+      const perGroup = Math.ceil(shards.length / groups);
+      if (pinned) usedSlots = Math.max(usedSlots, groups);
+      const results: EStepTaskResult[] = new Array(shards.length);
+      await Promise.all(
+        Array.from({ length: groups }, async (_, group) => {
+          const indices: number[] = [];
+          if (pinned) for (let i = group; i < shards.length; i += groups) indices.push(i);
+          else for (let i = group * perGroup; i < Math.min(shards.length, (group + 1) * perGroup); i++) indices.push(i);
+          if (indices.length === 0) return;
+          if (progress !== null) Atomics.store(progress, group, 0);
+          try {
+            const { results: batch } = await pool.runEStepBatch!(
+              { plugin: location, params, data: handle!, shards: indices.map((i) => shards[i]), run: runId, progress, progressAt: group, slot: pinned ? group : null },
+              local.signal,
+            );
+            batch.forEach((r, q) => (results[indices[q]] = r));
+          } catch (e) {
+            // The shard the worker was on when it threw or died.
+            const at = progress === null ? 0 : Atomics.load(progress, group);
+            fail(e, indices[Math.min(Math.max(at, 0), indices.length - 1)]);
+          }
+        }),
+      );
+      return results;
+    } catch (error) {
+      throw abortOr(signal, local.signal.reason instanceof Error ? local.signal.reason : error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    async eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome> {
+      const results = await collect(plugin, params, data, shards, signal);
+      const stats = plugin.createStats(params, data.cols);
+      let logLikelihood = 0;
+      for (const r of results) {
+        logLikelihood += r.logLikelihood;
+        mergeStatsOf(plugin, stats, r.stats, params);
+      }
+      return { stats, logLikelihood };
+    },
+
+    async release(): Promise<void> {
+      if (!batched || usedSlots === 0) return;
+      const slots = usedSlots;
+      usedSlots = 0;
+      await Promise.allSettled(
+        Array.from({ length: slots }, (_, slot) => pool.runEStepBatch!({ plugin: location, params: null, data: handle!, shards: [], run: runId, progress: null, progressAt: 0, slot })),
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError, OptionError, fit as fitInProcess, type FitResult } from '@emkit/core';
 import { gmmPlugin, type GmmParams } from '@emkit/gmm';
 import { kmeansPlugin } from '@emkit/kmeans';
@@ -9,6 +9,7 @@ import { kmeansPlugin } from '@emkit/kmeans';
 import { fit, NodeWorkerPool } from '../dist/node/index.js';
 import { fitWithPool, WorkerError } from '../dist/index.js';
 import { blobs, readFixture, readFixtureDataset } from './test-support/data.js';
+import { trackedPool } from './test-support/pools.js';
 
 const faultyUrl = new URL('./test-support/faulty-plugins.mjs', import.meta.url).href;
 const execFileAsync = promisify(execFile);
@@ -22,17 +23,6 @@ function sameBits(a: FitResult<GmmParams>, b: FitResult<GmmParams>): void {
   expect(b.history).toEqual(a.history);
   expect(b.iterations).toBe(a.iterations);
   expect(b.restart).toBe(a.restart);
-}
-
-const pools: NodeWorkerPool[] = [];
-afterEach(async () => {
-  for (const p of pools.splice(0)) await p.close();
-});
-
-function trackedPool(n: number): NodeWorkerPool {
-  const pool = new NodeWorkerPool(n);
-  pools.push(pool);
-  return pool;
 }
 
 describe('results do not depend on the number of workers', () => {
@@ -59,6 +49,18 @@ describe('results do not depend on the number of workers', () => {
       }
     }
   });
+
+  for (const kernels of ['wasm', 'js'])
+    it(`${kernels} kernels: all four covariance types bit-identical for 1, 2 and 4 workers and equal to the in-process driver`, async () => {
+      const data = blobs(5, 1003, 5, 3);
+      for (const covariance of ['full', 'tied', 'diag', 'spherical']) {
+        const options = { k: 3, covariance, initMethod: 'kmeans++', kernels };
+        const driver = { tol: 1e-8, maxIter: 25, shardRows: 97, seed: 2 };
+        const reference = await fitInProcess(gmmPlugin, data, options, driver);
+        expect(reference.params.kernels).toBe(kernels);
+        for (const workers of [1, 2, 4]) sameBits(reference, await fit(gmmPlugin, data, options, { ...driver, workers }));
+      }
+    }, 240_000);
 
   it('the winning restart is the same for 1 and 2 workers (restarts run concurrently)', async () => {
     const data = blobs(8, 600, 2, 5);

@@ -5,6 +5,7 @@ import { layoutOf } from './network.js';
 import { parseVaeOptions, vaeOptionSpecs, type VaeOptions } from './options.js';
 import type { VaeParams } from './params.js';
 import { adamStep, checkData, eStepRows, initialParams, statsLength, trainingConverged } from './train.js';
+import { describeVaeView } from './view.js';
 
 const NAME = 'vae';
 
@@ -46,6 +47,7 @@ export const vaePlugin: ModelPlugin<VaeParams, VaeOptions> = {
 
   scoreSamples: (params, data) => importanceWeightedLogLikelihood(params, data),
 
+  describeView: describeVaeView,
   components: () => 1,
 
   responsibilities(params, data) {
