@@ -14,7 +14,7 @@ import { createDataset, fit as fitInProcess } from '@emkit/core';
 import { gmmPlugin } from '@emkit/gmm';
 import { Random } from '@emkit/linalg';
 import { fitWithPool } from '@emkit/runner';
-import { NodeWorkerPool, fit } from '@emkit/runner/node';
+import { NodeWorkerPool } from '@emkit/runner/node';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const faulty = await import(new URL('../packages/runner/src/test-support/faulty-plugins.mjs', import.meta.url).href);

@@ -28,6 +28,7 @@ const CLI = ['@emkit/cli', 'emkit-plugin-poisson-mixture'];
 interface WorkspacePackage {
   name: string;
   dir: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a package.json, read for any of its fields
   manifest: Record<string, any>;
 }
 
@@ -38,7 +39,7 @@ function workspacePackages(): Map<string, WorkspacePackage> {
     for (const entry of readdirSync(base, { withFileTypes: true })) {
       const manifestPath = join(base, entry.name, 'package.json');
       if (!entry.isDirectory() || !existsSync(manifestPath)) continue;
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, any>;
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as WorkspacePackage['manifest'];
       found.set(manifest.name, { name: manifest.name, dir: join(base, entry.name), manifest });
     }
   }

@@ -6,7 +6,6 @@ import {
   OptionError,
   fitOnline,
   hasErrorCode,
-  isEmkitError,
   restateError,
   meanLogLikelihoodOf,
   modelFileFromParams,

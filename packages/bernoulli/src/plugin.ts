@@ -1,7 +1,6 @@
 import { argmax, type Random } from '@emkit/linalg';
 import {
   ModelFileError,
-  OptionError,
   PLUGIN_API_VERSION,
   readingModelFile,
   readFiniteNumber,

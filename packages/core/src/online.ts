@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, type RowRange, totalWeight } from './dataset.js';
 import { FitError, OptionError, throwIfAborted } from './errors.js';
 import { runShardsInProcess } from './executor.js';
-import { mergeStatsOf, type DataSummary, type ModelPlugin } from './plugin.js';
+import type { DataSummary, ModelPlugin } from './plugin.js';
 import { planShards } from './shard-plan.js';
 import { type FitResult, type RestartResult, firstNonFinite, selectBestRestart } from './driver.js';
 
@@ -273,7 +273,7 @@ export async function fitOnline<Params, Options>(
   let best: { params: Params; score: number; pass: number } | null = null;
   const heldOutHistory: number[] = [];
   let converged = false;
-  let pass = 0;
+  let pass: number;
   let lastYield = Date.now();
   for (pass = 1; pass <= passes; pass++) {
     if (pass > 1) shuffle(training, random);

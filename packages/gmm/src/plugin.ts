@@ -1,7 +1,6 @@
 import { argmax, type Random } from '@emkit/linalg';
 import {
   ModelFileError,
-  OptionError,
   PLUGIN_API_VERSION,
   readingModelFile,
   readFiniteNumber,
@@ -216,8 +215,7 @@ function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPr
     if (!(x > above)) throw new ModelFileError({ field: `prior.${field}`, detail: `is ${x}; must be > ${above}` });
     return x;
   };
-  let scale: Float64Array;
-  scale = readingModelFile(() => covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale'));
+  const scale: Float64Array = readingModelFile(() => covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale'));
   const weightConcentration = readFiniteNumber(p.weightConcentration, 'prior.weightConcentration');
   if (!(weightConcentration >= 1)) throw new ModelFileError({ field: 'prior.weightConcentration', detail: `is ${weightConcentration}; must be ≥ 1` });
   return {

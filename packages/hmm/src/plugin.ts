@@ -1,4 +1,4 @@
-import { EMPTY_VIEW, ModelFileError, OptionError, PLUGIN_API_VERSION, readFiniteNumber, readingModelFile, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import { EMPTY_VIEW, ModelFileError, PLUGIN_API_VERSION, readFiniteNumber, readingModelFile, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
 import { describeGmmView } from '@emkit/gmm';
 import type { Random } from '@emkit/linalg';
 import { viterbiPath } from './inference.js';

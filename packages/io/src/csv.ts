@@ -159,7 +159,7 @@ export class CsvReader {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let text = this.rest === '' ? chunk : this.rest + chunk;
+    const text = this.rest === '' ? chunk : this.rest + chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -169,7 +169,6 @@ export class CsvReader {
       start = nl + 1;
     }
     this.rest = start === 0 ? text : text.slice(start);
-    text = '';
   }
 
   end(): ParsedCsv {

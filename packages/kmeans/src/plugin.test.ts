@@ -1,4 +1,4 @@
-import { hasErrorCode, ModelFileError, OptionError, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile } from '@emkit/core';
+import { hasErrorCode, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { describe, expect, it } from 'vitest';
 import { inertia, lloyd } from './lloyd.js';

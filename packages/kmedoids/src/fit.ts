@@ -58,10 +58,9 @@ export function kmedoids(data: Dataset, k: number, options: KMedoidsFitOptions =
   let previous = -Infinity;
   let iterations = 0;
   let converged = false;
-  let mean = -Infinity;
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const { stats, logLikelihood } = runShardsInProcess(plugin, params, data, shards);
-    mean = logLikelihood / summary.totalWeight;
+    const mean = logLikelihood / summary.totalWeight;
     const next = kmedoidsPlugin.mStep(params, stats, summary, parsed);
     converged = kmedoidsPlugin.hasConverged!({ previous: params, next, meanLogLikelihood: mean, previousMeanLogLikelihood: previous, tol, iteration });
     params = next;

@@ -1,4 +1,4 @@
-import { hasErrorCode, FitError, ModelFileError, OptionError, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile, sliceRows } from '@emkit/core';
+import { hasErrorCode, FitError, ModelFileError, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile, sliceRows } from '@emkit/core';
 import { kmeansPlugin } from '@emkit/kmeans';
 import { Random } from '@emkit/linalg';
 import { describe, expect, it } from 'vitest';

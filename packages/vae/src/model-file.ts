@@ -1,4 +1,4 @@
-import { ModelFileError, OptionError, readFiniteNumber, readingModelFile, readMatrix, readVector, toNested } from '@emkit/core';
+import { ModelFileError, readFiniteNumber, readingModelFile, readMatrix, readVector, toNested } from '@emkit/core';
 import { batchesPerEpoch } from './batches.js';
 import { layoutOf, type DenseLayer, type VaeArchitecture } from './network.js';
 import { parseVaeOptions, type VaeOptions } from './options.js';
