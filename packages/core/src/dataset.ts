@@ -177,6 +177,27 @@ export function datasetFromRows(rows: readonly (readonly number[])[], options: D
   return createDataset(values, n, Math.max(d, 1), options);
 }
 
+/**
+ * A Dataset from named columns of equal length, in the order given: `{ sepalLength: [...],
+ * petalWidth: Float64Array }`. The names become the dataset's column names.
+ */
+export function datasetFromColumns(columns: Readonly<Record<string, Float64Array | readonly number[]>>, options: Omit<DatasetOptions, 'columns'> = {}): Dataset {
+  const source = options.source ?? 'data';
+  const names = Object.keys(columns);
+  if (names.length === 0) throw new InputError({ file: source, detail: 'no columns given', remedy: 'pass an object with at least one column: { x: [...] }' });
+  const n = columns[names[0]].length;
+  const d = names.length;
+  const values = new Float64Array(n * d);
+  names.forEach((name, j) => {
+    const column = columns[name];
+    if (column === null || typeof column !== 'object' || typeof column.length !== 'number')
+      throw new InputError({ file: source, field: name, detail: 'is not an array of numbers', remedy: 'give each column as a Float64Array or an array of numbers' });
+    if (column.length !== n) throw new InputError({ file: source, field: name, detail: `has ${column.length} values, expected ${n} as in column ${JSON.stringify(names[0])}` });
+    for (let i = 0; i < n; i++) values[i * d + j] = column[i];
+  });
+  return createDataset(values, n, d, { ...options, columns: names });
+}
+
 /** Σ weights, or N when the rows are unweighted. */
 export function totalWeight(data: Dataset): number {
   if (data.weights === null) return data.rows;
