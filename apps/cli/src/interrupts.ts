@@ -5,7 +5,8 @@ import { setMaxListeners } from 'node:events';
  * loads anything else, as loading the models can take seconds on a busy machine. A fitting
  * command registers an AbortController while it runs: the first Ctrl-C aborts it (it stops at
  * the next shard and writes nothing), a second one leaves at once. Outside a fit — while loading,
- * or in a command that does not listen — Ctrl-C leaves at once. Outputs are written by rename,
+ * or in a command that does not listen — Ctrl-C leaves at once, unless the command handles SIGINT
+ * itself. Outputs are written by rename,
  * so nothing partial remains either way.
  */
 let installed = false;
@@ -18,6 +19,8 @@ function onSigint(): void {
     running.abort(new Error('interrupted'));
     return;
   }
+  // A command with a handler of its own (`emkit worker` finishes its job, then closes) decides.
+  if (running === null && process.listenerCount('SIGINT') > 1) return;
   process.stderr.write('emkit: interrupted; no output was written\n');
   process.exit(130);
 }
