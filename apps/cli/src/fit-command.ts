@@ -51,7 +51,10 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   if (result.bic !== null && result.aic !== null) lines.push(['BIC / AIC', `${formatNumber(result.bic)} / ${formatNumber(result.aic)}`]);
   for (const [key, value] of Object.entries(model.extraFitFields?.(result) ?? {}))
     lines.push([key, typeof value === 'number' ? formatNumber(value) : Array.isArray(value) ? `${value.length} values (in the model file)` : JSON.stringify(value)]);
-  lines.push(['restarts', result.restarts.length > 1 ? `${result.restarts.length} (best: restart ${result.restart + 1})` : '1']);
+  const failed = result.failedRestarts ?? [];
+  const total = result.restarts.length + failed.length;
+  lines.push(['restarts', total > 1 ? `${total} (best: restart ${result.restart + 1}${failed.length > 0 ? `; ${failed.length} failed` : ''})` : '1']);
+  for (const f of failed) lines.push([`failed restart ${f.restart + 1}`, f.reason]);
   if (result.monotonicityViolations.length > 0)
     lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
   if (online) {
@@ -64,7 +67,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   printSummary(lines);
 
   if (flags.json) {
-    const details = { ...modelFile, restarts: result.restarts.length, wallTimeSeconds: seconds, out: flags.out ?? null };
+    const details = { ...modelFile, restarts: total, failedRestarts: failed.map((f) => ({ ...f, restart: f.restart + 1 })), wallTimeSeconds: seconds, out: flags.out ?? null };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
 }

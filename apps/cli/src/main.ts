@@ -55,7 +55,7 @@ export function createProgram(models: readonly RegisteredModel[] = registry): Co
   const select = program
     .command('select')
     .description('fit every combination of candidate options (K, covariance, …) and keep the best by BIC, AIC or ICL (smaller is better)')
-    .addHelpText('after', '\nExample:\n  emkit select gmm --data x.csv --k 1..10 --covariance full,diag,spherical,tied --criterion bic --out best.json');
+    .addHelpText('after', '\nExample:\n  emkit select gmm --data x.csv --k 1..9 --covariance all --criterion bic --out best.json');
   for (const model of models) select.addCommand(withDebug(selectCommand(model)).copyInheritedSettings(program));
 
   const known = models.map((m) => m.plugin);

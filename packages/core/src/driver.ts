@@ -5,6 +5,7 @@ import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from '
 import { type DataSummary, type ModelPlugin, checkMissingSupport } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
+import { allRestartsFailed, isFailedRestart, restartFailure, type FailedRestart, type RestartOutcome } from './restarts.js';
 
 /** Relative drop of the mean log-likelihood treated as round-off rather than a decrease. */
 export const DEFAULT_MONOTONE_TOLERANCE = 1e-9;
@@ -69,8 +70,10 @@ export interface FitResult<Params, Options = unknown> extends RestartResult<Para
   readonly parameterCount: number | null;
   readonly bic: number | null;
   readonly aic: number | null;
-  /** Every restart's outcome, in restart order (without their parameters). */
+  /** Every successful restart's outcome, in restart order (without their parameters). */
   readonly restarts: readonly Omit<RestartResult<Params>, 'params'>[];
+  /** The restarts that failed (singular component, non-finite value, plugin error), in restart order, with their reasons. */
+  readonly failedRestarts: readonly FailedRestart[];
 }
 
 interface ResolvedOptions {
@@ -365,16 +368,39 @@ function asFitError(plugin: string, iteration: number | undefined, error: unknow
 }
 
 /**
- * Picks the restart with the highest final log-likelihood (the first on ties, so the choice is
- * deterministic) and adds the information criteria.
+ * runRestart, with the restart's own failure (a FitError: singular component, non-finite value,
+ * plugin error) returned as a FailedRestart rather than thrown; other errors are thrown.
+ */
+export async function runRestartOrFailure<Params, Options>(
+  plugin: ModelPlugin<Params, Options>,
+  data: Dataset,
+  options: Options,
+  restart: number,
+  driverOptions: DriverOptions = {},
+): Promise<RestartOutcome<Params>> {
+  try {
+    return await runRestart(plugin, data, options, restart, driverOptions);
+  } catch (error) {
+    const failure = restartFailure(error, restart, deriveSeed(resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions).seed, restart));
+    if (failure === null) throw error;
+    return failure;
+  }
+}
+
+/**
+ * Picks the successful restart with the highest final log-likelihood (the first on ties, so the
+ * choice is deterministic) and adds the information criteria; failed restarts are listed. When
+ * none succeeded: the error of allRestartsFailed.
  */
 export function selectBestRestart<Params, Options>(
   plugin: ModelPlugin<Params, Options>,
   data: Dataset,
   options: Options,
-  results: readonly RestartResult<Params>[],
+  outcomes: readonly RestartOutcome<Params>[],
 ): FitResult<Params, Options> {
-  if (results.length === 0) throw new FitError({ plugin: plugin.name, detail: 'no restart finished' });
+  const failedRestarts = outcomes.filter(isFailedRestart).sort((a, b) => a.restart - b.restart);
+  const results = outcomes.filter((o): o is RestartResult<Params> => !isFailedRestart(o));
+  if (results.length === 0) throw failedRestarts.length > 0 ? allRestartsFailed(plugin.name, failedRestarts) : new FitError({ plugin: plugin.name, detail: 'no restart finished' });
   const ordered = [...results].sort((a, b) => a.restart - b.restart);
   let best = ordered[0];
   for (const r of ordered) if (r.meanLogLikelihood > best.meanLogLikelihood) best = r;
@@ -391,6 +417,7 @@ export function selectBestRestart<Params, Options>(
     bic: criteria === null ? null : criteria.bic,
     aic: criteria === null ? null : criteria.aic,
     restarts: ordered.map(({ params: _params, ...rest }) => rest),
+    failedRestarts,
   };
 }
 
@@ -407,7 +434,7 @@ export async function fit<Params, Options>(
 ): Promise<FitResult<Params, Options>> {
   const options = plugin.parseOptions(rawOptions);
   const { restarts } = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
-  const results: RestartResult<Params>[] = [];
-  for (let r = 0; r < restarts; r++) results.push(await runRestart(plugin, data, options, r, driverOptions));
-  return selectBestRestart(plugin, data, options, results);
+  const outcomes: RestartOutcome<Params>[] = [];
+  for (let r = 0; r < restarts; r++) outcomes.push(await runRestartOrFailure(plugin, data, options, r, driverOptions));
+  return selectBestRestart(plugin, data, options, outcomes);
 }

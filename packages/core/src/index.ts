@@ -5,8 +5,9 @@ export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissing
 export type { EStepExecutor, EStepOutcome } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
+export { isFailedRestart, restartFailure, allRestartsFailed, type FailedRestart, type RestartOutcome } from './restarts.js';
 export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
-export { fit, createRun, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
+export { fit, createRun, runRestart, runRestartOrFailure, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';
 export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {

@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, type RowRange, totalWeight } from './dataset.js';
 import { FitError, OptionError, throwIfAborted } from './errors.js';
 import { runShardsInProcess } from './executor.js';
-import type { DataSummary, ModelPlugin } from './plugin.js';
+import { checkMissingSupport, type DataSummary, type ModelPlugin } from './plugin.js';
 import { planShards } from './shard-plan.js';
 import { type FitResult, type RestartResult, firstNonFinite, selectBestRestart } from './driver.js';
 
@@ -208,20 +208,23 @@ export interface OnlineFitResult<Params, Options> extends FitResult<Params, Opti
   readonly heldOutRows: number;
 }
 
-/** Rows `indices[from..to)` of `data` copied into one batch (weights and target along). */
+/** Rows `indices[from..to)` of `data` copied into one batch (weights, target and missing cells along). */
 export function gatherRows(data: Dataset, indices: ArrayLike<number>, from: number, to: number): Dataset {
   const n = to - from;
   const cols = data.cols;
   const values = new Float64Array(n * cols);
   const weights = data.weights === null ? null : new Float64Array(n);
   const target = data.target ? new Float64Array(n) : null;
+  const missing = data.missing ? new Uint8Array(n * cols) : null;
   for (let r = 0; r < n; r++) {
     const i = indices[from + r];
     values.set(data.values.subarray(i * cols, (i + 1) * cols), r * cols);
     if (weights !== null) weights[r] = data.weights![i];
     if (target !== null) target[r] = data.target![i];
+    if (missing !== null) missing.set(data.missing!.subarray(i * cols, (i + 1) * cols), r * cols);
   }
-  return { rows: n, cols, values, weights, columns: data.columns, target };
+  // Missing cells (Dataset.missing) travel with their rows.
+  return { rows: n, cols, values, weights, columns: data.columns, target, ...(missing !== null ? { missing } : {}) };
 }
 
 function shuffle(indices: Int32Array, random: Random): void {
@@ -260,6 +263,7 @@ export async function fitOnline<Params, Options>(
   if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new OptionError({ field: 'heldOutFraction', detail: `must be in [0, 1), got ${heldOutFraction}` });
   if (!(tol >= 0)) throw new OptionError({ field: 'tol', detail: `must be ≥ 0, got ${tol}` });
   if (data.rows === 0 || !(totalWeight(data) > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
+  checkMissingSupport(plugin, data);
 
   const random = new Random(deriveSeed(seed, 1));
   const order = new Int32Array(data.rows);

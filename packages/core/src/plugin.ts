@@ -21,6 +21,8 @@ export interface OptionSpec {
   readonly type: 'number' | 'integer' | 'string' | 'list' | 'json';
   readonly description: string;
   readonly choices?: readonly string[];
+  /** What `all` stands for where several candidate values are accepted (`emkit select … --covariance all`); default: every choice. */
+  readonly allChoices?: readonly string[];
   /** Shown in help; parseOptions applies the real default. */
   readonly defaultValue?: string | number;
   readonly required?: boolean;

@@ -20,6 +20,7 @@ import { type Dataset, sliceRows } from './dataset.js';
 import { type DriverOptions, type FitResult, fit } from './driver.js';
 import { type EmkitErrorCode, OptionError, hasErrorCode, isEmkitError, restateError, throwIfAborted } from './errors.js';
 import type { ModelPlugin } from './plugin.js';
+import type { FailedRestart } from './restarts.js';
 
 export type SelectionCriterion = 'bic' | 'aic' | 'icl';
 export const SELECTION_CRITERIA: readonly SelectionCriterion[] = ['bic', 'aic', 'icl'];
@@ -76,6 +77,8 @@ export interface CandidateRow {
   readonly error: string | null;
   /** The failure's EmkitError code ('fit', 'option', 'worker', …) or null. */
   readonly errorCode: EmkitErrorCode | null;
+  /** The candidate's restarts that failed while others succeeded (a candidate whose every restart fails is a failed row). */
+  readonly failedRestarts: readonly FailedRestart[];
   /** True on the selected row. */
   readonly best: boolean;
 }
@@ -156,6 +159,7 @@ function failedRow(index: number, options: Record<string, unknown>, error: unkno
     iterations: null,
     error: error instanceof Error ? error.message : String(error),
     errorCode: isEmkitError(error) ? error.code : null,
+    failedRestarts: [],
     best: false,
   };
 }
@@ -233,6 +237,7 @@ export async function selectModel<P, O>(
         iterations: result.iterations,
         error: null,
         errorCode: null,
+        failedRestarts: result.failedRestarts,
         best: false,
       };
     } catch (error) {

@@ -191,8 +191,7 @@ async function waitForWorkers(conn: Connections, timeoutMs: number, signal: Abor
 function noWorkerError(conn: Connections, timeoutMs: number): RedisUnavailableError {
   return new RedisUnavailableError({
     detail: `no emkit worker took shard jobs on ${conn.target.display} (queue ${conn.queue}) within ${Math.round(timeoutMs / 1000)} s; start workers with \`emkit worker --redis ${conn.target.display}\`${conn.queue === 'emkit' ? '' : ` --queue ${conn.queue}`}, or raise --worker-timeout`,
-  }
-  );
+  });
 }
 
 interface ExecutorContext {
@@ -292,8 +291,7 @@ async function distributedEStep<P>(
     if (decoded === null)
       throw new RedisUnavailableError({
         detail: `the statistics of shard ${shard} (iteration ${address.iteration}) are ${bytes === null ? 'missing from' : 'malformed in'} Redis at ${conn.target.display}; was Redis restarted? Rerun with --resume`,
-      }
-      );
+      });
     logLikelihood += decoded.logLikelihood;
     mergeStatsOf(plugin, stats, decoded.stats, params);
   });

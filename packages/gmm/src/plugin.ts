@@ -12,7 +12,7 @@ import {
   type ModelPlugin,
 } from '@emkit/core';
 import { ASSIGNMENTS, responsibilityRule, type Assignment } from './assignment.js';
-import { covarianceModel } from './covariance/index.js';
+import { COVARIANCE_NAMES, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 import { assembleParams, createStats, estimateParameters, RowScratch, statsLength, weightedLogProbRow, withExtras } from './estimate.js';
 import { mergeFarRows } from './singularity.js';
 import { priorToJSON } from './prior.js';
@@ -59,7 +59,7 @@ function forEachRow(
 export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   name: 'gmm',
   apiVersion: PLUGIN_API_VERSION,
-  description: 'Gaussian mixture (full, diag, spherical or tied covariance)',
+  description: "Gaussian mixture (full, diag, spherical, tied, or any of mclust's 14 covariance models)",
   moduleUrl: import.meta.url,
   optionSpecs: gmmOptionSpecs,
   defaults: { tol: 1e-3, maxIter: 100 },
@@ -161,9 +161,8 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
     if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
-    const covariance = json.covariance as CovarianceType;
-    if (!['full', 'diag', 'spherical', 'tied'].includes(covariance))
-      throw new ModelFileError({ field: 'covariance', detail: `expected one of full, diag, spherical, tied; got ${JSON.stringify(json.covariance)}` });
+    const covariance = resolveCovarianceName(json.covariance);
+    if (covariance === undefined) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
     // Model files written before hard EM existed have no `assignment`: they are soft.
     const assignment = (json.assignment ?? 'soft') as Assignment;
     if (!ASSIGNMENTS.includes(assignment)) throw new ModelFileError({ field: 'assignment', detail: `expected one of ${ASSIGNMENTS.join(', ')}; got ${JSON.stringify(json.assignment)}` });

@@ -3,15 +3,17 @@ import {
   fit as fitInProcess,
   isEmkitError,
   resolveDriverOptions,
-  runRestart,
+  restartFailure,
+  runRestartOrFailure,
   selectBestRestart,
   throwIfAborted,
   type Dataset,
   type DriverOptions,
   type FitResult,
   type ModelPlugin,
-  type RestartResult,
+  type RestartOutcome,
 } from '@emkit/core';
+import { deriveSeed } from '@emkit/linalg';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
 import { pooledExecutor } from './pooled-executor.js';
 import type { PluginLocation, WorkerPool } from './protocol.js';
@@ -61,7 +63,7 @@ export async function fitWithPool<P, O>(
   const pool = givenPool ?? createPool(workers);
   try {
     const byRestart = shared !== null && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
-    let results: RestartResult<P>[];
+    let results: RestartOutcome<P>[];
     if (byRestart) {
       const local = new AbortController();
       const signal = driverOptions.signal;
@@ -72,14 +74,17 @@ export async function fitWithPool<P, O>(
         results = (await Promise.all(
           Array.from({ length: resolved.restarts }, (_, restart) =>
             pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress }).catch((cloned: unknown) => {
-              // A restart's FitError or OptionError is reported as it is, as when it runs in-process.
+              // A restart's own failure (FitError) is recorded and the others go on, as in-process;
+              // any other error (OptionError, a crash) is reported as it is and stops them.
               const error = reviveWorkerError(cloned);
+              const failure = signal?.aborted || local.signal.aborted ? null : restartFailure(error, restart, deriveSeed(resolved.seed, restart));
+              if (failure !== null) return failure;
               const wrapped = signal?.aborted || local.signal.aborted || isEmkitError(error) ? error : new WorkerError({ plugin: plugin.name, restart, cause: error });
               local.abort(wrapped);
               throw wrapped;
             }),
           ),
-        )) as RestartResult<P>[];
+        )) as RestartOutcome<P>[];
       } catch (error) {
         throw abortOr(signal, local.signal.reason instanceof Error ? local.signal.reason : error);
       } finally {
@@ -90,7 +95,7 @@ export async function fitWithPool<P, O>(
       const fitData = shared?.data ?? data;
       results = [];
       try {
-        for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestart(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
+        for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestartOrFailure(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
       } finally {
         // A pool the caller keeps must not hold this fit's per-shard states (ours is closed below).
         if (givenPool) await executor.release();

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { InputError, OptionError, fit as fitInProcess, type FitResult } from '@emkit/core';
+import { InputError, OptionError, createDataset, fit as fitInProcess, type FitResult } from '@emkit/core';
+import { readMclustFixture } from '../../../tools/test-support/mclust.js';
 import { gmmPlugin, type GmmParams } from '@emkit/gmm';
 import { kmeansPlugin } from '@emkit/kmeans';
 // The built package: its worker threads load dist/node/worker.js next to it.
@@ -83,6 +84,22 @@ describe('results do not depend on the number of workers', () => {
       const r = await fit(kmeansPlugin, data, options, { ...driver, workers });
       expect(Array.from(r.params.centers)).toEqual(Array.from(reference.params.centers));
       expect(r.meanLogLikelihood).toBe(reference.meanLogLikelihood);
+    }
+  });
+
+  it("restarts that fail (a singular start) are recorded alike on workers and in-process; the best successful one wins", async () => {
+    // The case: diabetes, K = 3, regCovar 0, 10 restarts; some restarts start singular.
+    const fx = readMclustFixture('diabetes');
+    const data = createDataset(Float64Array.from(fx.data), fx.n, fx.d);
+    const options = { k: 3, regCovar: 0 };
+    const driver = { restarts: 10, seed: 0, shardRows: 50 };
+    const reference = await fitInProcess(gmmPlugin, data, options, driver);
+    expect(reference.failedRestarts.length).toBeGreaterThan(0);
+    expect(reference.failedRestarts[0].reason).toMatch(/singular/);
+    for (const parallelism of ['shards', 'restarts'] as const) {
+      const r = await fit(gmmPlugin, data, options, { ...driver, workers: 2, parallelism });
+      expect(r.failedRestarts).toEqual(reference.failedRestarts);
+      sameBits(reference, r);
     }
   });
 
