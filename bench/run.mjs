@@ -7,3 +7,4 @@ await import('./hmm.mjs');
 await import('./scale.mjs');
 const { peerBenchmark } = await import('./peers.mjs');
 await peerBenchmark();
+await import('./latency.mjs');

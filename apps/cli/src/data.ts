@@ -1,4 +1,4 @@
-import { type Dataset, InputError, isEmkitError } from '@emkit/core';
+import { type Dataset, InputError, hasErrorCode, restateError } from '@emkit/core';
 import { splitSequenceColumn } from './sequence.js';
 
 /** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
@@ -25,21 +25,14 @@ export async function readDataFile(path: string, options: { header: HeaderMode; 
   return { path, dataset, lineOffset: parsed.columns === null ? 0 : 1 };
 }
 
-const ROW_AT = /^row (\d+)(?:, column (\d+))?/;
-
 /**
  * Plugins check data they are given as a Dataset (0/1 values, a target, the column count) and
- * name it "data" and its rows. In the CLI that data is a file: name it, and turn "row r, column c"
- * into the file's line and column, so the error reads like the CSV reader's own.
+ * name it "data" and its rows. In the CLI that data is a file: name it, and turn the row into
+ * the file's line, so the error reads like the CSV reader's own.
  */
 export function inDataFile(error: unknown, file: DataFile): unknown {
-  if (!isEmkitError(error) || error.code !== 'input' || (error as InputError).source !== 'data') return error;
-  const message = error.message.replace(/^data: /, '');
-  const at = ROW_AT.exec(message);
-  const where = at ? { line: Number(at[1]) + file.lineOffset, column: at[2] === undefined ? undefined : Number(at[2]) } : {};
-  const relabelled = new InputError(file.path, message, where);
-  (relabelled as { cause?: unknown }).cause = error;
-  return relabelled;
+  if (!hasErrorCode(error, 'input') || error.file !== 'data') return error;
+  return restateError(error, { file: file.path, line: error.row === undefined ? undefined : error.row + file.lineOffset, row: undefined });
 }
 
 /**
@@ -51,11 +44,11 @@ export function checkFiniteRows(values: ArrayLike<number>, cols: number, file: D
   for (let i = 0; i < values.length; i++) {
     if (Number.isFinite(values[i])) continue;
     const row = Math.floor(i / cols) + 1;
-    throw new InputError(
-      file.path,
-      `row ${row}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64); check that the data and the model match`,
-      { line: row + file.lineOffset },
-    );
+    throw new InputError({
+      file: file.path,
+      detail: `row ${row}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64); check that the data and the model match`,
+      line: row + file.lineOffset,
+    });
   }
 }
 

@@ -29,12 +29,12 @@ export function distributedFlags(command: Command): Command {
 export function checkDistributedFlags(flags: FitFlags & Partial<DistributedFlags>): void {
   if (flags.redis === undefined) {
     const only: [keyof DistributedFlags, string][] = [['run', 'run'], ['resume', 'resume'], ['shardRows', 'shard-rows']];
-    for (const [key, flag] of only) if (flags[key] !== undefined) throw new OptionError(flag, 'needs --redis <url>');
+    for (const [key, flag] of only) if (flags[key] !== undefined) throw new OptionError({ field: flag, detail: 'needs --redis <url>' });
     return;
   }
-  if (flags.data === '-') throw new OptionError('data', 'with --redis, the data must be a file every worker can read at the same path, not stdin');
-  if (flags.workers !== undefined) throw new OptionError('workers', 'with --redis, E-steps run on `emkit worker` processes; set their threads with `emkit worker --concurrency`');
-  if (!(flags.workerTimeout! > 0)) throw new OptionError('worker-timeout', `must be > 0 seconds, got ${flags.workerTimeout}`);
+  if (flags.data === '-') throw new OptionError({ field: 'data', detail: 'with --redis, the data must be a file every worker can read at the same path, not stdin' });
+  if (flags.workers !== undefined) throw new OptionError({ field: 'workers', detail: 'with --redis, E-steps run on `emkit worker` processes; set their threads with `emkit worker --concurrency`' });
+  if (!(flags.workerTimeout! > 0)) throw new OptionError({ field: 'worker-timeout', detail: `must be > 0 seconds, got ${flags.workerTimeout}` });
 }
 
 /**

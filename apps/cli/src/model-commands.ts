@@ -1,5 +1,5 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, checkMissingSupport, isEmkitError, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, type AnyModelPlugin } from '@emkit/core';
 import { type HeaderMode, formatCsv } from '@emkit/io/node';
 import { type DataFile, type MissingMode, checkFiniteRows, inDataFile, readDataFile } from './data.js';
 import { Command, Option } from 'commander';
@@ -30,7 +30,7 @@ function onData<T>(file: DataFile, modelPath: string, f: () => T): T {
   try {
     return f();
   } catch (error) {
-    if (isEmkitError(error) && error.code === 'model-file') throw new ModelFileError(`${modelPath}: ${error.message}`, undefined, { cause: error });
+    if (hasErrorCode(error, 'model-file')) throw restateError(error, { file: modelPath });
     throw inDataFile(error, file);
   }
 }
@@ -48,10 +48,10 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
     .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
     .option('--out <file.csv>', 'write here (atomically) instead of stdout')
     .action(async (flags: DataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
-      if (flags.proba && flags.impute) throw new OptionError('--impute', 'give --impute or --proba, not both');
+      if (flags.proba && flags.impute) throw new OptionError({ field: '--impute', detail: 'give --impute or --proba, not both' });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params } = await loadModel(flags.model, known);
-      if (flags.impute && !plugin.impute) throw new OptionError('--impute', `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)`);
+      if (flags.impute && !plugin.impute) throw new OptionError({ field: '--impute', detail: `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)` });
       const file = await readData(flags);
       const { dataset } = file;
       onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
@@ -95,7 +95,7 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     const mean = total / dataset.rows;
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
-    if (!Number.isFinite(mean)) throw new InputError(file.path, `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time`);
+    if (!Number.isFinite(mean)) throw new InputError({ file: file.path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
     await writeStdout(flags.json ? `${JSON.stringify({ meanLogLikelihood: mean })}\n` : `${mean}\n`);
   });
 }
@@ -112,11 +112,11 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     )
     .option('--out <file.csv>', 'write here (atomically) instead of stdout')
     .action(async (flags: { model: string; n: number; seed: number; sequences?: number; out?: string }) => {
-      if (flags.n < 1) throw new OptionError('--n', `expected an integer ≥ 1, got ${flags.n}`);
-      if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError('--sequences', `expected an integer ≥ 1, got ${flags.sequences}`);
+      if (flags.n < 1) throw new OptionError({ field: '--n', detail: `expected an integer ≥ 1, got ${flags.n}` });
+      if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError({ field: '--sequences', detail: `expected an integer ≥ 1, got ${flags.sequences}` });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params } = await loadModel(flags.model, known);
-      if (!plugin.sample) throw new OptionError('--model', `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)`);
+      if (!plugin.sample) throw new OptionError({ field: '--model', detail: `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)` });
       const random = new Random(flags.seed);
       const sequences = flags.sequences ?? 1;
       // Each call draws one sequence (independent rows for mixtures), one after another from one stream.
@@ -126,9 +126,9 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
       draws.forEach((draw, s) => rows.set(draw, s * flags.n * d));
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
-        throw new ModelFileError(
-          `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
-        );
+        throw new ModelFileError({
+          detail: `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
+        });
       const header = Array.from({ length: d }, (_, j) => `x${j}`);
       if (flags.sequences === undefined) return writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
       const withIds = new Float64Array(sequences * flags.n * (d + 1));

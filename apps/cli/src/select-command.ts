@@ -4,11 +4,11 @@ import {
   type OptionSpec,
   type SelectionCriterion,
   FitError,
-  OptionError,
   SELECTION_CRITERIA,
   candidateGrid,
   describeCandidate,
-  isEmkitError,
+  hasErrorCode,
+  restateError,
   selectModel,
 } from '@emkit/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -109,10 +109,9 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
       try {
         plugin.parseOptions(candidate);
       } catch (error) {
-        if (!(isEmkitError(error) && error.code === 'option')) throw error;
+        if (!hasErrorCode(error, 'option')) throw error;
         const what = describeCandidate(Object.fromEntries(ordered.map((n) => [n, candidate[n]])));
-        const field = (error as OptionError).field;
-        throw new OptionError(field, `candidate ${index + 1} (${what}): ${error.message.slice(field.length + 2)}`);
+        throw restateError(error, { detail: `candidate ${index + 1} (${what}): ${error.detail}` });
       }
     });
   const { result: selection, file } = await runFitting(plugin, flags, files, signal, checkCandidates, (fitter, status) =>
@@ -152,7 +151,7 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   }
   if (best === null) {
     const reasons = [...new Set(selection.table.map((r) => r.error))].slice(0, 3).join('; ');
-    throw new FitError(plugin.name, `every candidate failed (${reasons}); nothing was written`);
+    throw new FitError({ plugin: plugin.name, detail: `every candidate failed (${reasons}); nothing was written` });
   }
 }
 

@@ -93,12 +93,12 @@ export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, opti
   const seed = options.seed ?? 0;
   const shardRows = options.shardRows ?? DEFAULT_SHARD_ROWS;
   const monotoneTolerance = options.monotoneTolerance ?? DEFAULT_MONOTONE_TOLERANCE;
-  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError('tol', `must be a finite number ≥ 0, got ${tol}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError('maxIter', `must be an integer ≥ 1, got ${maxIter}`);
-  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError('restarts', `must be an integer ≥ 1, got ${restarts}`);
-  if (!Number.isInteger(seed)) throw new OptionError('seed', `must be an integer, got ${seed}`);
-  if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError('shardRows', `must be an integer ≥ 1, got ${shardRows}`);
-  if (!(monotoneTolerance >= 0)) throw new OptionError('monotoneTolerance', `must be ≥ 0, got ${monotoneTolerance}`);
+  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError({ field: 'tol', detail: `must be a finite number ≥ 0, got ${tol}` });
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError({ field: 'maxIter', detail: `must be an integer ≥ 1, got ${maxIter}` });
+  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError({ field: 'restarts', detail: `must be an integer ≥ 1, got ${restarts}` });
+  if (!Number.isInteger(seed)) throw new OptionError({ field: 'seed', detail: `must be an integer, got ${seed}` });
+  if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError({ field: 'shardRows', detail: `must be an integer ≥ 1, got ${shardRows}` });
+  if (!(monotoneTolerance >= 0)) throw new OptionError({ field: 'monotoneTolerance', detail: `must be ≥ 0, got ${monotoneTolerance}` });
   return { tol, maxIter, restarts, seed, shardRows, monotoneTolerance };
 }
 
@@ -189,7 +189,7 @@ export function createRun<Params, Options>(
   const executor = runOptions.executor ?? createInProcessExecutor();
   const { signal, onProgress, resume } = runOptions;
   const summary = summarize(data);
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
   checkMissingSupport(plugin, data);
   const shards = planShardsFor(plugin, data, resolved.shardRows);
   const seed = deriveSeed(resolved.seed, restart);
@@ -219,7 +219,7 @@ export function createRun<Params, Options>(
 
   const record = (at: number, mean: number): void => {
     if (!Number.isFinite(mean))
-      throw new FitError(plugin.name, `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row`, at);
+      throw new FitError({ plugin: plugin.name, iteration: at, detail: `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row` });
     const previous = history.length > 0 ? history[history.length - 1] : -Infinity;
     if (history.length > 0 && mean < previous - resolved.monotoneTolerance * Math.max(1, Math.abs(previous)))
       violations.push({ iteration: at, previous, current: mean });
@@ -273,7 +273,11 @@ export function createRun<Params, Options>(
     const fields = callPlugin(plugin.name, iteration, () => plugin.toJSON(params, options));
     const bad = firstNonFinite(fields);
     if (bad !== null)
-      throw new FitError(plugin.name, `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`, iteration);
+      throw new FitError({
+        plugin: plugin.name,
+        iteration,
+        detail: `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`,
+      });
     return {
       restart,
       seed,
@@ -361,7 +365,7 @@ function asFitError(plugin: string, iteration: number | undefined, error: unknow
   // By code, not class: a plugin may throw the errors of its own copy of @emkit/core.
   if (isEmkitError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new FitError(plugin, message, iteration, { cause: error });
+  return new FitError({ plugin, iteration, detail: message, cause: error });
 }
 
 /**
@@ -397,7 +401,7 @@ export function selectBestRestart<Params, Options>(
 ): FitResult<Params, Options> {
   const failedRestarts = outcomes.filter(isFailedRestart).sort((a, b) => a.restart - b.restart);
   const results = outcomes.filter((o): o is RestartResult<Params> => !isFailedRestart(o));
-  if (results.length === 0) throw failedRestarts.length > 0 ? allRestartsFailed(plugin.name, failedRestarts) : new FitError(plugin.name, 'no restart finished');
+  if (results.length === 0) throw failedRestarts.length > 0 ? allRestartsFailed(plugin.name, failedRestarts) : new FitError({ plugin: plugin.name, detail: 'no restart finished' });
   const ordered = [...results].sort((a, b) => a.restart - b.restart);
   let best = ordered[0];
   for (const r of ordered) if (r.meanLogLikelihood > best.meanLogLikelihood) best = r;
@@ -405,7 +409,7 @@ export function selectBestRestart<Params, Options>(
   const weight = totalWeight(data);
   const criteria = parameterCount === null ? null : { bic: bic(best.logLikelihood, parameterCount, weight), aic: aic(best.logLikelihood, parameterCount) };
   if (criteria !== null && !(Number.isFinite(criteria.bic) && Number.isFinite(criteria.aic)))
-    throw new FitError(plugin.name, `BIC/AIC are not finite (log-likelihood ${best.logLikelihood}, ${parameterCount} parameters)`);
+    throw new FitError({ plugin: plugin.name, detail: `BIC/AIC are not finite (log-likelihood ${best.logLikelihood}, ${parameterCount} parameters)` });
   return {
     ...best,
     plugin: plugin.name,

@@ -1,5 +1,5 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
 export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult } from './plugin.js';
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
@@ -21,7 +21,25 @@ export {
 } from './model-file.js';
 export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
 export { parseOptionsWith } from './options.js';
-export { EmkitError, OptionError, InputError, ModelFileError, FitError, FitAbortedError, throwIfAborted, isEmkitError, type EmkitErrorCode } from './errors.js';
+export {
+  EmkitError,
+  OptionError,
+  InputError,
+  ModelFileError,
+  FitError,
+  FitAbortedError,
+  EMKIT_ERROR_CODES,
+  formatErrorMessage,
+  throwIfAborted,
+  isEmkitError,
+  hasErrorCode,
+  errorDetails,
+  createEmkitError,
+  restateError,
+  readingModelFile,
+  type EmkitErrorCode,
+  type ErrorDetails,
+} from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
 export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState, StepwiseLearner, OnlineFitResult } from './online.js';

@@ -35,7 +35,7 @@ function failing(failures: readonly (Failure | null)[]): ModelPlugin<Params, Ret
       const next = ugm.mStep(params, stats, summary, options);
       if (params.failure === 'throws') throw new RangeError('index out of range in the plugin');
       if (params.failure === 'nan') return { ...next, means: next.means.map(() => Number.NaN) };
-      if (params.failure === 'singular') throw new FitError('failing', 'component 2 is singular', 2);
+      if (params.failure === 'singular') throw new FitError({ plugin: 'failing', iteration: 2, detail: 'component 2 is singular' });
       return { ...next, failure: params.failure };
     },
   };
@@ -76,7 +76,7 @@ describe('restarts that fail do not fail the fit', () => {
     const plugin: ModelPlugin<Params, ReturnType<typeof ugm.parseOptions>> = {
       ...failing([null]),
       init: () => {
-        throw new OptionError('k', 'too many components');
+        throw new OptionError({ field: 'k', detail: 'too many components' });
       },
     };
     await expect(fit(plugin, data(4), options, { restarts: 4 })).rejects.toThrow(OptionError);

@@ -42,7 +42,7 @@ export function restartFailure(error: unknown, restart: number, seed: number): F
  * naming every restart's reason.
  */
 export function allRestartsFailed(plugin: string, failures: readonly FailedRestart[]): Error {
-  if (failures.length === 1) return originals.get(failures[0]) ?? new FitError(plugin, failures[0].reason, failures[0].iteration);
+  if (failures.length === 1) return originals.get(failures[0]) ?? new FitError({ plugin, iteration: failures[0].iteration, detail: failures[0].reason });
   const reasons = failures.map((f) => `restart ${f.restart + 1} (seed ${f.seed}): ${f.reason}`).join('; ');
-  return new FitError(plugin, `all ${failures.length} restarts failed — ${reasons}`);
+  return new FitError({ plugin, detail: `all ${failures.length} restarts failed — ${reasons}` });
 }

@@ -176,9 +176,6 @@ describe('hard assignment (classification EM)', () => {
       await assertConformance(gmmPlugin, {
         data: clustered(5, 200, 2, 3),
         options: { k: 3, covariance, assignment: 'hard' },
-        // fromJSON keeps the weights as written (not renormalised), so scaling them all is one
-        // more direction than parameterCount counts — the same in soft mode.
-        skip: ['parameter-count'],
       });
     });
 

@@ -19,7 +19,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
   const { k, covariance } = options;
   const d = data.cols;
   const model = covarianceModel(covariance);
-  if (k > data.rows) throw new OptionError('k', `${k} components need at least ${k} rows; the data has ${data.rows}`);
+  if (k > data.rows) throw new OptionError({ field: 'k', detail: `${k} components need at least ${k} rows; the data has ${data.rows}` });
   const given = readGivenInit(options, k, d);
   const frozenWeights = options.freeze.includes('weights');
   const prior = options.prior ? resolvePrior(data, options.prior, covariance, k) : null;
@@ -87,7 +87,7 @@ function assembleGiven(options: GmmOptions, k: number, d: number, weights: Float
 }
 
 function notPositiveDefinite(j: number): OptionError {
-  return new OptionError(`init.covariances[${j}]`, 'is not positive definite; give a symmetric positive definite matrix (or positive variances)');
+  return new OptionError({ field: `init.covariances[${j}]`, detail: 'is not positive definite; give a symmetric positive definite matrix (or positive variances)' });
 }
 
 interface GivenInit {
@@ -104,10 +104,10 @@ function readGivenInit(options: GmmOptions, k: number, d: number): GivenInit {
     const w = readVector(init.weights, 'init.weights', k, 'option');
     let total = 0;
     w.forEach((x, j) => {
-      if (x < 0) throw new OptionError(`init.weights[${j}]`, `is ${x}; weights must be ≥ 0`);
+      if (x < 0) throw new OptionError({ field: `init.weights[${j}]`, detail: `is ${x}; weights must be ≥ 0` });
       total += x;
     });
-    if (Math.abs(total - 1) > 1e-6) throw new OptionError('init.weights', `sum to ${total}; they must sum to 1`);
+    if (Math.abs(total - 1) > 1e-6) throw new OptionError({ field: 'init.weights', detail: `sum to ${total}; they must sum to 1` });
     out.weights = w.map((x) => x / total);
   }
   if (init.means !== undefined) out.means = readMatrix(init.means, 'init.means', k, d, 'option').values;

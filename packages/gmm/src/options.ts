@@ -153,12 +153,15 @@ export function parseGmmOptions(raw: unknown): GmmOptions {
   if (priorScale !== undefined) flat.scale = priorScale;
   if (priorWeightConcentration !== undefined) flat.weightConcentration = priorWeightConcentration;
   const given = Object.keys(flat);
-  if (prior === 'none' && given.length > 0) throw new OptionError(`prior${given[0][0].toUpperCase()}${given[0].slice(1)}`, 'is given with prior "none"; drop one of them');
+  if (prior === 'none' && given.length > 0) throw new OptionError({ field: `prior${given[0][0].toUpperCase()}${given[0].slice(1)}`, detail: 'is given with prior "none"; drop one of them' });
   let resolved: GmmPriorOptions | null = null;
   if (prior === 'default' || (prior === null && given.length > 0)) resolved = { ...DEFAULT_PRIOR, ...flat };
   else if (prior !== null && prior !== 'none') resolved = { ...DEFAULT_PRIOR, ...stripUndefined(prior), ...flat };
   if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
-    throw new OptionError('prior', `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use full, diag, spherical or tied (VVV, VVI, VII, EEE)`);
+    throw new OptionError({
+      field: 'prior',
+      detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use full, diag, spherical or tied (VVV, VVI, VII, EEE)`,
+    });
   return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze as FrozenParameter[], prior: resolved };
 }
 

@@ -86,7 +86,7 @@ function splitLine(line: string, source: string, lineNumber: number): string[] {
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q === -1) throw new InputError(source, 'unterminated quoted cell; close the quote on the same line', { line: lineNumber, column: startColumn });
+        if (q === -1) throw new InputError({ file: source, detail: 'unterminated quoted cell; close the quote on the same line', line: lineNumber, column: startColumn });
         text += line.slice(i, q);
         if (line[q + 1] === '"') {
           text += '"';
@@ -98,14 +98,16 @@ function splitLine(line: string, source: string, lineNumber: number): string[] {
       }
       while (i < n && (line[i] === ' ' || line[i] === '\t')) i++;
       if (i < n && line[i] !== ',')
-        throw new InputError(source, 'text after a closing quote; a quoted cell must end at the comma', { line: lineNumber, column: startColumn });
+        throw new InputError({ file: source, detail: 'text after a closing quote; a quoted cell must end at the comma', line: lineNumber, column: startColumn });
       cell = text;
     } else {
       const comma = line.indexOf(',', i);
       const end = comma === -1 ? n : comma;
       cell = line.slice(i, end).trim();
       if (cell.includes('"'))
-        throw new InputError(source, `cell ${quoteForMessage(cell)} has a quote inside; quote the whole cell and double inner quotes`, {
+        throw new InputError({
+          file: source,
+          detail: `cell ${quoteForMessage(cell)} has a quote inside; quote the whole cell and double inner quotes`,
           line: lineNumber,
           column: cells.length + 1,
         });
@@ -148,7 +150,7 @@ export class CsvReader {
     this.targetSpec = options.target;
     this.marginalize = options.missing === 'marginalize';
     if (!['auto', 'yes', 'no'].includes(this.headerMode))
-      throw new InputError(source, `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}`);
+      throw new InputError({ file: source, detail: `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}` });
   }
 
   write(chunk: string): void {
@@ -157,7 +159,7 @@ export class CsvReader {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let text = this.rest === '' ? chunk : this.rest + chunk;
+    const text = this.rest === '' ? chunk : this.rest + chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -167,7 +169,6 @@ export class CsvReader {
       start = nl + 1;
     }
     this.rest = start === 0 ? text : text.slice(start);
-    text = '';
   }
 
   end(): ParsedCsv {
@@ -176,8 +177,8 @@ export class CsvReader {
       this.rest = '';
       this.line(last);
     }
-    if (this.fields === -1) throw new InputError(this.source, 'the file is empty; expected comma-separated numbers, one row per line');
-    if (this.rows === 0) throw new InputError(this.source, 'only a header row, no data rows', { line: this.headerLine });
+    if (this.fields === -1) throw new InputError({ file: this.source, detail: 'the file is empty; expected comma-separated numbers, one row per line' });
+    if (this.rows === 0) throw new InputError({ file: this.source, detail: 'only a header row, no data rows', line: this.headerLine });
     const cols = this.targetIndex === -1 ? this.fields : this.fields - 1;
     const values = this.used === this.values.length ? this.values : this.values.slice(0, this.used);
     const columns = this.header === null ? null : this.header.filter((_, j) => j !== this.targetIndex);
@@ -195,7 +196,7 @@ export class CsvReader {
       return;
     }
     if (this.firstBlankLine !== 0)
-      throw new InputError(this.source, 'blank line inside the data; blank lines are allowed only at the end of the file', { line: this.firstBlankLine });
+      throw new InputError({ file: this.source, detail: 'blank line inside the data; blank lines are allowed only at the end of the file', line: this.firstBlankLine });
     const cells = splitLine(text, this.source, lineNumber);
     if (this.fields === -1) {
       this.fields = cells.length;
@@ -208,11 +209,11 @@ export class CsvReader {
       }
       this.resolveTarget();
     } else if (cells.length !== this.fields) {
-      throw new InputError(
-        this.source,
-        `line ${lineNumber} has ${cells.length} field${cells.length === 1 ? '' : 's'}, expected ${this.fields} as on line ${this.fieldsLine}; every row needs the same number of comma-separated values`,
-        { line: lineNumber },
-      );
+      throw new InputError({
+        file: this.source,
+        detail: `line ${lineNumber} has ${cells.length} field${cells.length === 1 ? '' : 's'}, expected ${this.fields} as on line ${this.fieldsLine}; every row needs the same number of comma-separated values`,
+        line: lineNumber,
+      });
     }
     this.addRow(cells, lineNumber);
   }
@@ -230,9 +231,9 @@ export class CsvReader {
     if (index === -1 && /^[1-9][0-9]*$/.test(spec) && Number(spec) <= this.fields) index = Number(spec) - 1;
     if (index === -1) {
       const known = this.header === null ? `the file has no header; give a column number 1..${this.fields}` : `columns: ${this.header.join(', ')}`;
-      throw new InputError(this.source, `no target column ${JSON.stringify(spec)} (${known})`);
+      throw new InputError({ file: this.source, detail: `no target column ${JSON.stringify(spec)} (${known})` });
     }
-    if (this.fields < 2) throw new InputError(this.source, `the target ${JSON.stringify(spec)} is the only column; no columns are left to model`);
+    if (this.fields < 2) throw new InputError({ file: this.source, detail: `the target ${JSON.stringify(spec)} is the only column; no columns are left to model` });
     this.targetIndex = index;
     this.targetValues = new Float64Array(1024);
   }
@@ -279,29 +280,29 @@ export class CsvReader {
   private cellError(kind: CellKind, cell: string, line: number, column: number): never {
     const where = { line, column };
     const missingHint = column - 1 === this.targetIndex ? 'a target cannot be missing: drop that row' : 'fill in or drop missing values, or fit a model that marginalises them with --missing marginalize';
-    if (kind === 'empty') throw new InputError(this.source, `empty cell; every cell must hold a number (${missingHint})`, where);
-    if (kind === 'text' && MISSING_WORD.test(cell)) throw new InputError(this.source, `cell ${quoteForMessage(cell)} is a missing value (${missingHint})`, where);
+    if (kind === 'empty') throw new InputError({ file: this.source, detail: `empty cell; every cell must hold a number (${missingHint})`, ...where });
+    if (kind === 'text' && MISSING_WORD.test(cell)) throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is a missing value (${missingHint})`, ...where });
     if (kind === 'too-large')
-      throw new InputError(
-        this.source,
-        `cell ${quoteForMessage(cell)} is beyond ±${MAX_MAGNITUDE}, where squares (distances, variances) overflow; rescale that column, e.g. divide it by a power of ten`,
-        where,
-      );
+      throw new InputError({
+        file: this.source,
+        detail: `cell ${quoteForMessage(cell)} is beyond ±${MAX_MAGNITUDE}, where squares (distances, variances) overflow; rescale that column, e.g. divide it by a power of ten`,
+        ...where,
+      });
     if (kind === 'non-finite') {
       const word = NON_FINITE_WORD.test(cell);
-      throw new InputError(
-        this.source,
-        word
+      throw new InputError({
+        file: this.source,
+        detail: word
           ? `cell ${quoteForMessage(cell)} is not a finite number; remove or fill in missing values before fitting${MISSING_WORD.test(cell) && column - 1 !== this.targetIndex ? ', or fit a model that marginalises them with --missing marginalize' : ''}`
           : `cell ${quoteForMessage(cell)} is beyond the range of a 64-bit float`,
-        where,
-      );
+        ...where,
+      });
     }
     const hint =
       line === 1 && this.headerMode === 'no'
         ? 'this looks like a header: read the file with a header'
         : 'a header is allowed on line 1 only, every other cell must be a number';
-    throw new InputError(this.source, `cell ${quoteForMessage(cell)} is not a number; ${hint}`, where);
+    throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is not a number; ${hint}`, ...where });
   }
 }
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EmkitError, InputError } from '@emkit/core';
+import { EmkitError, type ErrorDetails, InputError, isEmkitError } from '@emkit/core';
 import { CsvReader, type ParseCsvOptions, type ParsedCsv } from './csv.js';
 
 export { CsvReader, parseCsv, formatCsv, type ParseCsvOptions, type ParsedCsv, type HeaderMode } from './csv.js';
@@ -32,8 +32,8 @@ export async function readDatasetFile(path: string, options: ParseCsvOptions = {
   try {
     for await (const chunk of stream) reader.write(chunk as string);
   } catch (error) {
-    if (error instanceof EmkitError) throw error;
-    throw new InputError(path, `cannot read: ${describeFsError(error)}`);
+    if (isEmkitError(error)) throw error;
+    throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
   } finally {
     stream.destroy();
   }
@@ -42,10 +42,9 @@ export async function readDatasetFile(path: string, options: ParseCsvOptions = {
 
 /** A file that could not be written. Code 'input': the path the user gave is unusable (exit 2 in the CLI). */
 export class OutputError extends EmkitError {
-  readonly path: string;
-  constructor(path: string, message: string, options?: { cause?: unknown }) {
-    super('input', `${path}: ${message}`, options);
-    this.path = path;
+  declare readonly file: string;
+  constructor(details: ErrorDetails & { readonly file: string }) {
+    super('input', details);
     this.name = 'OutputError';
   }
 }
@@ -74,6 +73,6 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     if (created) await unlink(temp).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why = code === 'ENOENT' ? `cannot write: the directory ${dir} does not exist` : `cannot write: ${describeFsError(error)}`;
-    throw new OutputError(path, why, { cause: error });
+    throw new OutputError({ file: path, detail: why, cause: error });
   }
 }

@@ -50,12 +50,12 @@ export async function fitWithPool<P, O>(
   defaultWorkers: number,
 ): Promise<FitResult<P, O>> {
   const { workers = defaultWorkers, pool: givenPool, pluginUrl, parallelism = 'auto', ...driverOptions } = options;
-  if (!Number.isInteger(workers) || workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 0) throw new OptionError({ field: 'workers', detail: `must be an integer ≥ 0, got ${workers}` });
   const parsed = plugin.parseOptions(rawOptions);
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
   if (workers === 0 && !givenPool) return fitInProcess(plugin, data, rawOptions, driverOptions);
   const url = pluginUrl ?? plugin.moduleUrl;
-  if (!url) throw new OptionError('pluginUrl', `plugin "${plugin.name}" has no moduleUrl; set moduleUrl: import.meta.url in the module that exports it, or pass pluginUrl`);
+  if (!url) throw new OptionError({ field: 'pluginUrl', detail: `plugin "${plugin.name}" has no moduleUrl; set moduleUrl: import.meta.url in the module that exports it, or pass pluginUrl` });
   const location: PluginLocation = { url, name: plugin.name };
   throwIfAborted(driverOptions.signal);
 
@@ -80,7 +80,7 @@ export async function fitWithPool<P, O>(
               const error = reviveWorkerError(cloned);
               const failure = signal?.aborted || local.signal.aborted ? null : restartFailure(error, restart, deriveSeed(resolved.seed, restart));
               if (failure !== null) return failure;
-              const wrapped = signal?.aborted || local.signal.aborted || isEmkitError(error) ? error : new WorkerError(plugin.name, { restart }, error);
+              const wrapped = signal?.aborted || local.signal.aborted || isEmkitError(error) ? error : new WorkerError({ plugin: plugin.name, restart, cause: error });
               local.abort(wrapped);
               throw wrapped;
             }),

@@ -115,11 +115,10 @@ describe('faults', () => {
   const data = blobs(2, 640, 2, 3); // 10 shards of 64 rows
   const init = { means: [[0, 0], [5, 5], [-5, 5]] };
 
-  it('an E-step that throws on shard 3 rejects quickly, naming plugin and shard, and leaves no worker running', async () => {
+  // How fast it rejects is measured in bench/latency.mjs.
+  it('an E-step that throws on shard 3 rejects, naming plugin and shard, and leaves no worker running', async () => {
     let pool: NodeWorkerPool | undefined;
-    const started = Date.now();
     const error = await fitWithPool(faulty.throwsOnShard3, data, { k: 3, init }, { shardRows: 64, workers: 2 }, (n) => (pool = new NodeWorkerPool(n)), 2).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(WorkerError);
     expect((error as Error).message).toMatch(/throws-on-shard-3.*shard 3 \(rows 193–256\).*deliberate failure/);
     expect(pool!.threadCount).toBe(0);
@@ -163,10 +162,9 @@ describe('faults', () => {
     expect(pool!.threadCount).toBe(0);
   });
 
-  it('an abort mid-fit rejects with an AbortError within 1 s and closes the pool', async () => {
+  it('an abort mid-fit rejects with an AbortError and closes the pool (how fast: bench/latency.mjs)', async () => {
     let pool: NodeWorkerPool | undefined;
     const controller = new AbortController();
-    let abortedAt = 0;
     const big = blobs(9, 64 * 40, 2, 3);
     const promise = fitWithPool(
       faulty.slowGmm,
@@ -179,17 +177,13 @@ describe('faults', () => {
         tol: 0,
         signal: controller.signal,
         onProgress: (p) => {
-          if (p.iteration === 2) {
-            abortedAt = Date.now();
-            controller.abort();
-          }
+          if (p.iteration === 2) controller.abort();
         },
       },
       (n) => (pool = new NodeWorkerPool(n)),
       2,
     );
     const error = await promise.catch((e: unknown) => e);
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
     expect((error as Error).name).toBe('AbortError');
     expect(pool!.threadCount).toBe(0);
   });

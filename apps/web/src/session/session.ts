@@ -277,7 +277,7 @@ export class Session {
   }
 
   private stop(): void {
-    this.running?.abort(new FitAbortedError(new Error('stopped')));
+    this.running?.abort(new FitAbortedError({ reason: new Error('stopped') }));
     this.running = null;
   }
 }

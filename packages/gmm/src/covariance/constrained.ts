@@ -34,7 +34,7 @@ export interface ConstrainedSpec {
 export function constrainedModel(base: CovarianceModel, spec: ConstrainedSpec): CovarianceModel {
   // parseGmmOptions refuses a prior for these structures first (supportsPrior: false).
   const noPrior = (): never => {
-    throw new OptionError('prior', `is not available with covariance ${spec.type}`);
+    throw new OptionError({ field: 'prior', detail: `is not available with covariance ${spec.type}` });
   };
   return {
     ...base,
@@ -78,7 +78,7 @@ export function constrainedModel(base: CovarianceModel, spec: ConstrainedSpec): 
           largest = Math.max(largest, off / scale);
           if (!(off <= STRUCTURE_TOLERANCE * scale)) {
             const message = `does not have the ${spec.type} structure (${STRUCTURE[spec.type[0]]} volume, ${STRUCTURE[spec.type[1]]} shape, ${STRUCTURE[spec.type[2]]} orientation): entry ${i} is ${given[j * width + i]}, the nearest ${spec.type} covariance has ${projected[j * width + i]}; fix the numbers or the covariance name`;
-            throw kind === 'model-file' ? new ModelFileError(message, `${field}[${j}]`) : new OptionError(`${field}[${j}]`, message);
+            throw kind === 'model-file' ? new ModelFileError({ field: `${field}[${j}]`, detail: message }) : new OptionError({ field: `${field}[${j}]`, detail: message });
           }
         }
       }
