@@ -227,8 +227,13 @@ export function checkMissingSupport(plugin: Pick<ModelPlugin<unknown, unknown>, 
   if (!data.missing || plugin.missingValues) return;
   const first = data.missing.indexOf(1);
   if (first === -1) return;
+  const row = Math.floor(first / data.cols) + 1;
+  const column = (first % data.cols) + 1;
   throw new InputError({
     file: 'data',
-    detail: `row ${Math.floor(first / data.cols) + 1}, column ${(first % data.cols) + 1} is missing, and ${plugin.name} cannot marginalise missing values; fill in or drop the incomplete rows (gmm and bernoulli fit them with --missing marginalize)`,
+    row,
+    column,
+    detail: `row ${row}, column ${column} is missing, and ${plugin.name} cannot marginalise missing values`,
+    remedy: 'fill in or drop the incomplete rows (gmm and bernoulli fit them with --missing marginalize)',
   });
 }

@@ -26,36 +26,31 @@ export const throwsInEStep = {
 
 /**
  * A plugin built against its own copy of @emkit/core: its errors are of other classes than the
- * CLI's, with the same `code` (and `field`, `source`) — as EmkitError subclasses have.
+ * CLI's, with the same `code` and structured parts (`field`, `file`, `row`, `detail`) — as the
+ * EmkitError subclasses of any copy of core have. The CLI must go by code, never by class.
  */
-class ForeignOptionError extends Error {
-  constructor(field, message) {
-    super(`${field}: ${message}`);
-    this.name = 'OptionError';
-    this.code = 'option';
-    this.field = field;
+class ForeignError extends Error {
+  constructor(name, code, parts, message) {
+    super(message);
+    this.name = name;
+    this.code = code;
+    Object.assign(this, parts);
   }
 }
-class ForeignInputError extends Error {
-  constructor(source, message) {
-    super(`${source}: ${message}`);
-    this.name = 'InputError';
-    this.code = 'input';
-    this.source = source;
-  }
-}
+const foreignOptionError = (field, detail) => new ForeignError('OptionError', 'option', { field, detail }, `${field}: ${detail}`);
+const foreignInputError = (row, column, detail) => new ForeignError('InputError', 'input', { file: 'data', row, column, detail }, `data: ${detail}`);
 
 export const foreignErrors = {
   ...gmmPlugin,
   name: 'foreign-errors',
   moduleUrl: import.meta.url,
   parseOptions(raw) {
-    if (raw.k === 13) throw new ForeignOptionError('k', 'thirteen components are unlucky');
+    if (raw.k === 13) throw foreignOptionError('k', 'thirteen components are unlucky');
     return gmmPlugin.parseOptions(raw);
   },
   eStep(params, data, range, stats) {
     for (let i = range.start; i < range.end; i++)
-      if (data.values[i * data.cols] === 13) throw new ForeignInputError('data', `row ${i + 1}, column 1 is 13; this plugin refuses it`);
+      if (data.values[i * data.cols] === 13) throw foreignInputError(i + 1, 1, `row ${i + 1}, column 1 is 13; this plugin refuses it`);
     return gmmPlugin.eStep(params, data, range, stats);
   },
 };
