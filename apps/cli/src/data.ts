@@ -1,34 +1,87 @@
 import { type Dataset, InputError, isEmkitError } from '@emkit/core';
-import { type HeaderMode, readDatasetFile } from '@emkit/io/node';
+import { type HeaderMode, type TableFormat, type TableLayout, type Delimiter, type Table, type ModelColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
 
-/** A CSV file read for a command: the dataset and where its rows are in the file. */
-export interface DataFile {
+/** The flags that say which file to read and how (see dataOptions). */
+export interface DataFlags {
+  data: string;
+  header: HeaderMode;
+  format?: TableFormat;
+  delimiter?: Delimiter;
+  columns?: string;
+  drop?: string;
+  label?: string;
+  target?: string;
+}
+
+/** A data file read for a command: the table (dataset, labels, layout) under the name it was given. */
+export interface DataFile extends Omit<Table, 'source' | 'format'> {
+  /** The path as given, or <stdin>. */
   readonly path: string;
-  readonly dataset: Dataset;
-  /** Lines before the first data row (1 with a header, else 0): row r is on line r + offset. */
-  readonly lineOffset: number;
+  /** Bytes read (the file's size for a file). */
+  readonly bytes: number;
 }
 
-/** The rows of `path`, with the `target` column as the dataset's target (for supervised models). */
-export async function readDataFile(path: string, options: { header: HeaderMode; target?: string }): Promise<DataFile> {
-  const parsed = await readDatasetFile(path, { header: options.header, target: options.target });
-  const dataset = parsed.target ? { ...parsed.dataset, target: parsed.target } : parsed.dataset;
-  // The reader refuses blank lines before or inside the data, so only a header shifts rows.
-  return { path, dataset, lineOffset: parsed.columns === null ? 0 : 1 };
+/** The rows of --data (a path, or - for stdin) in its format, with --columns/--drop/--label/--target applied. */
+export async function readDataFile(
+  flags: DataFlags,
+  options: {
+    /** The columns a model was fitted on: found again by name (or position), see matchModelColumns. */
+    model?: ModelColumns | null;
+    onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number | null }) => void;
+  } = {},
+): Promise<DataFile> {
+  let bytes = 0;
+  const { model, onProgress } = options;
+  const name = flags.data === '-' ? STDIN_NAME : flags.data;
+  const table = await readTable(flags.data, {
+    match: model ? (header, count) => matchModelColumns(model, header, count, flags, name) : undefined,
+    header: flags.header,
+    format: flags.format,
+    delimiter: flags.delimiter,
+    columns: flags.columns,
+    drop: flags.drop,
+    label: flags.label,
+    target: flags.target,
+    onProgress: (p) => {
+      bytes = p.bytesRead;
+      onProgress?.(p);
+    },
+  });
+  const { source, format: _format, ...rest } = table;
+  return { ...rest, path: source, bytes };
 }
+
+/** A warning for each fitted column that is exactly 0..N−1 or 1..N, or null. */
+export function rowIdWarnings(file: DataFile): string[] {
+  const { dataset } = file;
+  return rowIdColumns(dataset.values, dataset.rows, dataset.cols).map((j) => {
+    const name = file.columns === null ? `column ${file.layout.selection.features[j] + 1}` : `column "${file.columns[j]}"`;
+    const flag = file.columns === null ? String(file.layout.selection.features[j] + 1) : file.columns[j];
+    return `${name} is ${dataset.values[j]}, ${dataset.values[j] + 1}, … ${dataset.values[j] + dataset.rows - 1}: it looks like a row id, not a feature; leave it out with --drop ${flag}`;
+  });
+}
+
+export { STDIN_NAME };
 
 const ROW_AT = /^row (\d+)(?:, column (\d+))?/;
 
 /**
  * Plugins check data they are given as a Dataset (0/1 values, a target, the column count) and
  * name it "data" and its rows. In the CLI that data is a file: name it, and turn "row r, column c"
- * into the file's line and column, so the error reads like the CSV reader's own.
+ * into the file's line and column (or row group / record batch), so the error reads like the
+ * reader's own.
  */
 export function inDataFile(error: unknown, file: DataFile): unknown {
   if (!isEmkitError(error) || error.code !== 'input' || (error as InputError).source !== 'data') return error;
-  const message = error.message.replace(/^data: /, '');
+  let message = error.message.replace(/^data: /, '');
   const at = ROW_AT.exec(message);
-  const where = at ? { line: Number(at[1]) + file.lineOffset, column: at[2] === undefined ? undefined : Number(at[2]) } : {};
+  let where: { line?: number; column?: number } = {};
+  if (at) {
+    const location = file.locateRow(Number(at[1]) - 1);
+    const column = at[2] === undefined ? undefined : file.layout.selection.features[Number(at[2]) - 1] + 1;
+    if (location.line !== undefined) where = { line: location.line, column };
+    else message = `${location.description}${column === undefined ? '' : `, column ${column}`}${message.slice(at[0].length)}`;
+  }
   const relabelled = new InputError(file.path, message, where);
   (relabelled as { cause?: unknown }).cause = error;
   return relabelled;
@@ -42,12 +95,12 @@ export function inDataFile(error: unknown, file: DataFile): unknown {
 export function checkFiniteRows(values: ArrayLike<number>, cols: number, file: DataFile, what: string): void {
   for (let i = 0; i < values.length; i++) {
     if (Number.isFinite(values[i])) continue;
-    const row = Math.floor(i / cols) + 1;
+    const row = Math.floor(i / cols);
+    const location = file.locateRow(row);
     throw new InputError(
       file.path,
-      `row ${row}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64); check that the data and the model match`,
-      { line: row + file.lineOffset },
+      `${location.line !== undefined ? `row ${row + 1}` : location.description}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64); check that the data and the model match`,
+      location.line !== undefined ? { line: location.line } : {},
     );
   }
 }
-

@@ -11,8 +11,10 @@ import {
   isEmkitError,
   pluginForModelFile,
   readModelFile,
+  readStandardization,
+  type Standardization,
 } from '@emkit/core';
-import { writeFileAtomic } from '@emkit/io/node';
+import { type ModelColumns, readModelColumns, writeFileAtomic } from '@emkit/io/node';
 import { plugins } from './registry.js';
 
 export interface LoadedModel {
@@ -20,6 +22,10 @@ export interface LoadedModel {
   params: unknown;
   options: unknown;
   file: ModelFile;
+  /** The columns it was fitted on (null in files written before emkit kept them). */
+  columns: ModelColumns | null;
+  /** The standardisation of its inputs (null: none). */
+  standardization: Standardization | null;
 }
 
 /**
@@ -49,7 +55,9 @@ export async function loadModel(path: string, known: readonly AnyModelPlugin[] =
     const plugin = pluginForModelFile(known, json);
     const { params, options, file } = readModelFile(plugin, json);
     checkCliFields(file);
-    return { plugin, params, options, file };
+    const columns = readModelColumns(file.columns);
+    const standardization = readStandardization(file.standardize, columns?.selected.length);
+    return { plugin, params, options, file, columns, standardization };
   } catch (error) {
     // By code, not class: a --plugin may throw the errors of its own copy of @emkit/core.
     if (isEmkitError(error) && error.code === 'model-file') throw new ModelFileError(`${path}: ${error.message}`, undefined, { cause: error });
@@ -78,6 +86,9 @@ const CLI_FIELDS: Readonly<Record<string, 'number' | 'numbers' | 'string' | 'obj
   icl: 'number',
   selection: 'object',
   pluginModule: 'string',
+  // checked in full by readModelColumns and readStandardization in loadModel
+  columns: 'object',
+  standardize: 'object',
 };
 
 function checkCliFields(file: ModelFile): void {
@@ -103,11 +114,14 @@ function checkCliFields(file: ModelFile): void {
  * the path must not be a directory.
  */
 export async function checkOutputPath(path: string, flag = '--out'): Promise<void> {
+  if (path === '-') return;
   const dir = dirname(resolve(path));
   const dirStat = await stat(dir).catch(() => null);
   if (dirStat === null || !dirStat.isDirectory()) throw new OptionError(flag, `${path}: the directory ${dirname(path)} does not exist`);
   const fileStat = await stat(path).catch(() => null);
   if (fileStat?.isDirectory()) throw new OptionError(flag, `${path} is a directory; give a file name`);
+  if (fileStat && !fileStat.isFile() && !fileStat.isFIFO() && !fileStat.isCharacterDevice())
+    throw new OptionError(flag, `${path} is not a regular file, a pipe or a terminal; emkit replaces only regular files`);
 }
 
 /** Path of the first number in `value` that is not finite (JSON would write it as null). */
@@ -124,7 +138,7 @@ export function checkFiniteModel(model: Record<string, unknown>, pluginName: str
 /** Writes a model file atomically, refusing NaN and Infinity (JSON would turn them into null). */
 export async function writeModelFile(path: string, model: Record<string, unknown>, pluginName: string): Promise<void> {
   checkFiniteModel(model, pluginName);
-  await writeFileAtomic(path, formatModelJson(model));
+  await writeOutput(path, formatModelJson(model));
 }
 
 /** Indented JSON with arrays of numbers kept on one line, so a K×D matrix reads as K lines. */
@@ -133,9 +147,9 @@ export function formatModelJson(model: unknown): string {
   return `${text}\n`;
 }
 
-/** Text to --out (atomically) or to stdout. */
+/** Text to --out (atomically, see writeFileAtomic) or to stdout (no --out, or `--out -`). */
 export async function writeOutput(out: string | undefined, text: string): Promise<void> {
-  if (out === undefined) await writeStdout(text);
+  if (out === undefined || out === '-') await writeStdout(text);
   else await writeFileAtomic(out, text);
 }
 

@@ -4,23 +4,23 @@ import {
   type FitProgress,
   FitAbortedError,
   OptionError,
+  type StandardizeMethod,
   inProcessExecutor,
   modelFileFromFit,
   resolveDriverOptions,
 } from '@emkit/core';
 import { defaultWorkerCount, fit } from '@emkit/runner/node';
-import type { HeaderMode } from '@emkit/io/node';
 import { Command, Option } from 'commander';
-import { readDataFile, inDataFile } from './data.js';
+import { type DataFlags, inDataFile, readDataFile, rowIdWarnings } from './data.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile, writeStdout } from './files.js';
 import { optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
+import { modelColumnsOf } from '@emkit/io/node';
+import { agreementWithLabels, formatAgreement } from './labels.js';
+import { dataToFit, standardizeMethod, standardizeOption, toOriginalUnits } from './standardize.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
 
-interface FitFlags {
-  data: string;
-  header: HeaderMode;
-  target?: string;
+interface FitFlags extends DataFlags {
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -28,6 +28,7 @@ interface FitFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  standardize?: StandardizeMethod | boolean;
   [plugin: string]: unknown;
 }
 
@@ -58,7 +59,8 @@ export function fitCommand(model: RegisteredModel): Command {
         parseIntegerFlag,
       ),
     )
-    .option('--out <model.json>', 'write the model file here (atomically)')
+    .addOption(standardizeOption())
+    .option('--out <model.json>', 'write the model file here (atomically; through a symbolic link its target is replaced; - for standard output)')
     .option('--json', 'print the model file and run details as JSON on stdout')
     .action((flags: FitFlags) => runFit(model, flags));
   return command;
@@ -91,9 +93,12 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
     } catch (error) {
       throw withFlagNames(error, plugin, files);
     }
+    if (flags.out === '-' && flags.json) throw new OptionError('--out', '- writes the model file to standard output, where --json writes too; give one of them');
     if (flags.out !== undefined) await checkOutputPath(flags.out);
-    const file = await readDataFile(flags.data, { header: flags.header, target: flags.target });
+    const file = await readDataFile(flags);
+    for (const warning of rowIdWarnings(file)) stderr(`warning: ${warning}`);
     const { dataset } = file;
+    const { data: fitData, transform } = dataToFit(file, standardizeMethod(flags.standardize));
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
 
     const progress = process.stderr.isTTY ? progressLine(driverOptions.restarts) : undefined;
@@ -101,7 +106,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
     try {
       const workers = flags.workers ?? defaultWorkerCount();
       // On workers the main thread only waits, so SIGINT is handled; in-process it must yield.
-      result = await fit(plugin, dataset, raw, {
+      result = await fit(plugin, fitData, raw, {
         ...driverOptions,
         workers,
         signal: controller.signal,
@@ -114,8 +119,9 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
       progress?.clear();
     }
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
+    result = toOriginalUnits(result, transform, file);
 
-    const modelFile: Record<string, unknown> = { ...modelFileFromFit(plugin, result), ...model.extraFitFields?.(result) };
+    const modelFile: Record<string, unknown> = { ...modelFileFromFit(plugin, result), ...model.extraFitFields?.(result), columns: modelColumnsOf(file.layout) };
     // Before --out and --json alike: JSON.stringify would print NaN as null.
     checkFiniteModel(modelFile, plugin.name);
     if (flags.out !== undefined) await writeModelFile(flags.out, modelFile, plugin.name);
@@ -123,7 +129,8 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
 
     const lines: [string, string][] = [
       ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
-      ['data', `${flags.data} (${dataset.rows} row${dataset.rows === 1 ? '' : 's'} × ${dataset.cols} column${dataset.cols === 1 ? '' : 's'})`],
+      ['data', `${file.path} (${dataset.rows} row${dataset.rows === 1 ? '' : 's'} × ${dataset.cols} column${dataset.cols === 1 ? '' : 's'})`],
+      ...(transform === null ? [] : [['standardised', `${transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)'}; likelihoods in the original units`] as [string, string]]),
       ['mean log-likelihood', formatNumber(result.meanLogLikelihood)],
       ['iterations', `${result.iterations} (${result.converged ? 'converged' : 'did not converge: raise --max-iter or --tol'})`],
     ];
@@ -137,9 +144,11 @@ async function runFit(model: RegisteredModel, flags: FitFlags): Promise<void> {
     lines.push(['model file', flags.out ?? 'not written (no --out)']);
     const width = Math.max(...lines.map(([k]) => k.length));
     stderr(lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+    const agreement = agreementWithLabels(plugin, result.params, fitData, file);
+    if (agreement !== null) stderr(formatAgreement(agreement));
 
     if (flags.json) {
-      const details = { ...modelFile, restarts: result.restarts.length, wallTimeSeconds: seconds, out: flags.out ?? null };
+      const details = { ...modelFile, restarts: result.restarts.length, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: flags.out ?? null };
       await writeStdout(`${JSON.stringify(details)}\n`);
     }
   } finally {

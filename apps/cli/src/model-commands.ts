@@ -1,23 +1,22 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, isEmkitError, type AnyModelPlugin } from '@emkit/core';
-import { type HeaderMode, formatCsv } from '@emkit/io/node';
-import { type DataFile, checkFiniteRows, inDataFile, readDataFile } from './data.js';
+import { InputError, ModelFileError, OptionError, isEmkitError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
+import { modelInputs } from './standardize.js';
+import { formatCsv } from '@emkit/io/node';
+import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile } from './data.js';
 import { Command, Option } from 'commander';
-import { checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
+import { type LoadedModel, checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
 import { parseIntegerFlag } from './plugin-flags.js';
 import { plugins } from './registry.js';
-import { dataOptions } from './shared.js';
+import { dataOptions, stderr } from './shared.js';
+import { agreementWithLabels, formatAgreement } from './labels.js';
 
-interface DataFlags {
+interface ModelDataFlags extends DataFlags {
   model: string;
-  data: string;
-  header: HeaderMode;
-  target?: string;
 }
 
-/** The rows of --data, with the --target column as the dataset's target (for supervised models). */
-function readData(flags: DataFlags): Promise<DataFile> {
-  return readDataFile(flags.data, { header: flags.header, target: flags.target });
+/** The rows of --data, the model's columns found by name (or position), the target as the dataset's target. */
+function readData(flags: ModelDataFlags, model: LoadedModel): Promise<DataFile> {
+  return readDataFile(flags, { model: model.columns });
 }
 
 /**
@@ -43,12 +42,13 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
   dataOptions(command);
   return command
     .option('--proba', 'write the responsibilities p0..pK-1 instead of labels')
-    .option('--out <file.csv>', 'write here (atomically) instead of stdout')
-    .action(async (flags: DataFlags & { proba?: boolean; out?: string }) => {
+    .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
+    .action(async (flags: ModelDataFlags & { proba?: boolean; out?: string }) => {
       if (flags.out !== undefined) await checkOutputPath(flags.out);
-      const { plugin, params } = await loadModel(flags.model, known);
-      const file = await readData(flags);
-      const { dataset } = file;
+      const loaded = await loadModel(flags.model, known);
+      const { plugin, params } = loaded;
+      const file = await readData(flags, loaded);
+      const dataset = onData(file, flags.model, () => modelInputs(file, loaded.standardization));
       let text: string;
       if (!flags.proba && plugin.predictTable) {
         const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
@@ -64,6 +64,8 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
         text = formatCsv(onData(file, flags.model, () => plugin.predict(params, dataset) as Int32Array), dataset.rows, 1, ['label']);
       }
       await writeOutput(flags.out, text);
+      const agreement = onData(file, flags.model, () => agreementWithLabels(plugin, params, dataset, file));
+      if (agreement !== null) stderr(formatAgreement(agreement));
     });
 }
 
@@ -73,15 +75,18 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     .description('print the mean log-likelihood of the data under a model')
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)');
   dataOptions(command);
-  return command.option('--json', 'print {"meanLogLikelihood": …}').action(async (flags: DataFlags & { json?: boolean }) => {
-    const { plugin, params } = await loadModel(flags.model, known);
-    const file = await readData(flags);
-    const { dataset } = file;
+  return command.option('--json', 'print {"meanLogLikelihood": …}').action(async (flags: ModelDataFlags & { json?: boolean }) => {
+    const loaded = await loadModel(flags.model, known);
+    const { plugin, params, options, standardization } = loaded;
+    const file = await readData(flags, loaded);
+    const dataset = onData(file, flags.model, () => modelInputs(file, standardization));
     const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
+    // Densities of standardised rows, back in the original units (a cost has no Jacobian).
+    const jacobian = standardization !== null && plugin.parameterCount(params, options) !== null ? logJacobian(standardization) : 0;
     checkFiniteRows(scores, 1, file, 'a log-likelihood of');
     let total = 0;
     for (let i = 0; i < scores.length; i++) total += scores[i];
-    const mean = total / dataset.rows;
+    const mean = total / dataset.rows + jacobian;
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
     if (!Number.isFinite(mean)) throw new InputError(file.path, `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time`);
@@ -96,20 +101,21 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)')
     .addOption(new Option('--n <integer>', 'number of rows to draw').argParser(parseIntegerFlag).makeOptionMandatory())
     .addOption(new Option('--seed <integer>', 'random seed').argParser(parseIntegerFlag).default(0))
-    .option('--out <file.csv>', 'write here (atomically) instead of stdout')
+    .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
     .action(async (flags: { model: string; n: number; seed: number; out?: string }) => {
       if (flags.n < 1) throw new OptionError('--n', `expected an integer ≥ 1, got ${flags.n}`);
       if (flags.out !== undefined) await checkOutputPath(flags.out);
-      const { plugin, params } = await loadModel(flags.model, known);
+      const { plugin, params, columns, standardization } = await loadModel(flags.model, known);
       if (!plugin.sample) throw new OptionError('--model', `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)`);
-      const rows: Float64Array = plugin.sample(params, flags.n, new Random(flags.seed));
+      const drawn: Float64Array = plugin.sample(params, flags.n, new Random(flags.seed));
+      const rows = standardization === null ? drawn : invertStandardization(drawn, standardization);
       const d = rows.length / flags.n;
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
         throw new ModelFileError(
           `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
         );
-      const header = Array.from({ length: d }, (_, j) => `x${j}`);
+      const header = columns?.names ?? Array.from({ length: d }, (_, j) => `x${j}`);
       await writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
     });
 }

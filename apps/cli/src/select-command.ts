@@ -6,6 +6,7 @@ import {
   type FitCandidate,
   type OptionSpec,
   type SelectionCriterion,
+  type StandardizeMethod,
   FitAbortedError,
   FitError,
   OptionError,
@@ -21,18 +22,16 @@ import {
 } from '@emkit/core';
 import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
-import type { HeaderMode } from '@emkit/io/node';
-import { inDataFile, readDataFile } from './data.js';
+import { type DataFlags, inDataFile, readDataFile, rowIdWarnings } from './data.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkFiniteModel, checkOutputPath, writeModelFile, writeStdout } from './files.js';
 import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
+import { modelColumnsOf } from '@emkit/io/node';
+import { dataToFit, rowInOriginalUnits, standardizeMethod, standardizeOption, toOriginalUnits } from './standardize.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
 
-interface SelectFlags {
-  data: string;
-  header: HeaderMode;
-  target?: string;
+interface SelectFlags extends DataFlags {
   criterion: SelectionCriterion;
   tol?: number;
   maxIter?: number;
@@ -41,6 +40,7 @@ interface SelectFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  standardize?: StandardizeMethod | boolean;
   [plugin: string]: unknown;
 }
 
@@ -115,7 +115,8 @@ export function selectCommand(model: RegisteredModel): Command {
         parseIntegerFlag,
       ),
     )
-    .option('--out <model.json>', 'write the best model file here (atomically)')
+    .addOption(standardizeOption())
+    .option('--out <model.json>', 'write the best model file here (atomically; - for standard output)')
     .option('--json', 'print the selection table and the best model file as JSON on stdout')
     .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance full,diag,spherical,tied' : ''} --criterion bic --out best.json`)
     .action((flags: SelectFlags) => runSelect(model, flags));
@@ -166,9 +167,11 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags): Promise<vo
     } catch (error) {
       throw withFlagNames(error, plugin, files);
     }
+    if (flags.out === '-' && flags.json) throw new OptionError('--out', '- writes the model file to standard output, where --json writes too; give one of them');
     if (flags.out !== undefined) await checkOutputPath(flags.out);
-    const file = await readDataFile(flags.data, { header: flags.header, target: flags.target });
-    const { dataset } = file;
+    const file = await readDataFile(flags);
+    for (const warning of rowIdWarnings(file)) stderr(`warning: ${warning}`);
+    const { data: fitData, transform } = dataToFit(file, standardizeMethod(flags.standardize));
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
 
     const workers = flags.workers ?? defaultWorkerCount();
@@ -177,7 +180,7 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags): Promise<vo
     let selection;
     try {
       // The data goes into shared memory once; every candidate's tasks carry a handle to it.
-      const data = pool ? shareDataset(dataset).data : dataset;
+      const data = pool ? shareDataset(fitData).data : fitData;
       const fitCandidate: FitCandidate<unknown, unknown> = pool
         ? (raw, { signal }) => fitOnPool(plugin, data, raw, { ...driverOptions, pool, signal })
         : (raw, { signal }) => fitInProcess(plugin, data, raw, { ...driverOptions, signal, executor: yieldingExecutor });
@@ -197,6 +200,8 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags): Promise<vo
     }
     if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
 
+    if (transform !== null) selection = { ...selection, table: selection.table.map((row) => rowInOriginalUnits(row, transform, file.dataset)) };
+    const { dataset } = file;
     // Columns for the options that vary (all candidate options when none does).
     const varying = plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes && axes[n].length > 1);
     const columns = varying.length > 0 ? varying : plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes);
@@ -205,14 +210,14 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags): Promise<vo
     let modelFile: Record<string, unknown> | null = null;
     if (best !== null) {
       const summary = { criterion: selection.criterion, bic: best.row.bic, aic: best.row.aic, icl: best.row.icl, candidates: candidates.length, failed: selection.table.filter((r) => r.status === 'failed').length };
-      modelFile = { ...modelFileFromFit(plugin, best.fit), ...model.extraFitFields?.(best.fit), icl: best.row.icl, selection: summary };
+      modelFile = { ...modelFileFromFit(plugin, toOriginalUnits(best.fit, transform, file)), ...model.extraFitFields?.(best.fit), icl: best.row.icl, selection: summary, columns: modelColumnsOf(file.layout) };
       checkFiniteModel(modelFile, plugin.name);
       if (flags.out !== undefined) await writeModelFile(flags.out, modelFile, plugin.name);
     }
     const seconds = (performance.now() - started) / 1000;
     stderr(
       [
-        `data        ${flags.data} (${dataset.rows} rows × ${dataset.cols} columns)`,
+        `data        ${file.path} (${dataset.rows} rows × ${dataset.cols} columns)`,
         `selected    ${best === null ? 'none: every candidate failed' : `${describe(best.row, columns)} (smallest ${selection.criterion.toUpperCase()}, smaller is better)`}`,
         `wall time   ${seconds.toFixed(2)} s`,
         `model file  ${best === null || flags.out === undefined ? 'not written' + (flags.out === undefined ? ' (no --out)' : '') : flags.out}`,
@@ -237,13 +242,13 @@ function describe(row: CandidateRow, columns: readonly string[]): string {
 
 /** The selection table: one line per candidate, the best marked; failed rows give their reason. */
 export function formatSelectionTable(table: readonly CandidateRow[], columns: readonly string[], criterion: SelectionCriterion): string {
-  const header = [...columns, 'log-likelihood', 'params', 'BIC', 'AIC', 'ICL', 'iterations', ''];
+  const header = [...columns, 'mean log-lik.', 'total log-lik.', 'params', 'BIC', 'AIC', 'ICL', 'iterations', ''];
   const numeric = (x: number | null): string => (x === null ? '' : formatNumber(x));
   const lines = table.map((row) => {
     const options = columns.map((c) => String(row.options[c] ?? ''));
     if (row.status === 'failed') return { cells: options, tail: `failed: ${row.error ?? 'unknown error'}` };
     const iterations = `${row.iterations}${row.converged ? '' : ' (not converged)'}`;
-    return { cells: [...options, numeric(row.logLikelihood), numeric(row.parameterCount), numeric(row.bic), numeric(row.aic), numeric(row.icl), iterations, row.best ? `← best ${criterion.toUpperCase()}` : ''], tail: '' };
+    return { cells: [...options, numeric(row.meanLogLikelihood), numeric(row.logLikelihood), numeric(row.parameterCount), numeric(row.bic), numeric(row.aic), numeric(row.icl), iterations, row.best ? `← best ${criterion.toUpperCase()}` : ''], tail: '' };
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l.cells[i] ?? '').length)));
   const numericFrom = columns.length;

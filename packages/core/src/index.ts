@@ -12,6 +12,8 @@ export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  MODEL_FORMAT_VERSION_STANDARDIZED,
+  MODEL_FORMAT_VERSIONS,
   modelFileFromFit,
   modelFileFromParams,
   checkModelFileHeader,
@@ -23,3 +25,17 @@ export { parseOptionsWith } from './options.js';
 export { EmkitError, OptionError, InputError, ModelFileError, FitError, FitAbortedError, throwIfAborted, isEmkitError, type EmkitErrorCode } from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
+export { type LabelAgreement, labelAgreement, formatConfusion } from './agreement.js';
+export {
+  type StandardizeMethod,
+  type Standardization,
+  type StandardizedFitResult,
+  STANDARDIZE_METHODS,
+  fitStandardization,
+  applyStandardization,
+  invertStandardization,
+  logJacobian,
+  inOriginalUnits,
+  fitStandardized,
+  readStandardization,
+} from './standardize.js';
