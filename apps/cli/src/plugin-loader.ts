@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { type AnyModelPlugin, OptionError, PLUGIN_API_VERSION } from '@emkit/core';
+import { type AnyModelPlugin, OptionError, PLUGIN_API_VERSION, isModelPlugin } from '@emkit/core';
 import { resolvePluginSpecifier } from '@emkit/runner/node';
 import { RESERVED_FLAGS, kebab } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
@@ -29,13 +29,6 @@ export function takePluginFlags(argv: readonly string[]): { specs: string[]; res
   }
   for (const spec of specs) if (spec === '') throw new OptionError('--plugin', 'expected a plugin module: a path or an installed package name, got nothing');
   return { specs, rest };
-}
-
-/** The duck type the runner's workers use too: an object with a name and the EM hooks. */
-function isPlugin(value: unknown): value is AnyModelPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const p = value as Record<string, unknown>;
-  return typeof p.name === 'string' && typeof p.init === 'function' && typeof p.eStep === 'function' && typeof p.mStep === 'function';
 }
 
 /**
@@ -69,7 +62,7 @@ async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPl
   } catch (error) {
     throw new OptionError('--plugin', `${spec}: cannot import ${url}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const found = [...new Set(Object.values(module).filter(isPlugin))];
+  const found = [...new Set(Object.values(module).filter(isModelPlugin))];
   if (found.length === 0) throw new OptionError('--plugin', `${spec}: ${url} exports no emkit model plugin (an object with name, init, eStep and mStep)`);
   const source = recordedSpecifier(spec, fromDir);
   return found.map((exported) => {

@@ -1,47 +1,27 @@
-import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import {
   type CandidateRow,
-  type EStepExecutor,
-  type FitCandidate,
   type OptionSpec,
   type SelectionCriterion,
-  type StandardizeMethod,
-  FitAbortedError,
   FitError,
   OptionError,
   SELECTION_CRITERIA,
   candidateGrid,
   describeCandidate,
-  fit as fitInProcess,
-  inProcessExecutor,
   isEmkitError,
-  modelFileFromFit,
-  resolveDriverOptions,
   selectModel,
 } from '@emkit/core';
-import { shareDataset } from '@emkit/runner';
-import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
-import { type DataFlags, inDataFile, readDataFile, rowIdWarnings } from './data.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkFiniteModel, checkOutputPath, writeModelFile, writeStdout } from './files.js';
-import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions, withFlagNames } from './plugin-flags.js';
+import { writeStdout } from './files.js';
+import { type FitFlags, describeData, fitFlags, formatDuration, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
+import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
-import { modelColumnsOf } from '@emkit/io/node';
-import { dataToFit, rowInOriginalUnits, standardizeMethod, standardizeOption, toOriginalUnits } from './standardize.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
+import { modelColumnsOf } from '@emkit/io/node';
+import { rowInOriginalUnits, toOriginalUnits } from './standardize.js';
 
-interface SelectFlags extends DataFlags {
+interface SelectFlags extends FitFlags {
   criterion: SelectionCriterion;
-  tol?: number;
-  maxIter?: number;
-  restarts: number;
-  seed: number;
-  workers?: number;
-  out?: string;
-  json?: boolean;
-  standardize?: StandardizeMethod | boolean;
-  [plugin: string]: unknown;
 }
 
 /**
@@ -90,149 +70,111 @@ function candidateOption(spec: OptionSpec): Option {
   return option.argParser((value: string, previous: (number | string)[] | undefined) => [...new Set([...(previous ?? []), ...parseCandidateValues(spec, value)])]);
 }
 
-/** See fit-command: the in-process executor must yield a macrotask per E-step for Ctrl-C. */
-const yieldingExecutor: EStepExecutor = {
-  async eStep(plugin, params, data, shards, signal) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return inProcessExecutor.eStep(plugin, params, data, shards, signal);
-  },
-};
-
 /** `emkit select <model>`: fits every combination of candidate option values, picks the best by BIC, AIC or ICL. */
 export function selectCommand(model: RegisteredModel): Command {
   const { plugin } = model;
   const command = new Command(plugin.name).description(`choose ${plugin.name} options (K, ...) by an information criterion`);
   dataOptions(command);
   for (const spec of plugin.optionSpecs) command.addOption(isCandidateAxis(spec) ? candidateOption(spec) : optionFor(spec));
-  command
-    .addOption(new Option('--criterion <name>', 'information criterion, smaller is better (ICL = BIC + 2·entropy of the responsibilities)').choices(SELECTION_CRITERIA).default('bic'))
-    .addOption(new Option('--tol <number>', `convergence tolerance (default: ${plugin.defaults.tol})`).argParser(parseNumberFlag))
-    .addOption(new Option('--max-iter <integer>', `maximum iterations per restart (default: ${plugin.defaults.maxIter})`).argParser(parseIntegerFlag))
-    .addOption(new Option('--restarts <integer>', 'restarts per candidate, the best log-likelihood wins').argParser(parseIntegerFlag).default(1))
-    .addOption(new Option('--seed <integer>', 'base seed of every candidate; restart r uses a seed derived from (seed, r)').argParser(parseIntegerFlag).default(0))
-    .addOption(
-      new Option('--workers <integer>', `worker threads shared by all candidates; 0 fits in the main thread; results do not depend on it (default: ${defaultWorkerCount()}, the number of cores)`).argParser(
-        parseIntegerFlag,
-      ),
-    )
-    .addOption(standardizeOption())
-    .option('--out <model.json>', 'write the best model file here (atomically; - for standard output)')
-    .option('--json', 'print the selection table and the best model file as JSON on stdout')
+  command.addOption(new Option('--criterion <name>', 'information criterion, smaller is better (ICL = BIC + 2·entropy of the responsibilities)').choices(SELECTION_CRITERIA).default('bic'));
+  return fitFlags(command, plugin, {
+    restarts: 'restarts per candidate, the best log-likelihood wins',
+    seed: 'base seed of every candidate; restart r uses a seed derived from (seed, r)',
+    workers: 'worker threads shared by all candidates',
+    out: 'write the best model file here (atomically)',
+    json: 'print the selection table and the best model file as JSON on stdout',
+  })
     .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance full,diag,spherical,tied' : ''} --criterion bic --out best.json`)
-    .action((flags: SelectFlags) => runSelect(model, flags));
-  return command;
+    .action((flags: SelectFlags) => withInterrupts((signal) => runSelect(model, flags, signal)));
 }
 
-async function runSelect(model: RegisteredModel, flags: SelectFlags): Promise<void> {
+async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: AbortSignal): Promise<void> {
   const { plugin } = model;
   const started = performance.now();
-  const controller = new AbortController();
-  // Every candidate's fit (and each of its shards) listens to this one signal.
-  setMaxListeners(0, controller.signal);
-  let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts > 1) process.exit(130);
-    controller.abort(new Error('interrupted'));
+  // Candidate axes (several values) and shared options (one value each).
+  const axes: Record<string, (number | string)[]> = {};
+  const sharedFlags: Record<string, unknown> = {};
+  for (const spec of plugin.optionSpecs) {
+    const key = new Option(`--${kebab(spec.name)}`).attributeName();
+    if (flags[key] === undefined) continue;
+    if (isCandidateAxis(spec)) axes[spec.name] = flags[key] as (number | string)[];
+    else sharedFlags[key] = flags[key];
+  }
+  const { raw: base, files } = await rawPluginOptions(plugin, sharedFlags);
+  // Categorical axes vary slowest, so the table lists K = 1, 2, … under each covariance type.
+  const axisNames = Object.keys(axes);
+  const ordered = [...axisNames.filter((n) => typeof axes[n][0] === 'string'), ...axisNames.filter((n) => typeof axes[n][0] !== 'string')];
+  const candidates = candidateGrid(Object.fromEntries(ordered.map((n) => [n, axes[n]])), base);
+  const checkCandidates = (): void =>
+    candidates.forEach((candidate, index) => {
+      try {
+        plugin.parseOptions(candidate);
+      } catch (error) {
+        if (!(isEmkitError(error) && error.code === 'option')) throw error;
+        const what = describeCandidate(Object.fromEntries(ordered.map((n) => [n, candidate[n]])));
+        const field = (error as OptionError).field;
+        throw new OptionError(field, `candidate ${index + 1} (${what}): ${error.message.slice(field.length + 2)}`);
+      }
+    });
+  // Progress: candidates done, elapsed time, an estimate of the time left, and what is running.
+  let finished = 0;
+  const running = new Map<unknown, string>();
+  const candidateProgress = (): string => {
+    const elapsed = (performance.now() - started) / 1000;
+    const left = finished > 0 ? ` · about ${formatDuration((elapsed / finished) * (candidates.length - finished))} left` : '';
+    const now = [...running.values()].slice(0, 2).join(', ');
+    return `candidates ${finished}/${candidates.length} done · ${formatDuration(elapsed)} elapsed${left}${now ? ` · ${now}` : ''}`;
   };
-  process.on('SIGINT', onSigint);
-  try {
-    // Candidate axes (several values) and shared options (one value each).
-    const axes: Record<string, (number | string)[]> = {};
-    const sharedFlags: Record<string, unknown> = {};
-    for (const spec of plugin.optionSpecs) {
-      const key = new Option(`--${kebab(spec.name)}`).attributeName();
-      if (flags[key] === undefined) continue;
-      if (isCandidateAxis(spec)) axes[spec.name] = flags[key] as (number | string)[];
-      else sharedFlags[key] = flags[key];
-    }
-    const { raw: base, files } = await rawPluginOptions(plugin, sharedFlags);
-    // Categorical axes vary slowest, so the table lists K = 1, 2, … under each covariance type.
-    const axisNames = Object.keys(axes);
-    const ordered = [...axisNames.filter((n) => typeof axes[n][0] === 'string'), ...axisNames.filter((n) => typeof axes[n][0] !== 'string')];
-    const candidates = candidateGrid(Object.fromEntries(ordered.map((n) => [n, axes[n]])), base);
-    const driverOptions = { tol: flags.tol, maxIter: flags.maxIter, restarts: flags.restarts, seed: flags.seed };
-    try {
-      resolveDriverOptions(plugin, driverOptions);
-      candidates.forEach((candidate, index) => {
-        try {
-          plugin.parseOptions(candidate);
-        } catch (error) {
-          if (!(isEmkitError(error) && error.code === 'option')) throw error;
-          const what = describeCandidate(Object.fromEntries(ordered.map((n) => [n, candidate[n]])));
-          const field = (error as OptionError).field;
-          throw new OptionError(field, `candidate ${index + 1} (${what}): ${error.message.slice(field.length + 2)}`);
-        }
-      });
-      if (flags.workers !== undefined && flags.workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${flags.workers}`);
-    } catch (error) {
-      throw withFlagNames(error, plugin, files);
-    }
-    if (flags.out === '-' && flags.json) throw new OptionError('--out', '- writes the model file to standard output, where --json writes too; give one of them');
-    if (flags.out !== undefined) await checkOutputPath(flags.out);
-    const file = await readDataFile(flags);
-    for (const warning of rowIdWarnings(file)) stderr(`warning: ${warning}`);
-    const { data: fitData, transform } = dataToFit(file, standardizeMethod(flags.standardize));
-    if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
+  const { result: selected, file, transform } = await runFitting(plugin, flags, files, signal, checkCandidates, (fitter, status) =>
+    selectModel(plugin, fitter.data, candidates, {
+      criterion: flags.criterion,
+      fitCandidate: (raw, { signal }) =>
+        fitter.fit(raw, {
+          signal,
+          onProgress: (p) => {
+            running.set(raw, `${describeCandidate(Object.fromEntries(ordered.map((n) => [n, (raw as Record<string, unknown>)[n]])))} at iteration ${p.iteration}`);
+            status.show(candidateProgress());
+          },
+        }),
+      // In the main thread candidates gain nothing from interleaving; on a pool they fill it.
+      concurrency: fitter.pooled ? candidates.length : 1,
+      signal,
+      onCandidate: (row, done) => {
+        finished = done;
+        running.delete(candidates[row.index]);
+        status.show(candidateProgress(), true);
+      },
+    }),
+  );
 
-    const workers = flags.workers ?? defaultWorkerCount();
-    const pool = workers > 0 ? new NodeWorkerPool(workers) : null;
-    const progress = process.stderr.isTTY ? progressLine() : undefined;
-    let selection;
-    try {
-      // The data goes into shared memory once; every candidate's tasks carry a handle to it.
-      const data = pool ? shareDataset(fitData).data : fitData;
-      const fitCandidate: FitCandidate<unknown, unknown> = pool
-        ? (raw, { signal }) => fitOnPool(plugin, data, raw, { ...driverOptions, pool, signal })
-        : (raw, { signal }) => fitInProcess(plugin, data, raw, { ...driverOptions, signal, executor: yieldingExecutor });
-      selection = await selectModel(plugin, data, candidates, {
-        criterion: flags.criterion,
-        fitCandidate,
-        // In the main thread candidates gain nothing from interleaving; on a pool they fill it.
-        concurrency: pool ? candidates.length : 1,
-        signal: controller.signal,
-        onCandidate: progress?.update,
-      });
-    } catch (error) {
-      throw inDataFile(withFlagNames(error, plugin, files), file);
-    } finally {
-      progress?.clear();
-      await pool?.close();
-    }
-    if (controller.signal.aborted) throw new FitAbortedError(controller.signal.reason);
-
-    if (transform !== null) selection = { ...selection, table: selection.table.map((row) => rowInOriginalUnits(row, transform, file.dataset)) };
-    const { dataset } = file;
-    // Columns for the options that vary (all candidate options when none does).
-    const varying = plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes && axes[n].length > 1);
-    const columns = varying.length > 0 ? varying : plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes);
-    stderr(formatSelectionTable(selection.table, columns, selection.criterion));
-    const best = selection.best;
-    let modelFile: Record<string, unknown> | null = null;
-    if (best !== null) {
-      const summary = { criterion: selection.criterion, bic: best.row.bic, aic: best.row.aic, icl: best.row.icl, candidates: candidates.length, failed: selection.table.filter((r) => r.status === 'failed').length };
-      modelFile = { ...modelFileFromFit(plugin, toOriginalUnits(best.fit, transform, file)), ...model.extraFitFields?.(best.fit), icl: best.row.icl, selection: summary, columns: modelColumnsOf(file.layout) };
-      checkFiniteModel(modelFile, plugin.name);
-      if (flags.out !== undefined) await writeModelFile(flags.out, modelFile, plugin.name);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    stderr(
-      [
-        `data        ${file.path} (${dataset.rows} rows × ${dataset.cols} columns)`,
-        `selected    ${best === null ? 'none: every candidate failed' : `${describe(best.row, columns)} (smallest ${selection.criterion.toUpperCase()}, smaller is better)`}`,
-        `wall time   ${seconds.toFixed(2)} s`,
-        `model file  ${best === null || flags.out === undefined ? 'not written' + (flags.out === undefined ? ' (no --out)' : '') : flags.out}`,
-      ].join('\n'),
-    );
-    if (flags.json) {
-      const details = { model: plugin.name, criterion: selection.criterion, best: best?.index ?? null, candidates: selection.table, bestModel: modelFile, wallTimeSeconds: seconds, out: best === null ? null : (flags.out ?? null) };
-      await writeStdout(`${JSON.stringify(details)}\n`);
-    }
-    if (best === null) {
-      const reasons = [...new Set(selection.table.map((r) => r.error))].slice(0, 3).join('; ');
-      throw new FitError(plugin.name, `every candidate failed (${reasons}); nothing was written`);
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
+  // In the original units when the fits saw standardised data.
+  const selection = transform === null ? selected : { ...selected, table: selected.table.map((row) => rowInOriginalUnits(row, transform, file.dataset)) };
+  // Columns for the options that vary (all candidate options when none does).
+  const varying = plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes && axes[n].length > 1);
+  const columns = varying.length > 0 ? varying : plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes);
+  stderr(formatSelectionTable(selection.table, columns, selection.criterion));
+  const best = selection.best;
+  let modelFile: Record<string, unknown> | null = null;
+  if (best !== null) {
+    const row = selection.table[best.index];
+    const summary = { criterion: selection.criterion, bic: row.bic, aic: row.aic, icl: row.icl, candidates: candidates.length, failed: selection.table.filter((r) => r.status === 'failed').length };
+    modelFile = modelFileOf(model, toOriginalUnits(best.fit, transform, file), { icl: row.icl, selection: summary, columns: modelColumnsOf(file.layout) });
+    await writeModelOutput(flags, modelFile, plugin.name);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  printSummary([
+    ['data', describeData(file)],
+    ['selected', best === null ? 'none: every candidate failed' : `${describe(best.row, columns)} (smallest ${selection.criterion.toUpperCase()}, smaller is better)`],
+    ['wall time', `${seconds.toFixed(2)} s`],
+    ['model file', best === null || flags.out === undefined ? 'not written' + (flags.out === undefined ? ' (no --out)' : '') : flags.out],
+  ]);
+  if (flags.json) {
+    const details = { model: plugin.name, criterion: selection.criterion, best: best?.index ?? null, candidates: selection.table, bestModel: modelFile, wallTimeSeconds: seconds, out: best === null ? null : (flags.out ?? null) };
+    await writeStdout(`${JSON.stringify(details)}\n`);
+  }
+  if (best === null) {
+    const reasons = [...new Set(selection.table.map((r) => r.error))].slice(0, 3).join('; ');
+    throw new FitError(plugin.name, `every candidate failed (${reasons}); nothing was written`);
   }
 }
 
@@ -258,18 +200,4 @@ export function formatSelectionTable(table: readonly CandidateRow[], columns: re
       .join('  ')
       .trimEnd();
   return [format(header), ...lines.map((l) => (l.tail ? `${format(l.cells)}  ${l.tail}` : format(l.cells)))].join('\n');
-}
-
-/** On a terminal: how many candidates are done, rewritten in place. */
-function progressLine(): { update: (row: CandidateRow, finished: number, total: number) => void; clear: () => void } {
-  let shown = false;
-  return {
-    update(_row, finished, total) {
-      process.stderr.write(`\r\x1b[2Kfitted ${finished}/${total} candidates`);
-      shown = true;
-    },
-    clear() {
-      if (shown) process.stderr.write('\r\x1b[2K');
-    },
-  };
 }

@@ -32,3 +32,19 @@ export function dataOptions(command: Command, { target = true } = {}): Command {
   if (target) command.option('--target <column>', 'the response column (header name or 1-based number) of a supervised model such as bayes-linreg; it is left out of the data');
   return command;
 }
+
+/** Labels for fields a summary shows, instead of their raw names. */
+const LABELS: Readonly<Record<string, string>> = {
+  inertia: 'inertia (sum of squared distances)',
+  elbo: 'ELBO (total)',
+  elboHistory: 'ELBO history',
+  effectiveComponents: 'effective components',
+  icl: 'ICL',
+  bic: 'BIC',
+  aic: 'AIC',
+};
+
+/** A readable label for a field name: from LABELS, else `someFieldName` → `some field name`. */
+export function readableLabel(field: string): string {
+  return LABELS[field] ?? field.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}

@@ -80,7 +80,7 @@ describe('--standardize', () => {
     expect(candidates[0].meanLogLikelihood).toBeCloseTo(one.meanLogLikelihood, 10);
     const constant = join(temp, 'constant.csv');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(constant, 'a,b\n1,5\n2,5\n3,5\n');
+    writeFileSync(constant, 'a,b\n1.5,5\n2,5\n0.25,5\n');
     expectOneLineError(await runCli(['fit', 'gmm', '--data', constant, '--k', '1', '--standardize', '--workers', '0']), /constant\.csv: "b" \(column 2\) has no spread/);
   });
 });

@@ -218,7 +218,7 @@ export function stepM(): Promise<void> {
 export function play(): Promise<void> {
   return enqueue('play', async () => {
     notice.value = null;
-    const done = await session.run(true, proxy((s: Snapshot) => show(s)), { delayMs: playDelay.value });
+    const done = await session.run(proxy((s: Snapshot) => show(s)), { delayMs: playDelay.value });
     show(done);
   });
 }

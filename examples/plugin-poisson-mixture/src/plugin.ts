@@ -2,6 +2,7 @@ import { argmax, logSumExp } from '@emkit/linalg';
 import {
   InputError,
   ModelFileError,
+  EMPTY_VIEW,
   OptionError,
   PLUGIN_API_VERSION,
   readFiniteNumber,
@@ -174,6 +175,17 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
   },
 
   components: (params) => params.k,
+
+  /**
+   * What the app draws: each component at its rates, with the Poisson's own covariance
+   * diag(λ) (variance = mean) as ellipses. No UI code — a description the app understands.
+   */
+  describeView(params) {
+    const { k, d, rates } = params;
+    const covariances = new Float64Array(k * d * d);
+    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) covariances[j * d * d + c * d + c] = rates[j * d + c];
+    return { ...EMPTY_VIEW, components: { count: k, dims: d, locationName: 'rate', locations: rates.slice(), weights: params.weights.slice(), covariances, hard: false } };
+  },
 
   responsibilities(params, data) {
     const { k } = params;

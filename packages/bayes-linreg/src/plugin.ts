@@ -14,6 +14,7 @@ import type { BayesLinregParams } from './params.js';
 import { globalEvidenceTerm, rowEvidenceTerm } from './posterior.js';
 import { predictive } from './predictive.js';
 import { accumulateStats, requireColumns, requireTarget, statsLength } from './stats.js';
+import { describeBayesLinregView } from './view.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -82,6 +83,7 @@ export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOption
     return out;
   },
 
+  describeView: describeBayesLinregView,
   components: () => 1,
 
   responsibilities(params, data) {

@@ -1,4 +1,4 @@
-import { axpy, dot, logSumExp } from '@emkit/linalg';
+import { axpy, dot, KERNEL_CHUNK_ROWS, kernelsFor, logSumExp, padded, WasmShard, type WasmKernels } from '@emkit/linalg';
 import { InputError, type Dataset } from '@emkit/core';
 import type { BernoulliParams } from './params.js';
 
@@ -145,6 +145,8 @@ export function eStepRows(params: BernoulliParams, data: Dataset, start: number,
   const tables = new LogTables(params);
   const logProb = new Float64Array(k);
   let total = start === 0 ? logPrior(params, tables) : 0;
+  const wasm = tables.finite ? kernelsFor(params.kernels) : null;
+  if (wasm) return total + eStepRowsWasm(params, tables, wasm, data, start, end, stats);
   for (let i = start; i < end; i++) {
     const w = weights === null ? 1 : weights[i];
     if (w === 0) continue;
@@ -158,6 +160,45 @@ export function eStepRows(params: BernoulliParams, data: Dataset, start: number,
       axpy(r, values, xOff, stats, k + j * d, d);
     }
   }
+  return total;
+}
+
+/**
+ * eStepRows on the WebAssembly kernels: the joint log-densities of a chunk of rows as one GEMM
+ * against logit p (base_j + x·logit_jᵀ, gemmRows), responsibilities and log-sum-exps by
+ * softmaxRows, and N_j, S_jc by componentStats (first moments around 0). Chunks start at
+ * `start`, so a shard's result does not depend on the thread that runs it.
+ */
+function eStepRowsWasm(params: BernoulliParams, tables: LogTables, wasm: WasmKernels, data: Dataset, start: number, end: number, stats: Float64Array): number {
+  const { k, d } = params;
+  const { values, weights } = data;
+  const kp = padded(k);
+  const shard = new WasmShard(wasm, k, d, 0, [d * kp, kp, k * d]);
+  const [logitT, base, zeros] = shard.params;
+  shard.putTransposed(logitT, tables.logit);
+  shard.put(base, tables.base);
+  const run = wasm.exports;
+  let total = 0;
+  for (let first = start; first < end; first += KERNEL_CHUNK_ROWS) {
+    const rows = Math.min(KERNEL_CHUNK_ROWS, end - first);
+    shard.put(shard.x, values.subarray(first * d, (first + rows) * d));
+    run.gemmRows(shard.x, rows, d, logitT, kp, k, base, shard.logp, k);
+    run.softmaxRows(shard.logp, rows, k, shard.resp, shard.lse);
+    const f = wasm.f64;
+    for (let q = 0; q < rows; q++) {
+      const w = weights === null ? 1 : weights[first + q];
+      const r = shard.resp / 8 + q * k;
+      if (w === 0) {
+        f.fill(0, r, r + k);
+        continue;
+      }
+      total += w * f[shard.lse / 8 + q];
+      if (w !== 1) for (let j = 0; j < k; j++) f[r + j] *= w;
+    }
+    run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, zeros, shard.stats, shard.first, shard.block, 0, shard.z, shard.a, shard.tri);
+  }
+  const f = wasm.f64;
+  for (let i = 0, s = shard.stats / 8; i < shard.statsLength; i++) stats[i] += f[s + i];
   return total;
 }
 

@@ -17,10 +17,10 @@ import type { BernoulliParams } from './params.js';
  * Missing weights are uniform (1/K), or the M-step's for `random`.
  */
 export function initialParams(data: Dataset, options: BernoulliOptions, random: Random): BernoulliParams {
-  const { k, init, clamp, betaPrior, dirichletPrior } = options;
+  const { k, init, clamp, betaPrior, dirichletPrior, kernels } = options;
   const d = data.cols;
   checkBinary(data);
-  const base = { k, d, clamp, betaPrior, dirichletPrior };
+  const base = { k, d, clamp, betaPrior, dirichletPrior, ...(kernels ? { kernels } : {}) };
   const givenWeights = init?.weights ?? null;
   if (init?.probabilities) {
     if (init.probabilities.cols !== d)

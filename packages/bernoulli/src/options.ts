@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import { parseOptionsWith, readMatrix, readVector, OptionError, type OptionSpec } from '@emkit/core';
 
 export const INIT_METHODS = ['kmeans++', 'random-rows', 'random'] as const;
@@ -27,6 +28,8 @@ export interface BernoulliOptions {
   readonly betaPrior: readonly [number, number] | null;
   /** Symmetric Dirichlet(α) prior on the weights (MAP-EM), α ≥ 1; null for maximum likelihood. */
   readonly dirichletPrior: number | null;
+  /** The E-step's kernels: 'wasm' (default, WebAssembly SIMD where available) or 'js' (the scalar reference). */
+  readonly kernels?: KernelChoice;
 }
 
 // CLI `list` flags arrive as strings ("2,2" → ["2", "2"]): accept numeric strings too.
@@ -56,6 +59,7 @@ const schema = z
     dirichletPrior: numberLike
       .refine((a) => a >= 1 && Number.isFinite(a), 'expected a finite α ≥ 1 (below 1 the posterior mode runs off to a zero weight)')
       .nullish(),
+    kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default('wasm'),
   })
   .strict(); // a misspelt option is an error, not silently ignored
 
@@ -68,6 +72,7 @@ export function parseBernoulliOptions(raw: unknown): BernoulliOptions {
     clamp: o.clamp,
     betaPrior: o.betaPrior == null ? null : [o.betaPrior[0], o.betaPrior[1]],
     dirichletPrior: o.dirichletPrior ?? null,
+    kernels: o.kernels,
   };
 }
 
@@ -115,4 +120,5 @@ export const bernoulliOptionSpecs: readonly OptionSpec[] = [
   { name: 'clamp', type: 'number', description: 'probabilities are clamped to [clamp, 1 − clamp] inside the log', defaultValue: DEFAULT_CLAMP },
   { name: 'betaPrior', type: 'list', description: 'Beta prior a,b (both ≥ 1) on every probability: MAP-EM against 0/1 collapse; e.g. 2,2 adds one pseudo-count to each side' },
   { name: 'dirichletPrior', type: 'number', description: 'symmetric Dirichlet prior α ≥ 1 on the weights: MAP-EM against empty components' },
+  KERNELS_OPTION_SPEC,
 ];

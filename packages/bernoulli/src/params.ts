@@ -1,3 +1,5 @@
+import type { KernelChoice } from '@emkit/linalg';
+
 /**
  * Parameters of a K-component mixture of D-variate Bernoullis. Plain data (numbers,
  * Float64Arrays, null) so they can be sent to workers.
@@ -18,4 +20,6 @@ export interface BernoulliParams {
   readonly betaPrior: readonly [number, number] | null;
   /** Symmetric Dirichlet(α) prior on the weights, or null (maximum likelihood). */
   readonly dirichletPrior: number | null;
+  /** The E-step's kernels (see the `kernels` option); in the parameters so that workers use the same. */
+  readonly kernels?: KernelChoice;
 }

@@ -10,7 +10,7 @@ const model = bernoulliPlugin.fromJSON({ k: 2, weights: [0.3, 0.7], probabilitie
 
 describe('options', () => {
   it('fills in defaults', () => {
-    expect(bernoulliPlugin.parseOptions({ k: 3 })).toEqual({ k: 3, init: null, initMethod: 'kmeans++', clamp: 1e-10, betaPrior: null, dirichletPrior: null });
+    expect(bernoulliPlugin.parseOptions({ k: 3 })).toEqual({ k: 3, init: null, initMethod: 'kmeans++', clamp: 1e-10, betaPrior: null, dirichletPrior: null, kernels: 'wasm' });
   });
 
   it('accepts a fixture\'s init object as it is, and CLI list strings for betaPrior', () => {
@@ -48,7 +48,7 @@ describe('options', () => {
   });
 
   it('every option has a spec, so the CLI offers it', () => {
-    expect(bernoulliPlugin.optionSpecs.map((s) => s.name)).toEqual(['k', 'init', 'initMethod', 'clamp', 'betaPrior', 'dirichletPrior']);
+    expect(bernoulliPlugin.optionSpecs.map((s) => s.name)).toEqual(['k', 'init', 'initMethod', 'clamp', 'betaPrior', 'dirichletPrior', 'kernels']);
     expect(bernoulliPlugin.moduleUrl).toMatch(/^file:.*plugin\.(ts|js)$/);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { checkBinary, checkColumns, eStepRows, estimateParameters, jointLogProbRow, LogTables, statsLength } from './estimate.js';
 import { initialParams } from './init.js';
 import { bernoulliOptionSpecs, checkProbabilities, DEFAULT_CLAMP, parseBernoulliOptions, type BernoulliOptions } from './options.js';
+import { describeBernoulliView } from './view.js';
 import type { BernoulliParams } from './params.js';
 
 /** Calls f(i, log p(x_i), joint) for each row, joint[j] = log π_j + log p(x_i | j). */
@@ -55,6 +56,7 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
     return out;
   },
 
+  describeView: describeBernoulliView,
   components: (params) => params.k,
 
   responsibilities(params, data) {

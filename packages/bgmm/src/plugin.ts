@@ -17,6 +17,7 @@ import { BGMM_COVARIANCES, bgmmOptionSpecs, parseBgmmOptions, WEIGHT_PRIORS, typ
 import { PRECISION_MODELS } from './covariance/index.js';
 import type { BgmmParams } from './params.js';
 import { assembleParams, statsLength, updatePosterior } from './variational.js';
+import { describeBgmmView } from './view.js';
 
 /** A component is effective when its weight is above this (1 %). */
 export const EFFECTIVE_WEIGHT_THRESHOLD = 0.01;
@@ -84,6 +85,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
     return out;
   },
 
+  describeView: describeBgmmView,
   components: (params) => params.k,
 
   responsibilities(params, data) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDataset, datasetFromRows, rowAt, rowWeight, sliceRows, totalWeight } from './dataset.js';
+import { createDataset, datasetFromRows, groupBoundaries, groupsFromIds, rowAt, rowWeight, sliceRows, totalWeight } from './dataset.js';
 import { InputError } from './errors.js';
 
 function thrown(f: () => unknown): InputError {
@@ -142,5 +142,27 @@ describe('values too large to square', () => {
       /^big\.csv: row 2, column 1 is 3e\+200; values beyond ±1e\+150 overflow when squared.*rescale/,
     );
     expect(() => createDataset(Float64Array.from([1e150, -1e150]), 2, 1)).not.toThrow();
+  });
+});
+
+describe('group boundaries', () => {
+  it('groupsFromIds: consecutive equal ids form a group; a repeated id later starts a new one', () => {
+    expect(Array.from(groupsFromIds([7, 7, 7, 2, 2, 7, 9]))).toEqual([0, 3, 5, 6, 7]);
+    expect(Array.from(groupsFromIds([1]))).toEqual([0, 1]);
+  });
+
+  it('createDataset checks boundaries and names what is wrong', () => {
+    const values = new Float64Array(6);
+    expect(createDataset(values, 6, 1, { groups: [0, 2, 6] }).groups).toEqual(Int32Array.of(0, 2, 6));
+    expect(() => createDataset(values, 6, 1, { groups: [0, 2, 5] })).toThrow(/end at the row count 6/);
+    expect(() => createDataset(values, 6, 1, { groups: [0, 2, 2, 6] })).toThrow(/group 2 is empty/);
+    expect(createDataset(values, 6, 1).groups).toBeUndefined();
+  });
+
+  it('sliceRows keeps the groups inside the range, counted from its start', () => {
+    const data = createDataset(Float64Array.from([0, 1, 2, 3, 4, 5]), 6, 1, { groups: [0, 2, 5, 6] });
+    expect(Array.from(sliceRows(data, { start: 2, end: 6 }).groups!)).toEqual([0, 3, 4]);
+    expect(Array.from(sliceRows(data, { start: 1, end: 4 }).groups!)).toEqual([0, 1, 3]);
+    expect(Array.from(groupBoundaries(createDataset(new Float64Array(3), 3, 1)))).toEqual([0, 3]);
   });
 });

@@ -16,6 +16,12 @@ export interface Dataset {
    * absent or null for unsupervised models.
    */
   readonly target?: Float64Array | null;
+  /**
+   * Group boundaries (sequences of an HMM): group g is rows [groups[g], groups[g + 1]), so
+   * groups[0] = 0, groups[G] = rows and the entries increase strictly. The shard plan never cuts
+   * a group; models of independent rows ignore it. Absent or null: no groups.
+   */
+  readonly groups?: Int32Array | null;
 }
 
 /**
@@ -35,6 +41,8 @@ export interface DatasetOptions {
   columns?: readonly string[] | null;
   /** One response value per row (see Dataset.target). */
   target?: Float64Array | readonly number[] | null;
+  /** Group boundaries (see Dataset.groups). */
+  groups?: Int32Array | readonly number[] | null;
   /** Named in error messages (a file name, "data"). */
   source?: string;
 }
@@ -77,7 +85,31 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
     for (let i = 0; i < rows; i++)
       if (!Number.isFinite(target[i])) throw new InputError(source, `target of row ${i + 1} is ${target[i]}; every value must be a finite number`);
   }
-  return { rows, cols, values, weights, columns, target };
+  const groups = options.groups != null ? checkGroups(options.groups, rows, source) : null;
+  return { rows, cols, values, weights, columns, target, ...(groups !== null ? { groups } : {}) };
+}
+
+/** Validated group boundaries: 0 = g₀ < g₁ < … < g_G = rows. */
+export function checkGroups(boundaries: Int32Array | readonly number[], rows: number, source = 'data'): Int32Array {
+  const groups = boundaries instanceof Int32Array ? boundaries : Int32Array.from(boundaries);
+  if (groups.length < 2 || groups[0] !== 0 || groups[groups.length - 1] !== rows)
+    throw new InputError(source, `group boundaries must start at 0 and end at the row count ${rows}, got [${Array.from(groups.subarray(0, 3)).join(', ')}${groups.length > 3 ? ', …' : ''}] (${groups.length} entries)`);
+  for (let g = 1; g < groups.length; g++)
+    if (!(groups[g] > groups[g - 1])) throw new InputError(source, `group ${g} is empty (boundary ${groups[g - 1]} then ${groups[g]}); boundaries must increase`);
+  return groups;
+}
+
+/** A Dataset's group boundaries, or the whole data set as one group. */
+export function groupBoundaries(data: Dataset): Int32Array {
+  return data.groups ?? Int32Array.of(0, data.rows);
+}
+
+/** Group boundaries from one id per row: consecutive rows with the same id form one group. */
+export function groupsFromIds(ids: ArrayLike<number>): Int32Array {
+  const out: number[] = [0];
+  for (let i = 1; i < ids.length; i++) if (!Object.is(ids[i], ids[i - 1])) out.push(i);
+  if (ids.length > 0) out.push(ids.length);
+  return Int32Array.from(out);
 }
 
 /** A Dataset from an array of equal-length rows. */
@@ -114,7 +146,16 @@ export function sliceRows(data: Dataset, range: RowRange): Dataset {
     weights: data.weights === null ? null : data.weights.subarray(range.start, range.end),
     columns: data.columns,
     target: data.target ? data.target.subarray(range.start, range.end) : null,
+    ...(data.groups ? { groups: groupsWithin(data.groups, range) } : {}),
   };
+}
+
+/** The boundaries of the groups overlapping `range`, cut to it and counted from range.start. */
+export function groupsWithin(groups: Int32Array, range: RowRange): Int32Array {
+  const out: number[] = [0];
+  for (let g = 1; g < groups.length; g++) if (groups[g] > range.start && groups[g] < range.end) out.push(groups[g] - range.start);
+  if (range.end > range.start) out.push(range.end - range.start);
+  return Int32Array.from(out);
 }
 
 /** Row i as a plain array (for messages and small outputs, not hot loops). */

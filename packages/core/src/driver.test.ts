@@ -422,6 +422,28 @@ describe('cancellation', () => {
     await expect(fit(plugin, data, {}, { shardRows: 2, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(calls.eStep).toBe(2); // shards [0, 2) and [2, 4), then the check before shard 3
   });
+
+  it('a timer-driven abort stops an in-process fit at the next shard: the fit returns to the event loop between shards', async () => {
+    const { plugin, calls } = scripted(() => -1);
+    const controller = new AbortController();
+    const inner = plugin.eStep;
+    let shardsAfterAbort = 0;
+    plugin.eStep = (p, data, range, stats) => {
+      if (controller.signal.aborted) shardsAfterAbort++;
+      // CPU-bound work: without a return to the event loop no timer could fire during the fit.
+      const until = performance.now() + 0.2;
+      while (performance.now() < until);
+      return inner(p, data, range, stats);
+    };
+    const data = createDataset(new Float64Array(10), 10, 1);
+    setTimeout(() => controller.abort(new Error('time is up')), 20);
+    // 500 iterations × 10 shards would take ≥ 1 s: the abort must land long before the end.
+    const outcome = fit(plugin, data, {}, { shardRows: 1, tol: 0, maxIter: 500, signal: controller.signal });
+    await expect(outcome).rejects.toMatchObject({ name: 'AbortError', code: 'aborted' });
+    expect(calls.eStep).toBeGreaterThan(0);
+    expect(calls.eStep).toBeLessThan(500 * 10);
+    expect(shardsAfterAbort).toBe(0);
+  });
 });
 
 describe('restarts', () => {

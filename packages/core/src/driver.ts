@@ -1,9 +1,9 @@
 import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, totalWeight } from './dataset.js';
 import { FitError, OptionError, isEmkitError, throwIfAborted } from './errors.js';
-import { type EStepExecutor, inProcessExecutor } from './executor.js';
+import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from './executor.js';
 import type { DataSummary, ModelPlugin } from './plugin.js';
-import { DEFAULT_SHARD_ROWS, planShards } from './shard-plan.js';
+import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
 
 /** Relative drop of the mean log-likelihood treated as round-off rather than a decrease. */
@@ -106,6 +106,200 @@ function defaultConverged(change: number, tol: number): boolean {
   return Math.abs(change) < tol;
 }
 
+/** Which half-step a run takes next. */
+export type RunPhase = 'e' | 'm';
+
+/** Where a run stands between half-steps. */
+export interface RunState<Params> {
+  readonly params: Params;
+  /** M-steps done. */
+  readonly iteration: number;
+  /** 'm' when an E-step at `params` has been taken (its statistics wait for the M-step). */
+  readonly next: RunPhase;
+  /** Mean log-likelihood of every recorded E-step, in order. */
+  readonly history: readonly number[];
+  /** The convergence test passed at the last M-step. */
+  readonly converged: boolean;
+  /** Converged, or maxIter M-steps done: only the final E-step is left. */
+  readonly done: boolean;
+  readonly monotonicityViolations: readonly MonotonicityViolation[];
+}
+
+/** What a run needs to continue from parameters fitted elsewhere (a RestartResult fits). */
+export interface RunResumePoint<Params> {
+  readonly params: Params;
+  readonly iterations: number;
+  readonly converged: boolean;
+  /** Mean log-likelihoods so far; the last belongs to `params` (a fit's final E-step). */
+  readonly history: readonly number[];
+  readonly monotonicityViolations?: readonly MonotonicityViolation[];
+}
+
+export interface RunOptions<Params> extends DriverOptions {
+  /** The restart whose seed (deriveSeed(seed, restart)) draws the starting parameters. Default 0. */
+  restart?: number;
+  /** Continue from these parameters instead of drawing starting ones. */
+  resume?: RunResumePoint<Params>;
+}
+
+/**
+ * One EM run, a half-step at a time: the single home of the loop's rules — the convergence test,
+ * monotonicity and non-finite checks, plugin errors as FitErrors, the iteration cap (`done`) and
+ * the final E-step (`finish`). runRestart is `createRun(…).finish()`; a UI steps it to watch EM.
+ */
+export interface EmRun<Params, Options> {
+  readonly plugin: ModelPlugin<Params, Options>;
+  readonly options: Options;
+  readonly restart: number;
+  readonly seed: number;
+  readonly maxIter: number;
+  readonly state: RunState<Params>;
+  readonly done: boolean;
+  /**
+   * The E-step at the current parameters: records its mean log-likelihood and keeps its
+   * statistics for the M-step. Taken again before an M-step it changes nothing.
+   */
+  eStep(): Promise<RunState<Params>>;
+  /** The M-step from the last E-step's statistics, then the convergence test and onProgress. */
+  mStep(): RunState<Params>;
+  /**
+   * Iterates until `done`, takes the final E-step (so the reported log-likelihood belongs to the
+   * returned parameters) and refuses non-finite parameters.
+   */
+  finish(): Promise<RestartResult<Params>>;
+}
+
+/**
+ * Starts an EM run of `plugin` on `data` with parsed `options`: validates the driver options and
+ * draws the starting parameters from restart `restart`'s seed (or resumes from given ones).
+ */
+export function createRun<Params, Options>(
+  plugin: ModelPlugin<Params, Options>,
+  data: Dataset,
+  options: Options,
+  runOptions: RunOptions<Params> = {},
+): EmRun<Params, Options> {
+  const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, runOptions);
+  const restart = runOptions.restart ?? 0;
+  // A fresh in-process executor per run: plugins' per-shard states live for this run only.
+  const executor = runOptions.executor ?? createInProcessExecutor();
+  const { signal, onProgress, resume } = runOptions;
+  const summary = summarize(data);
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  const shards = planShardsFor(plugin, data, resolved.shardRows);
+  const seed = deriveSeed(resolved.seed, restart);
+  const typed = plugin as ModelPlugin<Params, unknown>;
+
+  throwIfAborted(signal);
+  let params = resume ? resume.params : callPlugin(plugin.name, undefined, () => plugin.init(data, options, new Random(seed)));
+  const history: number[] = resume ? [...resume.history] : [];
+  const violations: MonotonicityViolation[] = resume?.monotonicityViolations ? [...resume.monotonicityViolations] : [];
+  let iteration = resume?.iterations ?? 0;
+  let converged = resume?.converged ?? false;
+  // A resumed run's last history entry is the E-step at its parameters; its statistics are
+  // computed again when needed, without recording the same value twice.
+  let next: RunPhase = resume && history.length > 0 ? 'm' : 'e';
+  let pending: EStepOutcome | null = null;
+
+  const isDone = () => converged || iteration >= resolved.maxIter;
+  const state = (): RunState<Params> => ({
+    params,
+    iteration,
+    next,
+    history: [...history],
+    converged,
+    done: isDone(),
+    monotonicityViolations: [...violations],
+  });
+
+  const record = (at: number, mean: number): void => {
+    if (!Number.isFinite(mean))
+      throw new FitError(plugin.name, `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row`, at);
+    const previous = history.length > 0 ? history[history.length - 1] : -Infinity;
+    if (history.length > 0 && mean < previous - resolved.monotoneTolerance * Math.max(1, Math.abs(previous)))
+      violations.push({ iteration: at, previous, current: mean });
+    history.push(mean);
+  };
+
+  // The E-step is a plugin hook too: its exceptions name the plugin and iteration like mStep's.
+  const runEStep = (at: number) =>
+    executor.eStep(typed, params, data, shards, signal).catch((error: unknown) => {
+      throw asFitError(plugin.name, at, error);
+    });
+
+  const eStep = async (): Promise<RunState<Params>> => {
+    throwIfAborted(signal);
+    if (next === 'm' && pending !== null) return state();
+    const at = iteration + 1;
+    const outcome = await runEStep(at);
+    if (next === 'e') record(at, outcome.logLikelihood / summary.totalWeight);
+    pending = outcome;
+    next = 'm';
+    return state();
+  };
+
+  const mStep = (): RunState<Params> => {
+    if (next !== 'm' || pending === null) throw new Error('take an E-step first: the M-step needs its statistics');
+    const at = iteration + 1;
+    const stats = pending.stats;
+    const updated = callPlugin(plugin.name, at, () => plugin.mStep(params, stats, summary, options));
+    const mean = history[history.length - 1];
+    const previous = history.length > 1 ? history[history.length - 2] : -Infinity;
+    const change = mean - previous;
+    converged = plugin.hasConverged
+      ? plugin.hasConverged({ previous: params, next: updated, meanLogLikelihood: mean, previousMeanLogLikelihood: previous, tol: resolved.tol, iteration: at })
+      : defaultConverged(change, resolved.tol);
+    params = updated;
+    iteration = at;
+    pending = null;
+    next = 'e';
+    onProgress?.({ plugin: plugin.name, restart, iteration: at, meanLogLikelihood: mean, change, converged });
+    return state();
+  };
+
+  const finish = async (): Promise<RestartResult<Params>> => {
+    while (!isDone()) {
+      await eStep();
+      mStep();
+    }
+    await eStep();
+    const final = pending!;
+    // NaN must never reach a model file: JSON would write it as null, and predict would spread it.
+    const fields = callPlugin(plugin.name, iteration, () => plugin.toJSON(params, options));
+    const bad = firstNonFinite(fields);
+    if (bad !== null)
+      throw new FitError(plugin.name, `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`, iteration);
+    return {
+      restart,
+      seed,
+      params,
+      meanLogLikelihood: history[history.length - 1],
+      logLikelihood: final.logLikelihood,
+      iterations: iteration,
+      converged,
+      history: [...history],
+      monotonicityViolations: [...violations],
+    };
+  };
+
+  return {
+    plugin,
+    options,
+    restart,
+    seed,
+    maxIter: resolved.maxIter,
+    get state() {
+      return state();
+    },
+    get done() {
+      return isDone();
+    },
+    eStep,
+    mStep,
+    finish,
+  };
+}
+
 /**
  * One EM run from the seed of restart `restart`: init, then E/M until converged or maxIter, then
  * a final E-step so the reported log-likelihood belongs to the returned parameters (as
@@ -118,64 +312,7 @@ export async function runRestart<Params, Options>(
   restart: number,
   driverOptions: DriverOptions = {},
 ): Promise<RestartResult<Params>> {
-  const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
-  const executor = driverOptions.executor ?? inProcessExecutor;
-  const { signal, onProgress } = driverOptions;
-  const summary = summarize(data);
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
-  const shards = planShards(data.rows, resolved.shardRows);
-  const seed = deriveSeed(resolved.seed, restart);
-  const typed = plugin as ModelPlugin<Params, unknown>;
-
-  throwIfAborted(signal);
-  let params = callPlugin(plugin.name, undefined, () => plugin.init(data, options, new Random(seed)));
-  const history: number[] = [];
-  const violations: MonotonicityViolation[] = [];
-  let previous = -Infinity;
-  let converged = false;
-  let iterations = 0;
-
-  const recordLogLikelihood = (iteration: number, mean: number): void => {
-    if (!Number.isFinite(mean))
-      throw new FitError(plugin.name, `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row`, iteration);
-    if (history.length > 0 && mean < previous - resolved.monotoneTolerance * Math.max(1, Math.abs(previous)))
-      violations.push({ iteration, previous, current: mean });
-    history.push(mean);
-  };
-
-  // The E-step is a plugin hook too: its exceptions name the plugin and iteration like mStep's.
-  const eStep = (current: Params, iteration: number) =>
-    executor.eStep(typed, current, data, shards, signal).catch((error: unknown) => {
-      throw asFitError(plugin.name, iteration, error);
-    });
-
-  for (let iteration = 1; iteration <= resolved.maxIter; iteration++) {
-    throwIfAborted(signal);
-    const outcome = await eStep(params, iteration);
-    const mean = outcome.logLikelihood / summary.totalWeight;
-    recordLogLikelihood(iteration, mean);
-    const next = callPlugin(plugin.name, iteration, () => plugin.mStep(params, outcome.stats, summary, options));
-    const change = mean - previous;
-    converged = plugin.hasConverged
-      ? plugin.hasConverged({ previous: params, next, meanLogLikelihood: mean, previousMeanLogLikelihood: previous, tol: resolved.tol, iteration })
-      : defaultConverged(change, resolved.tol);
-    params = next;
-    previous = mean;
-    iterations = iteration;
-    onProgress?.({ plugin: plugin.name, restart, iteration, meanLogLikelihood: mean, change, converged });
-    if (converged) break;
-  }
-
-  throwIfAborted(signal);
-  const final = await eStep(params, iterations + 1);
-  const meanLogLikelihood = final.logLikelihood / summary.totalWeight;
-  recordLogLikelihood(iterations + 1, meanLogLikelihood);
-  // NaN must never reach a model file: JSON would write it as null, and predict would spread it.
-  const fields = callPlugin(plugin.name, iterations, () => plugin.toJSON(params, options));
-  const bad = firstNonFinite(fields);
-  if (bad !== null)
-    throw new FitError(plugin.name, `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`, iterations);
-  return { restart, seed, params, meanLogLikelihood, logLikelihood: final.logLikelihood, iterations, converged, history, monotonicityViolations: violations };
+  return createRun(plugin, data, options, { ...driverOptions, restart }).finish();
 }
 
 /**

@@ -19,24 +19,145 @@ export interface EStepExecutor {
 }
 
 /**
- * Runs each shard into its own fresh buffer and merges the buffers in shard order — the same
- * arithmetic a pool of workers performs, so the two agree bit for bit.
+ * The per-shard states of a plugin's `eStepWithState` for one data set, keyed by row range. A
+ * state belongs to the data it was made from: `forData` forgets every state when the data set
+ * changes, so a state is only ever offered back for the same rows.
  */
-export function runShardsInProcess<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): EStepOutcome {
+export class ShardStates {
+  private data: Dataset | null = null;
+  private readonly states = new Map<string, unknown>();
+
+  /** Binds the cache to `data`, dropping the states of any other data set. */
+  forData(data: Dataset): this {
+    if (this.data !== data) {
+      this.states.clear();
+      this.data = data;
+    }
+    return this;
+  }
+
+  get(range: RowRange): unknown {
+    return this.states.get(`${range.start}:${range.end}`);
+  }
+
+  set(range: RowRange, state: unknown): void {
+    this.states.set(`${range.start}:${range.end}`, state);
+  }
+
+  clear(): void {
+    this.states.clear();
+    this.data = null;
+  }
+}
+
+/**
+ * The E-step of one shard into `stats`: through `eStepWithState` with the shard's cached state
+ * when the plugin has the hook and a cache is given, else plain `eStep` — the same numbers either
+ * way. `states` must already be bound to `data` (ShardStates.forData).
+ */
+export function runShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, range: RowRange, stats: Float64Array, states?: ShardStates): number {
+  if (states === undefined || plugin.eStepWithState === undefined) return plugin.eStep(params, data, range, stats);
+  const { logLikelihood, state } = plugin.eStepWithState(params, data, range, stats, states.get(range));
+  states.set(range, state);
+  return logLikelihood;
+}
+
+/** One shard's E-step into a fresh buffer (createStats is the merge identity, which need not be all zeros), merged into `stats`. */
+function addShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shard: RowRange, stats: Float64Array, states?: ShardStates): number {
+  const shardStats = plugin.createStats(params, data.cols);
+  const logLikelihood = runShard(plugin, params, data, shard, shardStats, states);
+  mergeStatsOf(plugin, stats, shardStats, params);
+  return logLikelihood;
+}
+
+/**
+ * Runs each shard into its own fresh buffer and merges the buffers in shard order — the same
+ * arithmetic a pool of workers performs, so the two agree bit for bit. With `states`, plugins
+ * that keep per-shard state reuse it (the results do not change).
+ */
+export function runShardsInProcess<P>(
+  plugin: ModelPlugin<P, unknown>,
+  params: P,
+  data: Dataset,
+  shards: readonly RowRange[],
+  signal?: AbortSignal,
+  states?: ShardStates,
+): EStepOutcome {
+  states?.forData(data);
   const stats = plugin.createStats(params, data.cols);
   let logLikelihood = 0;
   for (const shard of shards) {
     throwIfAborted(signal);
-    // A fresh buffer per shard: createStats is the merge identity, which need not be all zeros.
-    const shardStats = plugin.createStats(params, data.cols);
-    logLikelihood += plugin.eStep(params, data, shard, shardStats);
-    mergeStatsOf(plugin, stats, shardStats, params);
+    logLikelihood += addShard(plugin, params, data, shard, stats, states);
   }
   return { stats, logLikelihood };
 }
 
+type Scheduler = (callback: () => void) => void;
+
+/**
+ * A new macrotask of the event loop: setImmediate in Node, a MessageChannel message in browsers
+ * and workers (setTimeout(0) would be clamped to 4 ms after a few nested calls).
+ */
+const scheduleMacrotask: Scheduler = (() => {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (typeof immediate === 'function') return (callback) => void immediate(callback);
+  return (callback) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      callback();
+    };
+    port2.postMessage(null);
+  };
+})();
+
+/** Resolves in a new macrotask, so timers, I/O and signal handlers get their turn first. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => scheduleMacrotask(resolve));
+}
+
+/**
+ * Runs the shards of `runShardsInProcess` — the same arithmetic in the same order — but returns to
+ * the event loop before every shard. So a CPU-bound fit in the main thread still lets a
+ * timer-driven AbortSignal, a SIGINT handler or a UI event run, and stops within one shard's time
+ * of an abort. The cost is one macrotask (a few µs) per shard.
+ */
+async function runShardsYielding<P>(
+  plugin: ModelPlugin<P, unknown>,
+  params: P,
+  data: Dataset,
+  shards: readonly RowRange[],
+  signal?: AbortSignal,
+  states?: ShardStates,
+): Promise<EStepOutcome> {
+  states?.forData(data);
+  const stats = plugin.createStats(params, data.cols);
+  let logLikelihood = 0;
+  for (const shard of shards) {
+    await yieldToEventLoop();
+    throwIfAborted(signal);
+    logLikelihood += addShard(plugin, params, data, shard, stats, states);
+  }
+  return { stats, logLikelihood };
+}
+
+/** The stateless in-process executor: every E-step starts from scratch. */
 export const inProcessExecutor: EStepExecutor = {
   eStep(plugin, params, data, shards, signal) {
-    return Promise.resolve().then(() => runShardsInProcess(plugin, params, data, shards, signal));
+    return runShardsYielding(plugin, params, data, shards, signal);
   },
 };
+
+/**
+ * An in-process executor that keeps plugins' per-shard states between its E-steps (the driver
+ * makes one per restart, so a state never outlives its run).
+ */
+export function createInProcessExecutor(): EStepExecutor {
+  const states = new ShardStates();
+  return {
+    eStep(plugin, params, data, shards, signal) {
+      return runShardsYielding(plugin, params, data, shards, signal, states);
+    },
+  };
+}

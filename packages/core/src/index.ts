@@ -1,12 +1,12 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt } from './dataset.js';
-export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec } from './plugin.js';
-export { PLUGIN_API_VERSION, addStats, mergeStatsOf } from './plugin.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin } from './dataset.js';
+export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult } from './plugin.js';
+export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
-export { inProcessExecutor, runShardsInProcess } from './executor.js';
-export { DEFAULT_SHARD_ROWS, planShards } from './shard-plan.js';
-export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation } from './driver.js';
-export { fit, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
+export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
+export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
+export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
+export { fit, createRun, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';
 export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
@@ -39,3 +39,5 @@ export {
   fitStandardized,
   readStandardization,
 } from './standardize.js';
+export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
+export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';

@@ -1,5 +1,6 @@
 import type { Random } from '@emkit/linalg';
 import type { Dataset, RowRange } from './dataset.js';
+import type { ModelView } from './view.js';
 
 /** Bumped when the plugin contract changes incompatibly; plugins state the version they implement. */
 export const PLUGIN_API_VERSION = 1;
@@ -43,6 +44,12 @@ export interface ConvergenceContext<Params> {
   readonly iteration: number;
 }
 
+/** What `eStepWithState` returns: eStep's log-likelihood and the shard's state for the next E-step. */
+export interface ShardEStepResult {
+  readonly logLikelihood: number;
+  readonly state: unknown;
+}
+
 /**
  * A model that EM can fit. Parameters are plain structured-cloneable values (numbers, strings,
  * Float64Arrays, plain objects) so they can be sent to worker threads. The plugin holds no loop
@@ -61,6 +68,13 @@ export interface ModelPlugin<Params, Options> {
   /** One line for `--help` and listings. */
   readonly description: string;
   /**
+   * Set by models trained by stochastic optimisation (a VAE: noisy gradient steps on a bound,
+   * run for planned epochs) rather than by EM: their objective may go down between steps and
+   * "converged" means nothing, so summaries report epochs and the objective (`objective`, e.g.
+   * 'ELBO'), not convergence, monotonicity warnings or BIC/AIC. Absent for EM models.
+   */
+  readonly stochastic?: { readonly objective: string; epochs(params: Params): number };
+  /**
    * Where a worker thread can import this plugin from: set it to `import.meta.url` in the module
    * that exports the plugin object. The runner imports that module in each worker and takes the
    * export whose `name` matches, so a third-party plugin runs on workers without registration.
@@ -68,6 +82,12 @@ export interface ModelPlugin<Params, Options> {
   readonly moduleUrl?: string;
   /** The options a user interface can offer, in display order. */
   readonly optionSpecs: readonly OptionSpec[];
+  /**
+   * True when rows depend on each other within a group (an HMM's sequences, Dataset.groups):
+   * the shard plan then never cuts a group, and data without groups is one group. Models of
+   * independent rows leave it out and ignore groups.
+   */
+  readonly groupedRows?: boolean;
   /** Driver defaults when the caller gives none. */
   readonly defaults: { readonly tol: number; readonly maxIter: number };
 
@@ -92,6 +112,18 @@ export interface ModelPlugin<Params, Options> {
    * (params, rows, range): no hidden state, no randomness beyond what `range.start` determines.
    */
   eStep(params: Params, data: Dataset, range: RowRange, stats: Float64Array): number;
+
+  /**
+   * Optional: the E-step with state kept per shard between E-steps of a run — what a model can
+   * carry over from one iteration to the next to skip work (k-means keeps distance bounds).
+   * `state` is undefined or a value this hook returned earlier for the same data and the same
+   * `range`, under any parameters; the returned `state` is offered to the next call for that
+   * range. `stats` is a fresh createStats buffer. Executors keep it where the shard runs (the worker a shard is pinned to) and may drop
+   * it at any time (a new run, a replaced worker, a new pool), so the statistics and the
+   * log-likelihood must be bit for bit those of `eStep` with or without it. The state never
+   * leaves the thread that made it: it need not be cloneable.
+   */
+  eStepWithState?(params: Params, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult;
 
   /** Adds `source` into `target`. Default: element-wise addition. Must be associative. */
   mergeStats?(target: Float64Array, source: Float64Array, params: Params): void;
@@ -129,6 +161,12 @@ export interface ModelPlugin<Params, Options> {
    */
   predictTable?(params: Params, data: Dataset): { columns: string[]; values: Float64Array };
 
+  /**
+   * What the model can show, as data (components with covariances, images, a latent space, a
+   * training curve, the per-row output): a UI draws this and never switches on the model's name.
+   */
+  describeView?(params: Params): ModelView;
+
   /** Draws n rows (row-major n×D) from the model, when it is generative. */
   sample?(params: Params, n: number, random: Random): Float64Array;
 
@@ -142,6 +180,17 @@ export interface ModelPlugin<Params, Options> {
 /** A plugin of unknown parameter and option types, as registries and the CLI hold them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModelPlugin = ModelPlugin<any, any>;
+
+/**
+ * Whether `value` looks like a model plugin: an object with a name and the EM hooks. Judged by
+ * shape, not class, as the CLI's --plugin loader and the runner's workers meet plugins built
+ * against other copies of @emkit/core.
+ */
+export function isModelPlugin(value: unknown): value is AnyModelPlugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return typeof p.name === 'string' && typeof p.init === 'function' && typeof p.eStep === 'function' && typeof p.mStep === 'function';
+}
 
 /** Element-wise addition, the default merge of statistics. */
 export function addStats(target: Float64Array, source: Float64Array): void {

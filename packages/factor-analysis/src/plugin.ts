@@ -5,6 +5,7 @@ import { initialParams, readNoiseVariance } from './init.js';
 import { type LikelihoodMethod, RowScratch, latentMeanRow, logDensityRow, modelCovariance, prepareModel } from './model.js';
 import { factorOptionSpecs, parseFactorOptions, type FactorOptions } from './options.js';
 import type { FactorParams, NoiseModel } from './params.js';
+import { describeFactorView } from './view.js';
 
 function checkData(params: FactorParams, data: Dataset): void {
   if (data.cols !== params.d) throw new ModelFileError(`the model has ${params.d} columns but the data has ${data.cols}`, 'mean');
@@ -74,6 +75,7 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
 
   scoreSamples: (params, data) => logDensities(params, data),
 
+  describeView: describeFactorView,
   components: () => 1,
 
   responsibilities(params, data) {

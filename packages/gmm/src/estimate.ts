@@ -1,4 +1,5 @@
 import { FitError, type Dataset } from '@emkit/core';
+import { KERNEL_CHUNK_ROWS, kernelsFor, type KernelChoice, type WasmKernels } from '@emkit/linalg';
 import { responsibilityRule, type Assignment } from './assignment.js';
 import type { CovarianceModel, RowKernel } from './covariance/index.js';
 import { BLOCK_ROWS, covarianceModel } from './covariance/index.js';
@@ -61,6 +62,8 @@ export function accumulateRow(_model: CovarianceModel, scratch: RowScratch, stat
  */
 export function eStepRows(params: GmmParams, data: Dataset, start: number, end: number, stats: Float64Array): number {
   const model = covarianceModel(params.covariance);
+  const wasm = model.wasmKernel && params.precisionCholesky.length > 0 ? kernelsFor(params.kernels) : null;
+  if (wasm) return eStepRowsWasm(params, model, wasm, data, start, end, stats);
   const rule = responsibilityRule(params.assignment);
   const kernel = model.rowKernel(params);
   const { k, d } = params;
@@ -99,6 +102,60 @@ export function eStepRows(params: GmmParams, data: Dataset, start: number, end: 
     if (rows === BLOCK_ROWS) kernel.accumulateBlock(stats, values, xOff, wrs);
     else kernel.accumulate(stats, values, xOff, wrs);
   }
+  return objective;
+}
+
+/**
+ * eStepRows on the WebAssembly kernels: rows in chunks of KERNEL_CHUNK_ROWS copied into wasm
+ * memory; the covariance structure's kernel gives the joint log-densities, softmaxRows the
+ * responsibilities and log-sum-exps (exp and log inside the module, so every engine gives the
+ * same bits); the per-row bookkeeping (sample weights, the objective, re-seeding candidates, the
+ * hard rule) stays here; the statistics add up in wasm memory, each chunk's sums in chunk order,
+ * and are added to `stats` once at the end. Chunks start at `start`, so a shard's result does
+ * not depend on which thread runs it.
+ */
+function eStepRowsWasm(params: GmmParams, model: CovarianceModel, wasm: WasmKernels, data: Dataset, start: number, end: number, stats: Float64Array): number {
+  const kernel = (model.wasmKernel as NonNullable<CovarianceModel['wasmKernel']>)(params, wasm);
+  const { shard } = kernel;
+  const rule = responsibilityRule(params.assignment);
+  const soft = params.assignment === 'soft';
+  const { k, d } = params;
+  const { values, weights } = data;
+  const priorPerWeight = params.prior && params.totalWeight ? (params.logPrior ?? 0) / params.totalWeight : 0;
+  const slots = params.reseedSlots ?? 0;
+  const farBase = statsLength(model, k, d);
+  const logProb = new Float64Array(k);
+  const wr = new Float64Array(k);
+  let objective = 0;
+  for (let first = start; first < end; first += KERNEL_CHUNK_ROWS) {
+    const rows = Math.min(KERNEL_CHUNK_ROWS, end - first);
+    shard.put(shard.x, values.subarray(first * d, (first + rows) * d));
+    kernel.logProbs(rows);
+    const unresolved = soft ? wasm.exports.softmaxRows(shard.logp, rows, k, shard.resp, shard.lse) : rows;
+    const f = wasm.f64;
+    for (let q = 0; q < rows; q++) {
+      const i = first + q;
+      const w = weights === null ? 1 : weights[i];
+      const r = shard.resp / 8 + q * k;
+      let rowObjective = f[shard.lse / 8 + q];
+      // The hard rule, and soft rows without a finite maximum, as the row kernels have them.
+      if (unresolved > 0 && !(soft && Number.isFinite(rowObjective))) {
+        for (let j = 0; j < k; j++) logProb[j] = f[shard.logp / 8 + q * k + j];
+        rowObjective = rule.assign(logProb, k, wr);
+        f.set(wr, r);
+      }
+      if (w === 0) {
+        f.fill(0, r, r + k);
+        continue;
+      }
+      objective += w * (rowObjective + priorPerWeight);
+      if (slots > 0) offerFarRow(stats, farBase, slots, d, rowObjective, i, values, i * d);
+      if (w !== 1) for (let j = 0; j < k; j++) f[r + j] *= w;
+    }
+    kernel.accumulate(rows);
+  }
+  const f = wasm.f64;
+  for (let i = 0, s = shard.stats / 8; i < shard.statsLength; i++) stats[i] += f[s + i];
   return objective;
 }
 
@@ -192,22 +249,33 @@ export function estimateParameters(params: GmmParams, stats: Float64Array, optio
       covariances,
     );
   }
-  const assembled = assembleParams(params.covariance, params.assignment, k, d, weights, means, covariances, (j) => {
-    throw collapseError({ component: j, reason: 'its covariance is not positive definite', byVariance: true, singular: true }, reported);
-  });
+  const assembled = assembleParams(
+    params.covariance,
+    params.assignment,
+    k,
+    d,
+    weights,
+    means,
+    covariances,
+    (j) => {
+      throw collapseError({ component: j, reason: 'its covariance is not positive definite', byVariance: true, singular: true }, reported);
+    },
+    params.kernels,
+  );
   return withExtras(assembled, {
     prior,
     totalWeight: options.totalWeight ?? params.totalWeight,
     iteration,
     warnings,
     reseedSlots: params.reseedSlots,
+    kernels: params.kernels,
   });
 }
 
 /** The MAP, bookkeeping and re-seeding fields, with log p(θ) computed for a prior. */
 export function withExtras(
   params: GmmParams,
-  extras: { prior: GmmParams['prior']; totalWeight?: number; iteration?: number; warnings?: GmmParams['warnings']; reseedSlots?: number },
+  extras: { prior: GmmParams['prior']; totalWeight?: number; iteration?: number; warnings?: GmmParams['warnings']; reseedSlots?: number; kernels?: KernelChoice },
 ): GmmParams {
   const out: { -readonly [K in keyof GmmParams]: GmmParams[K] } = { ...params };
   if (extras.prior) {
@@ -218,10 +286,15 @@ export function withExtras(
   if (extras.iteration !== undefined) out.iteration = extras.iteration;
   if (extras.warnings && extras.warnings.length > 0) out.warnings = extras.warnings;
   if (extras.reseedSlots) out.reseedSlots = extras.reseedSlots;
+  if (extras.kernels) out.kernels = extras.kernels;
   return out;
 }
 
-/** Parameters with precision factors computed; `onSingular` is called with the component index. */
+/**
+ * Parameters with precision factors computed; `onSingular` is called with the component index.
+ * With wasm kernels (the default where available) the log-determinants take the module's log,
+ * so that they have the same bits on every engine.
+ */
 export function assembleParams(
   covariance: CovarianceType,
   assignment: Assignment,
@@ -231,8 +304,11 @@ export function assembleParams(
   means: Float64Array,
   covariances: Float64Array,
   onSingular: (component: number) => never,
+  kernels?: KernelChoice,
 ): GmmParams {
-  const factors = covarianceModel(covariance).precisionCholesky(covariances, k, d);
+  const wasm = kernelsFor(kernels);
+  const factors = covarianceModel(covariance).precisionCholesky(covariances, k, d, wasm ? (x) => wasm.log(x) : Math.log);
   if ('singular' in factors) return onSingular(factors.singular);
-  return { k, d, covariance, assignment, weights, means, covariances, precisionCholesky: factors.precisionCholesky, logDetPrecisionCholesky: factors.logDet };
+  const params: GmmParams = { k, d, covariance, assignment, weights, means, covariances, precisionCholesky: factors.precisionCholesky, logDetPrecisionCholesky: factors.logDet };
+  return kernels ? { ...params, kernels } : params;
 }

@@ -4,3 +4,11 @@ export type { GmmOptions, GmmInit, InitMethod } from './options.js';
 export { parseGmmOptions } from './options.js';
 export { covarianceModels, covarianceModel, COVARIANCE_TYPES, type CovarianceModel, type CovarianceStats } from './covariance/index.js';
 export { ASSIGNMENTS, responsibilityRule, type Assignment, type ResponsibilityRule } from './assignment.js';
+export { describeGmmView } from './view.js';
+// Gaussian building blocks for models with Gaussian emissions or components (@emkit/hmm):
+// statistics in the layout the row kernels accumulate, the closed-form M-step, and the start.
+export type { RowKernel } from './covariance/index.js';
+export { BLOCK_ROWS } from './covariance/index.js';
+export type { EstimateOptions } from './estimate.js';
+export { assembleParams, estimateParameters, statsLength } from './estimate.js';
+export { initialParams } from './init.js';

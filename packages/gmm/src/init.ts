@@ -26,6 +26,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     prior,
     totalWeight: totalWeight(data),
     iteration: 0,
+    kernels: options.kernels,
     // candidate rows for re-seeding: one per component, at most the rows
     reseedSlots: options.onSingular === 'reseed' ? Math.min(k, data.rows) : 0,
   };
@@ -47,6 +48,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     precisionCholesky: new Float64Array(0),
     logDetPrecisionCholesky: new Float64Array(k),
     prior: prior as GmmPrior | null,
+    kernels: options.kernels,
   };
   const stats = new Float64Array(statsLength(model, k, d));
   accumulateLabels(provisional, data, labels, stats);
@@ -65,9 +67,19 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
 }
 
 function assembleGiven(options: GmmOptions, k: number, d: number, weights: Float64Array, means: Float64Array, covariances: Float64Array): GmmParams {
-  return assembleParams(options.covariance, options.assignment, k, d, weights, means, covariances, (j) => {
-    throw notPositiveDefinite(j);
-  });
+  return assembleParams(
+    options.covariance,
+    options.assignment,
+    k,
+    d,
+    weights,
+    means,
+    covariances,
+    (j) => {
+      throw notPositiveDefinite(j);
+    },
+    options.kernels,
+  );
 }
 
 function notPositiveDefinite(j: number): OptionError {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
+import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
 
 export type InitMethod = 'kmeans' | 'kmeans++' | 'random';
@@ -77,6 +78,12 @@ export interface GmmOptions {
   varianceFloor?: number;
   /** A component with less responsibility than this many rows collapses (default 0: off; 1: weight under 1/N). */
   minRows?: number;
+  /**
+   * The E-step's kernels: 'wasm' (default; WebAssembly SIMD where the engine has it, else the
+   * scalar ones) or 'js' (the scalar TypeScript row kernels, the reference). The two agree to
+   * round-off (1e-12 relative); each is bit-identical for any number of workers.
+   */
+  kernels?: KernelChoice;
 }
 
 const frozenParameter = z.enum(['weights', 'means', 'covariances']);
@@ -123,6 +130,7 @@ const schema = z
     onSingular: z.enum(['fail', 'reseed']).default('fail'),
     varianceFloor: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(0),
     minRows: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(0),
+    kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default('wasm'),
   })
   .strict();
 
@@ -183,4 +191,5 @@ export const gmmOptionSpecs: readonly OptionSpec[] = [
   },
   { name: 'varianceFloor', type: 'number', description: 'a component whose smallest variance is at or below this has collapsed', defaultValue: 0 },
   { name: 'minRows', type: 'number', description: 'a component with less responsibility than this many rows has collapsed (1: weight under 1/N; 0: off)', defaultValue: 0 },
+  KERNELS_OPTION_SPEC,
 ];

@@ -1,3 +1,4 @@
+import type { KernelChoice } from '@emkit/linalg';
 import type { Assignment } from './assignment.js';
 
 /** The four covariance structures, as scikit-learn names them. */
@@ -27,6 +28,13 @@ export interface GmmParams {
   readonly covariances: Float64Array;
   readonly precisionCholesky: Float64Array;
   readonly logDetPrecisionCholesky: Float64Array;
+
+  /**
+   * Which kernels run the E-step: 'wasm' (WebAssembly SIMD, the default where the engine has
+   * it) or 'js' (the scalar row kernels, the reference). Carried in the parameters so that
+   * worker threads run the same kernels as the main thread.
+   */
+  readonly kernels?: KernelChoice;
 
   // MAP-EM and singularity handling; absent in plain maximum-likelihood parameters.
   /** The resolved conjugate prior of MAP-EM; absent (or null) for maximum likelihood. */

@@ -15,6 +15,7 @@ import { covarianceModel } from './covariance/index.js';
 import { assembleParams, createStats, eStepRows, estimateParameters, RowScratch, statsLength, weightedLogProbRow, withExtras } from './estimate.js';
 import { mergeFarRows } from './singularity.js';
 import { priorToJSON } from './prior.js';
+import { describeGmmView } from './view.js';
 import { initialParams } from './init.js';
 import { gmmOptionSpecs, parseGmmOptions, type GmmOptions } from './options.js';
 import type { CovarianceType, GmmParams, GmmPrior, SingularityWarning } from './params.js';
@@ -56,6 +57,8 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   parseOptions: parseGmmOptions,
 
   init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data, options, random),
+
+  describeView: describeGmmView,
 
   createStats: (params) => createStats(params),
 

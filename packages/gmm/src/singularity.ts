@@ -106,14 +106,16 @@ export function findCollapses(model: CovarianceModel, covariances: Float64Array,
 }
 
 /** The FitError of the `fail` policy (and of a collapse `reseed` cannot repair). */
-export function collapseError(collapse: Collapse, iteration: number | undefined, extra = ''): FitError {
+export function collapseError(collapse: Collapse, iteration: number | undefined, extra = ''): FitError & { readonly collapse: Collapse } {
   // FitError's message starts "gmm (iteration N):"; at init there is no iteration to name.
   const when = iteration === undefined || iteration === 0 ? ' at the start' : '';
-  return new FitError(
+  // `collapse` carries the component and reason, for models built on gmm's M-step (hmm's states).
+  const error = new FitError(
     'gmm',
     `component ${collapse.component + 1} ${collapse.singular ? 'is singular' : 'collapsed'}${when} (${collapse.reason})${extra}. Remedies: MAP-EM with a prior (prior: 'default', --prior default), a larger regCovar (--reg-covar), ${extra === '' ? "onSingular: 'reseed' (--on-singular reseed), " : ''}fewer components, or another start`,
     iteration === 0 ? undefined : iteration,
   );
+  return Object.assign(error, { collapse });
 }
 
 export interface ReseedInput {

@@ -1,4 +1,4 @@
-import { type Dataset, type ModelPlugin, OptionError, planShards, runShardsInProcess, totalWeight } from '@emkit/core';
+import { type Dataset, type ModelPlugin, OptionError, ShardStates, planShards, runShardsInProcess, totalWeight } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import type { KMeansOptions } from './options.js';
 import { type KMeansParams, kmeansPlugin } from './plugin.js';
@@ -45,14 +45,16 @@ export function lloyd(data: Dataset, initialCenters: Float64Array, k: number, op
   const summary = { rows: data.rows, cols: data.cols, totalWeight: totalWeight(data) };
   if (data.rows === 0 || !(summary.totalWeight > 0)) throw new OptionError('data', 'no rows with positive weight to cluster');
 
-  const options_: KMeansOptions = { k, init: { centers: initialCenters, cols: data.cols }, initMethod: 'kmeans++' };
+  const options_: KMeansOptions = { k, init: { centers: initialCenters, cols: data.cols }, initMethod: 'kmeans++', algorithm: 'auto' };
   const shards = planShards(data.rows);
+  // Per-shard bounds kept between iterations, as the driver's in-process executor keeps them.
+  const states = new ShardStates();
   // Given centres: init draws nothing from the generator.
   let params = kmeansPlugin.init(data, options_, new Random(0));
   let previousMean = -Infinity;
   let iterations = 0;
   for (let iteration = 1; iteration <= maxIter; iteration++) {
-    const { stats, logLikelihood } = runShardsInProcess(plugin, params, data, shards);
+    const { stats, logLikelihood } = runShardsInProcess(plugin, params, data, shards, undefined, states);
     const mean = logLikelihood / summary.totalWeight;
     const next = kmeansPlugin.mStep(params, stats, summary, options_);
     const converged = kmeansPlugin.hasConverged!({ previous: params, next, meanLogLikelihood: mean, previousMeanLogLikelihood: previousMean, tol, iteration });

@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const INIT_METHODS = ['kmeans++', 'random'] as const;
 export type KMeansInitMethod = (typeof INIT_METHODS)[number];
 
+/** How rows are assigned: every distance (Lloyd), or skipping distances with Hamerly's or Elkan's bounds. */
+export const KMEANS_ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan'] as const;
+export type KMeansAlgorithm = (typeof KMEANS_ALGORITHMS)[number];
+
 export interface KMeansOptions {
   /** Number of clusters K. */
   readonly k: number;
@@ -11,6 +15,12 @@ export interface KMeansOptions {
   readonly init: { readonly centers: Float64Array; readonly cols: number } | null;
   /** How starting centres are drawn when `init` is not given. */
   readonly initMethod: KMeansInitMethod;
+  /**
+   * The assignment step. All give the same labels, centres and inertia bit for bit; 'hamerly'
+   * and 'elkan' skip distances that bounds rule out, 'auto' (the default, also when absent)
+   * picks one of them by K and D.
+   */
+  readonly algorithm?: KMeansAlgorithm;
 }
 
 const schema = z.object({
@@ -23,6 +33,7 @@ const schema = z.object({
     .object({ centers: z.unknown() }, { error: 'expected an object {"centers": [[...], ...]} (K rows of D numbers)' })
     .nullish(),
   initMethod: z.enum(INIT_METHODS, { error: `expected one of ${INIT_METHODS.join(', ')}` }).default('kmeans++'),
+  algorithm: z.enum(KMEANS_ALGORITHMS, { error: `expected one of ${KMEANS_ALGORITHMS.join(', ')}` }).optional(),
 }).strict(); // a misspelt option is an error, not silently ignored
 
 export function parseKMeansOptions(raw: unknown): KMeansOptions {
@@ -32,7 +43,8 @@ export function parseKMeansOptions(raw: unknown): KMeansOptions {
     const m = readMatrix(parsed.init.centers, 'init.centers', parsed.k, undefined, 'option');
     init = { centers: m.values, cols: m.cols };
   }
-  return { k: parsed.k, init, initMethod: parsed.initMethod };
+  // Absent stays absent ('auto'): variants built on these options (online k-means) have no assignment step to choose.
+  return parsed.algorithm === undefined ? { k: parsed.k, init, initMethod: parsed.initMethod } : { k: parsed.k, init, initMethod: parsed.initMethod, algorithm: parsed.algorithm };
 }
 
 export const kmeansOptionSpecs: readonly OptionSpec[] = [
@@ -48,5 +60,13 @@ export const kmeansOptionSpecs: readonly OptionSpec[] = [
     description: 'how starting centres are drawn without --init: greedy k-means++ or k distinct random rows',
     choices: INIT_METHODS,
     defaultValue: 'kmeans++',
+  },
+  {
+    name: 'algorithm',
+    type: 'string',
+    description:
+      "assignment step: every distance (lloyd), or skip the distances Hamerly's or Elkan's bounds rule out — the same labels, centres and inertia, bit for bit; auto picks by K and D",
+    choices: KMEANS_ALGORITHMS,
+    defaultValue: 'auto',
   },
 ];

@@ -2,7 +2,7 @@ import { ModelFileError, OptionError, createDataset, datasetFromRows, fit, model
 import { Random } from '@emkit/linalg';
 import { describe, expect, it } from 'vitest';
 import { inertia, lloyd } from './lloyd.js';
-import { kmeansPlugin } from './plugin.js';
+import { kmeansPlugin, resolveAlgorithm } from './plugin.js';
 
 function fieldOf(f: () => unknown): string | undefined {
   try {
@@ -148,11 +148,12 @@ describe('options', () => {
     await expect(fit(kmeansPlugin, weighted, { k: 3, initMethod: 'random' })).rejects.toMatchObject({ field: 'k' });
   });
 
-  it('describes k, init and initMethod for user interfaces', () => {
+  it('describes k, init, initMethod and algorithm for user interfaces', () => {
     expect(kmeansPlugin.optionSpecs.map((s) => [s.name, s.type])).toEqual([
       ['k', 'integer'],
       ['init', 'json'],
       ['initMethod', 'string'],
+      ['algorithm', 'string'],
     ]);
   });
 });
@@ -165,13 +166,13 @@ describe('model files', () => {
     expect(file.centers).toHaveLength(3);
     const { params, options } = readModelFile(kmeansPlugin, file);
     expect(params).toEqual(result.params);
-    expect(options).toEqual({ k: 3, init: null, initMethod: 'random' });
+    expect(options).toEqual({ k: 3, init: null, initMethod: 'random', algorithm: 'auto' });
     expect(kmeansPlugin.predict(params, blobs)).toEqual(kmeansPlugin.predict(result.params, blobs));
   });
 
   it('reads a hand-written file with only k and centers', () => {
     const { params, options } = kmeansPlugin.fromJSON({ k: 2, centers: [[0, 0], [10, 10]] });
-    expect(params).toEqual({ k: 2, cols: 2, centers: Float64Array.of(0, 0, 10, 10), dataVariance: 1 });
+    expect(params).toEqual({ k: 2, cols: 2, centers: Float64Array.of(0, 0, 10, 10), dataVariance: 1, algorithm: resolveAlgorithm('auto', 2, 2) });
     expect(options.initMethod).toBe('kmeans++');
   });
 

@@ -7,13 +7,16 @@ import {
   OptionError,
   PLUGIN_API_VERSION,
   type RowRange,
+  type ShardEStepResult,
   readFiniteNumber,
   readMatrix,
   toNested,
 } from '@emkit/core';
 import { type Random, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
-import { INIT_METHODS, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
+import { INIT_METHODS, KMEANS_ALGORITHMS, type KMeansAlgorithm, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
+import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
+import { describeCentresView } from './view.js';
 import { assignRows, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
 /** k-means parameters: plain structured-cloneable data. */
@@ -27,6 +30,22 @@ export interface KMeansParams {
    * convergence test scales `tol` by it, as scikit-learn does, so it is computed once in init.
    */
   readonly dataVariance: number;
+  /**
+   * The assignment step the E-step uses ('auto' resolved; absent means Lloyd). Every choice gives
+   * the same numbers; the bounded ones keep per-shard state through `eStepWithState`.
+   */
+  readonly algorithm?: 'lloyd' | BoundedAlgorithm;
+}
+
+/**
+ * 'auto': Elkan's bounds where K is large enough for its K lower bounds per row to save more
+ * distances than they cost to update, else Hamerly's single bound (measured at N = 100 000:
+ * see bench/kmeans.mjs).
+ */
+export function resolveAlgorithm(algorithm: KMeansAlgorithm, k: number, cols: number): 'lloyd' | BoundedAlgorithm {
+  if (algorithm !== 'auto') return algorithm;
+  if (k === 1) return 'lloyd';
+  return k >= 16 && cols >= 16 ? 'elkan' : 'hamerly';
 }
 
 /**
@@ -92,7 +111,7 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
       centers.set(params.centers.subarray(j * cols, (j + 1) * cols), j * cols);
     }
   }
-  return { k, cols, centers, dataVariance: params.dataVariance };
+  return { k, cols, centers, dataVariance: params.dataVariance, algorithm: params.algorithm };
 }
 
 /**
@@ -111,7 +130,7 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
 export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
   name: 'kmeans',
   apiVersion: PLUGIN_API_VERSION,
-  description: "k-means clustering by Lloyd's algorithm (scikit-learn-compatible), k-means++ or random starts",
+  description: "k-means clustering by Lloyd's algorithm (scikit-learn-compatible), exact Hamerly/Elkan acceleration, k-means++ or random starts",
   moduleUrl: import.meta.url,
   optionSpecs: kmeansOptionSpecs,
   defaults: { tol: 1e-4, maxIter: 300 },
@@ -135,7 +154,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
       if (k > positive) throw new OptionError('k', `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}`);
       centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random);
     }
-    return { k, cols, centers, dataVariance: meanColumnVariance(data) };
+    return { k, cols, centers, dataVariance: meanColumnVariance(data), algorithm: resolveAlgorithm(options.algorithm ?? 'auto', k, cols) };
   },
 
   createStats(params: KMeansParams, cols: number): Float64Array {
@@ -145,6 +164,13 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
   eStep(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array): number {
     checkCols(params, data);
     return assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats);
+  },
+
+  eStepWithState(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult {
+    checkCols(params, data);
+    const { algorithm = 'lloyd' } = params;
+    if (algorithm === 'lloyd') return { logLikelihood: assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats), state: undefined };
+    return assignRowsBounded(algorithm, params.k, params.cols, params.centers, data, range.start, range.end, stats, state);
   },
 
   mergeStats(target: Float64Array, source: Float64Array, params: KMeansParams): void {
@@ -167,6 +193,8 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     for (let i = 0; i < data.rows; i++) out[i] = -scratch[nearest(params, data.values, i * params.cols, scratch)];
     return out;
   },
+
+  describeView: (params: KMeansParams) => describeCentresView(params),
 
   components(params: KMeansParams): number {
     return params.k;
@@ -198,6 +226,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
       k: params.k,
       centers: toNested(params.centers, params.k, params.cols),
       initMethod: options.initMethod,
+      algorithm: options.algorithm ?? 'auto',
       dataVariance: params.dataVariance,
     };
   },
@@ -212,6 +241,12 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
         throw new ModelFileError(`expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}`, 'initMethod');
       initMethod = json.initMethod as KMeansInitMethod;
     }
+    let algorithm: KMeansAlgorithm = 'auto';
+    if (json.algorithm !== undefined) {
+      if (!(KMEANS_ALGORITHMS as readonly unknown[]).includes(json.algorithm))
+        throw new ModelFileError(`expected one of ${KMEANS_ALGORITHMS.join(', ')}, got ${JSON.stringify(json.algorithm)}`, 'algorithm');
+      algorithm = json.algorithm as KMeansAlgorithm;
+    }
     // Only the convergence test uses dataVariance, and init recomputes it for every fit; a
     // hand-written model file may leave it out (tol is then absolute).
     let dataVariance = 1;
@@ -219,6 +254,9 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
       dataVariance = readFiniteNumber(json.dataVariance, 'dataVariance');
       if (dataVariance < 0) throw new ModelFileError(`expected a number ≥ 0, got ${dataVariance}`, 'dataVariance');
     }
-    return { params: { k, cols: m.cols, centers: m.values, dataVariance }, options: { k, init: null, initMethod } };
+    return {
+      params: { k, cols: m.cols, centers: m.values, dataVariance, algorithm: resolveAlgorithm(algorithm, k, m.cols) },
+      options: { k, init: null, initMethod, algorithm },
+    };
   },
 };

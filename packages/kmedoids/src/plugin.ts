@@ -17,6 +17,7 @@ import { buildMedoids, checkMedoidRows, kmedoidsPlusPlus, randomMedoids } from '
 import { METRICS, type Metric, distanceFunction } from './metric.js';
 import { INIT_METHODS, type KMedoidsInitMethod, type KMedoidsMethod, type KMedoidsOptions, METHODS, kmedoidsOptionSpecs, parseKMedoidsOptions } from './options.js';
 import { type KMedoidsParams, checkCols, nearestMedoid, sameMedoids } from './params.js';
+import { describeKMedoidsView } from './view.js';
 import { swapEStep, swapLayout, swapMStep } from './swap.js';
 
 function startingMedoids(data: Dataset, options: KMedoidsOptions, random: Random): Int32Array {
@@ -122,6 +123,8 @@ export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions> = {
     for (let i = 0; i < data.rows; i++) out[i] = -scratch[nearestMedoid(params, distance, data.values, i * params.cols, scratch)];
     return out;
   },
+
+  describeView: describeKMedoidsView,
 
   components(params: KMedoidsParams): number {
     return params.k;

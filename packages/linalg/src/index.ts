@@ -15,3 +15,20 @@ export {
 export { Random, deriveSeed } from './random.js';
 export { expNonPositive } from './exp.js';
 export { symmetricEigen, svd, inverse, type SymmetricEigen, type Svd } from './small-matrix.js';
+export {
+  wasmKernels,
+  loadWasmKernels,
+  wasmKernelsUnavailable,
+  kernelModule,
+  useKernelModule,
+  kernelsFor,
+  padded,
+  WasmKernels,
+  SCATTER,
+  KERNEL_CHUNK_ROWS,
+  KERNEL_CHOICES,
+  KERNELS_OPTION_SPEC,
+  type KernelChoice,
+  type KernelExports,
+} from './wasm/kernels.js';
+export { WasmShard } from './wasm/shard.js';

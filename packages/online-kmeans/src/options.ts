@@ -42,6 +42,7 @@ export function parseOnlineKMeansOptions(raw: unknown): OnlineKMeansOptions {
   const object = asObject(raw);
   if (object === null) return { ...parseKMeansOptions(raw), learningRate: 'count', t0: DEFAULT_T0, kappa: DEFAULT_KAPPA };
   const { learningRate, t0, kappa, ...rest } = object;
+  if (rest.algorithm !== undefined) throw new OptionError('algorithm', 'applies to batch k-means (model kmeans) only');
   const own = parseOptionsWith(onlineSchema, { learningRate, t0, kappa });
   if (own.learningRate === 'count') {
     if (own.t0 !== undefined) throw new OptionError('t0', 'applies to learningRate "power" only');
@@ -63,6 +64,7 @@ export function parseMiniBatchKMeansOptions(raw: unknown): MiniBatchKMeansOption
   const object = asObject(raw);
   if (object === null) return { ...parseKMeansOptions(raw), batchSize: 1024 };
   const { batchSize, ...rest } = object;
+  if (rest.algorithm !== undefined) throw new OptionError('algorithm', 'applies to batch k-means (model kmeans) only');
   const own = parseOptionsWith(miniBatchSchema, { batchSize });
   return { ...parseKMeansOptions(rest), batchSize: own.batchSize };
 }

@@ -12,7 +12,7 @@ import {
   readVector,
   toNested,
 } from '@emkit/core';
-import { type KMeansOptions, kmeansPlugin } from '@emkit/kmeans';
+import { type KMeansOptions, describeCentresView, kmeansPlugin } from '@emkit/kmeans';
 import type { Random } from '@emkit/linalg';
 import {
   DEFAULT_KAPPA,
@@ -109,6 +109,7 @@ function stochasticPlugin<Options extends KMeansOptions>(variant: Variant<Option
     },
 
     scoreSamples: (params, data) => kmeansPlugin.scoreSamples(params, data),
+    describeView: (params) => describeCentresView(params),
     components: (params) => params.k,
     responsibilities: (params, data) => kmeansPlugin.responsibilities(params, data),
     predict: (params, data) => kmeansPlugin.predict(params, data),

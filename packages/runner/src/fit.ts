@@ -89,7 +89,12 @@ export async function fitWithPool<P, O>(
       const executor = pooledExecutor(pool, location, shared?.handle ?? null);
       const fitData = shared?.data ?? data;
       results = [];
-      for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestart(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
+      try {
+        for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestart(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
+      } finally {
+        // A pool the caller keeps must not hold this fit's per-shard states (ours is closed below).
+        if (givenPool) await executor.release();
+      }
     }
     return selectBestRestart(plugin, data, parsed, results);
   } finally {

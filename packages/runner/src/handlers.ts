@@ -1,6 +1,6 @@
-import { FitError, runRestart, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
+import { FitError, ShardStates, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
 import { encodeWorkerError } from './errors.js';
-import type { DataHandle, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
+import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
 
 /**
  * The work a worker does, the same in Node and in the browser: thin adapters (piscina, comlink)
@@ -8,19 +8,13 @@ import type { DataHandle, EStepTask, EStepTaskResult, PluginLocation, RestartTas
  */
 const plugins = new Map<string, Promise<AnyModelPlugin>>();
 
-function isPlugin(value: unknown): value is AnyModelPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const p = value as Record<string, unknown>;
-  return typeof p.name === 'string' && typeof p.eStep === 'function' && typeof p.mStep === 'function' && typeof p.init === 'function';
-}
-
 /** Imports `location.url` and returns its export that is a plugin named `location.name`. */
 export function loadPlugin(location: PluginLocation): Promise<AnyModelPlugin> {
   const key = `${location.url}#${location.name}`;
   let loaded = plugins.get(key);
   if (!loaded) {
     loaded = import(/* @vite-ignore */ location.url).then((module: Record<string, unknown>) => {
-      const found = Object.values(module).find((v) => isPlugin(v) && v.name === location.name);
+      const found = Object.values(module).find((v) => isModelPlugin(v) && v.name === location.name);
       if (!found) throw new Error(`module ${location.url} exports no plugin named "${location.name}"`);
       return found as AnyModelPlugin;
     });
@@ -42,6 +36,7 @@ export function datasetFromHandle(handle: DataHandle): Dataset {
     weights: handle.weights === null ? null : new Float64Array(handle.weights, handle.weightsByteOffset, handle.rows),
     columns: handle.columns ?? null,
     target: handle.target === null ? null : new Float64Array(handle.target, handle.targetByteOffset, handle.rows),
+    ...(handle.groups ? { groups: handle.groups } : {}),
   };
 }
 
@@ -61,6 +56,41 @@ async function eStepShardUnencoded(task: EStepTask): Promise<EStepTaskResult> {
   const range = first === 0 ? task.shard : { start: task.shard.start - first, end: task.shard.end - first };
   const logLikelihood = plugin.eStep(task.params, data, range, stats);
   return { stats, logLikelihood };
+}
+
+/**
+ * The per-shard states this worker keeps: those of one run, with the Dataset view they were
+ * made on (a run's tasks all carry the same shared data).
+ */
+let runStates: { run: string; data: Dataset; states: ShardStates } | null = null;
+
+/** Runs a batch of shards (see EStepBatchTask) with the run's per-shard states. */
+export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult> {
+  try {
+    if (task.shards.length === 0) {
+      if (runStates?.run === task.run) runStates = null;
+      return { results: [] };
+    }
+    const plugin = await loadPlugin(task.plugin);
+    if (task.data.firstRow !== 0) throw new FitError(plugin.name, 'a batch of shards needs all rows on the worker (shared memory)');
+    if (runStates === null || runStates.run !== task.run) {
+      const data = datasetFromHandle(task.data);
+      runStates = { run: task.run, data, states: new ShardStates().forData(data) };
+    }
+    const { data, states } = runStates;
+    const results: EStepTaskResult[] = [];
+    for (let q = 0; q < task.shards.length; q++) {
+      if (task.progress !== null) Atomics.store(task.progress, task.slot, q);
+      const stats = plugin.createStats(task.params, data.cols);
+      const logLikelihood = runShard(plugin, task.params, data, task.shards[q], stats, states);
+      results.push({ stats, logLikelihood });
+    }
+    return { results };
+  } catch (error) {
+    // A state half-updated by a failed E-step must not be offered again.
+    runStates = null;
+    throw encodeWorkerError(error);
+  }
 }
 
 export async function restartOnWorker(task: RestartTask, onProgress?: (progress: FitProgress) => void): Promise<RestartTaskResult> {

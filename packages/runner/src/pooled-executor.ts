@@ -1,50 +1,115 @@
 import { isEmkitError, mergeStatsOf, type Dataset, type EStepExecutor, type EStepOutcome, type ModelPlugin, type RowRange } from '@emkit/core';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
-import type { DataHandle, PluginLocation, WorkerPool } from './protocol.js';
+import type { DataHandle, EStepTaskResult, PluginLocation, WorkerPool } from './protocol.js';
 import { copyShard } from './share.js';
 
+/** A pooled executor, and how to free what its run left on the workers. */
+export interface PooledExecutor extends EStepExecutor {
+  /** Drops the per-shard states this executor's run keeps on the pool's workers. */
+  release(): Promise<void>;
+}
+
+let runs = 0;
+
+/** A name for a run that no other run of this process (or, with its random part, of another) shares. */
+function newRunId(): string {
+  return `run-${++runs}-${Math.random().toString(36).slice(2)}`;
+}
+
 /**
- * An E-step executor that sends each shard to the pool and merges the shard results in shard
+ * An E-step executor that sends the shards to the pool and merges the shard results in shard
  * order — the same arithmetic as core's in-process executor, so results are bit-identical for
  * any number of workers. `handle` is the shared data; null means copy each shard's rows.
+ *
+ * With shared data and a pool that pins batches to workers (`runEStepBatch`), each worker gets
+ * one task per E-step holding its shards (shard i goes to slot i mod the slot count, the same
+ * slot every iteration) and the parameters once, and keeps plugins' per-shard states between
+ * E-steps. Otherwise each shard is its own task.
  */
-export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): EStepExecutor {
-  return {
-    async eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome> {
-      // One failing shard cancels its siblings, so no worker keeps running for a lost iteration.
-      const local = new AbortController();
-      const onAbort = () => local.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const results = await Promise.all(
+export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): PooledExecutor {
+  const run = newRunId();
+  const batched = handle !== null && pool.runEStepBatch !== undefined;
+  const progress = batched && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * pool.size)) : null;
+  let usedSlots = 0;
+
+  async function collect<P>(
+    plugin: ModelPlugin<P, unknown>,
+    params: P,
+    data: Dataset,
+    shards: readonly RowRange[],
+    signal: AbortSignal | undefined,
+  ): Promise<EStepTaskResult[]> {
+    // One failing shard cancels its siblings, so no worker keeps running for a lost iteration.
+    const local = new AbortController();
+    const onAbort = () => local.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const fail = (cloned: unknown, shardIndex: number): never => {
+      // An emkit error (bad input found by the E-step) is reported as it is, as in-process.
+      const error = reviveWorkerError(cloned);
+      const wrapped = signal?.aborted
+        ? abortOr(signal, error)
+        : local.signal.aborted || isEmkitError(error)
+          ? error
+          : new WorkerError(plugin.name, { shard: shardIndex, range: shards[shardIndex] }, error);
+      local.abort(wrapped);
+      throw wrapped;
+    };
+    try {
+      if (!batched) {
+        return await Promise.all(
           shards.map((shard, shardIndex) =>
-            pool
-              .runEStep({ plugin: location, params, data: handle ?? copyShard(data, shard), shard, shardIndex }, local.signal)
-              .catch((cloned: unknown) => {
-                // An emkit error (bad input found by the E-step) is reported as it is, as in-process.
-                const error = reviveWorkerError(cloned);
-                const wrapped = signal?.aborted
-                  ? abortOr(signal, error)
-                  : local.signal.aborted || isEmkitError(error)
-                    ? error
-                    : new WorkerError(plugin.name, { shard: shardIndex, range: shard }, error);
-                local.abort(wrapped);
-                throw wrapped;
-              }),
+            pool.runEStep({ plugin: location, params, data: handle ?? copyShard(data, shard), shard, shardIndex }, local.signal).catch((e: unknown) => fail(e, shardIndex)),
           ),
         );
-        const stats = plugin.createStats(params, data.cols);
-        let logLikelihood = 0;
-        for (const r of results) {
-          logLikelihood += r.logLikelihood;
-          mergeStatsOf(plugin, stats, r.stats, params);
-        }
-        return { stats, logLikelihood };
-      } catch (error) {
-        throw abortOr(signal, local.signal.reason instanceof Error ? local.signal.reason : error);
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
       }
+      const slots = Math.min(pool.size, shards.length);
+      usedSlots = Math.max(usedSlots, slots);
+      const results: EStepTaskResult[] = new Array(shards.length);
+      await Promise.all(
+        Array.from({ length: slots }, async (_, slot) => {
+          const indices: number[] = [];
+          for (let i = slot; i < shards.length; i += slots) indices.push(i);
+          if (progress !== null) Atomics.store(progress, slot, 0);
+          try {
+            const { results: batch } = await pool.runEStepBatch!(
+              { plugin: location, params, data: handle!, shards: indices.map((i) => shards[i]), run, progress, slot },
+              local.signal,
+            );
+            batch.forEach((r, q) => (results[indices[q]] = r));
+          } catch (e) {
+            // The shard the worker was on when it threw or died.
+            const at = progress === null ? 0 : Atomics.load(progress, slot);
+            fail(e, indices[Math.min(Math.max(at, 0), indices.length - 1)]);
+          }
+        }),
+      );
+      return results;
+    } catch (error) {
+      throw abortOr(signal, local.signal.reason instanceof Error ? local.signal.reason : error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    async eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome> {
+      const results = await collect(plugin, params, data, shards, signal);
+      const stats = plugin.createStats(params, data.cols);
+      let logLikelihood = 0;
+      for (const r of results) {
+        logLikelihood += r.logLikelihood;
+        mergeStatsOf(plugin, stats, r.stats, params);
+      }
+      return { stats, logLikelihood };
+    },
+
+    async release(): Promise<void> {
+      if (!batched || usedSlots === 0) return;
+      const slots = usedSlots;
+      usedSlots = 0;
+      await Promise.allSettled(
+        Array.from({ length: slots }, (_, slot) => pool.runEStepBatch!({ plugin: location, params: null, data: handle!, shards: [], run, progress: null, slot })),
+      );
     },
   };
 }

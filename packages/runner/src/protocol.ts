@@ -18,6 +18,8 @@ export interface DataHandle {
   readonly targetByteOffset: number;
   /** Column names, so that a plugin's data errors on a worker read as they do in-process. */
   readonly columns?: readonly string[] | null;
+  /** Group boundaries of these rows (Dataset.groups; counted from firstRow for a copied shard). */
+  readonly groups?: Int32Array | null;
 }
 
 /** Which plugin a worker runs: the module it imports and the plugin name among its exports. */
@@ -38,6 +40,36 @@ export interface EStepTask {
 export interface EStepTaskResult {
   readonly stats: Float64Array;
   readonly logLikelihood: number;
+}
+
+/**
+ * The shards one worker runs in one E-step, with the parameters sent once for all of them. The
+ * runner pins shards to workers (shard i to slot i mod the slot count), so a plugin's per-shard
+ * state (`eStepWithState`) kept on a worker is found there at the next E-step.
+ */
+export interface EStepBatchTask {
+  readonly plugin: PluginLocation;
+  readonly params: unknown;
+  /** The whole data set in shared memory (batches are not used with copied shards). */
+  readonly data: DataHandle;
+  /** Absolute row ranges of the shards, in shard order. */
+  readonly shards: readonly RowRange[];
+  /**
+   * The run the shards' states belong to. A worker keeps the states of one run; a task of
+   * another run replaces them. A batch without shards releases them.
+   */
+  readonly run: string;
+  /**
+   * Shared memory the worker writes the position (in `shards`) of the shard it is running into,
+   * at index `slot`, so the caller can name the shard if the worker fails or dies.
+   */
+  readonly progress: Int32Array | null;
+  readonly slot: number;
+}
+
+export interface EStepBatchResult {
+  /** One result per shard of the task, in its order. */
+  readonly results: readonly EStepTaskResult[];
 }
 
 /** Driver settings a restart needs on a worker (the executor is the worker's in-process one). */
@@ -62,6 +94,12 @@ export interface WorkerPool {
   /** Number of workers (the parallelism the runner plans for). */
   readonly size: number;
   runEStep(task: EStepTask, signal?: AbortSignal): Promise<EStepTaskResult>;
+  /**
+   * Optional: runs a batch on the worker of `task.slot` (0 ≤ slot < size) — the same worker for
+   * the same slot as long as it lives; a replaced worker takes over the slot. Pools without it
+   * get one task per shard, and plugins' per-shard states are then not kept.
+   */
+  runEStepBatch?(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult>;
   runRestart(task: RestartTask, options: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult>;
   /** Ends every worker; a closed pool rejects new tasks. */
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError, OptionError, fit as fitInProcess, type FitResult } from '@emkit/core';
 import { gmmPlugin, type GmmParams } from '@emkit/gmm';
 import { kmeansPlugin } from '@emkit/kmeans';
@@ -9,6 +9,7 @@ import { kmeansPlugin } from '@emkit/kmeans';
 import { fit, NodeWorkerPool } from '../dist/node/index.js';
 import { fitWithPool, WorkerError } from '../dist/index.js';
 import { blobs, readFixture, readFixtureDataset } from './test-support/data.js';
+import { trackedPool } from './test-support/pools.js';
 
 const faultyUrl = new URL('./test-support/faulty-plugins.mjs', import.meta.url).href;
 const execFileAsync = promisify(execFile);
@@ -22,17 +23,6 @@ function sameBits(a: FitResult<GmmParams>, b: FitResult<GmmParams>): void {
   expect(b.history).toEqual(a.history);
   expect(b.iterations).toBe(a.iterations);
   expect(b.restart).toBe(a.restart);
-}
-
-const pools: NodeWorkerPool[] = [];
-afterEach(async () => {
-  for (const p of pools.splice(0)) await p.close();
-});
-
-function trackedPool(n: number): NodeWorkerPool {
-  const pool = new NodeWorkerPool(n);
-  pools.push(pool);
-  return pool;
 }
 
 describe('results do not depend on the number of workers', () => {

@@ -1,4 +1,4 @@
-import type { Dataset, RowRange } from '@emkit/core';
+import { type Dataset, type RowRange, groupsWithin } from '@emkit/core';
 import type { DataHandle } from './protocol.js';
 
 /** True where SharedArrayBuffer can be created (Node; a cross-origin-isolated page). */
@@ -47,6 +47,7 @@ export function shareDataset(data: Dataset): { data: Dataset; handle: DataHandle
       target: target === null ? null : target.buffer,
       targetByteOffset: target === null ? 0 : target.byteOffset,
       columns: data.columns,
+      groups: data.groups ?? null,
     },
   };
 }
@@ -67,5 +68,7 @@ export function copyShard(data: Dataset, shard: RowRange): DataHandle {
     target: target === null ? null : target.buffer,
     targetByteOffset: 0,
     columns: data.columns,
+    // A shard starts and ends at group boundaries (the plan cuts only there).
+    groups: data.groups ? groupsWithin(data.groups, shard) : null,
   };
 }

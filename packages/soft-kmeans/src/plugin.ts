@@ -1,5 +1,5 @@
 import { ModelFileError, PLUGIN_API_VERSION, readFiniteNumber, toNested, type ModelPlugin } from '@emkit/core';
-import { gmmPlugin, type GmmParams, type InitMethod } from '@emkit/gmm';
+import { describeGmmView, gmmPlugin, type GmmParams, type InitMethod } from '@emkit/gmm';
 import { gmmOptionsFor, INIT_METHODS, parseSoftKMeansOptions, softKMeansOptionSpecs, type SoftKMeansOptions } from './options.js';
 
 /**
@@ -32,6 +32,7 @@ export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions> = {
   responsibilities: (params, data) => gmmPlugin.responsibilities(params, data),
   predict: (params, data) => gmmPlugin.predict(params, data),
   parameterCount: (params) => params.k * params.d,
+  describeView: (params) => describeGmmView(params),
   sample: (params, n, random) => gmmPlugin.sample!(params, n, random),
 
   toJSON(params, options) {

@@ -1,6 +1,8 @@
 import {
   FitAbortedError,
+  FitError,
   createDataset,
+  createRun,
   fit as fitInThisThread,
   modelFileFromFit,
   modelFileFromParams,
@@ -9,9 +11,11 @@ import {
   sliceRows,
   type AnyModelPlugin,
   type Dataset,
+  type EmRun,
   type EStepExecutor,
   type FitProgress,
   type FitResult,
+  type RunState,
 } from '@emkit/core';
 import { formatCsv, parseCsv, type HeaderMode } from '@emkit/io';
 import { Random } from '@emkit/linalg';
@@ -19,7 +23,6 @@ import { shareDataset, sharedMemoryAvailable } from '@emkit/runner';
 import { BrowserWorkerPool, defaultBrowserWorkerCount, fit as fitOnWorkers } from '@emkit/runner/browser';
 import { importanceWeightedLogLikelihood, latentMeans, type VaeParams } from '@emkit/vae';
 import { modelView, type ModelView } from './model-view.js';
-import { Stepper, type StepState } from './stepper.js';
 import { syntheticDataset, type SyntheticName } from './synthetic.js';
 
 /** Rows drawn at most; larger data sets are drawn (and coloured) through a fixed random subset. */
@@ -146,8 +149,11 @@ export interface ComparisonResult {
 }
 
 /** The model as the page shows it after a call. */
+/** Where the run stands, as the page shows it. */
+export type StepState = Omit<RunState<unknown>, 'params'> & { readonly plugin: string };
+
 export interface Snapshot {
-  readonly state: Omit<StepState, 'params'>;
+  readonly state: StepState;
   readonly view: ModelView;
   /**
    * drawnRows × K responsibilities of the drawn rows from the last E-step; null before any
@@ -268,25 +274,25 @@ function selectRows(data: Dataset, indices: Int32Array): Dataset {
 }
 
 /**
- * Everything that computes, in one Web Worker: the data, the stepper, and full fits and model
+ * Everything that computes, in one Web Worker: the data, the EM run the page steps, and full fits and model
  * selection through @emkit/runner's browser fit on a pool of further workers. The page only
  * draws what this returns.
  */
 export class Session {
-  private readonly stepper: Stepper;
+  /** The EM run the page steps (core's createRun); after a fit, resumed from its result. */
+  private emRun: EmRun<unknown, unknown> | null = null;
   private readonly plugins: readonly AnyModelPlugin[];
   private config: SessionConfig | null = null;
   private pool: BrowserWorkerPool | null = null;
   private data: Dataset | null = null;
   private drawn: Dataset | null = null;
-  /** The last full fit, while the stepper still holds its parameters (for the model file). */
+  /** The last full fit, while the run still holds its parameters (for the model file). */
   private lastFit: FitResult<unknown, unknown> | null = null;
   /** Stops the running play, fit or selection. */
   private running: AbortController | null = null;
 
   constructor(plugins: readonly AnyModelPlugin[]) {
     this.plugins = plugins;
-    this.stepper = new Stepper(plugins);
   }
 
   configure(config: SessionConfig): { workers: number; sharedMemory: boolean } {
@@ -313,7 +319,8 @@ export class Session {
     this.stop();
     // In shared memory once, so that no fit copies it again for the pool.
     const data = sharedMemoryAvailable() ? shareDataset(dataset).data : dataset;
-    this.stepper.load(data);
+    if (data.rows === 0) throw new FitError('data', 'no rows with positive weight to fit');
+    this.emRun = null;
     const indices = drawnRowIndices(data.rows);
     this.data = data;
     this.drawn = indices === null ? data : selectRows(data, indices);
@@ -329,70 +336,64 @@ export class Session {
     };
   }
 
+  /** Validates the options as the plugin's parseOptions does and draws the starting parameters of restart 0 with `seed`. */
   init(plugin: string, options: Record<string, unknown>, seed: number): Snapshot {
     this.stop();
     this.lastFit = null;
-    this.stepper.init(plugin, options, seed);
+    this.emRun = null;
+    const model = this.pluginNamed(plugin);
+    this.emRun = createRun(model, this.requireData(), model.parseOptions(options), { seed });
     return this.snapshot(null);
   }
 
-  eStep(): Snapshot {
+  async eStep(): Promise<Snapshot> {
     this.stop();
     this.lastFit = null;
-    this.stepper.eStep();
+    await this.requireRun().eStep();
     return this.snapshot(this.responsibilities());
   }
 
   mStep(): Snapshot {
     this.stop();
     this.lastFit = null;
-    this.stepper.mStep();
+    this.requireRun().mStep();
     return this.snapshot(undefined);
   }
 
   /**
-   * Steps until converged (with the driver's final E-step, so the history matches a fit's) or
-   * maxIter; with `untilConverged` false, on past convergence until paused or maxIter. Calls
-   * `onProgress` after each half-step when slowed down, else after each iteration, and waits for
-   * the page to take it. pause() stops it between half-steps.
+   * Steps until the run is done (converged or maxIter), then takes its final E-step, so the
+   * history is a fit's. Calls `onProgress` after each half-step when slowed down, else after
+   * each iteration, and waits for the page to take it. pause() stops it between half-steps.
    */
-  async run(untilConverged: boolean, onProgress: (snapshot: Snapshot) => unknown, options: RunOptions = {}): Promise<Snapshot> {
+  async run(onProgress: (snapshot: Snapshot) => unknown, options: RunOptions = {}): Promise<Snapshot> {
     const signal = this.start();
     const delay = options.delayMs ?? 0;
-    const stepper = this.stepper;
+    const run = this.requireRun();
     this.lastFit = null;
-    const stopped = () => signal.aborted;
-    const half = async (f: () => Snapshot) => {
-      const snapshot = f();
+    const half = async (step: () => unknown, responsibilities: boolean) => {
+      await step();
+      const snapshot = this.snapshot(responsibilities ? this.responsibilities() : undefined);
       if (delay > 0) {
         await onProgress(snapshot);
         await sleep(delay / 2);
       }
       return snapshot;
     };
-    const done = () => stepper.state().iteration >= maxIter || (untilConverged && stepper.state().converged);
-    const maxIter = stepper.state().iteration + this.remainingIterations();
     try {
-      if (stepper.state().next === 'm') await half(() => (stepper.mStep(), this.snapshot(undefined)));
-      while (!stopped() && !done()) {
+      if (run.state.next === 'm') await half(() => run.mStep(), false);
+      while (!signal.aborted && !run.done) {
         await nextTask();
-        if (stopped()) break;
-        await half(() => (stepper.eStep(), this.snapshot(this.responsibilities())));
-        if (stopped()) break;
-        const after = await half(() => (stepper.mStep(), this.snapshot(undefined)));
+        if (signal.aborted) break;
+        await half(() => run.eStep(), true);
+        if (signal.aborted) break;
+        const after = await half(() => run.mStep(), false);
         if (delay === 0) await onProgress({ ...after, responsibilities: this.responsibilities() });
       }
-      if (!stopped() && stepper.state().next === 'e' && done()) stepper.eStep();
+      if (!signal.aborted && run.done) await run.eStep();
       return this.snapshot(this.responsibilities());
     } finally {
       this.finish(signal);
     }
-  }
-
-  /** Iterations the driver would still allow: maxIter less those done, and at least one. */
-  private remainingIterations(): number {
-    const { plugin } = this.stepper.model;
-    return Math.max(1, plugin.defaults.maxIter - this.stepper.state().iteration);
   }
 
   /** Stops a running play, fit or model selection (they end with a FitAbortedError or early). */
@@ -401,7 +402,7 @@ export class Session {
   }
 
   /**
-   * A full fit through @emkit/runner's browser fit on the worker pool; the stepper then holds its
+   * A full fit through @emkit/runner's browser fit on the worker pool; the run then continues from its
    * result. The VAE trains here in the session worker instead, with core's driver (what
    * `emkit fit vae --workers 0` runs: the same result for any worker count): one driver
    * iteration is one mini-batch step, so a pool would send the weights to its workers for every
@@ -433,7 +434,9 @@ export class Session {
             ),
           });
       const milliseconds = performance.now() - started;
-      this.stepper.adopt(plugin.name, result.options, result.params, result);
+      // The run continues from the fit; its E-step at the fitted parameters is the fit's final one.
+      this.emRun = createRun(plugin, data, result.options, { resume: result });
+      await this.emRun.eStep();
       this.lastFit = result;
       const fit: FitSummary = {
         meanLogLikelihood: result.meanLogLikelihood,
@@ -577,7 +580,7 @@ export class Session {
 
   /** The model file of the current model: core's modelFileFromFit after a fit (as `emkit fit --out` writes), else its parameters. */
   exportModel(): string {
-    const { plugin, options, params } = this.stepper.model;
+    const { plugin, options, state: { params } } = this.requireRun();
     let file: Record<string, unknown>;
     if (this.lastFit) {
       file = modelFileFromFit(plugin, this.lastFit);
@@ -592,7 +595,7 @@ export class Session {
    * model's own table where it has one (the VAE's latent means z0 … z{L−1}).
    */
   exportLabels(): string {
-    const { plugin, params } = this.stepper.model;
+    const { plugin, state: { params } } = this.requireRun();
     const data = this.requireData();
     if (plugin.predictTable) {
       const table = plugin.predictTable(params, data);
@@ -602,7 +605,9 @@ export class Session {
   }
 
   private snapshot(responsibilities: Float64Array | null | undefined): Snapshot {
-    const { params, ...state } = this.stepper.state();
+    const run = this.requireRun();
+    const { params, ...rest } = run.state;
+    const state: StepState = { ...rest, plugin: run.plugin.name };
     let snapshot: Snapshot = { state, view: modelView(state.plugin, params) };
     if (state.plugin === 'vae') snapshot = { ...snapshot, vae: this.vaeSnapshot(params as VaeParams) };
     return responsibilities === undefined ? snapshot : { ...snapshot, responsibilities };
@@ -620,8 +625,13 @@ export class Session {
   }
 
   private responsibilities(): Float64Array {
-    const { plugin, params } = this.stepper.model;
+    const { plugin, state: { params } } = this.requireRun();
     return plugin.responsibilities(params, this.drawn!);
+  }
+
+  private requireRun(): EmRun<unknown, unknown> {
+    if (!this.emRun) throw new Error('the model is not initialised: choose a model and press reset');
+    return this.emRun;
   }
 
   private requireData(): Dataset {

@@ -6,21 +6,25 @@
  *
  * Checks:
  * - shard-additivity: statistics and log-likelihood of several shard plans equal the whole-data
- *   ones (1e-9 relative), so the runner may split the E-step anywhere;
+ *   ones (1e-9 relative), so the runner may split the E-step anywhere (at group boundaries
+ *   for a plugin with `groupedRows`);
  * - determinism: the same E-step twice gives bit-identical statistics;
  * - purity: the E-step leaves parameters and data untouched;
  * - monotone: the driver records no log-likelihood decrease, from several seeds;
  * - serialisation: toJSON → JSON text → fromJSON gives the same per-row scores;
  * - parameter-count: the rank of the Jacobian of the per-row log-densities with respect to the
  *   model file's numbers (through fromJSON, which must map equivalent parameters to the same
- *   model, e.g. normalise weights) equals parameterCount.
+ *   model, e.g. normalise weights) equals parameterCount;
+ * - view: describeView (when the plugin has it) agrees with K, D and predictTable, at the start
+ *   and after a fit (checkViewDescription).
  */
 import { svd } from '@emkit/linalg';
 import type { Dataset } from '../dataset.js';
 import { fit } from '../driver.js';
 import { runShardsInProcess } from '../executor.js';
 import type { ModelPlugin } from '../plugin.js';
-import { planShards } from '../shard-plan.js';
+import { planShardsFor } from '../shard-plan.js';
+import { checkViewDescription } from './view-check.js';
 import { Random } from '@emkit/linalg';
 
 export interface ConformanceOptions {
@@ -40,7 +44,7 @@ export interface ConformanceOptions {
   skip?: ConformanceCheckName[];
 }
 
-export type ConformanceCheckName = 'shard-additivity' | 'determinism' | 'purity' | 'monotone' | 'serialisation' | 'parameter-count';
+export type ConformanceCheckName = 'shard-additivity' | 'determinism' | 'purity' | 'monotone' | 'serialisation' | 'parameter-count' | 'view';
 
 export interface ConformanceCheck {
   readonly name: ConformanceCheckName;
@@ -81,10 +85,10 @@ export async function checkConformance<P, O>(plugin: ModelPlugin<P, O>, config: 
   };
 
   await run('shard-additivity', () => {
-    const whole = runShardsInProcess(plugin, params, data, planShards(data.rows, Math.max(1, data.rows)));
+    const whole = runShardsInProcess(plugin, params, data, planShardsFor(plugin, data, Math.max(1, data.rows)));
     const plans = [1, 7, Math.max(1, Math.ceil(data.rows / 3))];
     for (const shardRows of plans) {
-      const sharded = runShardsInProcess(plugin, params, data, planShards(data.rows, shardRows));
+      const sharded = runShardsInProcess(plugin, params, data, planShardsFor(plugin, data, shardRows));
       const statsDiff = maxRelativeDifference(whole.stats, sharded.stats);
       const llDiff = relativeDifference(whole.logLikelihood, sharded.logLikelihood);
       if (statsDiff > 1e-9 || llDiff > 1e-9)
@@ -142,6 +146,14 @@ export async function checkConformance<P, O>(plugin: ModelPlugin<P, O>, config: 
       const rank = jacobianRank(plugin, params, options, data, config.parameterFields);
       if (rank !== count) throw new Error(`parameterCount says ${count}, the model file's numbers move the likelihood in ${rank} independent directions`);
       return `${count} free parameters, confirmed by the Jacobian rank`;
+    });
+
+  if (plugin.describeView)
+    await run('view', async () => {
+      checkViewDescription(plugin as ModelPlugin<P, unknown>, params, data);
+      const fitted = await fit(plugin, data, config.options, { seed: 0, maxIter: config.maxIter ?? 50 });
+      checkViewDescription(plugin as ModelPlugin<P, unknown>, fitted.params, data);
+      return 'describeView agrees with the model at the start and after a fit';
     });
 
   return { plugin: plugin.name, checks, passed: checks.every((c) => c.passed) };

@@ -2,6 +2,7 @@ import { OptionError, readMatrix, readVector, toNested } from '@emkit/core';
 import type { GmmParams, GmmPrior } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
 import { centredSquare, componentOffsets, RowDifferences } from './shared.js';
+import { padded, SCATTER, WasmShard } from '@emkit/linalg';
 import { componentScaling, logInverseGamma, logMeanPrior } from './prior-terms.js';
 
 /** Per-component diagonal covariances: D variances per component. */
@@ -30,7 +31,7 @@ export const diagCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d) {
+  precisionCholesky(covariances, k, d, log = Math.log) {
     const precisionCholesky = new Float64Array(k * d);
     const logDet = new Float64Array(k);
     for (let j = 0; j < k; j++) {
@@ -40,7 +41,7 @@ export const diagCovariance: CovarianceModel = {
         if (!(v > 0) || !Number.isFinite(v)) return { singular: j };
         const p = 1 / Math.sqrt(v);
         precisionCholesky[j * d + c] = p;
-        s += Math.log(p);
+        s += log(p);
       }
       logDet[j] = s;
     }
@@ -58,6 +59,24 @@ export const diagCovariance: CovarianceModel = {
   },
 
   rowKernel: (params) => new DiagRowKernel(params),
+
+  // Component-vectorised: the means and 1/σ transposed to D×K, two components per vector.
+  wasmKernel(params, kernels) {
+    const { k, d } = params;
+    const kp = padded(k);
+    const shard = new WasmShard(kernels, k, d, k * d, [k * d, d * kp, d * kp, kp]);
+    const [means, meansT, scalesT, offsets] = shard.params;
+    shard.put(means, params.means);
+    shard.putTransposed(meansT, params.means);
+    shard.putTransposed(scalesT, params.precisionCholesky);
+    shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
+    const run = kernels.exports;
+    return {
+      shard,
+      logProbs: (rows) => run.scaledDistances(shard.x, rows, d, d, meansT, scalesT, kp, k, offsets, shard.logp),
+      accumulate: (rows) => run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, means, shard.stats, shard.first, shard.block, SCATTER.diag, shard.z, shard.a, shard.tri),
+    };
+  },
 
   smallestVariance(covariances, j, d) {
     let smallest = Infinity;

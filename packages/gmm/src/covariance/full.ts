@@ -1,4 +1,4 @@
-import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, symmetrizeFromLower, syrLower, type Random } from '@emkit/linalg';
+import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, padded, SCATTER, WasmShard, symmetrizeFromLower, syrLower, type Random } from '@emkit/linalg';
 import { readMatrixStack, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
@@ -38,7 +38,7 @@ export const fullCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d) {
+  precisionCholesky(covariances, k, d, log = Math.log) {
     const precisionCholesky = new Float64Array(k * d * d);
     const logDet = new Float64Array(k);
     const l = new Float64Array(d * d);
@@ -46,7 +46,7 @@ export const fullCovariance: CovarianceModel = {
       if (!cholesky(covariances, j * d * d, d, l, 0)) return { singular: j };
       precisionCholeskyFromCovarianceCholesky(l, 0, d, precisionCholesky, j * d * d);
       let s = 0;
-      for (let c = 0; c < d; c++) s += Math.log(precisionCholesky[j * d * d + c * d + c]);
+      for (let c = 0; c < d; c++) s += log(precisionCholesky[j * d * d + c * d + c]);
       logDet[j] = s;
     }
     return { precisionCholesky, logDet };
@@ -57,6 +57,23 @@ export const fullCovariance: CovarianceModel = {
   },
 
   rowKernel: (params) => new FullRowKernel(params),
+
+  // ‖(x − μ_j)·U_j‖² as a triangular GEMM per component (the difference first, which keeps
+  // uncentred data accurate), the scatter as a weighted rank-k update per component.
+  wasmKernel(params, kernels) {
+    const { k, d } = params;
+    const shard = new WasmShard(kernels, k, d, k * d * d, [k * d, k * d * padded(d), padded(k)]);
+    const [means, factors, offsets] = shard.params;
+    shard.put(means, params.means);
+    for (let j = 0; j < k; j++) shard.putUpper(factors + 8 * j * d * shard.dp, params.precisionCholesky, j * d * d);
+    shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
+    const run = kernels.exports;
+    return {
+      shard,
+      logProbs: (rows) => run.mahalanobisFull(shard.x, rows, d, shard.dp, means, factors, k, offsets, shard.logp, shard.z, shard.y),
+      accumulate: (rows) => run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, means, shard.stats, shard.first, shard.block, SCATTER.full, shard.z, shard.a, shard.tri),
+    };
+  },
 
   smallestVariance: (covariances, j, d) => smallestPivot(covariances, j * d * d, d),
   priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),

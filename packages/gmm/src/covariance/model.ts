@@ -1,4 +1,5 @@
-import type { Random } from '@emkit/linalg';
+import type { Random, WasmKernels } from '@emkit/linalg';
+import type { WasmBlockKernel } from './shared.js';
 import type { CovarianceType, GmmParams, GmmPrior } from '../params.js';
 
 /** What an M-step knows when it computes covariances. */
@@ -51,9 +52,10 @@ export interface CovarianceModel {
   /**
    * Precision Cholesky factors and their log-determinants. Returns the index of the first
    * component whose covariance is not positive definite instead of factors, so the caller can
-   * name it.
+   * name it. `log` (default Math.log) takes the logarithms of the log-determinants: the wasm
+   * kernels pass their own, so that every engine gives the same bits.
    */
-  precisionCholesky(covariances: Float64Array, k: number, d: number): { precisionCholesky: Float64Array; logDet: Float64Array } | { singular: number };
+  precisionCholesky(covariances: Float64Array, k: number, d: number, log?: (x: number) => number): { precisionCholesky: Float64Array; logDet: Float64Array } | { singular: number };
 
   /** Squared Mahalanobis distance of x from component j: ‖(x − μ_j)ᵀ·U_j‖². */
   mahalanobis(params: GmmParams, j: number, x: Float64Array, xOff: number, scratch: Float64Array): number;
@@ -64,6 +66,13 @@ export interface CovarianceModel {
    * empty precisionCholesky) give a kernel that can only accumulate.
    */
   rowKernel(params: GmmParams): RowKernel;
+
+  /**
+   * The E-step on WebAssembly SIMD kernels (`kernels: 'wasm'`), for parameters with precision
+   * factors: lays out its regions in the thread's wasm memory and fills in the parameters.
+   * Optional: a structure without it runs its row kernel (JavaScript) under either choice.
+   */
+  wasmKernel?(params: GmmParams, kernels: WasmKernels): WasmBlockKernel;
 
   /** Free covariance parameters. */
   parameterCount(k: number, d: number): number;

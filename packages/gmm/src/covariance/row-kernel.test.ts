@@ -20,7 +20,7 @@ function problem(covariance: CovarianceType, seed: number, n: number, d: number,
   for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = centres[i % 3][c] + random.nextNormal() * (0.5 + 0.3 * c);
   const weights = Float64Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 0 : i % 5 === 1 ? 2.5 : 1));
   const data = createDataset(values, n, d, { weights });
-  const params = gmmPlugin.init(data, parseGmmOptions({ k, covariance, initMethod: 'random' }), new Random(seed + 1));
+  const params = gmmPlugin.init(data, parseGmmOptions({ k, covariance, initMethod: 'random', kernels: 'js' }), new Random(seed + 1));
   return { data, params };
 }
 

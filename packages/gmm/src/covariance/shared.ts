@@ -1,17 +1,19 @@
+import type { WasmShard } from '@emkit/linalg';
 import type { GmmParams } from '../params.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+/** log 2π, correctly rounded: a literal, so that every engine starts from the same bits. */
+const LOG_2PI = 1.8378770664093453;
 
 /**
  * log π_j − (D/2)·log 2π + log det U_j per component: the part of the weighted log-density
  * that does not depend on the row, added left to right as the per-component formula
  * (weight + constant + log det − ½·Mahalanobis) adds them, so the sums keep their bits.
  */
-export function componentOffsets(params: GmmParams): Float64Array {
+export function componentOffsets(params: GmmParams, log: (x: number) => number = Math.log, length = params.k): Float64Array {
   const { k, d, weights, logDetPrecisionCholesky } = params;
   const constant = -0.5 * d * LOG_2PI;
-  const out = new Float64Array(k);
-  for (let j = 0; j < k; j++) out[j] = Math.log(weights[j]) + constant + logDetPrecisionCholesky[j];
+  const out = new Float64Array(length);
+  for (let j = 0; j < k; j++) out[j] = log(weights[j]) + constant + logDetPrecisionCholesky[j];
   return out;
 }
 
@@ -123,4 +125,18 @@ export function subtractCrossTerms(
 /** Diagonal form of subtractCrossTerms for one coordinate. */
 export function centredSquare(m2: number, n: number, a: number, b: number): number {
   return m2 - 2 * a * b + n * b * b;
+}
+
+/**
+ * The E-step's WebAssembly path for one parameter set and one shard (see estimate.ts): the
+ * structure's joint log-densities and statistics for the chunk of rows in `shard.x`, by the
+ * kernels of @emkit/linalg. Statistics accumulate in wasm memory (each chunk's sums added in
+ * chunk order) until the shard ends.
+ */
+export interface WasmBlockKernel {
+  readonly shard: WasmShard;
+  /** shard.logp[q·K + j] = log π_j + log N(x_q | μ_j, Σ_j) for the chunk's `rows` rows. */
+  logProbs(rows: number): void;
+  /** Adds the chunk's statistics with weighted responsibilities shard.resp (zero for rows that add nothing). */
+  accumulate(rows: number): void;
 }

@@ -2,6 +2,7 @@ import { OptionError, readFiniteNumber, readVector } from '@emkit/core';
 import type { GmmParams } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
 import { componentOffsets, RowDifferences } from './shared.js';
+import { padded, SCATTER, WasmShard } from '@emkit/linalg';
 import { componentScaling, logInverseGamma, logMeanPrior } from './prior-terms.js';
 
 /**
@@ -51,14 +52,14 @@ export const sphericalCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d) {
+  precisionCholesky(covariances, k, d, log = Math.log) {
     const precisionCholesky = new Float64Array(k);
     const logDet = new Float64Array(k);
     for (let j = 0; j < k; j++) {
       const v = covariances[j];
       if (!(v > 0) || !Number.isFinite(v)) return { singular: j };
       precisionCholesky[j] = 1 / Math.sqrt(v);
-      logDet[j] = d * Math.log(precisionCholesky[j]);
+      logDet[j] = d * log(precisionCholesky[j]);
     }
     return { precisionCholesky, logDet };
   },
@@ -75,6 +76,26 @@ export const sphericalCovariance: CovarianceModel = {
   },
 
   rowKernel: (params) => new SphericalRowKernel(params),
+
+  // diag's component-vectorised kernel with every coordinate's scale 1/σ_j.
+  wasmKernel(params, kernels) {
+    const { k, d } = params;
+    const kp = padded(k);
+    const shard = new WasmShard(kernels, k, d, k, [k * d, d * kp, d * kp, kp]);
+    const [means, meansT, scalesT, offsets] = shard.params;
+    shard.put(means, params.means);
+    shard.putTransposed(meansT, params.means);
+    const scales = new Float64Array(k * d);
+    for (let j = 0; j < k; j++) scales.fill(params.precisionCholesky[j], j * d, (j + 1) * d);
+    shard.putTransposed(scalesT, scales);
+    shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
+    const run = kernels.exports;
+    return {
+      shard,
+      logProbs: (rows) => run.scaledDistances(shard.x, rows, d, d, meansT, scalesT, kp, k, offsets, shard.logp),
+      accumulate: (rows) => run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, means, shard.stats, shard.first, shard.block, SCATTER.spherical, shard.z, shard.a, shard.tri),
+    };
+  },
 
   smallestVariance: (covariances, j) => (covariances[j] > 0 ? covariances[j] : 0),
   priorScaleFrom(dataCovariance, k, d) {

@@ -1,4 +1,4 @@
-import { cholesky, precisionCholeskyFromCovarianceCholesky, symmetrizeFromLower, syrLower } from '@emkit/linalg';
+import { cholesky, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, symmetrizeFromLower, syrLower, WasmShard } from '@emkit/linalg';
 import { readMatrix, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
@@ -61,12 +61,12 @@ export const tiedCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d) {
+  precisionCholesky(covariances, k, d, log = Math.log) {
     const l = new Float64Array(d * d);
     if (!cholesky(covariances, 0, d, l, 0)) return { singular: 0 };
     const precisionCholesky = precisionCholeskyFromCovarianceCholesky(l, 0, d);
     let s = 0;
-    for (let c = 0; c < d; c++) s += Math.log(precisionCholesky[c * d + c]);
+    for (let c = 0; c < d; c++) s += log(precisionCholesky[c * d + c]);
     return { precisionCholesky, logDet: new Float64Array(k).fill(s) };
   },
 
@@ -75,6 +75,46 @@ export const tiedCovariance: CovarianceModel = {
   },
 
   rowKernel: (params) => new TiedRowKernel(params),
+
+  // scikit-learn's form around the pooled centre c: y = (x − c)·U once per row (a triangular
+  // GEMM), then ‖y − (μ_j − c)·U‖² for every component with the component-vectorised kernel;
+  // the pooled scatter as one weighted rank-k update per chunk.
+  wasmKernel(params, kernels) {
+    const { k, d, means } = params;
+    const kp = padded(k);
+    const shard = new WasmShard(kernels, k, d, d * d, [k * d, d, d * padded(d), d * kp, d * kp, kp]);
+    const [meansAt, centreAt, factorAt, shiftsT, onesT, offsets] = shard.params;
+    const centre = pooledCentre(params);
+    const u = params.precisionCholesky;
+    shard.put(meansAt, means);
+    shard.put(centreAt, centre);
+    shard.putUpper(factorAt, u, 0);
+    // (μ_j − c)·U, K×D, transposed to D×K.
+    const shifts = new Float64Array(k * d);
+    for (let j = 0; j < k; j++)
+      for (let c = 0; c < d; c++) {
+        let y = 0;
+        for (let r = 0; r <= c; r++) y += (means[j * d + r] - centre[r]) * u[r * d + c];
+        shifts[j * d + c] = y;
+      }
+    shard.putTransposed(shiftsT, shifts);
+    shard.putTransposed(onesT, new Float64Array(k * d).fill(1));
+    shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
+    const run = kernels.exports;
+    const { dp } = shard;
+    return {
+      shard,
+      logProbs(rows) {
+        run.subtractRows(shard.x, rows, d, centreAt, shard.z, dp);
+        run.triangularRows(shard.z, rows, d, dp, factorAt, shard.y);
+        run.scaledDistances(shard.y, rows, dp, d, shiftsT, onesT, kp, k, offsets, shard.logp);
+      },
+      accumulate(rows) {
+        run.componentStats(shard.x, rows, d, dp, shard.resp, k, meansAt, shard.stats, shard.first, shard.block, SCATTER.none, shard.z, shard.a, shard.tri);
+        run.pooledScatter(shard.x, rows, d, dp, shard.resp, k, centreAt, shard.block, shard.z, shard.a, shard.tri);
+      },
+    };
+  },
 
   smallestVariance: (covariances, _j, d) => smallestPivot(covariances, 0, d),
   priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),

@@ -1,32 +1,7 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
-import { runShardsInProcess, type DriverOptions, type EStepExecutor, type FitProgress } from '@emkit/core';
+import type { FitProgress } from '@emkit/core';
 import { eStepShard, restartOnWorker } from '../handlers.js';
-import type { EStepTask, RestartDriverOptions, RestartTask } from '../protocol.js';
-
-/** Resolves from a fresh task of the worker's event loop (setTimeout would be clamped to 4 ms). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
-
-/**
- * The in-process executor, but each E-step starts from a new event-loop task. A whole restart
- * otherwise runs on microtasks alone, and Chromium lets a terminated worker that never returns to
- * its event loop compute on for 2 s before it forcibly stops it: an aborted fit would keep its
- * cores busy that long.
- */
-const yieldingExecutor: EStepExecutor = {
-  async eStep(plugin, params, data, shards, signal) {
-    await nextTask();
-    return runShardsInProcess(plugin, params, data, shards, signal);
-  },
-};
+import type { EStepTask, RestartTask } from '../protocol.js';
 
 /** The Web Worker side of the browser pool: the shared handlers behind comlink. */
 export const browserWorkerApi = {
@@ -36,10 +11,10 @@ export const browserWorkerApi = {
     // Each call returns once the caller's callback ran: awaiting them all before answering means
     // no progress reaches the caller after its fit has settled (the two travel on different ports).
     const delivered: Promise<void>[] = [];
-    // restartOnWorker hands `driver` to core's runRestart, which takes the executor from it.
-    const driver: RestartDriverOptions & Pick<DriverOptions, 'executor'> = { ...task.driver, executor: yieldingExecutor };
+    // core's in-process executor returns to the event loop before every shard: a terminated
+    // worker that never did would compute on in Chromium for 2 s before it is forcibly stopped.
     try {
-      return await restartOnWorker({ ...task, driver }, remote ? (p) => void delivered.push(remote(p)) : undefined);
+      return await restartOnWorker(task, remote ? (p) => void delivered.push(remote(p)) : undefined);
     } finally {
       await Promise.allSettled(delivered);
       // The callback's comlink proxy has a MessageChannel of its own: close it with the restart.

@@ -3,10 +3,18 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { FitProgress } from '@emkit/core';
-import type { EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
+import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
 
 export function defaultWorkerCount(): number {
   return availableParallelism();
+}
+
+type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
+type BalancedWorker = Parameters<LoadBalancer>[1][number];
+
+/** Where a batch task asks to run: piscina hands the balancer this field of the task. */
+interface SlotRequest {
+  readonly slot: number;
 }
 
 /**
@@ -17,6 +25,8 @@ export class NodeWorkerPool implements WorkerPool {
   readonly size: number;
   private readonly piscina: Piscina;
   private closed = false;
+  /** Thread id of the worker each slot is pinned to (batches of a slot go to that worker only). */
+  private readonly pinned: (number | undefined)[] = [];
 
   constructor(size: number = defaultWorkerCount()) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a worker pool needs at least one worker, got ${size}`);
@@ -28,6 +38,7 @@ export class NodeWorkerPool implements WorkerPool {
       idleTimeout: 30_000,
       // The E-step is CPU-bound; one task at a time per worker keeps shards evenly spread.
       concurrentTasksPerWorker: 1,
+      loadBalancer: (task, workers) => this.balance(task, workers),
     });
     // Piscina emits 'error' for what no task is waiting on; unheard, it would crash the process.
     // The case that occurs: one shard fails, its siblings are aborted (their workers terminated),
@@ -40,6 +51,34 @@ export class NodeWorkerPool implements WorkerPool {
     // Every shard of an iteration listens to the same signal; that many listeners is expected.
     if (signal) setMaxListeners(0, signal);
     return this.piscina.run(task, { name: 'eStep', signal: signal ?? null });
+  }
+
+  runEStepBatch(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult> {
+    if (signal) setMaxListeners(0, signal);
+    // The symbol-keyed field reaches the balancer; structured cloning leaves it behind.
+    const request: SlotRequest = { slot: task.slot };
+    return this.piscina.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: request }), { name: 'batch', signal: signal ?? null });
+  }
+
+  /**
+   * Piscina's choice of worker. A batch goes to its slot's worker, waiting while that worker is
+   * busy; a slot without a live worker (the first batch, a worker that died) is pinned to an
+   * idle worker no other slot holds. Other tasks go to the first idle worker, as piscina's own
+   * balancer sends them with one task per worker.
+   */
+  private balance(task: Parameters<LoadBalancer>[0], workers: BalancedWorker[]): BalancedWorker | null {
+    const live = workers.filter((w) => !w.terminating && !w.destroyed);
+    const request = (task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as SlotRequest | null | undefined;
+    if (request?.slot === undefined) return live.find((w) => w.currentUsage === 0) ?? null;
+    const slot = request.slot;
+    let worker = live.find((w) => w.id === this.pinned[slot]);
+    if (worker === undefined) {
+      const held = new Set(this.pinned.filter((id, s) => s !== slot && live.some((w) => w.id === id)));
+      worker = live.find((w) => w.currentUsage === 0 && !held.has(w.id)) ?? live.find((w) => w.currentUsage === 0);
+      if (worker === undefined) return null;
+      this.pinned[slot] = worker.id;
+    }
+    return worker.currentUsage === 0 ? worker : null;
   }
 
   async runRestart(task: RestartTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult> {

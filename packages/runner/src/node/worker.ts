@@ -1,11 +1,15 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { FitProgress } from '@emkit/core';
-import { eStepShard, restartOnWorker } from '../handlers.js';
-import type { EStepTask, RestartTask } from '../protocol.js';
+import { eStepBatch, eStepShard, restartOnWorker } from '../handlers.js';
+import type { EStepBatchTask, EStepTask, RestartTask } from '../protocol.js';
 
 /** piscina calls these by name (`run(task, { name })`). */
 export function eStep(task: EStepTask) {
   return eStepShard(task);
+}
+
+export function batch(task: EStepBatchTask) {
+  return eStepBatch(task);
 }
 
 export async function restart({ task, progressPort }: { task: RestartTask; progressPort?: MessagePort }) {

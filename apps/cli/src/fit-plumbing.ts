@@ -1,0 +1,277 @@
+import { setMaxListeners } from 'node:events';
+import {
+  type AnyModelPlugin,
+  type Dataset,
+  type DriverOptions,
+  type FitProgress,
+  type FitResult,
+  FitAbortedError,
+  OptionError,
+  type Standardization,
+  type StandardizeMethod,
+  fit as fitInProcess,
+  modelFileFromFit,
+  resolveDriverOptions,
+} from '@emkit/core';
+import { shareDataset } from '@emkit/runner';
+import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
+import { type Command, Option } from 'commander';
+import { type DataFile, type DataFlags, inDataFile, readDataFile, rowIdWarnings } from './data.js';
+import { dataToFit, standardizeMethod, standardizeOption } from './standardize.js';
+import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
+import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
+import type { RegisteredModel } from './registry.js';
+import { formatNumber, stderr } from './shared.js';
+import { createLogUpdate } from 'log-update';
+
+/**
+ * What every command that fits shares (`fit`, `select` and those to come): the data and driver
+ * flags, Ctrl-C handling, reading the data, fitting in this thread or on a worker pool, the
+ * status line and the summary block.
+ */
+
+/** The flags `fitFlags` adds, as commander parses them. */
+export interface FitFlags extends DataFlags {
+  tol?: number;
+  maxIter?: number;
+  restarts: number;
+  seed: number;
+  workers?: number;
+  out?: string;
+  json?: boolean;
+  standardize?: StandardizeMethod | boolean;
+  quiet?: boolean;
+  /** The plugin's own options, under commander's attribute names. */
+  [plugin: string]: unknown;
+}
+
+/** How a command describes the flags whose meaning it changes (restarts per candidate, …). */
+export interface FitFlagTexts {
+  readonly restarts: string;
+  readonly seed: string;
+  readonly workers: string;
+  readonly out: string;
+  readonly json: string;
+}
+
+/** --data, --header, --target, then the driver flags and --out/--json, after the command's own. */
+export function fitFlags(command: Command, plugin: AnyModelPlugin, texts: FitFlagTexts): Command {
+  return command
+    .addOption(new Option('--tol <number>', `convergence tolerance (default: ${plugin.defaults.tol})`).argParser(parseNumberFlag))
+    .addOption(new Option('--max-iter <integer>', `maximum iterations per restart (default: ${plugin.defaults.maxIter})`).argParser(parseIntegerFlag))
+    .addOption(new Option('--restarts <integer>', texts.restarts).argParser(parseIntegerFlag).default(1))
+    .addOption(new Option('--seed <integer>', texts.seed).argParser(parseIntegerFlag).default(0))
+    .addOption(new Option('--workers <integer>', `${texts.workers}; 0 fits in the main thread; results do not depend on it (default: ${defaultWorkerCount()}, the number of cores)`).argParser(parseIntegerFlag))
+    .addOption(standardizeOption())
+    .option('--quiet', 'no progress line on stderr (it is shown only when stderr is a terminal)')
+    .option('--out <model.json>', `${texts.out} (atomically; through a symbolic link its target is replaced; - for standard output)`)
+    .option('--json', texts.json);
+}
+
+/** The core driver options the flags give. */
+export function driverOptionsOf(flags: FitFlags): Pick<DriverOptions, 'tol' | 'maxIter' | 'restarts' | 'seed'> {
+  return { tol: flags.tol, maxIter: flags.maxIter, restarts: flags.restarts, seed: flags.seed };
+}
+
+/** Checks the driver flags before any data is read (a bad flag should not wait for a large file). */
+export function checkDriverFlags(plugin: AnyModelPlugin, flags: FitFlags): void {
+  resolveDriverOptions(plugin, driverOptionsOf(flags));
+  if (flags.workers !== undefined && flags.workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${flags.workers}`);
+}
+
+/**
+ * Runs `body` with a signal that the first Ctrl-C aborts; a second one leaves at once (outputs
+ * are written by rename, so nothing partial remains). Every fit, and each of its shards, may
+ * listen to the one signal, so the listener limit is lifted.
+ */
+export async function withInterrupts<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  let interrupts = 0;
+  const onSigint = (): void => {
+    if (++interrupts > 1) process.exit(130);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function throwIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new FitAbortedError(signal.reason);
+}
+
+/** Checks --out, then reads --data: what a fitting command does once its options are known good. */
+export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
+  if (flags.out === '-' && flags.json) throw new OptionError('--out', '- writes the model file to standard output, where --json writes too; give one of them');
+  if (flags.out !== undefined) await checkOutputPath(flags.out);
+  const name = flags.data === '-' ? 'standard input' : flags.data;
+  status?.show(`reading ${name}`, true);
+  const file = await readDataFile(flags, { onProgress: (p) => status?.show(`reading ${name}: ${p.rows.toLocaleString('en')} rows, ${formatBytes(p.bytesRead)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`) });
+  status?.clear();
+  for (const warning of rowIdWarnings(file)) stderr(`warning: ${warning}`);
+  throwIfInterrupted(signal);
+  return file;
+}
+
+/** Fits one set of raw plugin options; how (in this thread or on workers) the fitter decides. */
+export type FitOne = (raw: unknown, context: { signal?: AbortSignal; onProgress?: (p: FitProgress) => void }) => Promise<FitResult<unknown, unknown>>;
+
+export interface Fitter {
+  /** The data the fits use (in shared memory when on workers). */
+  readonly data: Dataset;
+  readonly fit: FitOne;
+  /** Whether fits run on workers (and so gain from running several at once). */
+  readonly pooled: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * In this thread when `workers` is 0 (core's executor returns to the event loop between shards,
+ * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
+ * data put in shared memory once. The result is the same bits either way.
+ */
+export function openFitter(plugin: AnyModelPlugin, dataset: Dataset, flags: FitFlags): Fitter {
+  const driver = driverOptionsOf(flags);
+  const workers = flags.workers ?? defaultWorkerCount();
+  if (workers === 0) {
+    const data = dataset;
+    return { data, pooled: false, fit: (raw, context) => fitInProcess(plugin, data, raw, { ...driver, ...context }), close: () => Promise.resolve() };
+  }
+  const pool = new NodeWorkerPool(workers);
+  const data = shareDataset(dataset).data;
+  return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
+}
+
+/**
+ * The life of a fitting command once its flags are parsed: check the options (the plugin's via
+ * `checkOptions`, then the driver's) before reading any data, read it, fit with a fitter and a
+ * status line, and close both. Errors name the flags the user typed and the data file's lines.
+ */
+export async function runFitting<T>(
+  plugin: AnyModelPlugin,
+  flags: FitFlags,
+  files: Record<string, string>,
+  signal: AbortSignal,
+  checkOptions: () => void,
+  body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+): Promise<{ result: T; file: DataFile; transform: Standardization | null }> {
+  try {
+    checkOptions();
+    checkDriverFlags(plugin, flags);
+  } catch (error) {
+    throw withFlagNames(error, plugin, files);
+  }
+  const status = statusLine(flags.quiet === true);
+  const file = await readFitData(flags, signal, status);
+  // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
+  const { data, transform } = dataToFit(file, standardizeMethod(flags.standardize));
+  status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows)`, true);
+  const fitter = openFitter(plugin, data, flags);
+  let result: T;
+  try {
+    result = await body(fitter, status);
+  } catch (error) {
+    throw inDataFile(withFlagNames(error, plugin, files), file);
+  } finally {
+    status.clear();
+    await fitter.close();
+  }
+  throwIfInterrupted(signal);
+  return { result, file, transform };
+}
+
+/** The model file of a fit, with the registry's extra fields and any the command adds. */
+export function modelFileOf(model: RegisteredModel, result: FitResult<unknown, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const modelFile = { ...modelFileFromFit(model.plugin, result), ...model.extraFitFields?.(result), ...extra };
+  // Before --out and --json alike: JSON.stringify would print NaN as null.
+  checkFiniteModel(modelFile, model.plugin.name);
+  return modelFile;
+}
+
+/** Writes the model file to --out when given. */
+export async function writeModelOutput(flags: FitFlags, modelFile: Record<string, unknown>, pluginName: string): Promise<void> {
+  if (flags.out !== undefined) await writeModelFile(flags.out, modelFile, pluginName);
+}
+
+/** `label  value` lines on stderr, the values aligned. */
+export function printSummary(lines: readonly (readonly [string, string])[]): void {
+  const width = Math.max(...lines.map(([label]) => label.length));
+  stderr(lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`.trimEnd()).join('\n'));
+}
+
+/** `data.csv (150 rows × 4 columns)`. */
+export function describeData(file: DataFile): string {
+  const { rows, cols } = file.dataset;
+  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'})`;
+}
+
+/** One line on stderr rewritten in place; shown only when stderr is a terminal (and not --quiet). */
+export interface StatusLine {
+  /** Shows `text`; updates closer than 100 ms to the last are skipped unless `now`. */
+  show(text: string, now?: boolean): void;
+  clear(): void;
+}
+
+/** A status line drawn by log-update (which handles wrapping and clearing), throttled to 10 updates a second. */
+export function statusLine(quiet = false): StatusLine {
+  if (quiet || process.stderr.isTTY !== true) return { show() {}, clear() {} };
+  // A pseudo-terminal without a size (`script`, CI) reports 0 columns: take 80 then.
+  const width = (): number => process.stderr.columns || 80;
+  const stream = { get columns() { return width(); }, get rows() { return process.stderr.rows || 24; }, write: (text: string) => process.stderr.write(text) };
+  const log = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
+  let last = 0;
+  let shown = false;
+  return {
+    show(text, now = false) {
+      const time = Date.now();
+      if (!now && time - last < 100) return;
+      last = time;
+      // One line: cut to the terminal's width so that it never wraps.
+      log(text.length >= width() ? `${text.slice(0, width() - 2)}…` : text);
+      shown = true;
+    },
+    clear() {
+      if (shown) log.clear();
+      shown = false;
+    },
+  };
+}
+
+/** 1.2 MB, 340 kB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
+/** `12 s`, `3 min 20 s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - 60 * minutes)} s`;
+}
+
+/**
+ * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
+ * workers, their iterations interleave) an aggregate — how many are done and the best mean
+ * log-likelihood so far — rather than a line that jumps between restarts.
+ */
+export function restartProgress(restarts: number, maxIter: number): (p: FitProgress) => string {
+  const latest = new Map<number, FitProgress>();
+  return (p) => {
+    latest.set(p.restart, p);
+    const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
+    if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+    let done = 0;
+    let best = -Infinity;
+    for (const q of latest.values()) {
+      if (q.converged || q.iteration >= maxIter) done++;
+      best = Math.max(best, q.meanLogLikelihood);
+    }
+    return `restarts ${done}/${restarts} done, ${latest.size - done} running  ·  best mean log-likelihood so far ${formatNumber(best)}`;
+  };
+}

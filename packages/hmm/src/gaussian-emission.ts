@@ -1,0 +1,136 @@
+import { OptionError, FitError, ModelFileError, isEmkitError, readMatrix, type Dataset } from '@emkit/core';
+import { BLOCK_ROWS, assembleParams, covarianceModel, estimateParameters, initialParams, parseGmmOptions, statsLength, type FrozenParameter, type GmmParams } from '@emkit/gmm';
+import type { Random } from '@emkit/linalg';
+import type { EmissionEvaluator, EmissionModel } from './emission.js';
+import { isFrozen, type HmmOptions } from './options.js';
+import type { Emission, GaussianEmission, HmmCovarianceType, HmmParams } from './params.js';
+
+function gaussianOf(params: HmmParams): GmmParams {
+  return (params.emission as GaussianEmission).gaussian;
+}
+
+/** gmm parameters with every weight 1, so that the row kernels' log π_j + log N is log N. */
+export function gaussianEmission(covariance: HmmCovarianceType, k: number, d: number, means: Float64Array, covariances: Float64Array, onSingular: (state: number) => never): GaussianEmission {
+  return { kind: 'gaussian', gaussian: assembleParams(covariance, 'soft', k, d, new Float64Array(k).fill(1), means, covariances, onSingular) };
+}
+
+/**
+ * Gaussian emissions through gmm's covariance modules: their row kernels give the
+ * log-densities and accumulate the statistics weighted by the state posteriors (gmm's layout:
+ * n_j, first moments, the structure's second-moment block), and gmm's M-step estimates means
+ * and covariances from them.
+ */
+export const gaussianEmissionModel: EmissionModel = {
+  kind: 'gaussian',
+
+  statsLength(params) {
+    const g = gaussianOf(params);
+    return statsLength(covarianceModel(g.covariance), g.k, g.d);
+  },
+
+  evaluator(params): EmissionEvaluator {
+    const g = gaussianOf(params);
+    const { k, d } = g;
+    const kernel = covarianceModel(g.covariance).rowKernel(g);
+    const block = new Float64Array(BLOCK_ROWS * k);
+    return {
+      logDensities(values, row, rows, out, outOff) {
+        let q = 0;
+        for (; q + BLOCK_ROWS <= rows; q += BLOCK_ROWS) {
+          kernel.weightedLogProbsBlock(values, (row + q) * d, block);
+          out.set(block, outOff + q * k);
+        }
+        for (; q < rows; q++) {
+          kernel.weightedLogProbs(values, (row + q) * d, block);
+          for (let j = 0; j < k; j++) out[outOff + q * k + j] = block[j];
+        }
+      },
+      accumulate(stats, values, row, rows, gamma, gammaOff) {
+        let q = 0;
+        for (; q + BLOCK_ROWS <= rows; q += BLOCK_ROWS) {
+          block.set(gamma.subarray(gammaOff + q * k, gammaOff + (q + BLOCK_ROWS) * k));
+          kernel.accumulateBlock(stats, values, (row + q) * d, block);
+        }
+        for (; q < rows; q++) {
+          for (let j = 0; j < k; j++) block[j] = gamma[gammaOff + q * k + j];
+          kernel.accumulate(stats, values, (row + q) * d, block);
+        }
+      },
+    };
+  },
+
+  estimate(params, stats, options) {
+    const g = gaussianOf(params);
+    const freeze: FrozenParameter[] = ['weights'];
+    if (isFrozen(options.freeze, 'means')) freeze.push('means');
+    if (isFrozen(options.freeze, 'covariances')) freeze.push('covariances');
+    try {
+      return { kind: 'gaussian', gaussian: estimateParameters(g, stats, { regCovar: options.regCovar, freeze }) };
+    } catch (error) {
+      const collapse = (error as { collapse?: { component: number; reason: string } }).collapse;
+      if (!isEmkitError(error) || collapse === undefined) throw error;
+      throw new FitError(
+        'hmm',
+        `the Gaussian emission of state ${collapse.component + 1} is singular (${collapse.reason}); raise regCovar (--reg-covar), use fewer states (--k), or start elsewhere (--seed, --restarts)`,
+        (error as FitError).iteration,
+        { cause: error },
+      );
+    }
+  },
+
+  init(data: Dataset, options: HmmOptions, random: Random) {
+    const gmmOptions = parseGmmOptions({
+      k: options.k,
+      covariance: options.covariance,
+      regCovar: options.regCovar,
+      initMethod: options.initMethod === 'kmeans' ? 'kmeans' : 'random',
+      init: options.init ? { means: options.init.means, covariances: options.init.covariances } : null,
+    });
+    let start: GmmParams;
+    try {
+      start = initialParams(data, gmmOptions, random);
+    } catch (error) {
+      if (isEmkitError(error) && error.code === 'option' && (error as OptionError).field === 'k')
+        throw new OptionError('k', `${options.k} states need at least ${options.k} rows to start from; the data has ${data.rows}`);
+      throw error;
+    }
+    return gaussianEmission(options.covariance, options.k, data.cols, start.means, start.covariances, (j) => {
+      throw new OptionError(`init.covariances[${j}]`, 'is not positive definite');
+    });
+  },
+
+  parameterCount(params, options) {
+    const g = gaussianOf(params);
+    let count = 0;
+    if (!isFrozen(options.freeze, 'means')) count += g.k * g.d;
+    if (!isFrozen(options.freeze, 'covariances')) count += covarianceModel(g.covariance).parameterCount(g.k, g.d);
+    return count;
+  },
+
+  sample(params, j, random, out, off) {
+    const g = gaussianOf(params);
+    const scratch = new Float64Array(g.d);
+    covarianceModel(g.covariance).sampleNoise(g, j, random, out, off, scratch);
+    for (let c = 0; c < g.d; c++) out[off + c] += g.means[j * g.d + c];
+  },
+
+  toJSON(emission: Emission, options) {
+    const g = (emission as GaussianEmission).gaussian;
+    const means: number[][] = [];
+    for (let j = 0; j < g.k; j++) means.push(Array.from(g.means.subarray(j * g.d, (j + 1) * g.d)));
+    return { covariance: g.covariance, regCovar: options.regCovar, means, covariances: covarianceModel(g.covariance).toNested(g.covariances, g.k, g.d) };
+  },
+
+  fromJSON(json, k) {
+    const covariance = json.covariance as HmmCovarianceType;
+    if (!['full', 'diag', 'spherical', 'tied'].includes(covariance))
+      throw new ModelFileError(`expected one of full, diag, spherical, tied; got ${JSON.stringify(json.covariance)}`, 'covariance');
+    const means = readMatrix(json.means, 'means', k);
+    const d = means.cols;
+    const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
+    const emission = gaussianEmission(covariance, k, d, means.values, covariances, (j) => {
+      throw new ModelFileError('is not positive definite', `covariances[${j}]`);
+    });
+    return { emission, d, options: { covariance, regCovar: json.regCovar === undefined ? 1e-6 : (json.regCovar as number) } };
+  },
+};

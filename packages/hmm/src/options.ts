@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
+import type { EmissionKind, HmmCovarianceType, HmmFrozenParameter } from './params.js';
+
+export const EMISSIONS = ['gaussian', 'categorical'] as const;
+export const TOPOLOGIES = ['ergodic', 'left-to-right'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+export const HMM_COVARIANCE_TYPES = ['full', 'diag', 'spherical', 'tied'] as const;
+export const HMM_INIT_METHODS = ['kmeans', 'random'] as const;
+export type HmmInitMethod = (typeof HMM_INIT_METHODS)[number];
+export const FROZEN_PARAMETERS = ['start', 'transitions', 'emissions', 'means', 'covariances'] as const;
+
+/**
+ * Starting parameters; any subset may be given (the rest comes from `initMethod`). Shapes:
+ * startProbabilities K, transitions K×K, means K×D, covariances in gmm's (scikit-learn's)
+ * shapes, emissionProbabilities K×M. Extra fields are ignored.
+ */
+export interface HmmInit {
+  startProbabilities?: number[];
+  transitions?: number[][];
+  means?: number[][];
+  covariances?: unknown;
+  emissionProbabilities?: number[][];
+}
+
+export interface HmmOptions {
+  /** Number of hidden states K. */
+  k: number;
+  emission: EmissionKind;
+  /** Gaussian emissions: the covariance structure (one of gmm's modules). */
+  covariance: HmmCovarianceType;
+  /** Gaussian emissions: added to the covariance diagonal at every M-step. */
+  regCovar: number;
+  /** Categorical emissions: the number of symbols M (default: the largest symbol in the data + 1). */
+  symbols: number | null;
+  /** ergodic: every transition allowed; left-to-right: from state i only to i … i + maxJump, starting in state 0. */
+  topology: Topology;
+  /** left-to-right: the largest forward jump. */
+  maxJump: number;
+  /** Gaussian: means from k-means or from random rows; categorical: both draw random emission probabilities. */
+  initMethod: HmmInitMethod;
+  init: HmmInit | null;
+  freeze: HmmFrozenParameter[];
+  /** α ≥ 1 of the symmetric Dirichlet prior on the start distribution (1: none). */
+  startPrior: number;
+  /** α ≥ 1 of the symmetric Dirichlet prior on each row of the transition matrix (1: none). */
+  transitionPrior: number;
+}
+
+const concentration = z.number().refine((x) => Number.isFinite(x) && x >= 1, 'must be ≥ 1 (a Dirichlet below 1 has no interior mode)');
+const frozen = z.enum(FROZEN_PARAMETERS);
+
+const schema = z
+  .object({
+    k: z.number({ error: 'required: the number of hidden states, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
+    emission: z.enum(EMISSIONS).default('gaussian'),
+    covariance: z.enum(HMM_COVARIANCE_TYPES).default('full'),
+    regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
+    symbols: z.number().int('must be an integer').min(1, 'must be ≥ 1').nullable().default(null),
+    topology: z.enum(TOPOLOGIES).default('ergodic'),
+    maxJump: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(1),
+    initMethod: z.enum(HMM_INIT_METHODS).default('kmeans'),
+    init: z
+      .object({
+        startProbabilities: z.array(z.number()).optional(),
+        transitions: z.array(z.array(z.number())).optional(),
+        means: z.array(z.array(z.number())).optional(),
+        covariances: z.unknown().optional(),
+        emissionProbabilities: z.array(z.array(z.number())).optional(),
+      })
+      .loose()
+      .nullable()
+      .default(null),
+    freeze: z
+      .union([z.array(frozen), frozen.transform((v) => [v])])
+      .default([])
+      .transform((v) => [...new Set(v)]),
+    startPrior: concentration.default(1),
+    transitionPrior: concentration.default(1),
+  })
+  .strict();
+
+export function parseHmmOptions(raw: unknown): HmmOptions {
+  const o = parseOptionsWith(schema, raw);
+  if (o.emission === 'categorical') {
+    const gaussianOnly = (['means', 'covariances'] as const).find((p) => o.freeze.includes(p));
+    if (gaussianOnly) throw new OptionError('freeze', `"${gaussianOnly}" is a Gaussian emission parameter; freeze "emissions" for categorical emissions`);
+    if (o.init?.means !== undefined || o.init?.covariances !== undefined) throw new OptionError('init', 'means and covariances are for Gaussian emissions; give emissionProbabilities for categorical ones');
+  } else {
+    if (o.symbols !== null) throw new OptionError('symbols', 'is for categorical emissions (--emission categorical)');
+    if (o.init?.emissionProbabilities !== undefined) throw new OptionError('init.emissionProbabilities', 'is for categorical emissions; give means and covariances for Gaussian ones');
+  }
+  if (o.topology === 'ergodic' && o.maxJump !== 1) throw new OptionError('maxJump', 'applies to the left-to-right topology only');
+  return { ...o, init: o.init as HmmInit | null, freeze: o.freeze as HmmFrozenParameter[] };
+}
+
+/** Whether the topology allows the jump i → j. */
+export function transitionAllowed(topology: Topology, maxJump: number, i: number, j: number): boolean {
+  return topology === 'ergodic' || (j >= i && j - i <= maxJump);
+}
+
+/** Whether the state is free under `freeze` (`emissions` covers means and covariances). */
+export function isFrozen(freeze: readonly HmmFrozenParameter[], parameter: HmmFrozenParameter): boolean {
+  return freeze.includes(parameter) || ((parameter === 'means' || parameter === 'covariances') && freeze.includes('emissions'));
+}
+
+export const hmmOptionSpecs: readonly OptionSpec[] = [
+  { name: 'k', type: 'integer', description: 'number of hidden states', required: true },
+  { name: 'emission', type: 'string', description: 'what each state emits: a Gaussian vector or an integer symbol 0…M−1 (one column)', choices: EMISSIONS, defaultValue: 'gaussian' },
+  { name: 'covariance', type: 'string', description: 'Gaussian emissions: covariance structure', choices: HMM_COVARIANCE_TYPES, defaultValue: 'full' },
+  { name: 'regCovar', type: 'number', description: 'Gaussian emissions: added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
+  { name: 'symbols', type: 'integer', description: 'categorical emissions: number of symbols M (default: largest symbol in the data + 1)' },
+  { name: 'topology', type: 'string', description: 'ergodic: any state to any state; left-to-right: state i only to i…i+max-jump, starting in state 0', choices: TOPOLOGIES, defaultValue: 'ergodic' },
+  { name: 'maxJump', type: 'integer', description: 'left-to-right: the largest forward jump', defaultValue: 1 },
+  { name: 'initMethod', type: 'string', description: 'Gaussian: means from k-means or random rows; categorical: random emission probabilities either way', choices: HMM_INIT_METHODS, defaultValue: 'kmeans' },
+  { name: 'init', type: 'json', description: 'JSON file with starting startProbabilities, transitions, means, covariances and/or emissionProbabilities' },
+  { name: 'freeze', type: 'list', description: 'parameters kept at their starting values', choices: FROZEN_PARAMETERS },
+  { name: 'startPrior', type: 'number', description: 'α ≥ 1 of a Dirichlet prior on the start distribution (MAP-EM; 1: none)', defaultValue: 1 },
+  { name: 'transitionPrior', type: 'number', description: 'α ≥ 1 of a Dirichlet prior on each transition row (MAP-EM; 1: none)', defaultValue: 1 },
+];

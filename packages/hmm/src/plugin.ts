@@ -1,0 +1,121 @@
+import { ModelFileError, OptionError, PLUGIN_API_VERSION, readFiniteNumber, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import type { Random } from '@emkit/linalg';
+import { viterbiPath } from './inference.js';
+import { assembleHmm, chainParameterCount, emissionModel, eStepSequences, estimateHmm, forEachSequence, initialHmm, statsLength } from './model.js';
+import { EMISSIONS, hmmOptionSpecs, parseHmmOptions, TOPOLOGIES, type HmmOptions } from './options.js';
+import type { EmissionKind, HmmParams } from './params.js';
+import { normalisedRows } from './probabilities.js';
+import { sampleSequence } from './sample.js';
+
+function nested(values: Float64Array, rows: number, cols: number): number[][] {
+  return Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols)));
+}
+
+/**
+ * Hidden Markov model by Baum–Welch. Sequences are the dataset's groups (Dataset.groups; the
+ * CLI's --sequence column); data without groups is one sequence. The shard plan keeps
+ * sequences whole (groupedRows), so the E-step's statistics — expected start counts,
+ * transition counts and the emission statistics — add up across shards, and a fit is
+ * bit-identical for any number of workers.
+ *
+ * Per row: scoreSamples gives log p(x_t | x_1…t−1) (they sum to the sequence's
+ * log-likelihood), responsibilities the posteriors p(z_t | whole sequence), predict the
+ * Viterbi path.
+ */
+export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
+  name: 'hmm',
+  apiVersion: PLUGIN_API_VERSION,
+  description: 'hidden Markov model over sequences (Gaussian or categorical emissions), Baum–Welch',
+  moduleUrl: import.meta.url,
+  optionSpecs: hmmOptionSpecs,
+  groupedRows: true,
+  defaults: { tol: 1e-4, maxIter: 200 },
+
+  parseOptions: parseHmmOptions,
+
+  init: (data, options, random: Random) => initialHmm(data, options, random),
+
+  createStats: (params) => new Float64Array(statsLength(params)),
+
+  eStep: (params, data, range, stats) => eStepSequences(params, data, range, stats),
+
+  mStep: (params, stats, _summary, options) => estimateHmm(params, stats, options),
+
+  scoreSamples(params, data) {
+    const out = new Float64Array(data.rows);
+    forEachSequence(params, data, (start, t, workspace) => out.set(workspace.conditionalLogLikelihoods.subarray(0, t), start));
+    return out;
+  },
+
+  components: (params) => params.k,
+
+  responsibilities(params, data) {
+    const { k } = params;
+    const out = new Float64Array(data.rows * k);
+    forEachSequence(params, data, (start, t, workspace, logLikelihood) => {
+      if (!Number.isFinite(logLikelihood)) return out.fill(NaN, start * k, (start + t) * k);
+      workspace.backward(params.transitions, t, null);
+      out.set(workspace.posteriors.subarray(0, t * k), start * k);
+    });
+    return out;
+  },
+
+  predict(params, data) {
+    const out = new Int32Array(data.rows);
+    forEachSequence(params, data, (start, t, workspace) => viterbiPath(params.startProbabilities, params.transitions, workspace.logDensities, t, params.k, out, start));
+    return out;
+  },
+
+  parameterCount(params, options) {
+    return chainParameterCount(options) + emissionModel(params.emission.kind).parameterCount(params, options);
+  },
+
+  /** One sequence of n rows (sampleSequences in this package draws several). */
+  sample: (params, n, random) => sampleSequence(params, n, random).values,
+
+  toJSON(params, options) {
+    const { k } = params;
+    return {
+      k,
+      emission: params.emission.kind,
+      topology: options.topology,
+      ...(options.topology === 'left-to-right' ? { maxJump: options.maxJump } : {}),
+      freeze: [...options.freeze],
+      ...(params.prior ? { startPrior: params.prior.start, transitionPrior: params.prior.transitions } : {}),
+      startProbabilities: Array.from(params.startProbabilities),
+      transitions: nested(params.transitions, k, k),
+      ...emissionModel(params.emission.kind).toJSON(params.emission, options),
+    };
+  },
+
+  fromJSON(json) {
+    const k = readFiniteNumber(json.k, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    const kind = json.emission as EmissionKind;
+    if (!EMISSIONS.includes(kind)) throw new ModelFileError(`expected one of ${EMISSIONS.join(', ')}; got ${JSON.stringify(json.emission)}`, 'emission');
+    const topology = json.topology ?? 'ergodic';
+    if (!TOPOLOGIES.includes(topology as never)) throw new ModelFileError(`expected one of ${TOPOLOGIES.join(', ')}; got ${JSON.stringify(json.topology)}`, 'topology');
+    // Probabilities within 1e-3 of summing to 1 (rounded by hand) are normalised, as gmm's weights.
+    const start = normalisedRows(readVector(json.startProbabilities, 'startProbabilities', k), 1, k, 'startProbabilities', 'model-file', 1e-3);
+    const transitions = normalisedRows(readMatrix(json.transitions, 'transitions', k, k).values, k, k, 'transitions', 'model-file', 1e-3);
+    const { emission, d, options: emissionOptions } = emissionModel(kind).fromJSON(json, k);
+    let options: HmmOptions;
+    try {
+      options = parseHmmOptions({
+        k,
+        emission: kind,
+        topology,
+        ...(json.maxJump !== undefined ? { maxJump: json.maxJump } : {}),
+        freeze: json.freeze ?? [],
+        startPrior: json.startPrior ?? 1,
+        transitionPrior: json.transitionPrior ?? 1,
+        ...emissionOptions,
+      });
+    } catch (error) {
+      if (error instanceof OptionError) throw new ModelFileError(error.message.slice(error.field.length + 2), error.field);
+      throw error;
+    }
+    const prior = options.startPrior > 1 || options.transitionPrior > 1 ? { start: options.startPrior, transitions: options.transitionPrior } : null;
+    return { params: assembleHmm(k, d, start, transitions, emission, prior, undefined), options };
+  },
+};

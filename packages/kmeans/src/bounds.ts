@@ -1,0 +1,317 @@
+import type { Dataset } from '@emkit/core';
+import { axpy, nearestRow } from '@emkit/linalg';
+import { type StatsLayout, offerFarRow, statsLayout } from './stats.js';
+
+/** The assignment methods that skip distances with bounds (Lloyd computes them all). */
+export type BoundedAlgorithm = 'hamerly' | 'elkan';
+
+/**
+ * What one shard keeps between E-steps for the bounded assignment. It lives only on the thread
+ * that made it (the worker the shard is pinned to) and is never cloned.
+ *
+ * Bounds are on true (real-number) Euclidean distances and hold for any old → new centres, so a
+ * state is valid for any parameters as long as it describes the same rows; `centers` are the
+ * centres it refers to. Hamerly keeps one lower bound per row (on the distance to the
+ * second-nearest centre), Elkan one per row and centre. The upper bound is not kept: the
+ * distance to the assigned centre is computed for every row anyway (the inertia and the
+ * farthest-rows list need its exact value), which makes it tight each time.
+ *
+ * `sums` caches the shard's count, weight and sum blocks with the labels they came from: when no
+ * label in the shard changed, those blocks — a function of the labels alone, accumulated in row
+ * order — are the same numbers, bit for bit, and are copied instead of added up again.
+ */
+export interface BoundsState {
+  readonly algorithm: BoundedAlgorithm;
+  readonly k: number;
+  readonly cols: number;
+  readonly start: number;
+  readonly end: number;
+  readonly centers: Float64Array;
+  /** Label of each row at `centers`; −1: unknown (a zero-weight row, or no finite distance). */
+  readonly labels: Int32Array;
+  /** Lower bounds: rows (Hamerly) or rows × K (Elkan). */
+  readonly lower: Float64Array;
+  /** count, weight and sum blocks of the last E-step (stats[0, L.farDistance)). */
+  readonly sums: Float64Array;
+}
+
+/**
+ * Relative slack that covers the rounding of a computed squared distance (a sequential sum of
+ * D squared differences is within (D + 2)·2⁻⁵³ of the exact value), of its square root and of
+ * the bound updates, with room to spare. Skipping a centre needs its distance to exceed the
+ * assigned one by more than this, so a skip never hides a centre Lloyd's computed distances
+ * would have chosen (ties included: Lloyd takes the first of equal distances).
+ */
+function slack(cols: number): number {
+  return (4 * cols + 32) * 2 ** -53;
+}
+
+/** The squared distance Lloyd computes (nearestRow's arithmetic: a sequential sum over d). */
+function distance2(X: Float64Array, xOff: number, C: Float64Array, cOff: number, cols: number): number {
+  let s = 0;
+  for (let d = 0; d < cols; d++) {
+    const t = X[xOff + d] - C[cOff + d];
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * All K squared distances of one row (Lloyd's arithmetic) into out[0, K), four centres at a time
+ * so that four independent sums are in flight.
+ */
+function allDistances2(X: Float64Array, xOff: number, C: Float64Array, k: number, cols: number, out: Float64Array): void {
+  let j = 0;
+  for (; j + 4 <= k; j += 4) {
+    const o0 = j * cols;
+    const o1 = o0 + cols;
+    const o2 = o1 + cols;
+    const o3 = o2 + cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < cols; d++) {
+      const x = X[xOff + d];
+      const t0 = x - C[o0 + d];
+      const t1 = x - C[o1 + d];
+      const t2 = x - C[o2 + d];
+      const t3 = x - C[o3 + d];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < k; j++) out[j] = distance2(X, xOff, C, j * cols, cols);
+}
+
+/**
+ * Squared distances of the four rows at X[xOff..], X[xOff + cols..], … to the centres labels[r..r+4)
+ * (a negative label reads centre 0; the caller ignores that value), each a sequential sum as in
+ * `distance2` but four sums in flight at once.
+ */
+function distances2Of4(X: Float64Array, xOff: number, C: Float64Array, labels: Int32Array, r: number, cols: number, out: Float64Array): void {
+  const c0 = Math.max(0, labels[r]) * cols;
+  const c1 = Math.max(0, labels[r + 1]) * cols;
+  const c2 = Math.max(0, labels[r + 2]) * cols;
+  const c3 = Math.max(0, labels[r + 3]) * cols;
+  const x1 = xOff + cols;
+  const x2 = x1 + cols;
+  const x3 = x2 + cols;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let d = 0; d < cols; d++) {
+    const t0 = X[xOff + d] - C[c0 + d];
+    const t1 = X[x1 + d] - C[c1 + d];
+    const t2 = X[x2 + d] - C[c2 + d];
+    const t3 = X[x3 + d] - C[c3 + d];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+}
+
+function isUsable(state: unknown, algorithm: BoundedAlgorithm, k: number, cols: number, start: number, end: number): state is BoundsState {
+  if (typeof state !== 'object' || state === null) return false;
+  const s = state as BoundsState;
+  return s.algorithm === algorithm && s.k === k && s.cols === cols && s.start === start && s.end === end;
+}
+
+function createState(algorithm: BoundedAlgorithm, k: number, cols: number, start: number, end: number, L: StatsLayout): BoundsState {
+  const rows = end - start;
+  return {
+    algorithm,
+    k,
+    cols,
+    start,
+    end,
+    centers: new Float64Array(k * cols),
+    labels: new Int32Array(rows).fill(-1),
+    lower: new Float64Array(algorithm === 'elkan' ? rows * k : rows),
+    sums: new Float64Array(L.farDistance),
+  };
+}
+
+/**
+ * The E-step over rows [start, end) with distance bounds: bit for bit what `assignRows` (Lloyd)
+ * adds to `stats` and returns, for any `state` (undefined, or one an earlier call returned for the
+ * same data and rows). Returns the E-step's value and the state for the next call.
+ *
+ * Every row's distance to its previous centre is computed exactly; the other centres are
+ * computed only when the bounds cannot rule them out — Hamerly's test (one lower bound, half the
+ * distance to the nearest other centre) or Elkan's (a lower bound per centre, half the distance
+ * between centres), after the centres' moves are subtracted from the lower bounds. A centre is
+ * ruled out only when its distance is certainly larger than the assigned one, after rounding, so
+ * the label is Lloyd's first nearest centre. This is the exact accelerated Lloyd of
+ * scikit-learn's `algorithm="elkan"` (`_k_means_elkan.pyx`), with the upper bound made tight on
+ * every row because the inertia needs that distance anyway.
+ */
+export function assignRowsBounded(
+  algorithm: BoundedAlgorithm,
+  k: number,
+  cols: number,
+  centers: Float64Array,
+  data: Dataset,
+  start: number,
+  end: number,
+  stats: Float64Array,
+  previous: unknown,
+): { logLikelihood: number; state: BoundsState } {
+  const L = statsLayout(k, cols);
+  const reuse = isUsable(previous, algorithm, k, cols, start, end);
+  const state = reuse ? previous : createState(algorithm, k, cols, start, end, L);
+  const eps = slack(cols);
+  const up = 1 + eps;
+  const down = 1 - eps;
+
+  // How far each centre moved since the bounds were made (an upper bound on the true distance).
+  const drift = new Float64Array(k);
+  let maxDrift = 0;
+  let secondDrift = 0;
+  let maxDriftCentre = -1;
+  if (reuse) {
+    for (let j = 0; j < k; j++) {
+      const m = Math.sqrt(distance2(centers, j * cols, state.centers, j * cols, cols)) * up;
+      // NaN (a non-finite centre) must disable skipping: it makes every bound test false.
+      drift[j] = m === m ? m : Infinity;
+      if (drift[j] > maxDrift || maxDriftCentre < 0) {
+        secondDrift = maxDrift;
+        maxDrift = drift[j];
+        maxDriftCentre = j;
+      } else if (drift[j] > secondDrift) secondDrift = drift[j];
+    }
+  }
+  // Lower bounds on the distances between centres: Elkan's K×K, Hamerly's nearest other centre.
+  const between = new Float64Array(k * k);
+  const nearestOther = new Float64Array(k).fill(Infinity);
+  for (let j = 0; j < k; j++)
+    for (let m = j + 1; m < k; m++) {
+      const c = Math.sqrt(distance2(centers, j * cols, centers, m * cols, cols)) * down;
+      between[j * k + m] = c;
+      between[m * k + j] = c;
+      if (c < nearestOther[j]) nearestOther[j] = c;
+      if (c < nearestOther[m]) nearestOther[m] = c;
+    }
+
+  const { values: X, weights: W } = data;
+  const { labels, lower } = state;
+  const all = new Float64Array(k);
+  const fallback = new Float64Array(1);
+  const lastFar = L.farDistance + k - 1;
+  let farFloor = stats[lastFar];
+  let inertia = 0;
+  let changed = !reuse;
+
+  const block = new Float64Array(4);
+  for (let i = start; i < end; i++) {
+    const r = i - start;
+    // With bounds every row needs its assigned centre's distance: four rows' at a time.
+    if (reuse && (r & 3) === 0 && i + 4 <= end) distances2Of4(X, i * cols, centers, labels, r, cols, block);
+    const w = W === null ? 1 : W[i];
+    if (w === 0) {
+      labels[r] = -1;
+      continue;
+    }
+    const off = i * cols;
+    const previousLabel = labels[r];
+    let label = previousLabel;
+    let d2 = 0;
+    let needAll = !reuse || label < 0;
+    if (!needAll) {
+      d2 = i - (r & 3) + 4 <= end ? block[r & 3] : distance2(X, off, centers, label * cols, cols);
+      let u = Math.sqrt(d2) * up;
+      if (algorithm === 'hamerly') {
+        const l = lower[r] - (label === maxDriftCentre ? secondDrift : maxDrift);
+        lower[r] = l - eps * Math.abs(l);
+        // Both tests are false when u is NaN or +Infinity, so such rows are computed in full.
+        needAll = !(u < lower[r] || 2 * u < nearestOther[label]);
+      } else {
+        const base = r * k;
+        lower[base + label] = Math.sqrt(d2) * down;
+        for (let j = 0; j < k; j++) {
+          if (j === label) continue;
+          const moved = lower[base + j] - drift[j];
+          const l = moved - eps * Math.abs(moved);
+          if (u < l || 2 * u < between[label * k + j]) {
+            lower[base + j] = l;
+            continue;
+          }
+          const dj = distance2(X, off, centers, j * cols, cols);
+          lower[base + j] = Math.sqrt(dj) * down;
+          if (dj < d2 || (dj === d2 && j < label)) {
+            label = j;
+            d2 = dj;
+            u = Math.sqrt(d2) * up;
+          }
+        }
+        // A row whose distances are not all finite goes through Lloyd's own search below.
+        needAll = !(d2 < Infinity);
+      }
+    }
+    if (needAll) {
+      allDistances2(X, off, centers, k, cols, all);
+      let best = -1;
+      let bestD = Infinity;
+      for (let j = 0; j < k; j++)
+        if (all[j] < bestD) {
+          bestD = all[j];
+          best = j;
+        }
+      if (best < 0) {
+        // No finite distance (NaN or overflow): Lloyd's answer, and no bounds for this row.
+        label = nearestRow(X, off, centers, 0, k, cols, fallback, 0);
+        d2 = fallback[0];
+        labels[r] = -1;
+      } else {
+        label = best;
+        d2 = bestD;
+        labels[r] = label;
+        if (algorithm === 'hamerly') {
+          let second = Infinity;
+          for (let j = 0; j < k; j++) if (j !== best && all[j] < second) second = all[j];
+          lower[r] = Math.sqrt(second) * down;
+        } else {
+          const base = r * k;
+          for (let j = 0; j < k; j++) lower[base + j] = Math.sqrt(all[j]) * down;
+        }
+      }
+    } else labels[r] = label;
+    if (label !== previousLabel) changed = true;
+
+    inertia += w * d2;
+    if (d2 >= farFloor) {
+      offerFarRow(stats, L, d2, i, w, label, X, off);
+      farFloor = stats[lastFar];
+    }
+  }
+
+  // count, weight and sum: Lloyd's additions in row order, or the same numbers from the cache.
+  if (changed) {
+    const sums = state.sums;
+    sums.fill(0);
+    for (let i = start; i < end; i++) {
+      const w = W === null ? 1 : W[i];
+      if (w === 0) continue;
+      // A row without bounds still has a label: Lloyd's, found again here.
+      const label = labels[i - start] >= 0 ? labels[i - start] : nearestRow(X, i * cols, centers, 0, k, cols, fallback, 0);
+      sums[L.count + label] += 1;
+      sums[L.weight + label] += w;
+      axpy(w, X, i * cols, sums, L.sum + label * cols, cols);
+    }
+  }
+  for (let q = 0; q < L.farDistance; q++) stats[q] += state.sums[q];
+  state.centers.set(centers);
+  return { logLikelihood: -inertia, state };
+}

@@ -1,0 +1,588 @@
+// emkit's WebAssembly SIMD128 kernels (AssemblyScript, compiled by `pnpm build` in @emkit/linalg).
+//
+// Every pointer is a byte offset into the module's own memory; the JavaScript side
+// (src/wasm/kernels.ts) copies rows in, calls a kernel on a chunk of rows, and reads the result.
+// Matrices are row-major f64. "Padded" widths (dp, kp) are even, so that each row of a padded
+// matrix is a whole number of f64x2 vectors; padding entries are zero unless stated otherwise.
+//
+// The arithmetic is plain IEEE double (no fused multiply-add, no relaxed SIMD), and exp/log are
+// computed here rather than by the host, so every engine gives the same bits.
+
+// ---------------------------------------------------------------------------------------------
+// exp and log, two lanes at a time
+
+const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e0;
+/** 1.5·2^52: adding and subtracting it rounds to the nearest integer; its low bits then hold it. */
+const SHIFT: f64 = 6755399441055744.0;
+const SQRT2: f64 = 1.4142135623730951;
+// fdlibm's e_log.c polynomial for log(1 + f) in s = f / (2 + f).
+const LG1: f64 = 6.666666666666735130e-1;
+const LG2: f64 = 3.999999999940941908e-1;
+const LG3: f64 = 2.857142874366239149e-1;
+const LG4: f64 = 2.222219843214978396e-1;
+const LG5: f64 = 1.818357216161805012e-1;
+const LG6: f64 = 1.531383769920937332e-1;
+const LG7: f64 = 1.479819860511658591e-1;
+const TWO54: f64 = 18014398509481984.0;
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+
+/**
+ * e^x per lane: x = k·ln2 + r with |r| ≤ ln2/2 (k·ln2 in two parts, exact), e^r by its Taylor
+ * polynomial to r¹³ (the remainder is below 5·10⁻¹⁸ relative), then ·2^k in two exact steps so a
+ * subnormal result is rounded once. Within 1 ulp of the correctly rounded value over the whole
+ * range; +∞ above 709.78, 0 below −745.2, NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline
+function expV(x: v128): v128 {
+  const xc = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-746.0)), f64x2.splat(710.0));
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
+  const kf = f64x2.sub(t, f64x2.splat(SHIFT));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI))), f64x2.mul(kf, f64x2.splat(LN2_LO)));
+  let q = f64x2.splat(1.0 / 6227020800.0);
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 3628800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 362880.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 40320.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 5040.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 720.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 120.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
+  // e^r = 1 + (r + r²·q): the small part is summed first, then added to 1 once.
+  const m = f64x2.add(f64x2.splat(1.0), f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q)));
+  const k = i64x2.sub(t, f64x2.splat(SHIFT));
+  const k1 = i64x2.shr_s(k, 1);
+  const k2 = i64x2.sub(k, k1);
+  const s1 = i64x2.shl(i64x2.add(k1, i64x2.splat(1023)), 52);
+  const s2 = i64x2.shl(i64x2.add(k2, i64x2.splat(1023)), 52);
+  return f64x2.mul(f64x2.mul(m, s1), s2);
+}
+
+/**
+ * log x per lane (fdlibm's method): x = 2^e·m with m in [√½, √2), f = m − 1, s = f/(2 + f),
+ * log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), e·ln2 in two parts. Within 1 ulp; log 0 = −∞,
+ * log of a negative number or NaN = NaN, log ∞ = ∞.
+ */
+// @ts-ignore: decorator
+@inline
+function logV(x: v128): v128 {
+  const sub = f64x2.lt(x, f64x2.splat(MIN_NORMAL));
+  const xs = v128.bitselect(f64x2.mul(x, f64x2.splat(TWO54)), x, sub);
+  const ebias = v128.bitselect(i64x2.splat(1023 + 54), i64x2.splat(1023), sub);
+  let e = i64x2.sub(i64x2.shr_u(xs, 52), ebias);
+  let m = v128.or(v128.and(xs, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  const big = f64x2.gt(m, f64x2.splat(SQRT2));
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
+  e = i64x2.sub(e, big); // big lanes are all ones = −1
+  const dk = f64x2.sub(i64x2.add(e, f64x2.splat(SHIFT)), f64x2.splat(SHIFT));
+  const f = f64x2.sub(m, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(LG1), f64x2.mul(w, f64x2.add(f64x2.splat(LG3), f64x2.mul(w, f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7))))))));
+  const rr = f64x2.add(t2, t1);
+  const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
+  const inner = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, rr)), f64x2.mul(dk, f64x2.splat(LN2_LO)));
+  let out = f64x2.sub(f64x2.mul(dk, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, inner), f));
+  // Special values: 0 → −∞, +∞ → +∞, negative or NaN → NaN.
+  out = v128.bitselect(f64x2.splat(-Infinity), out, f64x2.eq(x, f64x2.splat(0.0)));
+  out = v128.bitselect(x, out, f64x2.eq(x, f64x2.splat(Infinity)));
+  out = v128.bitselect(f64x2.splat(NaN), out, v128.not(f64x2.ge(x, f64x2.splat(0.0))));
+  return out;
+}
+
+/** out[i] = e^x[i] for i < n (out may be x). */
+export function expArray(x: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = x + (<usize>i << 3);
+    const o = out + (<usize>i << 3);
+    const a = expV(v128.load(p));
+    const b = expV(v128.load(p, 16));
+    v128.store(o, a);
+    v128.store(o, b, 16);
+  }
+  for (; i < n; i++) store<f64>(out + (<usize>i << 3), f64x2.extract_lane(expV(f64x2.splat(load<f64>(x + (<usize>i << 3)))), 0));
+}
+
+/** out[i] = log x[i] for i < n (out may be x). */
+export function logArray(x: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(out + (<usize>i << 3), logV(v128.load(x + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(out + (<usize>i << 3), f64x2.extract_lane(logV(f64x2.splat(load<f64>(x + (<usize>i << 3)))), 0));
+}
+
+/** e^x of one number, by the same arithmetic as expArray. */
+export function exp1(x: f64): f64 {
+  return f64x2.extract_lane(expV(f64x2.splat(x)), 0);
+}
+
+/** log x of one number, by the same arithmetic as logArray. */
+export function log1(x: f64): f64 {
+  return f64x2.extract_lane(logV(f64x2.splat(x)), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row blocks against matrices
+
+// @ts-ignore: decorator
+@inline
+function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 3);
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * z = x − v: rows×d (stride d) minus a d-vector, into z with stride dp (the pad columns zeroed).
+ */
+export function subtractRows(x: usize, rows: i32, d: i32, v: usize, z: usize, dp: i32): void {
+  for (let q = 0; q < rows; q++) {
+    const xr = at(x, q * d);
+    const zr = at(z, q * dp);
+    let c = 0;
+    for (; c + 2 <= d; c += 2) v128.store(at(zr, c), f64x2.sub(v128.load(at(xr, c)), v128.load(at(v, c))));
+    if (c < d) {
+      store<f64>(at(zr, c), load<f64>(at(xr, c)) - load<f64>(at(v, c)));
+      store<f64>(at(zr, c + 1), 0.0);
+    }
+  }
+}
+
+/**
+ * y = z·U for rows×d rows z (stride dp) and an upper-triangular d×d U padded to d×dp (zeros
+ * below the diagonal and in the pad columns): a triangular GEMM in 2-row × 8-column register
+ * blocks, each y[q][c] summed over r = 0, 1, … in order. y has stride dp.
+ */
+export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize): void {
+  let q = 0;
+  for (; q + 2 <= rows; q += 2) {
+    const z0 = at(z, q * dp);
+    const z1 = at(z, (q + 1) * dp);
+    const y0 = at(y, q * dp);
+    const y1 = at(y, (q + 1) * dp);
+    let c = 0;
+    for (; c + 8 <= dp; c += 8) {
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+      const rEnd = min(c + 8, d);
+      for (let r = 0; r < rEnd; r++) {
+        const ur = at(u, r * dp + c);
+        const u0 = v128.load(ur), u1 = v128.load(ur, 16), u2 = v128.load(ur, 32), u3 = v128.load(ur, 48);
+        const s = v128.load64_splat(at(z0, r));
+        const t = v128.load64_splat(at(z1, r));
+        a0 = f64x2.add(a0, f64x2.mul(s, u0));
+        a1 = f64x2.add(a1, f64x2.mul(s, u1));
+        a2 = f64x2.add(a2, f64x2.mul(s, u2));
+        a3 = f64x2.add(a3, f64x2.mul(s, u3));
+        b0 = f64x2.add(b0, f64x2.mul(t, u0));
+        b1 = f64x2.add(b1, f64x2.mul(t, u1));
+        b2 = f64x2.add(b2, f64x2.mul(t, u2));
+        b3 = f64x2.add(b3, f64x2.mul(t, u3));
+      }
+      const o0 = at(y0, c);
+      const o1 = at(y1, c);
+      v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
+      v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+    }
+    for (; c < dp; c += 2) {
+      let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+      const rEnd = min(c + 2, d);
+      for (let r = 0; r < rEnd; r++) {
+        const uv = v128.load(at(u, r * dp + c));
+        a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), uv));
+        b = f64x2.add(b, f64x2.mul(v128.load64_splat(at(z1, r)), uv));
+      }
+      v128.store(at(y0, c), a);
+      v128.store(at(y1, c), b);
+    }
+  }
+  for (; q < rows; q++) {
+    const z0 = at(z, q * dp);
+    const y0 = at(y, q * dp);
+    for (let c = 0; c < dp; c += 2) {
+      let a = f64x2.splat(0.0);
+      const rEnd = min(c + 2, d);
+      for (let r = 0; r < rEnd; r++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), v128.load(at(u, r * dp + c))));
+      v128.store(at(y0, c), a);
+    }
+  }
+}
+
+/**
+ * The full-covariance E-step term: out[q·k + j] = offsets[j] − ½·‖(x_q − μ_j)·U_j‖² for rows×d
+ * rows x, K means (K×d), K upper-triangular factors U_j each padded to d×dp (at u + j·d·dp).
+ * z and y are scratch of rows×dp each.
+ */
+export function mahalanobisFull(x: usize, rows: i32, d: i32, dp: i32, means: usize, u: usize, k: i32, offsets: usize, out: usize, z: usize, y: usize): void {
+  for (let j = 0; j < k; j++) {
+    subtractRows(x, rows, d, at(means, j * d), z, dp);
+    triangularRows(z, rows, d, dp, at(u, j * d * dp), y);
+    const off = load<f64>(at(offsets, j));
+    for (let q = 0; q < rows; q++) {
+      const yr = at(y, q * dp);
+      let s = f64x2.splat(0.0);
+      for (let c = 0; c < dp; c += 2) {
+        const v = v128.load(at(yr, c));
+        s = f64x2.add(s, f64x2.mul(v, v));
+      }
+      store<f64>(at(out, q * k + j), off - 0.5 * hsum(s));
+    }
+  }
+}
+
+/**
+ * Diagonal scaled distances, component-vectorised: out[q·k + j] = offsets[j] − ½·Σ_c
+ * ((x_qc − mT[c·kp + j])·sT[c·kp + j])² for rows x (stride xs, d columns), with the means and
+ * scales transposed to d×kp (kp even, pads zero). Serves diag (s = 1/σ), spherical (s the same
+ * for every c) and tied (x the projected rows, mT the projected means, s = 1).
+ */
+export function scaledDistances(x: usize, rows: i32, xs: i32, d: i32, mT: usize, sT: usize, kp: i32, k: i32, offsets: usize, out: usize): void {
+  let q = 0;
+  for (; q + 2 <= rows; q += 2) {
+    const x0 = at(x, q * xs);
+    const x1 = at(x, (q + 1) * xs);
+    for (let j = 0; j < kp; j += 4) {
+      if (j + 4 <= kp) {
+        let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0);
+        for (let c = 0; c < d; c++) {
+          const mp = at(mT, c * kp + j);
+          const sp = at(sT, c * kp + j);
+          const m0 = v128.load(mp), m1 = v128.load(mp, 16);
+          const s0 = v128.load(sp), s1 = v128.load(sp, 16);
+          const u = v128.load64_splat(at(x0, c));
+          const v = v128.load64_splat(at(x1, c));
+          const t0 = f64x2.mul(f64x2.sub(u, m0), s0);
+          const t1 = f64x2.mul(f64x2.sub(u, m1), s1);
+          const t2 = f64x2.mul(f64x2.sub(v, m0), s0);
+          const t3 = f64x2.mul(f64x2.sub(v, m1), s1);
+          a0 = f64x2.add(a0, f64x2.mul(t0, t0));
+          a1 = f64x2.add(a1, f64x2.mul(t1, t1));
+          b0 = f64x2.add(b0, f64x2.mul(t2, t2));
+          b1 = f64x2.add(b1, f64x2.mul(t3, t3));
+        }
+        writeTerms(out, q * k, j, k, offsets, a0, a1);
+        writeTerms(out, (q + 1) * k, j, k, offsets, b0, b1);
+      } else {
+        let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+        for (let c = 0; c < d; c++) {
+          const m = v128.load(at(mT, c * kp + j));
+          const s = v128.load(at(sT, c * kp + j));
+          const t0 = f64x2.mul(f64x2.sub(v128.load64_splat(at(x0, c)), m), s);
+          const t1 = f64x2.mul(f64x2.sub(v128.load64_splat(at(x1, c)), m), s);
+          a = f64x2.add(a, f64x2.mul(t0, t0));
+          b = f64x2.add(b, f64x2.mul(t1, t1));
+        }
+        writeTerms(out, q * k, j, k, offsets, a, f64x2.splat(0.0));
+        writeTerms(out, (q + 1) * k, j, k, offsets, b, f64x2.splat(0.0));
+      }
+    }
+  }
+  for (; q < rows; q++) {
+    const x0 = at(x, q * xs);
+    for (let j = 0; j < kp; j += 2) {
+      let a = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const t = f64x2.mul(f64x2.sub(v128.load64_splat(at(x0, c)), v128.load(at(mT, c * kp + j))), v128.load(at(sT, c * kp + j)));
+        a = f64x2.add(a, f64x2.mul(t, t));
+      }
+      writeTerms(out, q * k, j, k, offsets, a, f64x2.splat(0.0));
+    }
+  }
+}
+
+/** out[row + j + i] = offsets[j + i] − ½·(a, b)[i] for the lanes with j + i < k. */
+// @ts-ignore: decorator
+@inline
+function writeTerms(out: usize, row: i32, j: i32, k: i32, offsets: usize, a: v128, b: v128): void {
+  const h = f64x2.splat(0.5);
+  const ra = f64x2.sub(v128.load(at(offsets, j)), f64x2.mul(h, a));
+  store<f64>(at(out, row + j), f64x2.extract_lane(ra, 0));
+  if (j + 1 < k) store<f64>(at(out, row + j + 1), f64x2.extract_lane(ra, 1));
+  if (j + 2 < k) {
+    const rb = f64x2.sub(v128.load(at(offsets, j + 2)), f64x2.mul(h, b));
+    store<f64>(at(out, row + j + 2), f64x2.extract_lane(rb, 0));
+    if (j + 3 < k) store<f64>(at(out, row + j + 3), f64x2.extract_lane(rb, 1));
+  }
+}
+
+/**
+ * out[q·k + j] = bias[j] + Σ_c x[q·d + c]·w[c·kp + j]: rows x against a d×kp matrix (kp even,
+ * pads zero), in 2-row × 8-column register blocks, each sum over c in order. The Bernoulli
+ * mixture's log-probabilities (w = logit p) and the cross term of squared distances.
+ */
+export function gemmRows(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, out: usize, outStride: i32): void {
+  let q = 0;
+  for (; q + 2 <= rows; q += 2) {
+    const x0 = at(x, q * d);
+    const x1 = at(x, (q + 1) * d);
+    let j = 0;
+    for (; j + 8 <= kp; j += 8) {
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const wp = at(w, c * kp + j);
+        const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+        const s = v128.load64_splat(at(x0, c));
+        const t = v128.load64_splat(at(x1, c));
+        a0 = f64x2.add(a0, f64x2.mul(s, w0));
+        a1 = f64x2.add(a1, f64x2.mul(s, w1));
+        a2 = f64x2.add(a2, f64x2.mul(s, w2));
+        a3 = f64x2.add(a3, f64x2.mul(s, w3));
+        b0 = f64x2.add(b0, f64x2.mul(t, w0));
+        b1 = f64x2.add(b1, f64x2.mul(t, w1));
+        b2 = f64x2.add(b2, f64x2.mul(t, w2));
+        b3 = f64x2.add(b3, f64x2.mul(t, w3));
+      }
+      storeBiased(out, q * outStride, j, k, bias, a0, a1, a2, a3);
+      storeBiased(out, (q + 1) * outStride, j, k, bias, b0, b1, b2, b3);
+    }
+    for (; j < kp; j += 2) {
+      let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const wv = v128.load(at(w, c * kp + j));
+        a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(x0, c)), wv));
+        b = f64x2.add(b, f64x2.mul(v128.load64_splat(at(x1, c)), wv));
+      }
+      storePair(out, q * outStride + j, j, k, f64x2.add(v128.load(at(bias, j)), a));
+      storePair(out, (q + 1) * outStride + j, j, k, f64x2.add(v128.load(at(bias, j)), b));
+    }
+  }
+  for (; q < rows; q++) {
+    const x0 = at(x, q * d);
+    for (let j = 0; j < kp; j += 2) {
+      let a = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(x0, c)), v128.load(at(w, c * kp + j))));
+      storePair(out, q * outStride + j, j, k, f64x2.add(v128.load(at(bias, j)), a));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function storePair(out: usize, i: i32, j: i32, k: i32, v: v128): void {
+  store<f64>(at(out, i), f64x2.extract_lane(v, 0));
+  if (j + 1 < k) store<f64>(at(out, i + 1), f64x2.extract_lane(v, 1));
+}
+
+// @ts-ignore: decorator
+@inline
+function storeBiased(out: usize, row: i32, j: i32, k: i32, bias: usize, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  storePair(out, row + j, j, k, f64x2.add(v128.load(at(bias, j)), a0));
+  storePair(out, row + j + 2, j + 2, k, f64x2.add(v128.load(at(bias, j + 2)), a1));
+  storePair(out, row + j + 4, j + 4, k, f64x2.add(v128.load(at(bias, j + 4)), a2));
+  storePair(out, row + j + 6, j + 6, k, f64x2.add(v128.load(at(bias, j + 6)), a3));
+}
+
+/**
+ * Nearest centre of each row: with w = −2·Cᵀ (d×kp) and bias[j] = ‖c_j‖² (pads +∞),
+ * labels[q] = the first j minimising ‖c_j‖² − 2·x_q·c_j, and dist[q] = ‖x_q‖² + that minimum
+ * (the squared distance, clamped at 0). scratch holds rows×kp values.
+ */
+export function nearestCentres(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, labels: usize, dist: usize, scratch: usize): void {
+  gemmRows(x, rows, d, w, kp, kp, bias, scratch, kp);
+  for (let q = 0; q < rows; q++) {
+    const row = at(scratch, q * kp);
+    let best = load<f64>(row);
+    let arg = 0;
+    for (let j = 1; j < k; j++) {
+      const v = load<f64>(at(row, j));
+      if (v < best) {
+        best = v;
+        arg = j;
+      }
+    }
+    const xr = at(x, q * d);
+    let n = 0.0;
+    for (let c = 0; c < d; c++) {
+      const v = load<f64>(at(xr, c));
+      n += v * v;
+    }
+    const s = n + best;
+    store<i32>(labels + (<usize>q << 2), arg);
+    store<f64>(at(dist, q), s > 0 ? s : 0);
+  }
+}
+
+/**
+ * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
+ * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite;
+ * those rows are left for the caller.
+ */
+export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: usize): i32 {
+  let bad = 0;
+  for (let q = 0; q < rows; q++) {
+    const row = at(logp, q * k);
+    const out = at(resp, q * k);
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const v = load<f64>(at(row, j));
+      if (v > max) max = v;
+    }
+    if (max == -Infinity || max == Infinity || max != max) {
+      bad++;
+      store<f64>(at(lse, q), max);
+      continue;
+    }
+    const mv = f64x2.splat(max);
+    let j = 0;
+    for (; j + 2 <= k; j += 2) v128.store(at(out, j), expV(f64x2.sub(v128.load(at(row, j)), mv)));
+    if (j < k) store<f64>(at(out, j), f64x2.extract_lane(expV(f64x2.splat(load<f64>(at(row, j)) - max)), 0));
+    let sum = 0.0;
+    for (j = 0; j < k; j++) sum += load<f64>(at(out, j));
+    const sv = f64x2.splat(sum);
+    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), sv));
+    if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) / sum);
+    store<f64>(at(lse, q), max + log1(sum));
+  }
+  return bad;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics: weighted first moments and scatter matrices
+
+/** 1: the lower triangles of Σ w·z·zᵀ (K×d×d); 2: Σ w·z² per coordinate (K×d); 3: Σ w·‖z‖² (K); 0: none. */
+const SCATTER_NONE = 0;
+const SCATTER_FULL = 1;
+const SCATTER_DIAG = 2;
+const SCATTER_SPHERICAL = 3;
+
+/**
+ * Adds one chunk of rows' statistics around reference means m_j, with weights wr[q·k + j]:
+ * n[j] += Σ_q wr, first[j·d + c] += Σ_q wr·z_qc (z = x − m_j), and the second moments by
+ * `mode` into block (see SCATTER_*). Each entry adds the chunk's sum, itself summed over rows in
+ * order. z and a are rows×dp scratch; tri is d×dp scratch.
+ */
+export function componentStats(x: usize, rows: i32, d: i32, dp: i32, wr: usize, k: i32, means: usize, n: usize, first: usize, block: usize, mode: i32, z: usize, a: usize, tri: usize): void {
+  for (let j = 0; j < k; j++) {
+    subtractRows(x, rows, d, at(means, j * d), z, dp);
+    let nj = 0.0;
+    let sph = 0.0;
+    for (let q = 0; q < rows; q++) {
+      const w = load<f64>(at(wr, q * k + j));
+      nj += w;
+      const wv = f64x2.splat(w);
+      const zr = at(z, q * dp);
+      const ar = at(a, q * dp);
+      let ss = f64x2.splat(0.0);
+      for (let c = 0; c < dp; c += 2) {
+        const zv = v128.load(at(zr, c));
+        v128.store(at(ar, c), f64x2.mul(wv, zv));
+        ss = f64x2.add(ss, f64x2.mul(zv, zv));
+      }
+      if (mode == SCATTER_SPHERICAL) sph += w * hsum(ss);
+    }
+    store<f64>(at(n, j), load<f64>(at(n, j)) + nj);
+    for (let c = 0; c < dp; c += 2) {
+      let s = f64x2.splat(0.0);
+      let t = f64x2.splat(0.0);
+      for (let q = 0; q < rows; q++) {
+        const av = v128.load(at(a, q * dp + c));
+        s = f64x2.add(s, av);
+        if (mode == SCATTER_DIAG) t = f64x2.add(t, f64x2.mul(av, v128.load(at(z, q * dp + c))));
+      }
+      addLanes(first, j * d + c, c, d, s);
+      if (mode == SCATTER_DIAG) addLanes(block, j * d + c, c, d, t);
+    }
+    if (mode == SCATTER_SPHERICAL) store<f64>(at(block, j), load<f64>(at(block, j)) + sph);
+    if (mode == SCATTER_FULL) {
+      scatterLower(a, z, rows, d, dp, tri);
+      addLower(block, j * d * d, d, dp, tri);
+    }
+  }
+}
+
+/** v[off + i] += lanes i of s for the lanes with c + i < d. */
+// @ts-ignore: decorator
+@inline
+function addLanes(v: usize, off: i32, c: i32, d: i32, s: v128): void {
+  store<f64>(at(v, off), load<f64>(at(v, off)) + f64x2.extract_lane(s, 0));
+  if (c + 1 < d) store<f64>(at(v, off + 1), load<f64>(at(v, off + 1)) + f64x2.extract_lane(s, 1));
+}
+
+/**
+ * tri[r·dp + c] = Σ_q a[q][r]·z[q][c] for c ≤ r (and up to the next even c), rows summed in
+ * order: a weighted symmetric rank-k update in 2-row × 8-column register blocks.
+ */
+export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri: usize): void {
+  let r = 0;
+  for (; r < d; r += 2) {
+    const two = r + 1 < d;
+    const cEnd = min(r + 2, dp); // even
+    let c = 0;
+    for (; c + 8 <= cEnd; c += 8) {
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+      for (let q = 0; q < rows; q++) {
+        const zp = at(z, q * dp + c);
+        const z0 = v128.load(zp), z1 = v128.load(zp, 16), z2 = v128.load(zp, 32), z3 = v128.load(zp, 48);
+        const s = v128.load64_splat(at(a, q * dp + r));
+        const t = v128.load64_splat(at(a, q * dp + r + 1));
+        a0 = f64x2.add(a0, f64x2.mul(s, z0));
+        a1 = f64x2.add(a1, f64x2.mul(s, z1));
+        a2 = f64x2.add(a2, f64x2.mul(s, z2));
+        a3 = f64x2.add(a3, f64x2.mul(s, z3));
+        b0 = f64x2.add(b0, f64x2.mul(t, z0));
+        b1 = f64x2.add(b1, f64x2.mul(t, z1));
+        b2 = f64x2.add(b2, f64x2.mul(t, z2));
+        b3 = f64x2.add(b3, f64x2.mul(t, z3));
+      }
+      const o = at(tri, r * dp + c);
+      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+      if (two) {
+        const p = at(tri, (r + 1) * dp + c);
+        v128.store(p, b0); v128.store(p, b1, 16); v128.store(p, b2, 32); v128.store(p, b3, 48);
+      }
+    }
+    for (; c < cEnd; c += 2) {
+      let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0);
+      for (let q = 0; q < rows; q++) {
+        const zv = v128.load(at(z, q * dp + c));
+        s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(at(a, q * dp + r)), zv));
+        s1 = f64x2.add(s1, f64x2.mul(v128.load64_splat(at(a, q * dp + r + 1)), zv));
+      }
+      v128.store(at(tri, r * dp + c), s0);
+      if (two) v128.store(at(tri, (r + 1) * dp + c), s1);
+    }
+  }
+}
+
+/** block[off + r·d + c] += tri[r·dp + c] for c ≤ r. */
+function addLower(block: usize, off: i32, d: i32, dp: i32, tri: usize): void {
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c <= r; c++) {
+      const p = at(block, off + r * d + c);
+      store<f64>(p, load<f64>(p) + load<f64>(at(tri, r * dp + c)));
+    }
+}
+
+/**
+ * The pooled (tied) scatter of a chunk: block[r·d + c] += Σ_q t_q·(x_q − centre)_r·(x_q − centre)_c
+ * for c ≤ r, with t_q = Σ_j wr[q·k + j] (summed over j in order). z, a are rows×dp scratch, tri d×dp.
+ */
+export function pooledScatter(x: usize, rows: i32, d: i32, dp: i32, wr: usize, k: i32, centre: usize, block: usize, z: usize, a: usize, tri: usize): void {
+  subtractRows(x, rows, d, centre, z, dp);
+  for (let q = 0; q < rows; q++) {
+    let t = 0.0;
+    for (let j = 0; j < k; j++) t += load<f64>(at(wr, q * k + j));
+    const tv = f64x2.splat(t);
+    for (let c = 0; c < dp; c += 2) v128.store(at(a, q * dp + c), f64x2.mul(tv, v128.load(at(z, q * dp + c))));
+  }
+  scatterLower(a, z, rows, d, dp, tri);
+  addLower(block, 0, d, dp, tri);
+}
+
+/** The first byte after the module's static data: the caller's memory starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Random } from '../random.js';
+import { padded, SCATTER, wasmKernels, type WasmKernels } from './kernels.js';
+
+const kernels = wasmKernels() as WasmKernels;
+
+const bits = new BigInt64Array(1);
+const float = new Float64Array(bits.buffer);
+/** Distance in units in the last place (through the ordered integer representation). */
+function ulps(a: number, b: number): number {
+  const ord = (x: number): bigint => {
+    float[0] = x;
+    const v = bits[0];
+    return v < 0n ? -(v & 0x7fffffffffffffffn) : v;
+  };
+  const d = ord(a) - ord(b);
+  return Number(d < 0n ? -d : d);
+}
+
+function close(actual: number, expected: number, tolerance = 1e-12): void {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(expected)));
+}
+
+describe('wasm exp and log', () => {
+  it('loads in Node', () => expect(kernels).not.toBeNull());
+
+  it('exp is within 2 ulp of Math.exp from −745 to 709.7, through the array kernel too', () => {
+    const random = new Random(1);
+    const n = 200_000;
+    const [x] = kernels.layout([n]);
+    const f = kernels.f64;
+    const xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = -745 + random.next() * (709.7 + 745);
+    f.set(xs, x / 8);
+    kernels.exports.expArray(x, n, x);
+    const out = kernels.f64;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      worst = Math.max(worst, ulps(out[x / 8 + i], Math.exp(xs[i])));
+      if (i % 97 === 0) expect(kernels.exp(xs[i])).toBe(out[x / 8 + i]);
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it('log is within 2 ulp of Math.log from subnormals to the largest double', () => {
+    const random = new Random(2);
+    const n = 200_000;
+    const [x] = kernels.layout([n]);
+    const xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = i % 10 === 0 ? random.next() * 1e-310 : Math.exp(-708 + random.next() * 1417);
+    kernels.f64.set(xs, x / 8);
+    kernels.exports.logArray(x, n, x);
+    const out = kernels.f64;
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, ulps(out[x / 8 + i], Math.log(xs[i])));
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it('special values as Math.exp and Math.log', () => {
+    for (const v of [0, -0, Infinity, -Infinity, NaN, 710, 709.78, -745.13, -745.2, -800, 1, -1, 5e-324, 1e-300])
+      for (const [mine, reference] of [
+        [kernels.exp(v), Math.exp(v)],
+        [kernels.log(v), Math.log(v)],
+      ]) {
+        if (Number.isNaN(reference)) expect(mine).toBeNaN();
+        else expect(ulps(mine, reference)).toBeLessThanOrEqual(1);
+      }
+  });
+});
+
+/** rows×cols values from a fast-check seed. */
+function values(seed: number, n: number, scale = 3): Float64Array {
+  const random = new Random(seed);
+  return Float64Array.from({ length: n }, () => scale * random.nextNormal());
+}
+
+const shape = fc.record({ rows: fc.integer({ min: 1, max: 9 }), d: fc.integer({ min: 1, max: 11 }), k: fc.integer({ min: 1, max: 11 }), seed: fc.integer({ min: 0, max: 1e6 }) });
+
+describe('wasm row kernels against their definitions', () => {
+  it('mahalanobisFull: offsets[j] − ½‖(x − μ_j)·U_j‖²', () => {
+    fc.assert(
+      fc.property(shape, ({ rows, d, k, seed }) => {
+        const dp = padded(d);
+        const x = values(seed, rows * d);
+        const means = values(seed + 1, k * d);
+        const u = values(seed + 2, k * d * d, 1);
+        const offsets = values(seed + 3, k);
+        const [px, pm, pu, po, pout, pz, py] = kernels.layout([rows * d, k * d, k * d * dp, padded(k), rows * k, rows * dp, rows * dp]);
+        const f = kernels.f64;
+        f.set(x, px / 8);
+        f.set(means, pm / 8);
+        f.set(offsets, po / 8);
+        for (let j = 0; j < k; j++) for (let r = 0; r < d; r++) for (let c = r; c < d; c++) f[pu / 8 + j * d * dp + r * dp + c] = u[j * d * d + r * d + c];
+        kernels.exports.mahalanobisFull(px, rows, d, dp, pm, pu, k, po, pout, pz, py);
+        const out = kernels.f64;
+        for (let q = 0; q < rows; q++)
+          for (let j = 0; j < k; j++) {
+            let s = 0;
+            for (let c = 0; c < d; c++) {
+              let y = 0;
+              for (let r = 0; r <= c; r++) y += (x[q * d + r] - means[j * d + r]) * u[j * d * d + r * d + c];
+              s += y * y;
+            }
+            close(out[pout / 8 + q * k + j], offsets[j] - 0.5 * s);
+          }
+      }),
+    );
+  });
+
+  it('scaledDistances: offsets[j] − ½Σ((x_c − m_cj)·s_cj)²', () => {
+    fc.assert(
+      fc.property(shape, ({ rows, d, k, seed }) => {
+        const kp = padded(k);
+        const x = values(seed, rows * d);
+        const m = values(seed + 1, d * kp);
+        const s = values(seed + 2, d * kp, 1);
+        const offsets = values(seed + 3, kp);
+        const [px, pm, ps, po, pout] = kernels.layout([rows * d, d * kp, d * kp, kp, rows * k]);
+        const f = kernels.f64;
+        f.set(x, px / 8);
+        f.set(m, pm / 8);
+        f.set(s, ps / 8);
+        f.set(offsets, po / 8);
+        kernels.exports.scaledDistances(px, rows, d, d, pm, ps, kp, k, po, pout);
+        const out = kernels.f64;
+        for (let q = 0; q < rows; q++)
+          for (let j = 0; j < k; j++) {
+            let sum = 0;
+            for (let c = 0; c < d; c++) sum += ((x[q * d + c] - m[c * kp + j]) * s[c * kp + j]) ** 2;
+            close(out[pout / 8 + q * k + j], offsets[j] - 0.5 * sum);
+          }
+      }),
+    );
+  });
+
+  it('gemmRows and nearestCentres: bias + x·W, and the first nearest centre', () => {
+    fc.assert(
+      fc.property(shape, ({ rows, d, k, seed }) => {
+        const kp = padded(k);
+        const x = values(seed, rows * d);
+        const centres = values(seed + 1, k * d);
+        const [px, pw, pb, pout, pl, pdist, ps] = kernels.layout([rows * d, d * kp, kp, rows * k, rows, rows, rows * kp]);
+        const f = kernels.f64;
+        f.set(x, px / 8);
+        for (let j = 0; j < kp; j++) {
+          let n = 0;
+          for (let c = 0; c < d; c++) {
+            const v = j < k ? centres[j * d + c] : 0;
+            f[pw / 8 + c * kp + j] = -2 * v;
+            n += v * v;
+          }
+          f[pb / 8 + j] = j < k ? n : Infinity;
+        }
+        kernels.exports.gemmRows(px, rows, d, pw, kp, k, pb, pout, k);
+        kernels.exports.nearestCentres(px, rows, d, pw, kp, k, pb, pl, pdist, ps);
+        const out = kernels.f64;
+        const labels = kernels.i32;
+        for (let q = 0; q < rows; q++) {
+          let best = Infinity;
+          let arg = -1;
+          for (let j = 0; j < k; j++) {
+            let dot = 0;
+            let dist = 0;
+            for (let c = 0; c < d; c++) {
+              dot += x[q * d + c] * centres[j * d + c];
+              dist += (x[q * d + c] - centres[j * d + c]) ** 2;
+            }
+            let n = 0;
+            for (let c = 0; c < d; c++) n += centres[j * d + c] ** 2;
+            close(out[pout / 8 + q * k + j], n - 2 * dot, 1e-12 * (1 + n));
+            if (dist < best) {
+              best = dist;
+              arg = j;
+            }
+          }
+          const label = labels[pl / 4 + q];
+          // The nearest centre up to rounding: its distance is the minimum within 1e-9.
+          let chosen = 0;
+          for (let c = 0; c < d; c++) chosen += (x[q * d + c] - centres[label * d + c]) ** 2;
+          expect(chosen).toBeLessThanOrEqual(best + 1e-9 * (1 + best));
+          if (arg >= 0) close(out[pdist / 8 + q], best, 1e-9);
+        }
+      }),
+    );
+  });
+
+  it('softmaxRows: responsibilities and log-sum-exp, non-finite rows counted and left', () => {
+    fc.assert(
+      fc.property(shape, ({ rows, k, seed }) => {
+        const logp = values(seed, rows * k, 300);
+        if (seed % 5 === 0) logp.fill(-Infinity, 0, k);
+        const [pl, pr, ps] = kernels.layout([rows * k, rows * k, rows]);
+        kernels.f64.set(logp, pl / 8);
+        const bad = kernels.exports.softmaxRows(pl, rows, k, pr, ps);
+        expect(bad).toBe(seed % 5 === 0 ? 1 : 0);
+        const f = kernels.f64;
+        for (let q = seed % 5 === 0 ? 1 : 0; q < rows; q++) {
+          let max = -Infinity;
+          for (let j = 0; j < k; j++) max = Math.max(max, logp[q * k + j]);
+          let sum = 0;
+          for (let j = 0; j < k; j++) sum += Math.exp(logp[q * k + j] - max);
+          close(f[ps / 8 + q], max + Math.log(sum));
+          for (let j = 0; j < k; j++) close(f[pr / 8 + q * k + j], Math.exp(logp[q * k + j] - max) / sum);
+        }
+      }),
+    );
+  });
+
+  it('componentStats (none, full, diag, spherical) and pooledScatter: weighted moments around reference points', () => {
+    fc.assert(
+      fc.property(shape, fc.constantFrom(SCATTER.none, SCATTER.full, SCATTER.diag, SCATTER.spherical), ({ rows, d, k, seed }, mode) => {
+        const dp = padded(d);
+        const x = values(seed, rows * d);
+        const means = values(seed + 1, k * d);
+        const wr = values(seed + 2, rows * k, 1).map(Math.abs);
+        const centre = values(seed + 3, d);
+        const blockLength = mode === SCATTER.full ? k * d * d : mode === SCATTER.diag ? k * d : k;
+        const [px, pm, pw, pn, pf, pb, pz, pa, pt, pc, pp] = kernels.layout([rows * d, k * d, rows * k, k, k * d, blockLength, rows * dp, rows * dp, d * dp, d, d * d]);
+        const f = kernels.f64;
+        f.set(x, px / 8);
+        f.set(means, pm / 8);
+        f.set(wr, pw / 8);
+        f.set(centre, pc / 8);
+        kernels.exports.componentStats(px, rows, d, dp, pw, k, pm, pn, pf, pb, mode, pz, pa, pt);
+        kernels.exports.pooledScatter(px, rows, d, dp, pw, k, pc, pp, pz, pa, pt);
+        const out = kernels.f64;
+        for (let j = 0; j < k; j++) {
+          let n = 0;
+          const first = new Float64Array(d);
+          const second = new Float64Array(d * d);
+          for (let q = 0; q < rows; q++) {
+            const w = wr[q * k + j];
+            n += w;
+            for (let r = 0; r < d; r++) {
+              first[r] += w * (x[q * d + r] - means[j * d + r]);
+              for (let c = 0; c < d; c++) second[r * d + c] += w * (x[q * d + r] - means[j * d + r]) * (x[q * d + c] - means[j * d + c]);
+            }
+          }
+          close(out[pn / 8 + j], n);
+          for (let r = 0; r < d; r++) close(out[pf / 8 + j * d + r], first[r]);
+          if (mode === SCATTER.full)
+            for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) expect(out[pb / 8 + j * d * d + r * d + c]).toBeCloseTo(c <= r ? second[r * d + c] : 0, 10);
+          if (mode === SCATTER.diag) for (let c = 0; c < d; c++) close(out[pb / 8 + j * d + c], second[c * d + c]);
+          if (mode === SCATTER.spherical) {
+            let trace = 0;
+            for (let c = 0; c < d; c++) trace += second[c * d + c];
+            close(out[pb / 8 + j], trace);
+          }
+        }
+        for (let r = 0; r < d; r++)
+          for (let c = 0; c < d; c++) {
+            let s = 0;
+            for (let q = 0; q < rows; q++) {
+              let t = 0;
+              for (let j = 0; j < k; j++) t += wr[q * k + j];
+              s += t * (x[q * d + r] - centre[r]) * (x[q * d + c] - centre[c]);
+            }
+            expect(out[pp / 8 + r * d + c]).toBeCloseTo(c <= r ? s : 0, 10);
+          }
+      }),
+    );
+  });
+});

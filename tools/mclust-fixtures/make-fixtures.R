@@ -1,0 +1,85 @@
+# Writes mclust's fits as JSON fixtures for emkit's tests (tools/fixtures/mclust/).
+# A tool for making fixtures, not a dependency of the project or of CI:
+#   apt-get install r-cran-mclust
+#   Rscript tools/mclust-fixtures/make-fixtures.R [outDir]
+# For each data set: the data (numeric columns), then for the 14 models x K = 1..5 mclust's
+# Mclust(data, G = K, modelNames = model) with its defaults (hc start on SVD-transformed data):
+# weights, means (K x D), covariances (K x D x D), log-likelihood, df, BIC (mclust's sign:
+# 2 logL - df log n), or the reason when mclust returns no fit.
+suppressPackageStartupMessages(library(mclust))
+
+args <- commandArgs(trailingOnly = TRUE)
+outDir <- if (length(args) >= 1) args[1] else "tools/fixtures/mclust"
+dir.create(outDir, showWarnings = FALSE, recursive = TRUE)
+
+models <- c("EII", "VII", "EEI", "VEI", "EVI", "VVI", "EEE", "VEE", "EVE", "VVE", "EEV", "VEV", "EVV", "VVV")
+ks <- 1:5
+
+num <- function(x) {
+  if (length(x) == 0) return("[]")
+  s <- ifelse(is.finite(x), sprintf("%.17g", x), "null")
+  paste0("[", paste(s, collapse = ","), "]")
+}
+scalar <- function(x) if (is.null(x) || !is.finite(x)) "null" else sprintf("%.17g", x)
+str <- function(x) paste0('"', gsub('"', '\\\\"', x), '"')
+
+data(diabetes, package = "mclust")
+data(banknote, package = "mclust")
+data(faithful, package = "datasets")
+data(iris, package = "datasets")
+sets <- list(
+  diabetes = diabetes[, c("glucose", "insulin", "sspg")],
+  banknote = banknote[, c("Length", "Left", "Right", "Bottom", "Top", "Diagonal")],
+  faithful = faithful[, c("eruptions", "waiting")],
+  iris = iris[, 1:4]
+)
+
+for (name in names(sets)) {
+  x <- as.matrix(sets[[name]])
+  n <- nrow(x)
+  d <- ncol(x)
+  fits <- character(0)
+  for (model in models) for (k in ks) {
+    reason <- NULL
+    fit <- tryCatch(
+      withCallingHandlers(
+        Mclust(x, G = k, modelNames = model, verbose = FALSE),
+        warning = function(w) { reason <<- conditionMessage(w); invokeRestart("muffleWarning") }
+      ),
+      error = function(e) { reason <<- conditionMessage(e); NULL }
+    )
+    head <- sprintf('{"model":%s,"k":%d', str(model), k)
+    if (is.null(fit) || is.null(fit$loglik) || !is.finite(fit$loglik)) {
+      fits <- c(fits, paste0(head, ',"fit":null,"reason":', str(if (is.null(reason)) "no fit" else reason), "}"))
+      next
+    }
+    p <- fit$parameters
+    sigma <- p$variance$sigma # d x d x k
+    mean <- matrix(p$mean, nrow = d) # d x k
+    pro <- if (is.null(p$pro)) rep(1, k) else p$pro
+    fits <- c(fits, paste0(
+      head,
+      ',"loglik":', scalar(fit$loglik),
+      ',"df":', scalar(fit$df),
+      ',"bic":', scalar(fit$bic),
+      ',"weights":', num(pro),
+      ',"means":', num(as.vector(mean)),
+      ',"covariances":', num(as.vector(sapply(1:k, function(j) t(sigma[, , j])))),
+      "}"
+    ))
+  }
+  json <- paste0(
+    '{"dataset":', str(name),
+    ',"source":', str(sprintf("R %s, mclust %s: Mclust(x, G = k, modelNames = model), defaults", getRversion(), packageVersion("mclust"))),
+    ',"layout":', str("weights K; means K x D row-major; covariances K x D x D row-major; bic = 2 loglik - df log n (mclust's sign)"),
+    ',"columns":[', paste(sapply(colnames(x), str), collapse = ","), "]",
+    ',"n":', n, ',"d":', d,
+    ',"data":', num(as.vector(t(x))),
+    ',"fits":[\n', paste(fits, collapse = ",\n"), "\n]}\n"
+  )
+  file <- file.path(outDir, paste0(name, ".json"))
+  tmp <- paste0(file, ".tmp")
+  writeLines(json, tmp, sep = "")
+  file.rename(tmp, file)
+  cat(name, ": ", length(fits), " fits -> ", file, "\n", sep = "")
+}

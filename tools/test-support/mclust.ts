@@ -1,0 +1,49 @@
+// mclust's own fits (tools/fixtures/mclust, written by tools/mclust-fixtures/make-fixtures.R),
+// shared by the tests that compare emkit's 14 covariance models with mclust.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** tools/fixtures/mclust in this repository. */
+export const mclustFixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/mclust');
+
+/** One Mclust(x, G = k, modelNames = model) fit, or the reason mclust gave none. */
+export interface MclustFit {
+  readonly model: string;
+  readonly k: number;
+  /** null when mclust returned no fit (then `reason` says why). */
+  readonly fit?: null;
+  readonly reason?: string;
+  readonly loglik?: number;
+  readonly df?: number;
+  /** mclust's sign: 2·logL − df·log n (larger is better). */
+  readonly bic?: number;
+  readonly weights?: number[];
+  /** K×D row-major. */
+  readonly means?: number[];
+  /** K×D×D row-major. */
+  readonly covariances?: number[];
+}
+
+export interface MclustFixture {
+  readonly dataset: string;
+  readonly source: string;
+  readonly columns: string[];
+  readonly n: number;
+  readonly d: number;
+  /** n×d row-major. */
+  readonly data: number[];
+  readonly fits: MclustFit[];
+}
+
+/** The data sets with mclust fixtures (diabetes, banknote, faithful, iris). */
+export function mclustFixtureNames(): string[] {
+  return readdirSync(mclustFixturesDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function readMclustFixture(dataset: string): MclustFixture {
+  return JSON.parse(readFileSync(join(mclustFixturesDir, `${dataset}.json`), 'utf8')) as MclustFixture;
+}
