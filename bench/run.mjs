@@ -1,3 +1,7 @@
 // pnpm bench: every benchmark in turn. Timing targets live here, never in unit tests.
-await import('./em-iterations.mjs');
+await import('./matrix.mjs');
+await import('./kmeans.mjs');
 await import('./runner.mjs');
+await import('./runner-overhead.mjs');
+await import('./hmm.mjs');
+await import('./scale.mjs');

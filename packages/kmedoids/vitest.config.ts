@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'kmedoids', include: ['src/**/*.test.ts'], setupFiles: ['../../tools/fast-check-setup.ts'] },
+  test: { name: 'kmedoids', include: ['src/**/*.test.ts'], setupFiles: ['../../tools/fast-check-setup.ts'], testTimeout: 30_000 },
 });

@@ -127,9 +127,9 @@ describe('errors', () => {
   });
 
   it('an unknown model', async () => {
-    const run = await emkit(['fit', 'hmm', '--data', iris]);
+    const run = await emkit(['fit', 'lda', '--data', iris]);
     expect(run.code).toBe(2);
-    expectOneLineError(run.stderr, /unknown model "hmm"; known models: gmm, kmeans/);
+    expectOneLineError(run.stderr, /unknown model "lda"; known models: gmm, kmeans/);
   });
 
   it('a ragged CSV names the file and line, exit 2, no stack trace', async () => {
@@ -163,7 +163,7 @@ describe('errors', () => {
     const cases: [unknown, RegExp][] = [
       [JSON.parse(readFileSync(join(references, 'gmm-iris-full.json'), 'utf8')), /format: expected "emkit-model", got undefined: not an emkit model file/],
       [{ ...handWrittenGmm, version: 99 }, /version: version 99 is not supported/],
-      [{ ...handWrittenGmm, model: 'hmm' }, /model: unknown model "hmm"/],
+      [{ ...handWrittenGmm, model: 'lda' }, /model: unknown model "lda"/],
       [{ ...handWrittenGmm, means: [[0, 0]] }, /means: expected 2 rows, got 1/],
     ];
     for (const [content, pattern] of cases) {

@@ -1,5 +1,9 @@
 import { type Dataset, InputError, isEmkitError } from '@emkit/core';
 import { type HeaderMode, type TableFormat, type TableLayout, type Delimiter, type Table, type ModelColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
+import { splitSequenceColumn } from './sequence.js';
+
+/** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
+export type MissingMode = 'error' | 'marginalize';
 
 /** The flags that say which file to read and how (see dataOptions). */
 export interface DataFlags {
@@ -11,6 +15,8 @@ export interface DataFlags {
   drop?: string;
   label?: string;
   target?: string;
+  sequence?: string;
+  missing?: MissingMode;
 }
 
 /** A data file read for a command: the table (dataset, labels, layout) under the name it was given. */
@@ -21,7 +27,7 @@ export interface DataFile extends Omit<Table, 'source' | 'format'> {
   readonly bytes: number;
 }
 
-/** The rows of --data (a path, or - for stdin) in its format, with --columns/--drop/--label/--target applied. */
+/** The rows of --data (a path, or - for stdin) in its format, with --columns/--drop/--label/--target applied, and the --sequence column's ids as the dataset's groups (for sequence models). */
 export async function readDataFile(
   flags: DataFlags,
   options: {
@@ -42,13 +48,25 @@ export async function readDataFile(
     drop: flags.drop,
     label: flags.label,
     target: flags.target,
+    missing: flags.missing,
     onProgress: (p) => {
       bytes = p.bytesRead;
       onProgress?.(p);
     },
   });
   const { source, format: _format, ...rest } = table;
-  return { ...rest, path: source, bytes };
+  const file = { ...rest, path: source, bytes };
+  return flags.sequence === undefined ? file : withSequenceColumn(file, flags.sequence, flags.target !== undefined);
+}
+
+/** The --sequence column taken out of the fitted columns (and out of the layout the model file keeps). */
+function withSequenceColumn(file: DataFile, spec: string, targetSplitOff: boolean): DataFile {
+  const { dataset, layout } = file;
+  const index = dataset.columns?.includes(spec) ? dataset.columns.indexOf(spec) : Number(spec) - 1;
+  const split = splitSequenceColumn(dataset, spec, file.path, targetSplitOff);
+  const keep = (_: unknown, j: number): boolean => j !== index;
+  const selection = { ...layout.selection, features: layout.selection.features.filter(keep), names: layout.selection.names?.filter(keep) ?? null };
+  return { ...file, dataset: split, columns: selection.names, layout: { ...layout, selection } };
 }
 
 /** A warning for each fitted column that is exactly 0..N−1 or 1..N, or null. */

@@ -80,6 +80,8 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, Outcome>>>> = {
   // the default covariance prior is the data covariance, undefined for one row
   bgmm: { 'K > N': 'exit 2', 'N = 1': 'exit 2' },
   vae: {},
+  // Gaussian emissions start from gmm's k-means start, which needs K ≤ N rows
+  hmm: { 'K > N': 'exit 2' },
 };
 
 function expected(name: string, edge: EdgeCase): Outcome {

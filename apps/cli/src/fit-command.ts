@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { FitProgress } from '@emkit/core';
+import { type FitProgress, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -9,6 +9,8 @@ import { dataOptions, formatNumber, readableLabel, stderr } from './shared.js';
 import { modelColumnsOf } from '@emkit/io/node';
 import { agreementWithLabels, formatAgreement } from './labels.js';
 import { modelInputs, toOriginalUnits } from './standardize.js';
+import { distributedFlags } from './distributed-flags.js';
+import { type OnlineFlags, onlineFields, onlineFlags, runStreamFit } from './online-flags.js';
 
 /** `emkit fit <model>`: one subcommand per registered model, its flags from the plugin's optionSpecs. */
 export function fitCommand(model: RegisteredModel): Command {
@@ -16,6 +18,9 @@ export function fitCommand(model: RegisteredModel): Command {
   const command = new Command(plugin.name).description(plugin.description);
   dataOptions(command);
   for (const spec of plugin.optionSpecs) command.addOption(optionFor(spec));
+  distributedFlags(command);
+  // Plugins whose statistics are sums over rows can also be fitted online.
+  if (supportsStepwise(plugin)) onlineFlags(command);
   return fitFlags(command, plugin, {
     restarts: 'number of restarts, the best log-likelihood wins',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
@@ -29,13 +34,15 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { plugin } = model;
   const started = performance.now();
   const { raw, files } = await rawPluginOptions(plugin, flags);
+  if (flags.online === true && flags.data === '-') return runStreamFit(plugin, raw, files, flags as FitFlags & OnlineFlags, signal);
   // Options first: a bad flag should not wait for a large file to be read.
   const { result: fitted, file, transform } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
     fitter.fit(raw, { signal, onProgress: ((text) => (p: FitProgress) => status.show(text(p)))(restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter)) }),
   );
 
   const result = toOriginalUnits(fitted, transform, file);
-  const modelFile = modelFileOf(model, result, { columns: modelColumnsOf(file.layout) });
+  const online = flags.online === true;
+  const modelFile = modelFileOf(model, result, { ...(online ? onlineFields(result, flags as FitFlags & OnlineFlags) : {}), columns: modelColumnsOf(file.layout) });
   if (plugin.stochastic) {
     // Bounds from noisy steps: BIC/AIC and "monotonicity" would read as EM results they are not.
     for (const field of ['bic', 'aic', 'monotonicityViolations', 'converged']) delete modelFile[field];
@@ -66,6 +73,11 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   lines.push(['restarts', result.restarts.length > 1 ? `${result.restarts.length} (best: restart ${result.restart}, numbered from 0 as in the model file)` : '1']);
   if (!stochastic && result.monotonicityViolations.length > 0)
     lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
+  if (online) {
+    const { passes, steps } = (modelFile.online ?? {}) as { passes?: number; steps?: number };
+    lines.push(['online', `${steps} mini-batch steps over ${passes} pass(es) of ${String(flags.batchSize)} rows`]);
+  }
+  if (flags.redis !== undefined) lines.push(['distributed run', `${(result as { run?: string }).run} (through Redis)`]);
   lines.push(['wall time', `${seconds.toFixed(2)} s`]);
   lines.push(['model file', flags.out ?? 'not written (no --out)']);
   printSummary(lines);

@@ -23,6 +23,8 @@ import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags
 import type { RegisteredModel } from './registry.js';
 import { formatNumber, stderr } from './shared.js';
 import { createLogUpdate } from 'log-update';
+import { type DistributedFlags, checkDistributedFlags, openDistributedFitter } from './distributed-flags.js';
+import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-flags.js';
 
 /**
  * What every command that fits shares (`fit`, `select` and those to come): the data and driver
@@ -77,6 +79,8 @@ export function driverOptionsOf(flags: FitFlags): Pick<DriverOptions, 'tol' | 'm
 export function checkDriverFlags(plugin: AnyModelPlugin, flags: FitFlags): void {
   resolveDriverOptions(plugin, driverOptionsOf(flags));
   if (flags.workers !== undefined && flags.workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${flags.workers}`);
+  checkDistributedFlags(flags);
+  checkOnlineFlags(plugin, flags);
 }
 
 /**
@@ -134,15 +138,17 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, dataset: Dataset, flags: FitFlags): Fitter {
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags): Fitter {
   const driver = driverOptionsOf(flags);
+  if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
+  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
   const workers = flags.workers ?? defaultWorkerCount();
   if (workers === 0) {
-    const data = dataset;
+    const data = file.dataset;
     return { data, pooled: false, fit: (raw, context) => fitInProcess(plugin, data, raw, { ...driver, ...context }), close: () => Promise.resolve() };
   }
   const pool = new NodeWorkerPool(workers);
-  const data = shareDataset(dataset).data;
+  const data = shareDataset(file.dataset).data;
   return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
 }
 
@@ -170,7 +176,7 @@ export async function runFitting<T>(
   // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
   const { data, transform } = dataToFit(file, standardizeMethod(flags.standardize));
   status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows)`, true);
-  const fitter = openFitter(plugin, data, flags);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags);
   let result: T;
   try {
     result = await body(fitter, status);
@@ -205,8 +211,9 @@ export function printSummary(lines: readonly (readonly [string, string])[]): voi
 
 /** `data.csv (150 rows × 4 columns)`. */
 export function describeData(file: DataFile): string {
-  const { rows, cols } = file.dataset;
-  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'})`;
+  const { rows, cols, groups } = file.dataset;
+  const sequences = groups ? `, ${groups.length - 1} sequence${groups.length === 2 ? '' : 's'}` : '';
+  return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'}${sequences})`;
 }
 
 /** One line on stderr rewritten in place; shown only when stderr is a terminal (and not --quiet). */

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { fitCommand } from './fit-command.js';
 import { predictCommand, sampleCommand, scoreCommand } from './model-commands.js';
 import { selectCommand } from './select-command.js';
+import { workerCommand } from './worker-command.js';
 import { isUsageError, kebab } from './plugin-flags.js';
 import { registryWithPlugins, takePluginFlags } from './plugin-loader.js';
 import { type RegisteredModel, registry } from './registry.js';
@@ -56,7 +57,7 @@ export function createProgram(models: readonly RegisteredModel[] = registry): Co
   for (const model of models) select.addCommand(withDebug(selectCommand(model)).copyInheritedSettings(program));
 
   const known = models.map((m) => m.plugin);
-  for (const command of [predictCommand(known), scoreCommand(known), sampleCommand(known)]) program.addCommand(withDebug(command).copyInheritedSettings(program));
+  for (const command of [predictCommand(known), scoreCommand(known), sampleCommand(known), workerCommand(known)]) program.addCommand(withDebug(command).copyInheritedSettings(program));
 
   program
     .command('models')

@@ -1,5 +1,5 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, isEmkitError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, isEmkitError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
 import { modelInputs } from './standardize.js';
 import { formatCsv } from '@emkit/io/node';
 import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile } from './data.js';
@@ -42,15 +42,24 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
   dataOptions(command);
   return command
     .option('--proba', 'write the responsibilities p0..pK-1 instead of labels')
+    .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
     .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
-    .action(async (flags: ModelDataFlags & { proba?: boolean; out?: string }) => {
+    .action(async (flags: ModelDataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
+      if (flags.proba && flags.impute) throw new OptionError('--impute', 'give --impute or --proba, not both');
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const loaded = await loadModel(flags.model, known);
       const { plugin, params } = loaded;
+      if (flags.impute && !plugin.impute) throw new OptionError('--impute', `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)`);
       const file = await readData(flags, loaded);
       const dataset = onData(file, flags.model, () => modelInputs(file, loaded.standardization));
+      onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
       let text: string;
-      if (!flags.proba && plugin.predictTable) {
+      if (flags.impute) {
+        const imputed: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
+        const filled = loaded.standardization === null ? imputed : invertStandardization(imputed, loaded.standardization);
+        checkFiniteRows(filled, dataset.cols, file, 'an imputed value of');
+        text = formatCsv(filled, dataset.rows, dataset.cols, file.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
+      } else if (!flags.proba && plugin.predictTable) {
         const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
         checkFiniteRows(table.values, table.columns.length, file, 'a prediction of');
         text = formatCsv(table.values, dataset.rows, table.columns.length, table.columns);
@@ -80,6 +89,7 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     const { plugin, params, options, standardization } = loaded;
     const file = await readData(flags, loaded);
     const dataset = onData(file, flags.model, () => modelInputs(file, standardization));
+    onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
     const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
     // Densities of standardised rows, back in the original units (a cost has no Jacobian).
     const jacobian = standardization !== null && plugin.parameterCount(params, options) !== null ? logJacobian(standardization) : 0;
@@ -101,21 +111,37 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)')
     .addOption(new Option('--n <integer>', 'number of rows to draw').argParser(parseIntegerFlag).makeOptionMandatory())
     .addOption(new Option('--seed <integer>', 'random seed').argParser(parseIntegerFlag).default(0))
+    .addOption(
+      new Option('--sequences <integer>', 'draw this many independent sequences of --n rows each, with their ids in a first column `sequence` (for sequence models: hmm)').argParser(parseIntegerFlag),
+    )
     .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
-    .action(async (flags: { model: string; n: number; seed: number; out?: string }) => {
+    .action(async (flags: { model: string; n: number; seed: number; sequences?: number; out?: string }) => {
       if (flags.n < 1) throw new OptionError('--n', `expected an integer ≥ 1, got ${flags.n}`);
+      if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError('--sequences', `expected an integer ≥ 1, got ${flags.sequences}`);
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params, columns, standardization } = await loadModel(flags.model, known);
       if (!plugin.sample) throw new OptionError('--model', `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)`);
-      const drawn: Float64Array = plugin.sample(params, flags.n, new Random(flags.seed));
+      const random = new Random(flags.seed);
+      const sequences = flags.sequences ?? 1;
+      // Each call draws one sequence (independent rows for mixtures), one after another from one stream.
+      const draws: Float64Array[] = Array.from({ length: sequences }, () => plugin.sample!(params, flags.n, random) as Float64Array);
+      const d = draws[0].length / flags.n;
+      const drawn = new Float64Array(sequences * flags.n * d);
+      draws.forEach((draw, s) => drawn.set(draw, s * flags.n * d));
+      // A model of standardised inputs draws standardised rows: back to the original units.
       const rows = standardization === null ? drawn : invertStandardization(drawn, standardization);
-      const d = rows.length / flags.n;
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
         throw new ModelFileError(
           `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
         );
       const header = columns?.names ?? Array.from({ length: d }, (_, j) => `x${j}`);
-      await writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
+      if (flags.sequences === undefined) return writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
+      const withIds = new Float64Array(sequences * flags.n * (d + 1));
+      for (let i = 0; i < sequences * flags.n; i++) {
+        withIds[i * (d + 1)] = Math.floor(i / flags.n);
+        withIds.set(rows.subarray(i * d, (i + 1) * d), i * (d + 1) + 1);
+      }
+      await writeOutput(flags.out, formatCsv(withIds, sequences * flags.n, d + 1, ['sequence', ...header]));
     });
 }

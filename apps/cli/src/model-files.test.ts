@@ -22,7 +22,7 @@ const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restar
  */
 const OPTIONAL: Readonly<Record<string, readonly string[]>> = {
   gmm: ['regCovar', 'freeze', 'assignment'],
-  kmeans: ['initMethod', 'dataVariance'],
+  kmeans: ['initMethod', 'dataVariance', 'algorithm'],
   bernoulli: ['clamp', 'betaPrior', 'dirichletPrior'],
   'factor-analysis': ['noise', 'noiseFloor', 'modelCovariance'],
   'bayes-linreg': ['update', 'initialAlpha', 'initialBeta', 'logEvidence', 'effectiveParameters', 'totalWeight'],
@@ -32,6 +32,7 @@ const OPTIONAL: Readonly<Record<string, readonly string[]>> = {
   'minibatch-kmeans': ['counts', 'initMethod', 'batchSize', 'passes', 'dataVariance'],
   bgmm: ['covariance', 'regCovar', 'initMethod', 'weights'],
   vae: ['variance', 'epochs', 'batchSize', 'learningRate', 'iwaeSamples', 'epochElbo'],
+  hmm: ['topology', 'freeze', 'regCovar'],
 };
 
 /** Fields where null is a value of its own (no prior, not known, a learned variance). */
@@ -143,7 +144,7 @@ describe('spoiled model files', () => {
     const cases: [string, RegExp][] = [
       [JSON.stringify({ ...original, format: 'sklearn-pickle' }), /format: expected "emkit-model", got "sklearn-pickle": not an emkit model file$/],
       [JSON.stringify({ ...original, version: 3 }), /version: version 3 is not supported; this emkit reads versions 1 and 2$/],
-      [JSON.stringify({ ...original, model: 'hmm' }), /model: unknown model "hmm"; known: gmm, /],
+      [JSON.stringify({ ...original, model: 'lda' }), /model: unknown model "lda"; known: gmm, /],
       [JSON.stringify([original]), /not an emkit model file: expected a JSON object$/],
       [JSON.stringify(original).slice(0, 200), /not an emkit model file: not valid JSON/],
       ['', /not an emkit model file: not valid JSON/],

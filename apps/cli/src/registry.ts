@@ -6,6 +6,7 @@ import { factorAnalysisPlugin } from '@emkit/factor-analysis';
 import { bgmmFitFields, bgmmPlugin, type BgmmParams } from '@emkit/bgmm';
 import { bayesLinregPlugin } from '@emkit/bayes-linreg';
 import { vaePlugin } from '@emkit/vae';
+import { hmmPlugin } from '@emkit/hmm';
 import { softKmeansPlugin } from '@emkit/soft-kmeans';
 import { kmedoidsPlugin } from '@emkit/kmedoids';
 import { minibatchKmeansPlugin, onlineKmeansPlugin } from '@emkit/online-kmeans';
@@ -42,6 +43,7 @@ export const registry: readonly RegisteredModel[] = [
   // The ELBO (total, not per row) and its history per E-step.
   { plugin: bgmmPlugin, extraFitFields: (result) => bgmmFitFields(result as FitResult<BgmmParams, unknown>) },
   { plugin: vaePlugin },
+  { plugin: hmmPlugin },
 ];
 
 export const plugins: readonly AnyModelPlugin[] = registry.map((m) => m.plugin);

@@ -116,9 +116,9 @@ describe('emkit select', () => {
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(pattern);
     }
-    const unknown = await emkit(['select', 'hmm', '--data', faithful]);
+    const unknown = await emkit(['select', 'lda', '--data', faithful]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/emkit: error: select: unknown model "hmm"/);
+    expect(unknown.stderr).toMatch(/emkit: error: select: unknown model "lda"/);
   });
 });
 

@@ -30,6 +30,12 @@ export function dataOptions(command: Command, { target = true } = {}): Command {
   command.option('--drop <list>', 'columns to leave out: header names, 1-based numbers and ranges (id,2..3)');
   command.option('--label <column>', 'a ground-truth column (any text), kept out of the fit; fit and predict then report ARI, NMI and a confusion table');
   if (target) command.option('--target <column>', 'the response column (header name or 1-based number) of a supervised model such as bayes-linreg; it is left out of the data');
+  command.addOption(
+    new Option('--missing <mode>', 'empty cells, NaN and NA: error (refuse them), or marginalize (models that support it — gmm, bernoulli — fit on each row\'s observed cells)')
+      .choices(['error', 'marginalize'])
+      .default('error'),
+  );
+  command.option('--sequence <column>', 'a column of sequence ids (header name or 1-based number): consecutive rows with the same id form one sequence (hmm); it is left out of the data');
   return command;
 }
 

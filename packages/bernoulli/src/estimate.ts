@@ -29,7 +29,7 @@ export function checkBinary(data: Dataset, start = 0, end = data.rows): void {
   if (a + b === 0) return;
   for (let i = start * cols; i < last; i++) {
     const x = values[i];
-    if (x !== 0 && x !== 1) {
+    if (x !== 0 && x !== 1 && data.missing?.[i] !== 1) {
       const c = i % cols;
       const name = data.columns?.[c];
       throw new InputError(

@@ -6,11 +6,13 @@ import {
   readFiniteNumber,
   readMatrix,
   readVector,
+  rowHasMissing,
   toNested,
   type Dataset,
   type ModelPlugin,
 } from '@emkit/core';
-import { checkBinary, checkColumns, eStepRows, estimateParameters, jointLogProbRow, LogTables, statsLength } from './estimate.js';
+import { checkBinary, checkColumns, estimateParameters, jointLogProbRow, LogTables, statsLength } from './estimate.js';
+import { eStepRowsWithMissing, imputeRow, majorityFilled, observedJointLogProbRow } from './missing.js';
 import { initialParams } from './init.js';
 import { bernoulliOptionSpecs, checkProbabilities, DEFAULT_CLAMP, parseBernoulliOptions, type BernoulliOptions } from './options.js';
 import { describeBernoulliView } from './view.js';
@@ -22,7 +24,9 @@ function forEachRow(params: BernoulliParams, data: Dataset, f: (i: number, lse: 
   checkBinary(data);
   const tables = new LogTables(params);
   const joint = new Float64Array(params.k);
-  for (let i = 0; i < data.rows; i++) f(i, jointLogProbRow(params, tables, data.values, i * params.d, joint), joint);
+  const mask = data.missing;
+  for (let i = 0; i < data.rows; i++)
+    f(i, mask && rowHasMissing(data, i) ? observedJointLogProbRow(params, tables, data.values, mask, i, joint) : jointLogProbRow(params, tables, data.values, i * params.d, joint), joint);
 }
 
 /**
@@ -42,11 +46,19 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
 
   parseOptions: parseBernoulliOptions,
 
-  init: (data: Dataset, options: BernoulliOptions, random: Random) => initialParams(data, options, random),
+  // Missing bits are skipped (summed out of each row's likelihood); starts are seeded from the
+  // data with each missing bit at its column's majority value.
+  missingValues: true,
+
+  init: (data: Dataset, options: BernoulliOptions, random: Random) => {
+    checkBinary(data);
+    return initialParams(majorityFilled(data), options, random);
+  },
 
   createStats: (params) => new Float64Array(statsLength(params.k, params.d)),
+  stepwiseStatsLength: (params) => statsLength(params.k, params.d),
 
-  eStep: (params, data, range, stats) => eStepRows(params, data, range.start, range.end, stats),
+  eStep: (params, data, range, stats) => eStepRowsWithMissing(params, data, range.start, range.end, stats),
 
   mStep: (params, stats) => estimateParameters(params, stats),
 
@@ -65,6 +77,13 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
     forEachRow(params, data, (i, lse, joint) => {
       for (let j = 0; j < k; j++) out[i * k + j] = Math.exp(joint[j] - lse);
     });
+    return out;
+  },
+
+  impute(params, data) {
+    const out = data.values.slice();
+    const mask = data.missing;
+    if (mask) forEachRow(params, data, (i, lse, joint) => rowHasMissing(data, i) && imputeRow(params, joint.map((x) => Math.exp(x - lse)), mask, i, out, i * params.d));
     return out;
   },
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDataset, datasetFromRows, groupBoundaries, groupsFromIds, rowAt, rowWeight, sliceRows, totalWeight } from './dataset.js';
+import { createDataset, datasetFromRows, groupBoundaries, groupsFromIds, missingCount, rowAt, rowHasMissing, rowWeight, sliceRows, totalWeight } from './dataset.js';
 import { InputError } from './errors.js';
 
 function thrown(f: () => unknown): InputError {
@@ -29,7 +29,7 @@ describe('createDataset', () => {
     const e = thrown(() => createDataset(values, 2, 3, { source: 'x.csv' }));
     expect(e.code).toBe('input');
     expect(e.source).toBe('x.csv');
-    expect(e.message).toBe('x.csv: row 2, column 3 is NaN; every value must be a finite number');
+    expect(e.message).toBe("x.csv: row 2, column 3 is NaN; every value must be a finite number (missing values: createDataset with missing: 'nan' or a mask, for models that marginalise them)");
     expect(thrown(() => createDataset(Float64Array.from([1, -Infinity, 3, 4]), 2, 2)).message).toMatch(/^data: row 1, column 2 is -Infinity/);
     expect(thrown(() => createDataset(Float64Array.from([1, 2, Infinity, 4]), 4, 1)).message).toMatch(/row 3, column 1 is Infinity/);
   });
@@ -164,5 +164,26 @@ describe('group boundaries', () => {
     expect(Array.from(sliceRows(data, { start: 2, end: 6 }).groups!)).toEqual([0, 3, 4]);
     expect(Array.from(sliceRows(data, { start: 1, end: 4 }).groups!)).toEqual([0, 1, 3]);
     expect(Array.from(groupBoundaries(createDataset(new Float64Array(3), 3, 1)))).toEqual([0, 3]);
+  });
+});
+
+describe('missing cells', () => {
+  it("missing: 'nan' marks NaN cells, keeps them NaN, and still refuses Infinity", () => {
+    const data = createDataset(Float64Array.from([1, NaN, 3, 4]), 2, 2, { missing: 'nan' });
+    expect(Array.from(data.missing!)).toEqual([0, 1, 0, 0]);
+    expect(missingCount(data)).toBe(1);
+    expect(rowHasMissing(data, 0)).toBe(true);
+    expect(rowHasMissing(data, 1)).toBe(false);
+    expect(() => createDataset(Float64Array.from([1, Infinity]), 1, 2, { missing: 'nan' })).toThrow(/row 1, column 2 is Infinity/);
+    // nothing missing: no mask at all, so every model takes its usual path
+    expect(createDataset(Float64Array.from([1, 2]), 1, 2, { missing: 'nan' }).missing).toBeUndefined();
+  });
+
+  it('a mask: its cells become NaN; a wrong length or entry is refused; slices keep their rows of it', () => {
+    const data = createDataset(Float64Array.from([1, 2, 3, 4]), 2, 2, { missing: Uint8Array.of(0, 0, 1, 0) });
+    expect(Number.isNaN(data.values[2])).toBe(true);
+    expect(Array.from(sliceRows(data, { start: 1, end: 2 }).missing!)).toEqual([1, 0]);
+    expect(() => createDataset(new Float64Array(4), 2, 2, { missing: Uint8Array.of(0, 1) })).toThrow(/2×2 = 4 entries/);
+    expect(() => createDataset(new Float64Array(2), 1, 2, { missing: Uint8Array.of(0, 2) })).toThrow(/entry 1 is 2/);
   });
 });

@@ -22,6 +22,11 @@ export interface Dataset {
    * a group; models of independent rows ignore it. Absent or null: no groups.
    */
   readonly groups?: Int32Array | null;
+  /**
+   * Missing cells (N×D row-major, 1 = missing; their `values` are NaN), for models that
+   * marginalise them (plugins declaring `missingValues`). Absent or null: every cell is present.
+   */
+  readonly missing?: Uint8Array | null;
 }
 
 /**
@@ -41,6 +46,11 @@ export interface DatasetOptions {
   columns?: readonly string[] | null;
   /** One response value per row (see Dataset.target). */
   target?: Float64Array | readonly number[] | null;
+  /**
+   * Missing cells: an N×D mask (1 = missing), or 'nan' to treat NaN values as missing. Missing
+   * cells are stored as NaN; the others must still be finite. Without it every cell must be.
+   */
+  missing?: Uint8Array | 'nan' | null;
   /** Group boundaries (see Dataset.groups). */
   groups?: Int32Array | readonly number[] | null;
   /** Named in error messages (a file name, "data"). */
@@ -56,15 +66,20 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 1)
     throw new InputError(source, `bad shape ${rows}×${cols}: need a whole number of rows and at least one column`);
   if (values.length !== rows * cols) throw new InputError(source, `has ${values.length} values, expected ${rows}×${cols} = ${rows * cols}`);
+  const missing = missingMask(values, rows, cols, options.missing ?? null, source);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
+    if (missing !== null && missing[i] === 1) {
+      values[i] = NaN;
+      continue;
+    }
     if (!Number.isFinite(x) || Math.abs(x) > MAX_MAGNITUDE) {
       const where = `row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1} is ${x}`;
       throw new InputError(
         source,
         Number.isFinite(x)
           ? `${where}; values beyond ±${MAX_MAGNITUDE} overflow when squared (distances, variances): rescale that column, e.g. divide it by a power of ten`
-          : `${where}; every value must be a finite number`,
+          : `${where}; every value must be a finite number (missing values: createDataset with missing: 'nan' or a mask, for models that marginalise them)`,
       );
     }
   }
@@ -86,7 +101,7 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
       if (!Number.isFinite(target[i])) throw new InputError(source, `target of row ${i + 1} is ${target[i]}; every value must be a finite number`);
   }
   const groups = options.groups != null ? checkGroups(options.groups, rows, source) : null;
-  return { rows, cols, values, weights, columns, target, ...(groups !== null ? { groups } : {}) };
+  return { rows, cols, values, weights, columns, target, ...(groups !== null ? { groups } : {}), ...(missing !== null ? { missing } : {}) };
 }
 
 /** Validated group boundaries: 0 = g₀ < g₁ < … < g_G = rows. */
@@ -110,6 +125,39 @@ export function groupsFromIds(ids: ArrayLike<number>): Int32Array {
   for (let i = 1; i < ids.length; i++) if (!Object.is(ids[i], ids[i - 1])) out.push(i);
   if (ids.length > 0) out.push(ids.length);
   return Int32Array.from(out);
+}
+
+/** The missing mask of DatasetOptions.missing, checked against the shape; null when nothing is missing. */
+function missingMask(values: Float64Array, rows: number, cols: number, spec: Uint8Array | 'nan' | null, source: string): Uint8Array | null {
+  if (spec === null) return null;
+  let mask: Uint8Array;
+  if (spec === 'nan') mask = Uint8Array.from(values, (x) => (Number.isNaN(x) ? 1 : 0));
+  else {
+    if (!(spec instanceof Uint8Array) || spec.length !== rows * cols) throw new InputError(source, `the missing mask must be a Uint8Array of ${rows}×${cols} = ${rows * cols} entries`);
+    mask = spec;
+  }
+  let any = false;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] > 1) throw new InputError(source, `missing mask entry ${i} is ${mask[i]}; entries are 0 (present) or 1 (missing)`);
+    if (mask[i] === 1) any = true;
+  }
+  return any ? mask : null;
+}
+
+/** The number of missing cells (0 without a mask). */
+export function missingCount(data: Dataset): number {
+  if (!data.missing) return 0;
+  let n = 0;
+  for (let i = 0; i < data.missing.length; i++) n += data.missing[i];
+  return n;
+}
+
+/** Whether row i has a missing cell. */
+export function rowHasMissing(data: Dataset, i: number): boolean {
+  const m = data.missing;
+  if (!m) return false;
+  for (let c = i * data.cols, end = c + data.cols; c < end; c++) if (m[c] === 1) return true;
+  return false;
 }
 
 /** A Dataset from an array of equal-length rows. */
@@ -147,6 +195,7 @@ export function sliceRows(data: Dataset, range: RowRange): Dataset {
     columns: data.columns,
     target: data.target ? data.target.subarray(range.start, range.end) : null,
     ...(data.groups ? { groups: groupsWithin(data.groups, range) } : {}),
+    ...(data.missing ? { missing: data.missing.subarray(range.start * data.cols, range.end * data.cols) } : {}),
   };
 }
 

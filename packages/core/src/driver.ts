@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, totalWeight } from './dataset.js';
 import { FitError, OptionError, isEmkitError, throwIfAborted } from './errors.js';
 import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from './executor.js';
-import type { DataSummary, ModelPlugin } from './plugin.js';
+import { type DataSummary, type ModelPlugin, checkMissingSupport } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
 
@@ -186,6 +186,7 @@ export function createRun<Params, Options>(
   const { signal, onProgress, resume } = runOptions;
   const summary = summarize(data);
   if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  checkMissingSupport(plugin, data);
   const shards = planShardsFor(plugin, data, resolved.shardRows);
   const seed = deriveSeed(resolved.seed, restart);
   const typed = plugin as ModelPlugin<Params, unknown>;

@@ -1,7 +1,7 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin } from './dataset.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
 export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult } from './plugin.js';
-export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin } from './plugin.js';
+export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
@@ -39,5 +39,7 @@ export {
   fitStandardized,
   readStandardization,
 } from './standardize.js';
+export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState, StepwiseLearner, OnlineFitResult } from './online.js';
+export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';

@@ -1,5 +1,6 @@
 import type { Random } from '@emkit/linalg';
 import type { Dataset, RowRange } from './dataset.js';
+import { InputError } from './errors.js';
 import type { ModelView } from './view.js';
 
 /** Bumped when the plugin contract changes incompatibly; plugins state the version they implement. */
@@ -88,6 +89,12 @@ export interface ModelPlugin<Params, Options> {
    * independent rows leave it out and ignore groups.
    */
   readonly groupedRows?: boolean;
+  /**
+   * True when every hook handles missing cells (Dataset.missing) by marginalising them: the
+   * E-step uses each row's observed coordinates. The driver refuses data with missing cells for
+   * plugins without it.
+   */
+  readonly missingValues?: boolean;
   /** Driver defaults when the caller gives none. */
   readonly defaults: { readonly tol: number; readonly maxIter: number };
 
@@ -112,6 +119,14 @@ export interface ModelPlugin<Params, Options> {
    * (params, rows, range): no hidden state, no randomness beyond what `range.start` determines.
    */
   eStep(params: Params, data: Dataset, range: RowRange, stats: Float64Array): number;
+
+  /**
+   * Stepwise (online) EM support: how many leading entries of the statistics are plain sums
+   * over rows, so that the driver may keep them as running averages s ← (1 − η)·s + η·s_batch.
+   * Entries after them (re-seeding candidates) are taken from the latest batch as they are.
+   * Absent: the plugin cannot be fitted online.
+   */
+  stepwiseStatsLength?(params: Params, cols: number): number;
 
   /**
    * Optional: the E-step with state kept per shard between E-steps of a run — what a model can
@@ -167,6 +182,12 @@ export interface ModelPlugin<Params, Options> {
    */
   describeView?(params: Params): ModelView;
 
+  /**
+   * The data with each missing cell (Dataset.missing) replaced by its conditional expectation
+   * given the row's observed cells under the model (N×D row-major); present cells unchanged.
+   */
+  impute?(params: Params, data: Dataset): Float64Array;
+
   /** Draws n rows (row-major n×D) from the model, when it is generative. */
   sample?(params: Params, n: number, random: Random): Float64Array;
 
@@ -201,4 +222,18 @@ export function addStats(target: Float64Array, source: Float64Array): void {
 export function mergeStatsOf<P>(plugin: ModelPlugin<P, unknown>, target: Float64Array, source: Float64Array, params: P): void {
   if (plugin.mergeStats) plugin.mergeStats(target, source, params);
   else addStats(target, source);
+}
+
+/**
+ * Refuses data with missing cells for a plugin that does not marginalise them, naming the first
+ * missing cell and what to do.
+ */
+export function checkMissingSupport(plugin: Pick<ModelPlugin<unknown, unknown>, 'name' | 'missingValues'>, data: Dataset): void {
+  if (!data.missing || plugin.missingValues) return;
+  const first = data.missing.indexOf(1);
+  if (first === -1) return;
+  throw new InputError(
+    'data',
+    `row ${Math.floor(first / data.cols) + 1}, column ${(first % data.cols) + 1} is missing, and ${plugin.name} cannot marginalise missing values; fill in or drop the incomplete rows (gmm and bernoulli fit them with --missing marginalize)`,
+  );
 }

@@ -1,4 +1,4 @@
-import { type Dataset, createDataset, totalWeight } from './dataset.js';
+import { type Dataset, createDataset } from './dataset.js';
 import type { FitResult } from './driver.js';
 import { InputError, ModelFileError } from './errors.js';
 
@@ -31,16 +31,24 @@ function quantile(sorted: Float64Array, q: number): number {
  */
 export function fitStandardization(data: Dataset, method: StandardizeMethod, source = 'data'): Standardization {
   const { rows, cols, values, weights } = data;
+  // Missing cells (a mask under --missing marginalize) are left out of every column's statistics.
+  const observed = (i: number, j: number): boolean => data.missing == null || data.missing[i * cols + j] !== 1;
   const center = new Array<number>(cols).fill(0);
   const scale = new Array<number>(cols).fill(0);
   if (method === 'zscore') {
-    const w = totalWeight(data);
     for (let j = 0; j < cols; j++) {
       let mean = 0;
-      for (let i = 0; i < rows; i++) mean += (weights === null ? 1 : weights[i]) * values[i * cols + j];
+      let w = 0;
+      for (let i = 0; i < rows; i++) {
+        if (!observed(i, j)) continue;
+        const wi = weights === null ? 1 : weights[i];
+        mean += wi * values[i * cols + j];
+        w += wi;
+      }
       mean /= w;
       let ss = 0;
       for (let i = 0; i < rows; i++) {
+        if (!observed(i, j)) continue;
         const d = values[i * cols + j] - mean;
         ss += (weights === null ? 1 : weights[i]) * d * d;
       }
@@ -48,10 +56,10 @@ export function fitStandardization(data: Dataset, method: StandardizeMethod, sou
       scale[j] = Math.sqrt(ss / w);
     }
   } else if (method === 'robust') {
-    const column = new Float64Array(rows);
     for (let j = 0; j < cols; j++) {
-      for (let i = 0; i < rows; i++) column[i] = values[i * cols + j];
-      column.sort();
+      const cells: number[] = [];
+      for (let i = 0; i < rows; i++) if (observed(i, j)) cells.push(values[i * cols + j]);
+      const column = Float64Array.from(cells).sort();
       center[j] = quantile(column, 0.5);
       scale[j] = quantile(column, 0.75) - quantile(column, 0.25);
     }
@@ -71,7 +79,7 @@ export function applyStandardization(data: Dataset, t: Standardization, source =
   const values = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++)
     for (let j = 0; j < cols; j++) values[i * cols + j] = (data.values[i * cols + j] - t.center[j]) / t.scale[j];
-  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns, target: data.target ?? null, source });
+  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns, target: data.target ?? null, missing: data.missing ?? null, groups: data.groups ?? null, source });
 }
 
 /** Rows in standardised units back in the original units (for sample): x = center + scale · z. */
@@ -105,7 +113,7 @@ export type StandardizedFitResult<P, O> = FitResult<P, O> & { readonly standardi
 export function inOriginalUnits<P, O>(result: FitResult<P, O>, t: Standardization, data: Dataset): StandardizedFitResult<P, O> {
   if (result.bic === null) return { ...result, standardization: t };
   const perRow = logJacobian(t);
-  const weight = totalWeight(data);
+  const weight = data.weights === null ? data.rows : data.weights.reduce((a, b) => a + b, 0);
   const shift = perRow * weight;
   return {
     ...result,

@@ -1,6 +1,6 @@
-import { cholesky, choleskySolve, symmetrizeFromLower, syrkRowsLower, syrLower } from '@emkit/linalg';
+import { cholesky, choleskySolve, KERNEL_CHUNK_ROWS, kernelsFor, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, symmetrizeFromLower, syrkRowsLower, syrLower, type WasmKernels } from '@emkit/linalg';
 import { FitError, type Dataset } from '@emkit/core';
-import { RowScratch, latentMeanRow, logDensityRow, prepareModel } from './model.js';
+import { RowScratch, latentMeanRow, logDensityRow, prepareModel, type PreparedModel } from './model.js';
 import type { FactorOptions } from './options.js';
 import type { FactorParams, NoiseModel } from './params.js';
 
@@ -38,6 +38,8 @@ export function eStepRows(params: FactorParams, data: Dataset, start: number, en
   const { d, q } = params;
   const layout = statsLayout(d, q);
   const model = prepareModel(params);
+  const wasm = kernelsFor(params.kernels);
+  if (wasm) return eStepRowsWasm(model, wasm, data, start, end, stats);
   const scratch = new RowScratch(d, q);
   const { residual: r, latent: z } = scratch;
   const { values, weights } = data;
@@ -61,6 +63,75 @@ export function eStepRows(params: FactorParams, data: Dataset, start: number, en
     }
     syrLower(w, z, 0, stats, layout.sumZZ, q);
   }
+  return logLikelihood;
+}
+
+/**
+ * eStepRows on the WebAssembly kernels, a chunk of rows at a time: r = x − μ; E[z|x] = r·βᵀ (a
+ * GEMM); log N(x | μ, C) by the triangular kernel with C⁻¹'s Cholesky factor (direct) or, through
+ * Woodbury, from e = r − z·Wᵀ (a second GEMM); the statistics by the weighted moment kernels (Σw,
+ * Σw·r, Σw·r∘r around μ; Σw·z, Σw·z·zᵀ) and crossAccumulate (Σw·z·rᵀ). Chunks start at `start`,
+ * so a shard's result does not depend on the thread that runs it.
+ */
+function eStepRowsWasm(model: PreparedModel, wasm: WasmKernels, data: Dataset, start: number, end: number, stats: Float64Array): number {
+  const { d, q, mean, loadings, noiseVariance } = model.params;
+  const layout = statsLayout(d, q);
+  const rows = KERNEL_CHUNK_ROWS;
+  const dp = padded(d);
+  const qp = padded(q);
+  const wide = Math.max(dp, qp);
+  const direct = model.covarianceCholesky !== null;
+  const [x, w, r, z, e, betaT, loadingsT, zeros, meanAt, factor, constant, out, scratchZ, scratchA, tri, moments, spare, cross] = wasm.layout([
+    rows * d, rows, rows * dp, rows * q, rows * dp, d * qp, q * dp, wide, d, d * dp, 2, rows, rows * wide, rows * wide, wide * wide, layout.length, 1, q * dp,
+  ]);
+  let f = wasm.f64;
+  for (let k = 0; k < q; k++) for (let c = 0; c < d; c++) f[betaT / 8 + c * qp + k] = model.beta[k * d + c];
+  for (let c = 0; c < d; c++) for (let k = 0; k < q; k++) f[loadingsT / 8 + k * dp + c] = loadings[c * q + k];
+  if (direct) {
+    const u = precisionCholeskyFromCovarianceCholesky(model.covarianceCholesky as Float64Array, 0, d);
+    for (let i = 0; i < d; i++) for (let c = i; c < d; c++) f[factor / 8 + i * dp + c] = u[i * d + c];
+  }
+  f[constant / 8] = model.constant;
+  f.set(mean, meanAt / 8);
+  const run = wasm.exports;
+  const { values, weights } = data;
+  const s = moments / 8;
+  let logLikelihood = 0;
+  for (let first = start; first < end; first += rows) {
+    const n = Math.min(rows, end - first);
+    f = wasm.f64;
+    f.set(values.subarray(first * d, (first + n) * d), x / 8);
+    if (weights === null) f.fill(1, w / 8, w / 8 + n);
+    else f.set(weights.subarray(first, first + n), w / 8);
+    run.subtractRows(x, n, d, meanAt, r, dp);
+    run.gemmRowsStrided(r, dp, n, d, betaT, qp, q, zeros, z, q);
+    if (direct) run.mahalanobisFull(x, n, d, dp, meanAt, factor, 1, constant, out, scratchZ, scratchA);
+    else run.gemmRowsStrided(z, q, n, q, loadingsT, dp, d, zeros, e, dp);
+    f = wasm.f64;
+    for (let i = 0; i < n; i++) {
+      const wi = f[w / 8 + i];
+      if (wi === 0) continue;
+      let density: number;
+      if (direct) density = f[out / 8 + i];
+      else {
+        let quad = 0;
+        for (let c = 0; c < d; c++) {
+          const v = f[r / 8 + i * dp + c] - f[e / 8 + i * dp + c];
+          quad += (v * v) / noiseVariance[c];
+        }
+        for (let k = 0; k < q; k++) quad += f[z / 8 + i * q + k] ** 2;
+        density = model.constant - 0.5 * quad;
+      }
+      logLikelihood += wi * density;
+    }
+    // Σw, Σw·r, Σw·r∘r (around μ: the rows themselves against the mean), then Σw·z, Σw·z·zᵀ.
+    run.componentStats(x, n, d, dp, w, 1, meanAt, moments, moments + 8 * layout.sumR, moments + 8 * layout.sumRR, SCATTER.diag, scratchZ, scratchA, tri);
+    run.componentStats(z, n, q, qp, w, 1, zeros, spare, moments + 8 * layout.sumZ, moments + 8 * layout.sumZZ, SCATTER.full, scratchZ, scratchA, tri);
+    run.crossAccumulate(z, q, q, r, dp, dp, w, n, cross);
+  }
+  f = wasm.f64;
+  for (let i = 0; i < layout.length; i++) if (i < layout.sumZR || i >= layout.sumZR + q * d) stats[i] += f[s + i];
+  for (let k = 0; k < q; k++) for (let c = 0; c < d; c++) stats[layout.sumZR + k * d + c] += f[cross / 8 + k * dp + c];
   return logLikelihood;
 }
 
@@ -136,7 +207,7 @@ export function estimateParameters(params: FactorParams, stats: Float64Array, op
   const noiseVariance = constrainNoise(unconstrained, variances, noise, options.noiseFloor, iteration);
   const mean = new Float64Array(d);
   for (let c = 0; c < d; c++) mean[c] = params.mean[c] + shift[c];
-  return { d, q, noise, mean, loadings, noiseVariance };
+  return { d, q, noise, mean, loadings, noiseVariance, ...(params.kernels ? { kernels: params.kernels } : {}) };
 }
 
 /** Ψ from the unconstrained maximisers: averaged for isotropic noise, then raised to the floor. */

@@ -22,13 +22,14 @@ export function initialParams(data: Dataset, options: FactorOptions, random: Ran
   const given = readGivenInit(options, d, q);
   const moments = weightedMoments(data);
   const mean = given.mean ?? moments.mean;
-  if (given.loadings && given.noiseVariance) return { d, q, noise, mean, loadings: given.loadings, noiseVariance: given.noiseVariance };
+  const kernels = options.kernels ? { kernels: options.kernels } : {};
+  if (given.loadings && given.noiseVariance) return { d, q, noise, mean, loadings: given.loadings, noiseVariance: given.noiseVariance, ...kernels };
 
   const variances = new Float64Array(d);
   for (let c = 0; c < d; c++) variances[c] = moments.covariance[c * d + c];
   const start = options.initMethod === 'pca' ? pcaStart(moments.covariance, d, q, noise) : randomStart(variances, q, noise, random);
   raiseToFloor(start.noiseVariance, variances, noise, options.noiseFloor);
-  return { d, q, noise, mean, loadings: given.loadings ?? start.loadings, noiseVariance: given.noiseVariance ?? start.noiseVariance };
+  return { d, q, noise, mean, loadings: given.loadings ?? start.loadings, noiseVariance: given.noiseVariance ?? start.noiseVariance, ...kernels };
 }
 
 function pcaStart(covariance: Float64Array, d: number, q: number, noise: NoiseModel): { loadings: Float64Array; noiseVariance: Float64Array } {

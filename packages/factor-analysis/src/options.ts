@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import { parseOptionsWith, type OptionSpec } from '@emkit/core';
 import type { NoiseModel } from './params.js';
 
@@ -32,6 +33,8 @@ export interface FactorOptions {
   noiseFloor: number;
   initMethod: InitMethod;
   init: FactorInit | null;
+  /** The E-step's kernels: 'wasm' (default, WebAssembly SIMD where available) or 'js' (the scalar reference). */
+  kernels?: KernelChoice;
 }
 
 const schema = z
@@ -49,6 +52,7 @@ const schema = z
       .loose()
       .nullable()
       .default(null),
+    kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default('wasm'),
   })
   .strict();
 
@@ -63,4 +67,5 @@ export const factorOptionSpecs: readonly OptionSpec[] = [
   { name: 'noiseFloor', type: 'number', description: 'lower bound on each noise variance, relative to the column variance (keeps Heywood cases finite)', defaultValue: 1e-6 },
   { name: 'initMethod', type: 'string', description: 'start from the top principal components or from seeded random loadings', choices: ['pca', 'random'], defaultValue: 'pca' },
   { name: 'init', type: 'json', description: 'JSON file with starting mean, loadings (D×q) and/or noiseVariance (a model file\'s fields)' },
+  KERNELS_OPTION_SPEC,
 ];

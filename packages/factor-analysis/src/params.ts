@@ -1,3 +1,4 @@
+import type { KernelChoice } from '@emkit/linalg';
 /** How the noise covariance Ψ is structured: a free diagonal (factor analysis) or σ²·I (PPCA). */
 export type NoiseModel = 'diagonal' | 'isotropic';
 
@@ -19,4 +20,6 @@ export interface FactorParams {
   readonly loadings: Float64Array;
   /** The diagonal of Ψ (D); all equal (σ²) for isotropic noise. */
   readonly noiseVariance: Float64Array;
+  /** The E-step's kernels (see the `kernels` option); in the parameters so that workers use the same. */
+  readonly kernels?: KernelChoice;
 }

@@ -68,6 +68,7 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
   init: (data: Dataset, options: FactorOptions, random: Random) => initialParams(data, options, random),
 
   createStats: (params) => new Float64Array(statsLayout(params.d, params.q).length),
+  stepwiseStatsLength: (params) => statsLayout(params.d, params.q).length,
 
   eStep: (params, data, range, stats) => eStepRows(params, data, range.start, range.end, stats),
 

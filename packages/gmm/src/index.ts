@@ -12,3 +12,4 @@ export { BLOCK_ROWS } from './covariance/index.js';
 export type { EstimateOptions } from './estimate.js';
 export { assembleParams, estimateParameters, statsLength } from './estimate.js';
 export { initialParams } from './init.js';
+export { MissingRowModel, eStepRowsWithMissing, meanImputed } from './missing.js';

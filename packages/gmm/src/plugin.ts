@@ -6,15 +6,17 @@ import {
   readFiniteNumber,
   readMatrix,
   readVector,
+  rowHasMissing,
   toNested,
   type Dataset,
   type ModelPlugin,
 } from '@emkit/core';
 import { ASSIGNMENTS, responsibilityRule, type Assignment } from './assignment.js';
 import { covarianceModel } from './covariance/index.js';
-import { assembleParams, createStats, eStepRows, estimateParameters, RowScratch, statsLength, weightedLogProbRow, withExtras } from './estimate.js';
+import { assembleParams, createStats, estimateParameters, RowScratch, statsLength, weightedLogProbRow, withExtras } from './estimate.js';
 import { mergeFarRows } from './singularity.js';
 import { priorToJSON } from './prior.js';
+import { MissingRowModel, eStepRowsWithMissing, meanImputed } from './missing.js';
 import { describeGmmView } from './view.js';
 import { initialParams } from './init.js';
 import { gmmOptionSpecs, parseGmmOptions, type GmmOptions } from './options.js';
@@ -24,15 +26,23 @@ import type { CovarianceType, GmmParams, GmmPrior, SingularityWarning } from './
  * Calls f(i, objective, responsibilities, logProb) for each row: logProb holds log π_j + log N(x_i | j),
  * and the objective and responsibilities are those of the E-step's responsibility rule.
  */
-function forEachRow(params: GmmParams, data: Dataset, f: (i: number, objective: number, responsibilities: Float64Array, logProb: Float64Array) => void): void {
+function forEachRow(
+  params: GmmParams,
+  data: Dataset,
+  f: (i: number, objective: number, responsibilities: Float64Array, logProb: Float64Array, missing: MissingRowModel | null) => void,
+): void {
   if (data.cols !== params.d) throw new ModelFileError(`the model has ${params.d} dimensions but the data has ${data.cols} columns`, 'means');
   const model = covarianceModel(params.covariance);
   const rule = responsibilityRule(params.assignment);
   const scratch = new RowScratch(params);
   const { logProb, wr } = scratch;
+  // Rows with missing cells: the marginal density of their observed cells.
+  const missing = data.missing ? new MissingRowModel(params) : null;
   for (let i = 0; i < data.rows; i++) {
-    weightedLogProbRow(model, scratch, data.values, i * params.d);
-    f(i, rule.assign(logProb, params.k, wr), wr, logProb);
+    const incomplete = missing !== null && rowHasMissing(data, i);
+    if (incomplete) missing.logProbs(data.values, data.missing!, i, logProb);
+    else weightedLogProbRow(model, scratch, data.values, i * params.d);
+    f(i, rule.assign(logProb, params.k, wr), wr, logProb, incomplete ? missing : null);
   }
 }
 
@@ -56,13 +66,17 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
 
   parseOptions: parseGmmOptions,
 
-  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data, options, random),
+  // With missing cells, the start comes from the data with each missing cell at its column's mean.
+  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data.missing ? meanImputed(data) : data, options, random),
 
   describeView: describeGmmView,
 
   createStats: (params) => createStats(params),
 
-  eStep: (params, data, range, stats) => eStepRows(params, data, range.start, range.end, stats),
+  eStep: (params, data, range, stats) => eStepRowsWithMissing(params, data, range.start, range.end, stats),
+
+  // Everything before the re-seeding candidates is a sum over rows.
+  stepwiseStatsLength: (params) => statsLength(covarianceModel(params.covariance), params.k, params.d),
 
   mergeStats(target, source, params) {
     const base = statsLength(covarianceModel(params.covariance), params.k, params.d);
@@ -72,6 +86,14 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   },
 
   mStep: (params, stats, summary, options) => estimateParameters(params, stats, { ...options, totalWeight: summary.totalWeight }),
+
+  missingValues: true,
+
+  impute(params, data) {
+    const out = data.values.slice();
+    forEachRow(params, data, (i, _objective, responsibilities, _logProb, missing) => missing?.impute(responsibilities, out, i * params.d));
+    return out;
+  },
 
   scoreSamples(params, data) {
     const out = new Float64Array(data.rows);

@@ -48,7 +48,7 @@ export const gaussianEmissionModel: EmissionModel = {
       accumulate(stats, values, row, rows, gamma, gammaOff) {
         let q = 0;
         for (; q + BLOCK_ROWS <= rows; q += BLOCK_ROWS) {
-          block.set(gamma.subarray(gammaOff + q * k, gammaOff + (q + BLOCK_ROWS) * k));
+          for (let i = 0, o = gammaOff + q * k; i < BLOCK_ROWS * k; i++) block[i] = gamma[o + i];
           kernel.accumulateBlock(stats, values, (row + q) * d, block);
         }
         for (; q < rows; q++) {

@@ -63,12 +63,14 @@ export class ForwardBackward {
     let logLikelihood = 0;
     for (let s = 0; s < t; s++) {
       if (s === 0) predicted.set(start);
-      else
-        for (let j = 0; j < k; j++) {
-          let sum = 0;
-          for (let i = 0; i < k; i++) sum += alpha[(s - 1) * k + i] * transitions[i * k + j];
-          predicted[j] = sum;
+      else {
+        // predicted = α̂_{t−1}·A, as a sum of scaled rows of A (contiguous reads).
+        predicted.fill(0);
+        for (let i = 0; i < k; i++) {
+          const a = alpha[(s - 1) * k + i];
+          if (a !== 0) for (let j = 0; j < k; j++) predicted[j] += a * transitions[i * k + j];
         }
+      }
       // Shift by the largest log-density among the states the chain can be in, so the largest
       // scaled density is 1 and the scale c_t ≥ that state's predicted mass > 0.
       let shift = -Infinity;

@@ -1,4 +1,5 @@
-import { ModelFileError, OptionError, PLUGIN_API_VERSION, readFiniteNumber, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import { EMPTY_VIEW, ModelFileError, OptionError, PLUGIN_API_VERSION, readFiniteNumber, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import { describeGmmView } from '@emkit/gmm';
 import type { Random } from '@emkit/linalg';
 import { viterbiPath } from './inference.js';
 import { assembleHmm, chainParameterCount, emissionModel, eStepSequences, estimateHmm, forEachSequence, initialHmm, statsLength } from './model.js';
@@ -40,6 +41,11 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
   eStep: (params, data, range, stats) => eStepSequences(params, data, range, stats),
 
   mStep: (params, stats, _summary, options) => estimateHmm(params, stats, options),
+
+  // Gaussian states are drawn as gmm draws its components (means, covariance ellipses); an HMM
+  // has no mixing weights. Categorical states emit symbols, not points in data space: labels only.
+  describeView: (params) =>
+    params.emission.kind === 'gaussian' ? { ...EMPTY_VIEW, components: { ...describeGmmView(params.emission.gaussian).components!, locationName: 'state mean', weights: null } } : EMPTY_VIEW,
 
   scoreSamples(params, data) {
     const out = new Float64Array(data.rows);

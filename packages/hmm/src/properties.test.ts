@@ -179,6 +179,18 @@ describe('conformance kit', () => {
   });
 });
 
+describe('view', () => {
+  it('Gaussian states as components with their means and covariances; categorical ones as labels', () => {
+    const truth = gaussianTruth(3, 2, 1);
+    const view = hmmPlugin.describeView!(truth);
+    expect(view.components).toMatchObject({ count: 3, dims: 2, locationName: 'state mean', weights: null, hard: false });
+    const g = (truth.emission as { gaussian: { means: Float64Array; covariances: Float64Array } }).gaussian;
+    expect(Array.from(view.components!.locations)).toEqual(Array.from(g.means));
+    view.components!.covariances!.forEach((c, i) => expect(Math.abs(c - g.covariances[i])).toBeLessThan(1e-9));
+    expect(hmmPlugin.describeView!(categoricalTruth(2, 3, 1))).toMatchObject({ components: null, rowOutput: { kind: 'labels' } });
+  });
+});
+
 describe('sampling', () => {
   it('draws sequences whose transition frequencies approach the matrix', () => {
     const truth = categoricalTruth(3, 4, 9);

@@ -97,7 +97,8 @@ describe('parseCsv', () => {
     it('NaN and Inf', () => {
       for (const cell of ['NaN', 'nan', 'Inf', '-inf', 'Infinity', '-Infinity']) {
         const e = inputError(() => parseCsv(`a,b\n1,${cell}\n`, 'f.csv'));
-        expect(e.message).toBe(`f.csv:2:2: cell "${cell}" is not a finite number; remove or fill in missing values before fitting`);
+        const marginalize = /^nan$/i.test(cell) ? ', or fit a model that marginalises them with --missing marginalize' : '';
+        expect(e.message).toBe(`f.csv:2:2: cell "${cell}" is not a finite number; remove or fill in missing values before fitting${marginalize}`);
       }
       expect(inputError(() => parseCsv('a\n1e400\n', 'f.csv')).message).toMatch(/f\.csv:2:1: cell "1e400" is beyond the range/);
       // NaN on line 1 is a bad value, not a header name.
@@ -271,5 +272,23 @@ describe('values too large to square', () => {
   it('are refused naming the line, the column and a remedy', () => {
     expect(() => parseCsv('a,b\n1,2\n3,4e200\n', 'big.csv')).toThrow(/^big\.csv:3:2: cell "4e200" is beyond ±1e\+150.*rescale/);
     expect(parseCsv('a\n1e150\n', 'ok.csv').dataset.values[0]).toBe(1e150);
+  });
+});
+
+describe('missing cells', () => {
+  it("missing: 'marginalize' reads empty cells, NaN and NA as missing cells of the dataset's mask", () => {
+    const { dataset } = parseCsv('a,b,c\n1,,3\nNA,5,nan\n7,8,9\n', 'm.csv', { missing: 'marginalize' });
+    expect(Array.from(dataset.missing!)).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 0]);
+    expect(Number.isNaN(dataset.values[1])).toBe(true);
+    expect(dataset.values[8]).toBe(9);
+    // nothing missing: no mask
+    expect(parseCsv('a\n1\n', 'm.csv', { missing: 'marginalize' }).dataset.missing).toBeUndefined();
+  });
+
+  it('by default a missing cell is a located error that names --missing marginalize; Inf and a missing target stay errors', () => {
+    expect(() => parseCsv('a,b\n1,\n', 'e.csv')).toThrow(/^e\.csv:2:2: empty cell; every cell must hold a number \(fill in or drop missing values, or fit a model that marginalises them with --missing marginalize\)$/);
+    expect(() => parseCsv('a,b\n1,NA\n', 'e.csv')).toThrow(/^e\.csv:2:2: cell "NA" is a missing value \(.*--missing marginalize\)$/);
+    expect(() => parseCsv('a,b\n1,Inf\n', 'e.csv', { missing: 'marginalize' })).toThrow(/cell "Inf" is not a finite number/);
+    expect(() => parseCsv('a,t\n1,\n', 'e.csv', { missing: 'marginalize', target: 't' })).toThrow(/e\.csv:2:2: empty cell; .*a target cannot be missing/);
   });
 });

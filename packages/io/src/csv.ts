@@ -24,7 +24,16 @@ export interface ParseCsvOptions extends ColumnSelection {
   delimiter?: Delimiter;
   /** See ReadTableOptions.match. */
   match?: (header: readonly string[] | null, count: number) => ResolvedColumns;
+  /**
+   * What an empty cell, NaN or NA in a fitted column is: 'error' (default) refuses it with its
+   * line and column; 'marginalize' reads it as a missing cell (the dataset's missing mask) for
+   * models that marginalise missing values.
+   */
+  missing?: 'error' | 'marginalize';
 }
+
+/** Cell spellings of a missing value under missing: 'marginalize' (besides an empty cell). */
+const MISSING_WORD = /^(na|nan)$/i;
 
 export interface ParsedCsv {
   /** The fitted columns. */
@@ -163,6 +172,9 @@ export class CsvReader {
   private used = 0;
   private targetValues: Float64Array | null = null;
   private labels: string[] | null = null;
+  private readonly marginalize: boolean;
+  /** The missing-cell mask beside `values`, once a missing cell has been read. */
+  private missing: Uint8Array | null = null;
 
   constructor(source: string, options: ParseCsvOptions = {}) {
     this.source = source;
@@ -170,6 +182,7 @@ export class CsvReader {
     this.selectionSpec = { columns: options.columns, drop: options.drop, label: options.label, target: options.target };
     this.match = options.match;
     this.delimiterOption = options.delimiter ?? 'auto';
+    this.marginalize = options.missing === 'marginalize';
     if (!['auto', 'yes', 'no'].includes(this.headerMode))
       throw new InputError(source, `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}`);
     if (!DELIMITERS.includes(this.delimiterOption))
@@ -227,10 +240,12 @@ export class CsvReader {
       values: this.values.slice(0, this.used),
       target: this.targetValues === null ? null : this.targetValues.slice(0, this.rows),
       labels: this.labels,
+      missing: this.missing === null ? null : this.missing.slice(0, this.used),
     };
     this.takenRows += this.rows;
     this.rows = 0;
     this.used = 0;
+    if (this.missing !== null) this.missing.fill(0);
     if (this.labels !== null) this.labels = [];
     return chunk;
   }
@@ -242,7 +257,8 @@ export class CsvReader {
     const cols = this.features.length;
     const values = this.used === this.values.length ? this.values : this.values.slice(0, this.used);
     const columns = layout.selection.names === null ? null : [...layout.selection.names];
-    const dataset = createDataset(values, this.rows, cols, { columns, source: this.source });
+    const missing = this.missing === null ? null : this.missing.slice(0, this.used);
+    const dataset = createDataset(values, this.rows, cols, { columns, source: this.source, missing });
     const result: ParsedCsv = { dataset, columns, layout };
     if (this.targetValues !== null) result.target = this.targetValues.slice(0, this.rows);
     if (this.labels !== null) result.labels = this.labels;
@@ -310,6 +326,11 @@ export class CsvReader {
       const j = features[k];
       const cell = cells[j];
       const { kind, value } = classify(cell);
+      if (kind !== 'number' && this.marginalize && (kind === 'empty' || MISSING_WORD.test(cell))) {
+        this.markMissing(at);
+        values[at++] = NaN;
+        continue;
+      }
       if (kind !== 'number') this.cellError(kind, cell, lineNumber, j);
       values[at++] = value;
     }
@@ -329,9 +350,20 @@ export class CsvReader {
     this.rows++;
   }
 
+  private markMissing(at: number): void {
+    if (this.missing === null || this.missing.length < this.values.length) {
+      const grown = new Uint8Array(this.values.length);
+      if (this.missing !== null) grown.set(this.missing);
+      this.missing = grown;
+    }
+    this.missing[at] = 1;
+  }
+
   private cellError(kind: CellKind, cell: string, line: number, index: number): never {
     const where = { line, column: index + 1 };
-    if (kind === 'empty') throw new InputError(this.source, `empty cell; every cell must hold a number (fill in or drop missing values)`, where);
+    const missingHint = index === this.targetIndex ? 'a target cannot be missing: drop that row' : 'fill in or drop missing values, or fit a model that marginalises them with --missing marginalize';
+    if (kind === 'empty') throw new InputError(this.source, `empty cell; every cell must hold a number (${missingHint})`, where);
+    if (kind === 'text' && MISSING_WORD.test(cell)) throw new InputError(this.source, `cell ${quoteForMessage(cell)} is a missing value (${missingHint})`, where);
     if (kind === 'too-large')
       throw new InputError(
         this.source,
@@ -343,7 +375,7 @@ export class CsvReader {
       throw new InputError(
         this.source,
         word
-          ? `cell ${quoteForMessage(cell)} is not a finite number; remove or fill in missing values before fitting`
+          ? `cell ${quoteForMessage(cell)} is not a finite number; remove or fill in missing values before fitting${MISSING_WORD.test(cell) && index !== this.targetIndex ? ', or fit a model that marginalises them with --missing marginalize' : ''}`
           : `cell ${quoteForMessage(cell)} is beyond the range of a 64-bit float`,
         where,
       );

@@ -37,6 +37,8 @@ export interface TableChunk {
   readonly values: Float64Array;
   readonly target: Float64Array | null;
   readonly labels: readonly string[] | null;
+  /** 1 where a cell is missing (CSV with missing: 'marginalize'), row-major like values; null when none is. */
+  readonly missing?: Uint8Array | null;
 }
 
 /**
@@ -78,6 +80,8 @@ export interface Table {
 export interface ReadTableOptions extends ColumnSelection {
   /** CSV/TSV only. */
   header?: 'auto' | 'yes' | 'no';
+  /** CSV only: 'marginalize' reads empty cells, NaN and NA as missing (see ParseCsvOptions.missing). */
+  missing?: 'error' | 'marginalize';
   /** CSV only: a field separator, or 'auto'. */
   delimiter?: ',' | '\t' | ';' | '|' | 'auto';
   /**
@@ -93,6 +97,7 @@ export interface ReadTableOptions extends ColumnSelection {
 export class ChunkCollector {
   private values = new Float64Array(1024);
   private target: Float64Array | null = null;
+  private missing: Uint8Array | null = null;
   private readonly labels: string[] = [];
   private used = 0;
   rows = 0;
@@ -104,6 +109,14 @@ export class ChunkCollector {
       this.values = grown;
     }
     this.values.set(chunk.values, this.used);
+    if (chunk.missing) {
+      if (this.missing === null || this.missing.length < this.values.length) {
+        const grown = new Uint8Array(this.values.length);
+        if (this.missing !== null) grown.set(this.missing);
+        this.missing = grown;
+      }
+      this.missing.set(chunk.missing, this.used);
+    }
     this.used += chunk.rows * cols;
     if (chunk.target !== null) {
       if (this.target === null || this.rows + chunk.rows > this.target.length) {
@@ -117,8 +130,9 @@ export class ChunkCollector {
     this.rows += chunk.rows;
   }
 
-  result(layout: TableLayout): { values: Float64Array; target: Float64Array | null; labels: string[] | null } {
+  result(layout: TableLayout): { values: Float64Array; target: Float64Array | null; labels: string[] | null; missing: Uint8Array | null } {
     return {
+      missing: this.missing === null ? null : this.missing.slice(0, this.used),
       values: this.used === this.values.length ? this.values : this.values.slice(0, this.used),
       target: this.target === null ? null : this.target.slice(0, this.rows),
       labels: layout.selection.label === null ? null : this.labels,
@@ -136,9 +150,9 @@ export async function collectTable(reader: TableReader, onProgress?: ReadTableOp
     onProgress?.({ rows: collector.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes });
   }
   if (collector.rows === 0) throw new InputError(reader.source, 'no data rows');
-  const { values, target, labels } = collector.result(layout);
+  const { values, target, labels, missing } = collector.result(layout);
   const names = layout.selection.names;
-  const dataset = createDataset(values, collector.rows, cols, { columns: names, source: reader.source, target });
+  const dataset = createDataset(values, collector.rows, cols, { columns: names, source: reader.source, target, missing });
   const labelIndex = layout.selection.label;
   return {
     source: reader.source,

@@ -33,6 +33,8 @@ export interface BoundsState {
   readonly lower: Float64Array;
   /** count, weight and sum blocks of the last E-step (stats[0, L.farDistance)). */
   readonly sums: Float64Array;
+  /** Whether a label changed at the last E-step: then one probably changes again. */
+  changed: boolean;
 }
 
 /**
@@ -123,6 +125,44 @@ function distances2Of4(X: Float64Array, xOff: number, C: Float64Array, labels: I
   out[3] = s3;
 }
 
+/**
+ * Squared distances of n (row, centre) pairs — rows at X[rowAt[p]..], centres at C[centreAt[p]..]
+ * — into out[0, n) (Lloyd's arithmetic), four pairs at a time so that four independent sums are
+ * in flight: a row rarely keeps four centres, but a block of rows usually does between them.
+ */
+function pairDistances2(X: Float64Array, rowAt: Int32Array, C: Float64Array, centreAt: Int32Array, n: number, cols: number, out: Float64Array): void {
+  let p = 0;
+  for (; p + 4 <= n; p += 4) {
+    const x0 = rowAt[p];
+    const x1 = rowAt[p + 1];
+    const x2 = rowAt[p + 2];
+    const x3 = rowAt[p + 3];
+    const c0 = centreAt[p];
+    const c1 = centreAt[p + 1];
+    const c2 = centreAt[p + 2];
+    const c3 = centreAt[p + 3];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < cols; d++) {
+      const t0 = X[x0 + d] - C[c0 + d];
+      const t1 = X[x1 + d] - C[c1 + d];
+      const t2 = X[x2 + d] - C[c2 + d];
+      const t3 = X[x3 + d] - C[c3 + d];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+    }
+    out[p] = s0;
+    out[p + 1] = s1;
+    out[p + 2] = s2;
+    out[p + 3] = s3;
+  }
+  for (; p < n; p++) out[p] = distance2(X, rowAt[p], C, centreAt[p], cols);
+}
+
 function isUsable(state: unknown, algorithm: BoundedAlgorithm, k: number, cols: number, start: number, end: number): state is BoundsState {
   if (typeof state !== 'object' || state === null) return false;
   const s = state as BoundsState;
@@ -141,6 +181,7 @@ function createState(algorithm: BoundedAlgorithm, k: number, cols: number, start
     labels: new Int32Array(rows).fill(-1),
     lower: new Float64Array(algorithm === 'elkan' ? rows * k : rows),
     sums: new Float64Array(L.farDistance),
+    changed: true,
   };
 }
 
@@ -208,17 +249,66 @@ export function assignRowsBounded(
   const { values: X, weights: W } = data;
   const { labels, lower } = state;
   const all = new Float64Array(k);
+  // Elkan: the (row, centre) pairs the bounds keep in the current block of four rows; row q's
+  // are [pairFrom[q], pairFrom[q + 1]), in centre order.
+  const pairRowAt = new Int32Array(4 * k + 3);
+  const pairCentreAt = new Int32Array(4 * k + 3);
+  const pairCentre = new Int32Array(4 * k);
+  const pairD2 = new Float64Array(4 * k + 3);
+  const pairFrom = new Int32Array(5);
   const fallback = new Float64Array(1);
   const lastFar = L.farDistance + k - 1;
   let farFloor = stats[lastFar];
   let inertia = 0;
   let changed = !reuse;
+  // Where labels moved last time, the sums are added up in the same pass (they will probably be
+  // needed); elsewhere only if a label turns out to have changed, in a second pass.
+  const sums = state.sums;
+  const sumAsWeGo = !reuse || state.changed;
+  if (sumAsWeGo) sums.fill(0);
 
   const block = new Float64Array(4);
   for (let i = start; i < end; i++) {
     const r = i - start;
-    // With bounds every row needs its assigned centre's distance: four rows' at a time.
-    if (reuse && (r & 3) === 0 && i + 4 <= end) distances2Of4(X, i * cols, centers, labels, r, cols, block);
+    if (reuse && (r & 3) === 0) {
+      // With bounds every row needs its assigned centre's distance: four rows' at a time.
+      const rows = Math.min(4, end - i);
+      if (rows === 4) distances2Of4(X, i * cols, centers, labels, r, cols, block);
+      else for (let q = 0; q < rows; q++) block[q] = distance2(X, (i + q) * cols, centers, Math.max(0, labels[r + q]) * cols, cols);
+      if (algorithm === 'elkan') {
+        // The centres Elkan's bounds cannot rule out against each row's assigned centre…
+        let n = 0;
+        for (let q = 0; q < rows; q++) {
+          pairFrom[q] = n;
+          const a = labels[r + q];
+          if (a < 0 || (W !== null && W[i + q] === 0)) continue;
+          const u = Math.sqrt(block[q]) * up;
+          const base = (r + q) * k;
+          lower[base + a] = Math.sqrt(block[q]) * down;
+          for (let j = 0; j < k; j++) {
+            if (j === a) continue;
+            const moved = lower[base + j] - drift[j];
+            const l = moved - eps * Math.abs(moved);
+            // Both tests are false when u is NaN or +Infinity: every centre is then measured.
+            if (u < l || 2 * u < between[a * k + j]) lower[base + j] = l;
+            else {
+              pairRowAt[n] = (i + q) * cols;
+              pairCentreAt[n] = j * cols;
+              pairCentre[n++] = j;
+            }
+          }
+        }
+        pairFrom[rows] = n;
+        // …measured for the whole block, four pairs at a time: the last group is filled up with
+        // copies of the last pair (whose results are not read) rather than run one by one.
+        let padded = n;
+        for (; (padded & 3) !== 0; padded++) {
+          pairRowAt[padded] = pairRowAt[n - 1];
+          pairCentreAt[padded] = pairCentreAt[n - 1];
+        }
+        pairDistances2(X, pairRowAt, centers, pairCentreAt, padded, cols, pairD2);
+      }
+    }
     const w = W === null ? 1 : W[i];
     if (w === 0) {
       labels[r] = -1;
@@ -230,30 +320,23 @@ export function assignRowsBounded(
     let d2 = 0;
     let needAll = !reuse || label < 0;
     if (!needAll) {
-      d2 = i - (r & 3) + 4 <= end ? block[r & 3] : distance2(X, off, centers, label * cols, cols);
-      let u = Math.sqrt(d2) * up;
+      d2 = block[r & 3];
       if (algorithm === 'hamerly') {
+        const u = Math.sqrt(d2) * up;
         const l = lower[r] - (label === maxDriftCentre ? secondDrift : maxDrift);
         lower[r] = l - eps * Math.abs(l);
         // Both tests are false when u is NaN or +Infinity, so such rows are computed in full.
         needAll = !(u < lower[r] || 2 * u < nearestOther[label]);
       } else {
+        // The first nearest of the assigned centre and the measured ones, in centre order.
         const base = r * k;
-        lower[base + label] = Math.sqrt(d2) * down;
-        for (let j = 0; j < k; j++) {
-          if (j === label) continue;
-          const moved = lower[base + j] - drift[j];
-          const l = moved - eps * Math.abs(moved);
-          if (u < l || 2 * u < between[label * k + j]) {
-            lower[base + j] = l;
-            continue;
-          }
-          const dj = distance2(X, off, centers, j * cols, cols);
+        for (let p = pairFrom[r & 3]; p < pairFrom[(r & 3) + 1]; p++) {
+          const j = pairCentre[p];
+          const dj = pairD2[p];
           lower[base + j] = Math.sqrt(dj) * down;
           if (dj < d2 || (dj === d2 && j < label)) {
             label = j;
             d2 = dj;
-            u = Math.sqrt(d2) * up;
           }
         }
         // A row whose distances are not all finite goes through Lloyd's own search below.
@@ -289,6 +372,11 @@ export function assignRowsBounded(
       }
     } else labels[r] = label;
     if (label !== previousLabel) changed = true;
+    if (sumAsWeGo) {
+      sums[L.count + label] += 1;
+      sums[L.weight + label] += w;
+      axpy(w, X, off, sums, L.sum + label * cols, cols);
+    }
 
     inertia += w * d2;
     if (d2 >= farFloor) {
@@ -298,8 +386,7 @@ export function assignRowsBounded(
   }
 
   // count, weight and sum: Lloyd's additions in row order, or the same numbers from the cache.
-  if (changed) {
-    const sums = state.sums;
+  if (changed && !sumAsWeGo) {
     sums.fill(0);
     for (let i = start; i < end; i++) {
       const w = W === null ? 1 : W[i];
@@ -311,7 +398,8 @@ export function assignRowsBounded(
       axpy(w, X, i * cols, sums, L.sum + label * cols, cols);
     }
   }
-  for (let q = 0; q < L.farDistance; q++) stats[q] += state.sums[q];
+  for (let q = 0; q < L.farDistance; q++) stats[q] += sums[q];
+  state.changed = changed;
   state.centers.set(centers);
   return { logLikelihood: -inertia, state };
 }

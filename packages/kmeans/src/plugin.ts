@@ -166,6 +166,9 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     return assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats);
   },
 
+  // Counts, weights and sums are sums over rows; the farthest-row candidates follow them.
+  stepwiseStatsLength: (params: KMeansParams) => statsLayout(params.k, params.cols).farDistance,
+
   eStepWithState(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult {
     checkCols(params, data);
     const { algorithm = 'lloyd' } = params;

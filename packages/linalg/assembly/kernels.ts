@@ -322,10 +322,15 @@ function writeTerms(out: usize, row: i32, j: i32, k: i32, offsets: usize, a: v12
  * mixture's log-probabilities (w = logit p) and the cross term of squared distances.
  */
 export function gemmRows(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, out: usize, outStride: i32): void {
+  gemmRowsStrided(x, d, rows, d, w, kp, k, bias, out, outStride);
+}
+
+/** gemmRows for rows x with stride xs (≥ d). */
+export function gemmRowsStrided(x: usize, xs: i32, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, out: usize, outStride: i32): void {
   let q = 0;
   for (; q + 2 <= rows; q += 2) {
-    const x0 = at(x, q * d);
-    const x1 = at(x, (q + 1) * d);
+    const x0 = at(x, q * xs);
+    const x1 = at(x, (q + 1) * xs);
     let j = 0;
     for (; j + 8 <= kp; j += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
@@ -359,7 +364,7 @@ export function gemmRows(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32,
     }
   }
   for (; q < rows; q++) {
-    const x0 = at(x, q * d);
+    const x0 = at(x, q * xs);
     for (let j = 0; j < kp; j += 2) {
       let a = f64x2.splat(0.0);
       for (let c = 0; c < d; c++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(x0, c)), v128.load(at(w, c * kp + j))));
@@ -511,7 +516,7 @@ function addLanes(v: usize, off: i32, c: i32, d: i32, s: v128): void {
 }
 
 /**
- * tri[r·dp + c] = Σ_q a[q][r]·z[q][c] for c ≤ r (and up to the next even c), rows summed in
+ * tri[r·dp + c] = Σ_q a[q][r]·z[q][c] for c ≤ r (and some c above, unused), rows summed in
  * order: a weighted symmetric rank-k update in 2-row × 8-column register blocks.
  */
 export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri: usize): void {
@@ -520,7 +525,9 @@ export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri
     const two = r + 1 < d;
     const cEnd = min(r + 2, dp); // even
     let c = 0;
-    for (; c + 8 <= cEnd; c += 8) {
+    // Whole 8-column blocks while they fit in dp, even past the diagonal (those entries are
+    // computed and left unused): eight independent sums per pass over the rows.
+    for (; c < cEnd && c + 8 <= dp; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
       let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
       for (let q = 0; q < rows; q++) {
@@ -580,6 +587,40 @@ export function pooledScatter(x: usize, rows: i32, d: i32, dp: i32, wr: usize, k
   }
   scatterLower(a, z, rows, d, dp, tri);
   addLower(block, 0, d, dp, tri);
+}
+
+/**
+ * A weighted cross-product of two row blocks: out[i·np + c] += Σ_q w[q]·a[q·as + i]·b[q·bs + c]
+ * for i < m and c < np (np even; b's pad columns zero), rows summed in order, eight columns at a
+ * time. Factor analysis' Σ w·E[z|x]·(x − μ)ᵀ.
+ */
+export function crossAccumulate(a: usize, as: i32, m: i32, b: usize, bs: i32, np: i32, w: usize, rows: i32, out: usize): void {
+  for (let i = 0; i < m; i++) {
+    const o = at(out, i * np);
+    let c = 0;
+    for (; c + 8 <= np; c += 8) {
+      let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0);
+      for (let q = 0; q < rows; q++) {
+        const f = f64x2.splat(load<f64>(at(w, q)) * load<f64>(at(a, q * as + i)));
+        const bp = at(b, q * bs + c);
+        s0 = f64x2.add(s0, f64x2.mul(f, v128.load(bp)));
+        s1 = f64x2.add(s1, f64x2.mul(f, v128.load(bp, 16)));
+        s2 = f64x2.add(s2, f64x2.mul(f, v128.load(bp, 32)));
+        s3 = f64x2.add(s3, f64x2.mul(f, v128.load(bp, 48)));
+      }
+      const p = at(o, c);
+      v128.store(p, f64x2.add(v128.load(p), s0));
+      v128.store(p, f64x2.add(v128.load(p, 16), s1), 16);
+      v128.store(p, f64x2.add(v128.load(p, 32), s2), 32);
+      v128.store(p, f64x2.add(v128.load(p, 48), s3), 48);
+    }
+    for (; c < np; c += 2) {
+      let s = f64x2.splat(0.0);
+      for (let q = 0; q < rows; q++) s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(at(w, q)) * load<f64>(at(a, q * as + i))), v128.load(at(b, q * bs + c))));
+      const p = at(o, c);
+      v128.store(p, f64x2.add(v128.load(p), s));
+    }
+  }
 }
 
 /** The first byte after the module's static data: the caller's memory starts here. */

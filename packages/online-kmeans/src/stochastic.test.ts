@@ -218,6 +218,9 @@ describe('options', () => {
     expect(fieldOf(mini({ k: 2, batchSize: 2.5 }))).toBe('batchSize');
     expect(fieldOf(mini({ k: 2, init: { centers: [[1, 2]] } }))).toBe('init.centers');
     expect(fieldOf(mini({ k: 2, learningRate: 'count' }))).toBe('options');
+    // Batch k-means' assignment step has no meaning for one row at a time.
+    expect(fieldOf(online({ k: 2, algorithm: 'elkan' }))).toBe('algorithm');
+    expect(fieldOf(mini({ k: 2, algorithm: 'hamerly' }))).toBe('algorithm');
   });
 
   it('the standalone functions check their own arguments', () => {

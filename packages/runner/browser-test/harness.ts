@@ -88,6 +88,8 @@ export interface TestPage {
   fit(request: Omit<FitRequest, 'workerUrl' | 'pluginUrl'> & { workerUrl?: string; pluginUrl?: string }, timeoutMs?: number): Promise<FitOutcome>;
   /** Math.exp and Math.log in this page (see math-probe.ts). */
   mathProbe(n: number): Promise<{ exp: number[]; log: number[] }>;
+  /** Loads the wasm kernels on the page's thread: null, or why they are unavailable. */
+  wasmKernels(): Promise<string | null>;
   /** Opens a BrowserWorkerPool in the page for fits with `usePool`; returns its live workers. */
   openPool(workers: number): Promise<number>;
   /** Closes that pool: its live workers before and after. */
@@ -135,6 +137,7 @@ async function openPage(browser: Browser, base: string): Promise<TestPage> {
         `a fit in Chromium (${base})`,
       ),
     mathProbe: (n) => page.evaluate((count) => window.emkit.mathProbe(count), n),
+    wasmKernels: () => page.evaluate(() => window.emkit.wasmKernels()),
     openPool: (workers) => page.evaluate(({ url, n }) => window.emkit.openPool(url, n), { url: `${base}worker.js`, n: workers }),
     closePool: () => page.evaluate(() => window.emkit.closePool()),
     async workersGone(timeoutMs = 2000) {

@@ -8,6 +8,7 @@ import type { WorkerPool } from '@emkit/runner';
 import { BrowserWorkerPool, fit } from '@emkit/runner/browser';
 import { slowGmm, throwsOnShard3 } from '../src/test-support/faulty-plugins.mjs';
 import { mathProbe } from './math-probe.js';
+import { loadWasmKernels, wasmKernelsUnavailable } from '@emkit/linalg';
 
 const plugins: Record<string, ModelPlugin<GmmParams, unknown>> = {
   gmm: gmmPlugin as ModelPlugin<GmmParams, unknown>,
@@ -54,8 +55,11 @@ export interface FitOutcome {
   elapsedMs: number;
   /** From the abort to the rejection. */
   abortToRejectMs?: number;
-  /** What the pool was asked to run, and whether the data reached it in shared memory. */
-  tasks: { eStep: number; restart: number; sharedData: boolean[] };
+  /**
+   * What the pool was asked to run — tasks of one shard, batches pinned to a worker (and the
+   * shards in them), whole restarts — and whether the data reached it in shared memory.
+   */
+  tasks: { eStep: number; batch: number; batchShards: number; restart: number; sharedData: boolean[] };
   /** Progress reports received by the time the fit settled: [restart, iteration]. */
   progress: [number, number][];
   /** Pool tasks not yet settled when the abort fired. */
@@ -63,19 +67,25 @@ export interface FitOutcome {
 }
 
 // Records each task the runner's pool receives (the pool `fit` creates is this class).
-let tasks: FitOutcome['tasks'] = { eStep: 0, restart: 0, sharedData: [] };
+let tasks: FitOutcome['tasks'] = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
 let unsettled = 0;
 function track<T>(promise: Promise<T>): Promise<T> {
   unsettled++;
   return promise.finally(() => unsettled--);
 }
 const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-const { runEStep, runRestart } = BrowserWorkerPool.prototype;
+const { runEStep, runEStepBatch, runRestart } = BrowserWorkerPool.prototype;
 BrowserWorkerPool.prototype.runEStep = function (this: BrowserWorkerPool, task, signal) {
   tasks.eStep++;
   tasks.sharedData.push(isShared(task.data.values));
   return track(runEStep.call(this, task, signal));
 } as WorkerPool['runEStep'];
+BrowserWorkerPool.prototype.runEStepBatch = function (this: BrowserWorkerPool, task, signal) {
+  tasks.batch++;
+  tasks.batchShards += task.shards.length;
+  tasks.sharedData.push(isShared(task.data.values));
+  return track(runEStepBatch.call(this, task, signal));
+} as NonNullable<WorkerPool['runEStepBatch']>;
 BrowserWorkerPool.prototype.runRestart = function (this: BrowserWorkerPool, task, options) {
   tasks.restart++;
   tasks.sharedData.push(isShared(task.data.values));
@@ -114,7 +124,7 @@ async function closePool(): Promise<{ before: number; after: number }> {
 }
 
 async function runFit(request: FitRequest): Promise<FitOutcome> {
-  tasks = { eStep: 0, restart: 0, sharedData: [] };
+  tasks = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
   if (request.usePool && !openedPool) throw new Error('usePool without openPool');
   const data = createDataset(Float64Array.from(request.values), request.rows, request.cols);
   const controller = new AbortController();
@@ -157,8 +167,8 @@ async function runFit(request: FitRequest): Promise<FitOutcome> {
 
 declare global {
   interface Window {
-    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
+    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; wasmKernels: () => Promise<string | null>; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
   }
 }
 
-window.emkit = { fit: runFit, mathProbe, openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };
+window.emkit = { fit: runFit, mathProbe, wasmKernels: async () => ((await loadWasmKernels()) ? null : wasmKernelsUnavailable()), openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };

@@ -170,13 +170,37 @@ describe('GMM full, K = 3, from a given init: Chromium workers give the in-proce
         for (const workers of [1, 2]) {
           const outcome = await page.fit({ plugin: 'gmm', ...dataOf(data), options, driver, workers });
           expectSameBits(resultOf(outcome), reference);
-          // One task per shard per E-step (the final one included); the data is shared only when isolated.
-          expect(outcome.tasks).toMatchObject({ eStep: 10 * (reference.iterations + 1), restart: 0 });
+          // Per E-step (the final one included): with shared data runs of consecutive shards, two
+          // per worker, holding all 10 shards, else one task per shard; the data is shared only
+          // when isolated.
+          const eSteps = reference.iterations + 1;
+          expect(outcome.tasks).toMatchObject(
+            label === 'isolated' ? { eStep: 0, batch: 2 * workers * eSteps, batchShards: 10 * eSteps, restart: 0 } : { eStep: 10 * eSteps, batch: 0, restart: 0 },
+          );
           expect(new Set(outcome.tasks.sharedData)).toEqual(new Set([label === 'isolated']));
         }
       });
     }
   }
+});
+
+describe('wasm kernels: Chromium gives Node\'s bits on every gmm fixture', () => {
+  // exp and log live inside the module and WebAssembly arithmetic is IEEE-exact, so whatever
+  // Math.exp and Math.log do in either engine, the fits agree to the last bit: in the page's
+  // thread and on its Web Workers, against Node's in-process driver.
+  it('the page loads the wasm kernels', async () => expect(await browser().isolated.wasmKernels()).toBeNull());
+
+  for (const covariance of ['full', 'tied', 'diag', 'spherical'])
+    for (const dataset of ['iris', 'faithful', 'blobs'])
+      it(`gmm-${dataset}-${covariance}: in the page and on 2 workers`, async () => {
+        const { data, options, tol } = fixtureFit(`gmm-${dataset}-${covariance}`);
+        const driver = { tol, maxIter: 5000, shardRows: 64 };
+        const wasm = { ...options, kernels: 'wasm' };
+        const node = reportOf(await fitInProcess(gmmPlugin, data, wasm, driver));
+        const page = browser().isolated;
+        expectSameBits(resultOf(await page.fit({ plugin: 'gmm', ...dataOf(data), options: wasm, driver, workers: 0 })), node);
+        expectSameBits(resultOf(await page.fit({ plugin: 'gmm', ...dataOf(data), options: wasm, driver, workers: 2 })), node);
+      });
 });
 
 describe('restarts', () => {
@@ -204,6 +228,7 @@ describe('restarts', () => {
     expectSameBits(resultOf(outcome), reference);
     expect(outcome.tasks.restart).toBe(0);
     expect(outcome.tasks.eStep).toBeGreaterThan(0);
+    expect(outcome.tasks.batch).toBe(0);
   });
 });
 

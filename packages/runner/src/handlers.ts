@@ -37,6 +37,7 @@ export function datasetFromHandle(handle: DataHandle): Dataset {
     columns: handle.columns ?? null,
     target: handle.target === null ? null : new Float64Array(handle.target, handle.targetByteOffset, handle.rows),
     ...(handle.groups ? { groups: handle.groups } : {}),
+    ...(handle.missing ? { missing: new Uint8Array(handle.missing, handle.missingByteOffset ?? 0, handle.rows * handle.cols) } : {}),
   };
 }
 
@@ -80,7 +81,7 @@ export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult
     const { data, states } = runStates;
     const results: EStepTaskResult[] = [];
     for (let q = 0; q < task.shards.length; q++) {
-      if (task.progress !== null) Atomics.store(task.progress, task.slot, q);
+      if (task.progress !== null) Atomics.store(task.progress, task.progressAt, q);
       const stats = plugin.createStats(task.params, data.cols);
       const logLikelihood = runShard(plugin, task.params, data, task.shards[q], stats, states);
       results.push({ stats, logLikelihood });

@@ -21,15 +21,16 @@ function newRunId(): string {
  * order — the same arithmetic as core's in-process executor, so results are bit-identical for
  * any number of workers. `handle` is the shared data; null means copy each shard's rows.
  *
- * With shared data and a pool that pins batches to workers (`runEStepBatch`), each worker gets
- * one task per E-step holding its shards (shard i goes to slot i mod the slot count, the same
- * slot every iteration) and the parameters once, and keeps plugins' per-shard states between
- * E-steps. Otherwise each shard is its own task.
+ * With shared data and a pool that runs batches (`runEStepBatch`), the parameters go once per
+ * batch: for a plugin with per-shard state, one batch per worker pinned to it (shard i on slot
+ * i mod the slot count, every iteration), which keeps the states between E-steps; for others,
+ * runs of consecutive shards, twice as many as workers, that any free worker takes (a worker
+ * slowed by other work on the machine then takes fewer). Otherwise each shard is its own task.
  */
 export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): PooledExecutor {
-  const run = newRunId();
+  const runId = newRunId();
   const batched = handle !== null && pool.runEStepBatch !== undefined;
-  const progress = batched && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * pool.size)) : null;
+  const progress = batched && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(8 * pool.size)) : null;
   let usedSlots = 0;
 
   async function collect<P>(
@@ -62,23 +63,29 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
           ),
         );
       }
-      const slots = Math.min(pool.size, shards.length);
-      usedSlots = Math.max(usedSlots, slots);
+      // Stateful plugins: shard i on slot i mod slots, every E-step. Others: runs of consecutive
+      // shards, twice as many as workers, so a worker that finishes early takes another.
+      const pinned = plugin.eStepWithState !== undefined;
+      const groups = pinned ? Math.min(pool.size, shards.length) : Math.min(2 * pool.size, shards.length);
+      const perGroup = Math.ceil(shards.length / groups);
+      if (pinned) usedSlots = Math.max(usedSlots, groups);
       const results: EStepTaskResult[] = new Array(shards.length);
       await Promise.all(
-        Array.from({ length: slots }, async (_, slot) => {
+        Array.from({ length: groups }, async (_, group) => {
           const indices: number[] = [];
-          for (let i = slot; i < shards.length; i += slots) indices.push(i);
-          if (progress !== null) Atomics.store(progress, slot, 0);
+          if (pinned) for (let i = group; i < shards.length; i += groups) indices.push(i);
+          else for (let i = group * perGroup; i < Math.min(shards.length, (group + 1) * perGroup); i++) indices.push(i);
+          if (indices.length === 0) return;
+          if (progress !== null) Atomics.store(progress, group, 0);
           try {
             const { results: batch } = await pool.runEStepBatch!(
-              { plugin: location, params, data: handle!, shards: indices.map((i) => shards[i]), run, progress, slot },
+              { plugin: location, params, data: handle!, shards: indices.map((i) => shards[i]), run: runId, progress, progressAt: group, slot: pinned ? group : null },
               local.signal,
             );
             batch.forEach((r, q) => (results[indices[q]] = r));
           } catch (e) {
             // The shard the worker was on when it threw or died.
-            const at = progress === null ? 0 : Atomics.load(progress, slot);
+            const at = progress === null ? 0 : Atomics.load(progress, group);
             fail(e, indices[Math.min(Math.max(at, 0), indices.length - 1)]);
           }
         }),
@@ -108,7 +115,7 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
       const slots = usedSlots;
       usedSlots = 0;
       await Promise.allSettled(
-        Array.from({ length: slots }, (_, slot) => pool.runEStepBatch!({ plugin: location, params: null, data: handle!, shards: [], run, progress: null, slot })),
+        Array.from({ length: slots }, (_, slot) => pool.runEStepBatch!({ plugin: location, params: null, data: handle!, shards: [], run: runId, progress: null, progressAt: 0, slot })),
       );
     },
   };

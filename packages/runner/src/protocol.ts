@@ -20,6 +20,9 @@ export interface DataHandle {
   readonly columns?: readonly string[] | null;
   /** Group boundaries of these rows (Dataset.groups; counted from firstRow for a copied shard). */
   readonly groups?: Int32Array | null;
+  /** The missing-cell mask (Dataset.missing), rows × cols bytes, or null when nothing is missing. */
+  readonly missing?: ArrayBufferLike | null;
+  readonly missingByteOffset?: number;
 }
 
 /** Which plugin a worker runs: the module it imports and the plugin name among its exports. */
@@ -43,9 +46,10 @@ export interface EStepTaskResult {
 }
 
 /**
- * The shards one worker runs in one E-step, with the parameters sent once for all of them. The
- * runner pins shards to workers (shard i to slot i mod the slot count), so a plugin's per-shard
- * state (`eStepWithState`) kept on a worker is found there at the next E-step.
+ * Shards one worker runs in one E-step, with the parameters sent once for all of them. For a
+ * plugin with per-shard state (`eStepWithState`) the runner pins shards to workers (shard i to
+ * slot i mod the slot count), so the state kept on a worker is found there at the next E-step;
+ * other plugins' batches are runs of consecutive shards that any free worker takes.
  */
 export interface EStepBatchTask {
   readonly plugin: PluginLocation;
@@ -61,10 +65,12 @@ export interface EStepBatchTask {
   readonly run: string;
   /**
    * Shared memory the worker writes the position (in `shards`) of the shard it is running into,
-   * at index `slot`, so the caller can name the shard if the worker fails or dies.
+   * at index `progressAt`, so the caller can name the shard if the worker fails or dies.
    */
   readonly progress: Int32Array | null;
-  readonly slot: number;
+  readonly progressAt: number;
+  /** The worker slot the batch must run on, or null for any worker. */
+  readonly slot: number | null;
 }
 
 export interface EStepBatchResult {
@@ -96,7 +102,8 @@ export interface WorkerPool {
   runEStep(task: EStepTask, signal?: AbortSignal): Promise<EStepTaskResult>;
   /**
    * Optional: runs a batch on the worker of `task.slot` (0 ≤ slot < size) — the same worker for
-   * the same slot as long as it lives; a replaced worker takes over the slot. Pools without it
+   * the same slot as long as it lives; a replaced worker takes over the slot — or, when the slot
+   * is null, on any worker. Pools without it
    * get one task per shard, and plugins' per-shard states are then not kept.
    */
   runEStepBatch?(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult>;

@@ -50,6 +50,18 @@ describe('results do not depend on the number of workers', () => {
     }
   });
 
+  for (const kernels of ['wasm', 'js'])
+    it(`${kernels} kernels: all four covariance types bit-identical for 1, 2 and 4 workers and equal to the in-process driver`, async () => {
+      const data = blobs(5, 1003, 5, 3);
+      for (const covariance of ['full', 'tied', 'diag', 'spherical']) {
+        const options = { k: 3, covariance, initMethod: 'kmeans++', kernels };
+        const driver = { tol: 1e-8, maxIter: 25, shardRows: 97, seed: 2 };
+        const reference = await fitInProcess(gmmPlugin, data, options, driver);
+        expect(reference.params.kernels).toBe(kernels);
+        for (const workers of [1, 2, 4]) sameBits(reference, await fit(gmmPlugin, data, options, { ...driver, workers }));
+      }
+    }, 240_000);
+
   it('the winning restart is the same for 1 and 2 workers (restarts run concurrently)', async () => {
     const data = blobs(8, 600, 2, 5);
     const options = { k: 5, covariance: 'full', initMethod: 'random' };

@@ -24,3 +24,18 @@ describe('group boundaries reach the workers', () => {
     expect(datasetFromHandle(shareDataset(plain).handle).groups).toBeUndefined();
   });
 });
+
+describe('missing-cell masks reach the workers', () => {
+  const values = Float64Array.from([1, NaN, 3, 4, NaN, 6]);
+  const data = createDataset(values, 3, 2, { missing: 'nan' });
+
+  it('shared memory: the whole mask, in shared memory', () => {
+    const { handle } = shareDataset(data);
+    expect(handle.missing).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(datasetFromHandle(handle).missing!)).toEqual([0, 1, 0, 0, 1, 0]);
+  });
+
+  it('a copied shard: its rows of the mask', () => {
+    expect(Array.from(datasetFromHandle(copyShard(data, { start: 1, end: 3 })).missing!)).toEqual([0, 0, 1, 0]);
+  });
+});

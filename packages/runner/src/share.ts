@@ -14,13 +14,13 @@ export function allocateSharedValues(rows: number, cols: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(rows * cols * Float64Array.BYTES_PER_ELEMENT));
 }
 
-function isShared(array: Float64Array): boolean {
+function isShared(array: Float64Array | Uint8Array): boolean {
   return typeof SharedArrayBuffer === 'function' && array.buffer instanceof SharedArrayBuffer;
 }
 
-function toShared(array: Float64Array): Float64Array {
+function toShared<T extends Float64Array | Uint8Array>(array: T): T {
   if (isShared(array)) return array;
-  const copy = new Float64Array(new SharedArrayBuffer(array.byteLength));
+  const copy = new (array.constructor as new (buffer: ArrayBufferLike) => T)(new SharedArrayBuffer(array.byteLength));
   copy.set(array);
   return copy;
 }
@@ -33,7 +33,8 @@ export function shareDataset(data: Dataset): { data: Dataset; handle: DataHandle
   const values = toShared(data.values);
   const weights = data.weights === null ? null : toShared(data.weights);
   const target = data.target ? toShared(data.target) : null;
-  const shared: Dataset = { ...data, values, weights, target };
+  const missing = data.missing ? toShared(data.missing) : null;
+  const shared: Dataset = { ...data, values, weights, target, ...(missing ? { missing } : {}) };
   return {
     data: shared,
     handle: {
@@ -48,6 +49,8 @@ export function shareDataset(data: Dataset): { data: Dataset; handle: DataHandle
       targetByteOffset: target === null ? 0 : target.byteOffset,
       columns: data.columns,
       groups: data.groups ?? null,
+      missing: missing === null ? null : missing.buffer,
+      missingByteOffset: missing === null ? 0 : missing.byteOffset,
     },
   };
 }
@@ -70,5 +73,7 @@ export function copyShard(data: Dataset, shard: RowRange): DataHandle {
     columns: data.columns,
     // A shard starts and ends at group boundaries (the plan cuts only there).
     groups: data.groups ? groupsWithin(data.groups, shard) : null,
+    missing: data.missing ? data.missing.slice(shard.start * data.cols, shard.end * data.cols).buffer : null,
+    missingByteOffset: 0,
   };
 }

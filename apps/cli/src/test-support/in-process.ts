@@ -105,6 +105,8 @@ export const MODELS: Readonly<Record<string, ModelUnderTest>> = {
     data: 'real',
     dataFlags: [],
   },
+  // No --sequence: the whole file is one sequence.
+  hmm: { fitFlags: (k) => ['--k', String(k)], options: (k) => ({ k }), data: 'real', dataFlags: [] },
 };
 
 export function registeredNames(): string[] {

@@ -147,6 +147,9 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
     return new Float64Array(3 * params.weights.length);
   },
 
+  // Σr, Σr·x, Σr·x² per component: all sums over rows, so stepwise EM applies.
+  stepwiseStatsLength: (params: UnivariateGaussianMixtureParams) => 3 * params.weights.length,
+
   eStep(params: UnivariateGaussianMixtureParams, data: Dataset, range: RowRange, stats: Float64Array): number {
     requireOneColumn(data);
     const k = params.weights.length;

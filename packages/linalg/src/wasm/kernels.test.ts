@@ -185,6 +185,43 @@ describe('wasm row kernels against their definitions', () => {
     );
   });
 
+  it('gemmRowsStrided and crossAccumulate: strided rows against a matrix, and Σ_q w_q·a_q·b_qᵀ', () => {
+    fc.assert(
+      fc.property(shape, fc.integer({ min: 0, max: 3 }), ({ rows, d, k, seed }, extra) => {
+        const xs = d + extra;
+        const kp = padded(k);
+        const np = padded(d);
+        const x = values(seed, rows * xs);
+        const w = values(seed + 1, d * kp, 1);
+        const a = values(seed + 2, rows * k);
+        const weights = values(seed + 3, rows, 1);
+        const [px, pw, pb, pout, pa, pbb, pwt, pacc] = kernels.layout([rows * xs, d * kp, kp, rows * k, rows * k, rows * np, rows, k * np]);
+        const f = kernels.f64;
+        f.set(x, px / 8);
+        f.set(w, pw / 8);
+        f.set(a, pa / 8);
+        f.set(weights, pwt / 8);
+        for (let q = 0; q < rows; q++) for (let c = 0; c < d; c++) f[pbb / 8 + q * np + c] = x[q * xs + c];
+        kernels.exports.gemmRowsStrided(px, xs, rows, d, pw, kp, k, pb, pout, k);
+        kernels.exports.crossAccumulate(pa, k, k, pbb, np, np, pwt, rows, pacc);
+        kernels.exports.crossAccumulate(pa, k, k, pbb, np, np, pwt, rows, pacc);
+        const out = kernels.f64;
+        for (let q = 0; q < rows; q++)
+          for (let j = 0; j < k; j++) {
+            let s = 0;
+            for (let c = 0; c < d; c++) s += x[q * xs + c] * w[c * kp + j];
+            close(out[pout / 8 + q * k + j], s);
+          }
+        for (let i = 0; i < k; i++)
+          for (let c = 0; c < np; c++) {
+            let s = 0;
+            for (let q = 0; q < rows; q++) s += weights[q] * a[q * k + i] * (c < d ? x[q * xs + c] : 0);
+            close(out[pacc / 8 + i * np + c], 2 * s);
+          }
+      }),
+    );
+  });
+
   it('softmaxRows: responsibilities and log-sum-exp, non-finite rows counted and left', () => {
     fc.assert(
       fc.property(shape, ({ rows, k, seed }) => {

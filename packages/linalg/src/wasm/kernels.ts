@@ -33,6 +33,8 @@ export interface KernelExports {
   mahalanobisFull(x: number, rows: number, d: number, dp: number, means: number, u: number, k: number, offsets: number, out: number, z: number, y: number): void;
   scaledDistances(x: number, rows: number, xs: number, d: number, mT: number, sT: number, kp: number, k: number, offsets: number, out: number): void;
   gemmRows(x: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, out: number, outStride: number): void;
+  gemmRowsStrided(x: number, xs: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, out: number, outStride: number): void;
+  crossAccumulate(a: number, as: number, m: number, b: number, bs: number, np: number, w: number, rows: number, out: number): void;
   nearestCentres(x: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, labels: number, dist: number, scratch: number): void;
   softmaxRows(logp: number, rows: number, k: number, resp: number, lse: number): number;
   componentStats(x: number, rows: number, d: number, dp: number, wr: number, k: number, means: number, n: number, first: number, block: number, mode: number, z: number, a: number, tri: number): void;

@@ -1,4 +1,5 @@
 import type { Dataset, FitResult, ModelPlugin } from '@emkit/core';
+import { loadWasmKernels } from '@emkit/linalg';
 import { fitWithPool, type RunnerOptions } from '../fit.js';
 import { BrowserWorkerPool, defaultBrowserWorkerCount } from './pool.js';
 
@@ -12,9 +13,12 @@ export interface BrowserRunnerOptions extends RunnerOptions {
 /**
  * Fits in Web Workers (comlink). With cross-origin isolation (COOP/COEP headers) the data is
  * shared; without it each shard's rows are copied to the worker. `pluginUrl` (or the plugin's
- * moduleUrl) must be a module the workers can import.
+ * moduleUrl) must be a module the workers can import. The wasm kernels are compiled first
+ * (asynchronously: a page's main thread may not compile them synchronously), so that the
+ * M-steps on this thread use them as the workers' E-steps do.
  */
-export function fit<P, O>(plugin: ModelPlugin<P, O>, data: Dataset, rawOptions: unknown, options: BrowserRunnerOptions = {}): Promise<FitResult<P, O>> {
+export async function fit<P, O>(plugin: ModelPlugin<P, O>, data: Dataset, rawOptions: unknown, options: BrowserRunnerOptions = {}): Promise<FitResult<P, O>> {
+  await loadWasmKernels();
   const { workerUrl, ...rest } = options;
   return fitWithPool(
     plugin,

@@ -1,6 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import { FitAbortedError, type FitProgress } from '@emkit/core';
-import type { EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
+import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
 import type { BrowserWorkerApi } from './worker.js';
 
 interface Live {
@@ -21,6 +21,8 @@ interface Pending {
   signal?: AbortSignal;
   onAbort?: () => void;
   slot?: Slot;
+  /** The index of the only slot that may run it (a batch pinned to its worker). */
+  pin?: number;
   settled: boolean;
 }
 
@@ -65,6 +67,11 @@ export class BrowserWorkerPool implements WorkerPool {
     return this.submit((api) => api.eStep(task), signal) as Promise<EStepTaskResult>;
   }
 
+  /** Runs on slot `task.slot`'s worker only (a replaced worker takes over the slot), see WorkerPool. */
+  runEStepBatch(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult> {
+    return this.submit((api) => api.batch(task), signal, task.slot ?? undefined) as Promise<EStepBatchResult>;
+  }
+
   runRestart(task: RestartTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult> {
     return this.submit((api) => api.restart(task, onProgress ? proxy(onProgress) : undefined), signal) as Promise<RestartTaskResult>;
   }
@@ -81,11 +88,12 @@ export class BrowserWorkerPool implements WorkerPool {
     return live;
   }
 
-  private submit(run: Pending['run'], signal?: AbortSignal): Promise<unknown> {
+  private submit(run: Pending['run'], signal?: AbortSignal, pin?: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     if (signal?.aborted) return Promise.reject(new FitAbortedError(signal.reason));
     return new Promise((resolve, reject) => {
-      const pending: Pending = { run, resolve, reject, signal, settled: false };
+      if (pin !== undefined && !(Number.isInteger(pin) && pin >= 0 && pin < this.size)) throw new RangeError(`no worker slot ${pin} in a pool of ${this.size}`);
+      const pending: Pending = { run, resolve, reject, signal, pin, settled: false };
       if (signal) {
         pending.onAbort = () => this.cancel(pending, new FitAbortedError(signal.reason));
         signal.addEventListener('abort', pending.onAbort, { once: true });
@@ -97,13 +105,10 @@ export class BrowserWorkerPool implements WorkerPool {
 
   private dispatch(): void {
     if (this.closed) return;
-    for (const slot of this.slots) {
-      if (slot.task !== null) continue;
-      let pending: Pending | undefined;
-      // A task whose signal fired is dropped here rather than given a fresh worker to kill.
-      while ((pending = this.queue.shift()) && pending.signal?.aborted) this.settle(pending, new FitAbortedError(pending.signal.reason));
-      if (!pending) return;
-      const task = pending;
+    this.slots.forEach((slot, index) => {
+      if (slot.task !== null) return;
+      const task = this.take(index);
+      if (!task) return;
       const live = (slot.live ??= this.spawn(slot));
       slot.task = task;
       task.slot = slot;
@@ -111,7 +116,23 @@ export class BrowserWorkerPool implements WorkerPool {
         (value) => this.finish(task, () => task.resolve(value)),
         (error: unknown) => this.finish(task, () => task.reject(error)),
       );
+    });
+  }
+
+  /** The first queued task slot `index` may run, dropping tasks whose signal fired on the way. */
+  private take(index: number): Pending | undefined {
+    for (let q = 0; q < this.queue.length; ) {
+      const pending = this.queue[q];
+      if (pending.signal?.aborted) {
+        // Dropped here rather than given a fresh worker to kill.
+        this.queue.splice(q, 1);
+        this.settle(pending, new FitAbortedError(pending.signal.reason));
+      } else if (pending.pin === undefined || pending.pin === index) {
+        this.queue.splice(q, 1);
+        return pending;
+      } else q++;
     }
+    return undefined;
   }
 
   private finish(pending: Pending, outcome: () => void): void {

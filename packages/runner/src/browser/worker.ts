@@ -1,11 +1,12 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
 import type { FitProgress } from '@emkit/core';
-import { eStepShard, restartOnWorker } from '../handlers.js';
-import type { EStepTask, RestartTask } from '../protocol.js';
+import { eStepBatch, eStepShard, restartOnWorker } from '../handlers.js';
+import type { EStepBatchTask, EStepTask, RestartTask } from '../protocol.js';
 
 /** The Web Worker side of the browser pool: the shared handlers behind comlink. */
 export const browserWorkerApi = {
   eStep: (task: EStepTask) => eStepShard(task),
+  batch: (task: EStepBatchTask) => eStepBatch(task),
   restart: async (task: RestartTask, onProgress?: (p: FitProgress) => void) => {
     const remote = onProgress as Remote<(p: FitProgress) => void> | undefined;
     // Each call returns once the caller's callback ran: awaiting them all before answering means

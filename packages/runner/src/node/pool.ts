@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { kernelModule } from '@emkit/linalg';
 import type { FitProgress } from '@emkit/core';
 import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
 
@@ -39,6 +40,8 @@ export class NodeWorkerPool implements WorkerPool {
       // The E-step is CPU-bound; one task at a time per worker keeps shards evenly spread.
       concurrentTasksPerWorker: 1,
       loadBalancer: (task, workers) => this.balance(task, workers),
+      // The wasm kernels compiled once here; each worker instantiates this module.
+      workerData: { kernelModule: compiledKernels() },
     });
     // Piscina emits 'error' for what no task is waiting on; unheard, it would crash the process.
     // The case that occurs: one shard fails, its siblings are aborted (their workers terminated),
@@ -56,7 +59,7 @@ export class NodeWorkerPool implements WorkerPool {
   runEStepBatch(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult> {
     if (signal) setMaxListeners(0, signal);
     // The symbol-keyed field reaches the balancer; structured cloning leaves it behind.
-    const request: SlotRequest = { slot: task.slot };
+    const request: SlotRequest | null = task.slot === null ? null : { slot: task.slot };
     return this.piscina.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: request }), { name: 'batch', signal: signal ?? null });
   }
 
@@ -105,5 +108,14 @@ export class NodeWorkerPool implements WorkerPool {
     if (this.closed) return;
     this.closed = true;
     await this.piscina.destroy();
+  }
+}
+
+/** The wasm kernels' compiled module, or undefined where WebAssembly SIMD is unavailable (workers then decide for themselves). */
+function compiledKernels(): WebAssembly.Module | undefined {
+  try {
+    return kernelModule();
+  } catch {
+    return undefined;
   }
 }

@@ -2,6 +2,12 @@ import type { MessagePort } from 'node:worker_threads';
 import type { FitProgress } from '@emkit/core';
 import { eStepBatch, eStepShard, restartOnWorker } from '../handlers.js';
 import type { EStepBatchTask, EStepTask, RestartTask } from '../protocol.js';
+import { workerData } from 'piscina';
+import { useKernelModule } from '@emkit/linalg';
+
+// The main thread's compiled wasm kernels: instantiated here rather than compiled again.
+const { kernelModule } = (workerData ?? {}) as { kernelModule?: unknown };
+if (kernelModule instanceof WebAssembly.Module) useKernelModule(kernelModule);
 
 /** piscina calls these by name (`run(task, { name })`). */
 export function eStep(task: EStepTask) {

@@ -1,0 +1,64 @@
+import { resolve as resolvePath } from 'node:path';
+import { type AnyModelPlugin, OptionError } from '@emkit/core';
+import { type Command, Option } from 'commander';
+import type { DataFile } from './data.js';
+import type { FitFlags, Fitter } from './fit-plumbing.js';
+import { parseNumberFlag } from './plugin-flags.js';
+import { stderr } from './shared.js';
+
+/** The flags of a fit whose E-steps run on `emkit worker` processes through Redis. */
+export interface DistributedFlags {
+  redis?: string;
+  run?: string;
+  resume?: boolean;
+  queue: string;
+  workerTimeout: number;
+}
+
+export function distributedFlags(command: Command): Command {
+  return command
+    .option('--redis <url>', 'run E-steps on `emkit worker` processes through Redis (redis://host:6379, rediss:// for TLS); --data must be a file every worker reads at the same path')
+    .option('--run <name>', "with --redis: the run's name in Redis (default: derived from model, options and data)")
+    .option('--resume', 'with --redis: continue the run from the iterations checkpointed in Redis')
+    .addOption(new Option('--queue <name>', 'with --redis: the queue family the workers serve').default('emkit'))
+    .addOption(new Option('--worker-timeout <seconds>', 'with --redis: give up when no worker takes shards this long').argParser(parseNumberFlag).default(30));
+}
+
+export function checkDistributedFlags(flags: FitFlags & Partial<DistributedFlags>): void {
+  if (flags.redis === undefined) {
+    for (const flag of ['run', 'resume'] as const) if (flags[flag] !== undefined) throw new OptionError(flag, 'needs --redis <url>');
+    return;
+  }
+  if (flags.data === '-') throw new OptionError('data', 'with --redis, the data must be a file every worker can read at the same path, not stdin');
+  if (flags.workers !== undefined) throw new OptionError('workers', 'with --redis, E-steps run on `emkit worker` processes; set their threads with `emkit worker --concurrency`');
+  if (!(flags.workerTimeout! > 0)) throw new OptionError('worker-timeout', `must be > 0 seconds, got ${flags.workerTimeout}`);
+}
+
+/**
+ * A fitter whose E-steps are BullMQ jobs served by `emkit worker` processes. The data file is
+ * referenced by its absolute path and fingerprint; BullMQ and its Redis client are loaded only
+ * here, so other commands do not pay their start-up time.
+ */
+export function openDistributedFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags & DistributedFlags, driver: Record<string, unknown>): Fitter {
+  const data = file.dataset;
+  return {
+    data,
+    pooled: false,
+    async fit(raw, context) {
+      const { fitDistributed, referenceData } = await import('@emkit/distributed');
+      const dataReference = await referenceData(resolvePath(file.path), data, { header: flags.header, target: flags.target ?? null });
+      return fitDistributed(plugin, data, raw, {
+        ...driver,
+        ...context,
+        redis: flags.redis!,
+        dataReference,
+        run: flags.run,
+        resume: flags.resume === true,
+        queue: flags.queue,
+        workerTimeoutMs: flags.workerTimeout * 1000,
+        onNotice: (message) => stderr(message),
+      });
+    },
+    close: () => Promise.resolve(),
+  };
+}

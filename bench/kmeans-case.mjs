@@ -1,0 +1,21 @@
+// One k-means fit in its own process, for bench/kmeans.mjs (whole-process timing).
+// usage: node kmeans-case.mjs <data.f64> <init.json> <D> <iterations> <algorithm> <workers>
+import { readFileSync } from 'node:fs';
+import { createDataset, fit as fitInProcess } from '@emkit/core';
+import { kmeansPlugin } from '@emkit/kmeans';
+import { allocateSharedValues } from '@emkit/runner';
+import { fit } from '@emkit/runner/node';
+
+const [file, initFile, dArg, iterArg, algorithm, workersArg] = process.argv.slice(2);
+const D = Number(dArg);
+const bytes = readFileSync(file);
+// Read straight into shared memory: the runner then never copies the data.
+const values = allocateSharedValues(bytes.byteLength / 8 / D, D);
+new Uint8Array(values.buffer).set(bytes);
+const data = createDataset(values, values.length / D, D);
+const centers = JSON.parse(readFileSync(initFile, 'utf8'));
+const workers = Number(workersArg);
+const options = { k: centers.length, init: { centers }, algorithm };
+const driver = { tol: 0, maxIter: Number(iterArg) };
+const result = workers === 0 ? await fitInProcess(kmeansPlugin, data, options, driver) : await fit(kmeansPlugin, data, options, { ...driver, workers });
+console.log(JSON.stringify({ iterations: result.iterations, inertia: -result.logLikelihood }));

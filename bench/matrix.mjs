@@ -1,0 +1,150 @@
+// pnpm bench: the matrix of issue 13 — milliseconds per EM iteration at N = 100 000 for every
+// case of matrix-cases.mjs (gmm full/tied/diag/spherical and k-means at D×K 8×8 and 32×16), for
+// emkit's js and wasm kernels on 1 and 2 workers, beside scikit-learn 1.2 (Debian's
+// python3-sklearn, the faster of 1 or 2 BLAS threads; the column is skipped when it is missing).
+//
+// Time per iteration is marginal: (time of 21 iterations − time of 1) / 20, each a fit in its own
+// process from the same initial parameters (emkit's init computed once, given to both), so
+// start-up, pool creation and initialisation cancel. The peer's final mean log-likelihood must
+// match emkit's within 1e-6 relative ("same"). Each figure is also shown as a multiple of this
+// machine's floor: 2 × the case's multiply-adds per iteration at numpy's measured dgemm rate
+// (1 thread for 1 worker and for the peer's best, 2 threads for 2 workers).
+//
+// Environment: BENCH_MATRIX (comma-separated substrings of case ids, e.g. "gmm full,kmeans 32"),
+// BENCH_MATRIX_N (rows, default 100 000), BENCH_MATRIX_REPEATS (default 1: the median of that
+// many runs per cell), BENCH_MATRIX_COLUMNS (default "js:1,js:2,wasm:1,wasm:2"),
+// BENCH_SKLEARN=0 (skip the peer). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the peer.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDataset } from '@emkit/core';
+import { gmmPlugin } from '@emkit/gmm';
+import { Random } from '@emkit/linalg';
+import { CASES } from './matrix-cases.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const N = Number(process.env.BENCH_MATRIX_N ?? 100_000);
+const SHORT = 1;
+const LONG = 21;
+const REPEATS = Math.max(1, Number(process.env.BENCH_MATRIX_REPEATS ?? 1));
+const filters = process.env.BENCH_MATRIX ? process.env.BENCH_MATRIX.split(',').map((s) => s.trim()) : null;
+const cases = CASES.filter((c) => !filters || filters.some((f) => c.id.includes(f)));
+if (cases.length === 0) throw new Error(`BENCH_MATRIX: no case matches; known: ${CASES.map((c) => c.id).join(', ')}`);
+const columns = (process.env.BENCH_MATRIX_COLUMNS ?? 'js:1,js:2,wasm:1,wasm:2').split(',').map((s) => {
+  const [kernels, workers] = s.trim().split(':');
+  return { kernels, workers: Number(workers), label: `${kernels} ${workers}w` };
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'emkit-matrix-'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Blobs: K well-separated centres, unequal spreads per coordinate; the same on every run. */
+function blobs(n, d, k, seed) {
+  const random = new Random(seed);
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 6 * random.nextNormal()));
+  const values = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = centres[i % k][c] + random.nextNormal() * (1 + (c % 3));
+  return values;
+}
+
+// Data per D (generated with the largest K's centres) and the shared start per case.
+const datasets = new Map();
+for (const spec of cases) {
+  if (!datasets.has(spec.d)) {
+    const values = blobs(N, spec.d, 16, 42 + spec.d);
+    datasets.set(spec.d, values);
+    writeFileSync(join(dir, `data-${spec.d}.f64`), Buffer.from(values.buffer));
+    writeFileSync(join(dir, `data-${spec.d}.json`), JSON.stringify({ n: N, d: spec.d }));
+  }
+  const values = datasets.get(spec.d);
+  // K rows spread through the data as the starting centres.
+  const centers = Array.from({ length: spec.k }, (_, j) => Array.from(values.subarray(((j * 997) % N) * spec.d, (((j * 997) % N) + 1) * spec.d)));
+  let start = { centers };
+  if (spec.model === 'gmm') {
+    // emkit's init from those means (one M-step on their hard assignment), given to both sides whole.
+    const options = gmmPlugin.parseOptions({ k: spec.k, covariance: spec.peer.covariance, init: { means: centers }, kernels: 'js' });
+    const params = gmmPlugin.init(createDataset(values, N, spec.d), options, new Random(0));
+    const json = gmmPlugin.toJSON(params, options);
+    start = { weights: json.weights, means: json.means, covariances: json.covariances };
+  }
+  writeFileSync(join(dir, `start-${spec.model}-${spec.d}-${spec.k}-${spec.peer.covariance ?? 'none'}.json`), JSON.stringify(start));
+}
+
+function emkitCell(spec, column, iterations) {
+  const runs = [];
+  let last;
+  for (let r = 0; r < REPEATS; r++) {
+    const out = execFileSync(process.execPath, [join(here, 'matrix-case.mjs'), dir, spec.id, column.kernels, String(column.workers), String(iterations)], { encoding: 'utf8' });
+    last = JSON.parse(out.trim().split('\n').pop());
+    runs.push(last.ms);
+  }
+  return { ...last, ms: median(runs) };
+}
+
+// The peer, once per thread count, over all cases at once.
+let peer = null;
+let peerNote = '';
+if (process.env.BENCH_SKLEARN === '0') peerNote = 'skipped (BENCH_SKLEARN=0)';
+else {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const casesFile = join(dir, 'cases.json');
+  writeFileSync(casesFile, JSON.stringify(cases.map(({ id, model, d, k, peer: p }) => ({ id, model, d, k, peer: p }))));
+  try {
+    peer = [1, 2].map((threads) => {
+      const runs = Array.from({ length: REPEATS }, () =>
+        JSON.parse(execFileSync('/usr/bin/python3', [join(here, 'matrix-peer.py'), dir, casesFile, String(threads), String(SHORT), String(LONG)], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })),
+      );
+      return { threads, runs };
+    });
+  } catch (error) {
+    peer = null;
+    peerNote = `n/a (${String(error.message ?? error).split('\n')[0].slice(0, 120)}; apt-get install python3-sklearn)`;
+  }
+}
+const dgemm = peer ? peer.map((p) => median(p.runs.map((r) => r.dgemmGflops))) : null;
+
+const loadBefore = load();
+const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+console.log(`\nemkit bench matrix: N=${N}, ms per iteration = (time of ${LONG} iterations − time of ${SHORT}) / ${LONG - SHORT}, whole fits in their own processes (node ${process.version}), median of ${REPEATS}`);
+console.log(`load average (1/5/15 min) at the start: ${loadBefore} (2 cores; a busy machine makes every figure pessimistic)`);
+if (dgemm) console.log(`floor: 2 × multiply-adds per iteration at numpy's dgemm rate, ${dgemm[0].toFixed(1)} GFLOP/s on 1 thread and ${dgemm[1].toFixed(1)} on 2; "(3.1×)" = 3.1 × the floor`);
+else console.log(`scikit-learn: ${peerNote}; no dgemm rate, so no floor`);
+const width = 17;
+console.log(['case'.padEnd(20), ...columns.map((c) => c.label.padStart(width)), 'scikit-learn'.padStart(width + 6), `${columns.at(-1).label} ÷ sk`.padStart(13), 'same result'.padStart(12)].join(' '));
+// Each row is printed as soon as it is measured.
+for (const spec of cases) {
+  const cells = columns.map((column) => {
+    const short = emkitCell(spec, column, SHORT);
+    const long = emkitCell(spec, column, LONG);
+    return { column, ms: (long.ms - short.ms) / (LONG - SHORT), meanLogLikelihood: long.meanLogLikelihood, iterations: long.iterations };
+  });
+  let best = null;
+  if (peer)
+    for (const p of peer) {
+      const ms = median(p.runs.map((r) => (r[spec.id][`ms${LONG}`] - r[spec.id][`ms${SHORT}`]) / (LONG - SHORT)));
+      if (!best || ms < best.ms) best = { ms, threads: p.threads, score: p.runs[0][spec.id].score, iterations: p.runs[0][spec.id].iterations };
+    }
+  const flops = 2 * spec.madds(N, spec.d, spec.k);
+  const floor = (threads) => (dgemm ? (flops / (dgemm[threads > 1 ? 1 : 0] * 1e9)) * 1000 : null);
+  const cell = (ms, threads) => `${fmt(ms)}${floor(threads) ? ` (${(ms / floor(threads)).toFixed(1)}×)` : ''}`;
+  const last = cells.at(-1);
+  let same = '';
+  if (best && spec.peer.kind === 'gmm') same = Math.abs(last.meanLogLikelihood - best.score) <= 1e-6 * Math.abs(best.score) ? 'yes' : `NO (${last.meanLogLikelihood} vs ${best.score})`;
+  else if (best) same = `iters ${last.iterations}/${best.iterations}`;
+  console.log(
+    [
+      spec.id.padEnd(20),
+      ...cells.map((c) => cell(c.ms, c.column.workers).padStart(width)),
+      (best ? `${cell(best.ms, best.threads)} ${best.threads}t` : peerNote.slice(0, width + 6)).padStart(width + 6),
+      (best ? (last.ms / best.ms).toFixed(2) : '').padStart(13),
+      same.padStart(12),
+    ].join(' '),
+  );
+}
+console.log(`load average at the end: ${load()}`);
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,202 @@
+// pnpm bench: stepwise (online) EM against batch EM, and E-steps through Redis.
+//
+// Online — 1 000 000 generated rows, K = 8, D = 8 (BENCH_ONLINE_N changes N): one pass of
+// stepwise EM (mini-batches of 1000 rows, α = 0.7) must end within 0.5 % of batch EM's mean
+// log-likelihood, in less time than 3 batch EM iterations. Batch EM runs to convergence from the
+// same seed; its seconds per iteration are its wall time over its E-steps (iterations + 1). The
+// online time includes everything fitOnline does: the pass, the held-out score and the final
+// E-step over all rows that reports the mean log-likelihood.
+//
+// Distributed — a redis-server on a loopback port and 3 `emkit worker` processes (1 thread
+// each) on this machine: the per-iteration overhead of a round trip through Redis (one
+// 100-row shard per iteration) and shards per second (200 000 rows in 1000-row shards), next to
+// the same fits in this process. BENCH_DISTRIBUTED=0 skips it (it needs Debian's redis-server);
+// BENCH_SCALING=1 adds a sweep over rows × worker processes (docs/scaling-out.md); BENCH_SCALE=0
+// skips this whole file. Timings are wall clock on whatever else the machine runs: the load
+// average is printed beside them.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDataset, fit, fitOnline } from '@emkit/core';
+import { fitDistributed, readReferencedData, referenceData } from '@emkit/distributed';
+import { gmmPlugin } from '@emkit/gmm';
+import { Random } from '@emkit/linalg';
+
+if (process.env.BENCH_SCALE === '0') process.exit(0);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+
+function blobs(n, d, k, seed) {
+  const random = new Random(seed);
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 10 * random.nextNormal()));
+  const values = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = centres[random.nextInt(k)];
+    for (let j = 0; j < d; j++) values[i * d + j] = c[j] + random.nextNormal() * (1 + (j % 3));
+  }
+  return values;
+}
+
+async function onlineBench() {
+  const N = Number(process.env.BENCH_ONLINE_N ?? 1_000_000);
+  const D = 8;
+  const K = 8;
+  const data = createDataset(blobs(N, D, K, 7), N, D);
+  const options = { k: K, covariance: 'full' };
+  console.log(`\nstepwise EM vs batch EM: gmm full, N = ${N}, D = ${D}, K = ${K} (load ${load()})`);
+  let started = performance.now();
+  const batch = await fit(gmmPlugin, data, options, { seed: 0 });
+  const batchSeconds = (performance.now() - started) / 1000;
+  const perIteration = batchSeconds / (batch.iterations + 1);
+  started = performance.now();
+  const online = await fitOnline(gmmPlugin, data, options, { seed: 0, passes: 1, batchSize: 1000, stepPower: 0.7 });
+  const onlineSeconds = (performance.now() - started) / 1000;
+  const gap = Math.abs(online.meanLogLikelihood - batch.meanLogLikelihood) / Math.abs(batch.meanLogLikelihood);
+  console.table([
+    { fit: 'batch EM', 'mean log-likelihood': batch.meanLogLikelihood.toFixed(6), iterations: batch.iterations, seconds: batchSeconds.toFixed(2), 's/iteration': perIteration.toFixed(3) },
+    { fit: 'stepwise EM, 1 pass', 'mean log-likelihood': online.meanLogLikelihood.toFixed(6), iterations: `${online.steps} steps`, seconds: onlineSeconds.toFixed(2), 's/iteration': '' },
+  ]);
+  console.log(`gap ${(gap * 100).toFixed(3)} % (target < 0.5 %): ${gap < 0.005 ? 'PASS' : 'FAIL'}`);
+  console.log(`time ${onlineSeconds.toFixed(2)} s vs 3 batch iterations ${(3 * perIteration).toFixed(2)} s: ${onlineSeconds < 3 * perIteration ? 'PASS' : 'FAIL'} (load ${load()})`);
+}
+
+function freePort() {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function startProcess(command, args, readyText) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const ready = new Promise((resolveReady, reject) => {
+    const onData = (d) => {
+      log += d.toString();
+      if (log.includes(readyText)) resolveReady(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${log}`)));
+  });
+  return ready;
+}
+
+async function distributedBench() {
+  if (process.env.BENCH_DISTRIBUTED === '0') return;
+  const server = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync);
+  if (!server) throw new Error('the distributed benchmark needs redis-server (apt-get install redis-server), or BENCH_DISTRIBUTED=0 to skip it');
+  const temp = mkdtempSync(join(tmpdir(), 'emkit-bench-redis-'));
+  const port = await freePort();
+  const redis = await startProcess(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', temp], 'Ready to accept connections');
+  const url = `redis://127.0.0.1:${port}`;
+  const cli = join(root, 'apps/cli/dist/bin.js');
+  const workers = await Promise.all([0, 1, 2].map(() => startProcess(process.execPath, [cli, 'worker', '--redis', url, '--concurrency', '1'], 'serving queue')));
+  try {
+    const rows = [];
+    const write = (name, n, d) => {
+      const values = blobs(n, d, 4, 3);
+      const lines = [];
+      for (let i = 0; i < n; i++) lines.push(Array.from(values.subarray(i * d, (i + 1) * d), (x) => x.toFixed(6)).join(','));
+      const path = join(temp, name);
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      return path;
+    };
+    const cases = [
+      { label: 'overhead: 1 shard of 100 rows', path: write('tiny.csv', 100, 8), shardRows: 1000 },
+      { label: 'throughput: 200 000 rows in 1000-row shards', path: write('many.csv', 200_000, 8), shardRows: 1000 },
+    ];
+    const iterations = 10;
+    console.log(`\nE-steps through Redis: 3 emkit worker processes (1 thread each) on this machine, gmm diag K = 4, ${iterations} iterations (load ${load()})`);
+    for (const { label, path, shardRows } of cases) {
+      const data = await readReferencedData({ path, header: 'no', target: null });
+      const dataReference = await referenceData(path, data, { header: 'no', target: null });
+      const options = { k: 4, covariance: 'diag' };
+      const driver = { seed: 0, tol: 0, maxIter: iterations, shardRows };
+      await fitDistributed(gmmPlugin, data, options, { ...driver, maxIter: 1, redis: url, dataReference }); // warm-up: workers load the file
+      let started = performance.now();
+      const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: url, dataReference });
+      const distributedSeconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      const local = await fit(gmmPlugin, data, options, driver);
+      const localSeconds = (performance.now() - started) / 1000;
+      const eSteps = distributed.iterations + 1;
+      const shards = Math.ceil(data.rows / shardRows);
+      rows.push({
+        case: label,
+        'ms/iteration (Redis)': ((distributedSeconds / eSteps) * 1000).toFixed(1),
+        'ms/iteration (in process)': ((localSeconds / eSteps) * 1000).toFixed(1),
+        'overhead ms/iteration': (((distributedSeconds - localSeconds) / eSteps) * 1000).toFixed(1),
+        'shards/s': ((shards * eSteps) / distributedSeconds).toFixed(0),
+        'same bits': String(distributed.logLikelihood === local.logLikelihood),
+      });
+    }
+    console.table(rows);
+    console.log(`(load ${load()})`);
+  } finally {
+    for (const w of workers) w.kill('SIGTERM');
+    redis.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * BENCH_SCALING=1: per-iteration time through Redis for N rows × W worker processes (1 thread
+ * each), the numbers behind docs/scaling-out.md. W workers are started for each W in turn.
+ */
+async function scalingSweep() {
+  if (process.env.BENCH_SCALING !== '1') return;
+  const server = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync);
+  if (!server) throw new Error('BENCH_SCALING needs redis-server');
+  const temp = mkdtempSync(join(tmpdir(), 'emkit-bench-sweep-'));
+  const port = await freePort();
+  const redis = await startProcess(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', temp], 'Ready to accept connections');
+  const url = `redis://127.0.0.1:${port}`;
+  const cli = join(root, 'apps/cli/dist/bin.js');
+  const sizes = (process.env.BENCH_SCALING_N ?? '50000,200000').split(',').map(Number);
+  const counts = (process.env.BENCH_SCALING_W ?? '1,2,3').split(',').map(Number);
+  const files = sizes.map((n) => {
+    const values = blobs(n, 8, 4, 5);
+    const lines = [];
+    for (let i = 0; i < n; i++) lines.push(Array.from(values.subarray(i * 8, (i + 1) * 8), (x) => x.toFixed(6)).join(','));
+    const path = join(temp, `n${n}.csv`);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  });
+  const table = [];
+  try {
+    for (const w of counts) {
+      const workers = await Promise.all(Array.from({ length: w }, () => startProcess(process.execPath, [cli, 'worker', '--redis', url, '--concurrency', '1'], 'serving queue')));
+      try {
+        for (const [i, n] of sizes.entries()) {
+          const data = await readReferencedData({ path: files[i], header: 'no', target: null });
+          const dataReference = await referenceData(files[i], data, { header: 'no', target: null });
+          const driver = { seed: 0, tol: 0, maxIter: 5, redis: url, dataReference };
+          await fitDistributed(gmmPlugin, data, { k: 4, covariance: 'diag' }, { ...driver, maxIter: 1 });
+          const started = performance.now();
+          const r = await fitDistributed(gmmPlugin, data, { k: 4, covariance: 'diag' }, driver);
+          table.push({ workers: w, rows: n, shards: Math.ceil(n / 8192), 'ms/iteration': (((performance.now() - started) / (r.iterations + 1))).toFixed(1) });
+        }
+      } finally {
+        for (const worker of workers) worker.kill('SIGTERM');
+      }
+    }
+    console.log(`\nper-iteration time through Redis, gmm diag K = 4, D = 8, 8192-row shards (load ${load()})`);
+    console.table(table);
+  } finally {
+    redis.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+await onlineBench();
+await distributedBench();
+await scalingSweep();

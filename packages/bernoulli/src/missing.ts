@@ -1,0 +1,92 @@
+import { createDataset, rowHasMissing, type Dataset } from '@emkit/core';
+import { eStepRows, LogTables, logPrior } from './estimate.js';
+import type { BernoulliParams } from './params.js';
+
+/**
+ * log π_j + log p(x_o | j) of row i over its observed bits only (a missing bit sums out) into
+ * `out`; returns their log-sum-exp, log p(x_o).
+ */
+export function observedJointLogProbRow(params: BernoulliParams, tables: LogTables, values: Float64Array, mask: Uint8Array, i: number, out: Float64Array): number {
+  const { k, d } = params;
+  const { logP, log1mP, logWeights } = tables;
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) {
+    let s = logWeights[j];
+    for (let c = 0; c < d; c++) if (mask[i * d + c] === 0) s += values[i * d + c] === 0 ? log1mP[j * d + c] : logP[j * d + c];
+    out[j] = s;
+    if (s > max) max = s;
+  }
+  if (max === -Infinity) return max;
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += Math.exp(out[j] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The E-step over rows [start, end) with missing bits (Dataset.missing): runs of complete rows
+ * take eStepRows; a row with missing bits gets its responsibilities from its observed bits, and
+ * each missing bit counts in S_jc with its expectation p_jc under component j (exact EM: the
+ * M-step's S_jc/N_j then averages observed bits and those expectations). Without missing cells
+ * it is eStepRows itself.
+ */
+export function eStepRowsWithMissing(params: BernoulliParams, data: Dataset, start: number, end: number, stats: Float64Array): number {
+  const mask = data.missing;
+  if (!mask) return eStepRows(params, data, start, end, stats);
+  const { k, d } = params;
+  const tables = new LogTables(params);
+  const hi = 1 - params.clamp;
+  const logProb = new Float64Array(k);
+  let total = 0;
+  let runStart = start;
+  // eStepRows adds the log-prior in the run that starts at row 0; when row 0 is incomplete, here.
+  if (start === 0 && rowHasMissing(data, 0)) total += logPrior(params, tables);
+  for (let i = start; i < end; i++) {
+    if (!rowHasMissing(data, i)) continue;
+    if (runStart < i) total += eStepRows(params, data, runStart, i, stats);
+    runStart = i + 1;
+    const w = data.weights === null ? 1 : data.weights[i];
+    if (w === 0) continue;
+    const lse = observedJointLogProbRow(params, tables, data.values, mask, i, logProb);
+    total += w * lse;
+    for (let j = 0; j < k; j++) {
+      const r = w * Math.exp(logProb[j] - lse);
+      if (r === 0) continue;
+      stats[j] += r;
+      for (let c = 0; c < d; c++) {
+        const p = Math.min(Math.max(params.probabilities[j * d + c], params.clamp), hi);
+        stats[k + j * d + c] += r * (mask[i * d + c] === 1 ? p : data.values[i * d + c]);
+      }
+    }
+  }
+  if (runStart < end) total += eStepRows(params, data, runStart, end, stats);
+  return total;
+}
+
+/** Row i with each missing bit replaced by E[x_c | x_o] = Σ_j r_j p_jc into out[outOff…]. */
+export function imputeRow(params: BernoulliParams, responsibilities: Float64Array, mask: Uint8Array, i: number, out: Float64Array, outOff: number): void {
+  const { k, d } = params;
+  const hi = 1 - params.clamp;
+  for (let c = 0; c < d; c++) {
+    if (mask[i * d + c] === 0) continue;
+    let s = 0;
+    for (let j = 0; j < k; j++) s += responsibilities[j] * Math.min(Math.max(params.probabilities[j * d + c], params.clamp), hi);
+    out[outOff + c] = s;
+  }
+}
+
+/** The data with each missing bit set to its column's majority bit, for seeding starts. */
+export function majorityFilled(data: Dataset): Dataset {
+  const mask = data.missing;
+  if (!mask) return data;
+  const { rows, cols } = data;
+  const ones = new Float64Array(cols);
+  const seen = new Float64Array(cols);
+  for (let i = 0; i < rows * cols; i++)
+    if (mask[i] === 0) {
+      ones[i % cols] += data.values[i];
+      seen[i % cols]++;
+    }
+  const values = data.values.slice();
+  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = 2 * ones[i % cols] >= seen[i % cols] && seen[i % cols] > 0 ? 1 : 0;
+  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns });
+}
