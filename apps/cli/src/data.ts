@@ -1,5 +1,5 @@
 import { type Dataset, InputError, isEmkitError } from '@emkit/core';
-import { type HeaderMode, type TableFormat, type TableLayout, type Delimiter, type Table, type ModelColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
+import { type HeaderMode, type TableFormat, type TableLayout, type Delimiter, type Table, type ModelColumns, type ResolvedColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
 import { splitSequenceColumn } from './sequence.js';
 
 /** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
@@ -40,7 +40,7 @@ export async function readDataFile(
   const { model, onProgress } = options;
   const name = flags.data === '-' ? STDIN_NAME : flags.data;
   const table = await readTable(flags.data, {
-    match: model ? (header, count) => matchModelColumns(model, header, count, flags, name) : undefined,
+    match: model ? (header, count) => withSequenceFeature(matchModelColumns(model, header, count, flags, name), header, count, flags.sequence) : undefined,
     header: flags.header,
     format: flags.format,
     delimiter: flags.delimiter,
@@ -59,11 +59,31 @@ export async function readDataFile(
   return flags.sequence === undefined ? file : withSequenceColumn(file, flags.sequence, flags.target !== undefined);
 }
 
+/**
+ * A model's columns plus the --sequence column (last), which withSequenceColumn then takes out
+ * of the data as group ids: the model file's columns never include it.
+ */
+function withSequenceFeature(resolved: ResolvedColumns, header: readonly string[] | null, count: number, spec: string | undefined): ResolvedColumns {
+  if (spec === undefined) return resolved;
+  const index = header?.includes(spec) ? header.indexOf(spec) : /^[1-9][0-9]*$/.test(spec) && Number(spec) <= count ? Number(spec) - 1 : -1;
+  if (index === -1 || resolved.features.includes(index)) return resolved;
+  return { ...resolved, features: [...resolved.features, index], names: resolved.names === null || header === null ? resolved.names : [...resolved.names, header[index]] };
+}
+
 /** The --sequence column taken out of the fitted columns (and out of the layout the model file keeps). */
 function withSequenceColumn(file: DataFile, spec: string, targetSplitOff: boolean): DataFile {
   const { dataset, layout } = file;
-  const index = dataset.columns?.includes(spec) ? dataset.columns.indexOf(spec) : Number(spec) - 1;
-  const split = splitSequenceColumn(dataset, spec, file.path, targetSplitOff);
+  if (dataset.columns?.includes(spec)) return removeSequence(file, dataset.columns.indexOf(spec), splitSequenceColumn(dataset, spec, file.path, targetSplitOff));
+  // A number counts the file's columns: find where that column is among the selected ones.
+  const fileIndex = /^[1-9][0-9]*$/.test(spec) ? Number(spec) - 1 : -1;
+  const index = layout.selection.features.indexOf(fileIndex);
+  if (index === -1) return removeSequence(file, -1, splitSequenceColumn(dataset, spec, file.path, targetSplitOff));
+  return removeSequence(file, index, splitSequenceColumn(dataset, String(index + 1), file.path, false));
+}
+
+
+function removeSequence(file: DataFile, index: number, split: Dataset): DataFile {
+  const { layout } = file;
   const keep = (_: unknown, j: number): boolean => j !== index;
   const selection = { ...layout.selection, features: layout.selection.features.filter(keep), names: layout.selection.names?.filter(keep) ?? null };
   return { ...file, dataset: split, columns: selection.names, layout: { ...layout, selection } };

@@ -86,8 +86,7 @@ const CLI_FIELDS: Readonly<Record<string, 'number' | 'numbers' | 'string' | 'obj
   icl: 'number',
   selection: 'object',
   pluginModule: 'string',
-  // checked in full by readModelColumns and readStandardization in loadModel
-  columns: 'object',
+  // checked in full by readStandardization in loadModel (`columns` by readModelColumns)
   standardize: 'object',
 };
 

@@ -43,6 +43,9 @@ export function modelColumnsOf(layout: TableLayout): ModelColumns {
 /** Reads a model file's `columns` field (absent in files written before it existed: null). */
 export function readModelColumns(value: unknown, cols?: number): ModelColumns | null {
   if (value === undefined) return null;
+  // The short form (a stream fit's checkpoints): the fitted columns' names, all of the file's.
+  if (Array.isArray(value) && value.length > 0 && value.every((n) => typeof n === 'string'))
+    return { names: value, fileColumns: value.length, fileHeader: value, selected: value.map((_, j) => j + 1), label: null, target: null };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError('expected an object { names, fileColumns, selected, label, target }', 'columns');
   const o = value as Record<string, unknown>;
   const names = o.names;
