@@ -115,6 +115,7 @@ export async function readFitData(flags: FitFlags, signal: AbortSignal, status?:
   const name = flags.data === '-' ? 'standard input' : flags.data;
   status?.show(`reading ${name}`, true);
   const file = await readDataFile(flags, { onProgress: (p) => status?.show(`reading ${name}: ${p.rows.toLocaleString('en')} rows, ${formatBytes(p.bytesRead)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`) });
+  status?.show(`read ${name}: ${file.dataset.rows.toLocaleString('en')} rows, ${formatBytes(file.bytes)}`, true);
   status?.clear();
   for (const warning of rowIdWarnings(file)) stderr(`warning: ${warning}`);
   throwIfInterrupted(signal);

@@ -35,7 +35,7 @@ beforeAll(async () => {
 describe('the model file remembers its columns', () => {
   it('stores the names, the selection, the label', () => {
     const file = JSON.parse(readFileSync(model, 'utf8')) as { columns: unknown; version: number };
-    expect(file.columns).toEqual({ names, fileColumns: 6, fileHeader: ['id', ...names, 'species'], selected: [2, 3, 4, 5], label: 'species', target: null });
+    expect(file.columns).toEqual({ names, fileColumns: 6, fileHeader: ['id', ...names, 'species'], selected: [2, 3, 4, 5], label: 'species' });
     expect(file.version).toBe(1);
   });
 

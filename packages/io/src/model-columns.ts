@@ -30,14 +30,17 @@ function columnName(layout: TableLayout, index: number | null): string | null {
 /** The `columns` field for a model fitted on a table with this layout. */
 export function modelColumnsOf(layout: TableLayout): ModelColumns {
   const { selection } = layout;
-  return {
-    names: selection.names === null ? null : [...selection.names],
+  const columns: Record<string, unknown> = {
+    names: selection.names === null ? undefined : [...selection.names],
     fileColumns: layout.count,
-    fileHeader: layout.header === null ? null : [...layout.header],
+    fileHeader: layout.header === null ? undefined : [...layout.header],
     selected: selection.features.map((j) => j + 1),
-    label: columnName(layout, selection.label),
-    target: columnName(layout, selection.target),
+    label: columnName(layout, selection.label) ?? undefined,
+    target: columnName(layout, selection.target) ?? undefined,
   };
+  // What does not apply is left out rather than written as null; readModelColumns reads it as null.
+  for (const key of Object.keys(columns)) if (columns[key] === undefined) delete columns[key];
+  return columns as unknown as ModelColumns;
 }
 
 /** Reads a model file's `columns` field (absent in files written before it existed: null). */
@@ -48,7 +51,7 @@ export function readModelColumns(value: unknown, cols?: number): ModelColumns | 
     return { names: value, fileColumns: value.length, fileHeader: value, selected: value.map((_, j) => j + 1), label: null, target: null };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError('expected an object { names, fileColumns, selected, label, target }', 'columns');
   const o = value as Record<string, unknown>;
-  const names = o.names;
+  const names = o.names ?? null;
   if (names !== null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) throw new ModelFileError('expected an array of column names or null', 'columns.names');
   const fileColumns = o.fileColumns;
   if (typeof fileColumns !== 'number' || !Number.isInteger(fileColumns) || fileColumns < 1) throw new ModelFileError('expected an integer ≥ 1', 'columns.fileColumns');
