@@ -5,3 +5,6 @@ await import('./runner.mjs');
 await import('./runner-overhead.mjs');
 await import('./hmm.mjs');
 await import('./scale.mjs');
+const { peerBenchmark } = await import('./peers.mjs');
+await peerBenchmark();
+await import('./latency.mjs');

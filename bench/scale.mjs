@@ -40,27 +40,50 @@ function blobs(n, d, k, seed) {
   return values;
 }
 
+/** Generated blobs (K = 4) written as a headerless CSV file; returns its path. */
+function writeBlobsCsv(dir, name, n, d, seed) {
+  const values = blobs(n, d, 4, seed);
+  const lines = [];
+  for (let i = 0; i < n; i++) lines.push(Array.from(values.subarray(i * d, (i + 1) * d), (x) => x.toFixed(6)).join(','));
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
 async function onlineBench() {
   const N = Number(process.env.BENCH_ONLINE_N ?? 1_000_000);
   const D = 8;
   const K = 8;
   const data = createDataset(blobs(N, D, K, 7), N, D);
   const options = { k: K, covariance: 'full' };
+  // Warm-up (JIT, kernels) on a slice, so neither side pays it.
+  await fit(gmmPlugin, createDataset(data.values.subarray(0, 20_000 * D), 20_000, D), options, { seed: 0, maxIter: 2 });
   console.log(`\nstepwise EM vs batch EM: gmm full, N = ${N}, D = ${D}, K = ${K} (load ${load()})`);
   let started = performance.now();
   const batch = await fit(gmmPlugin, data, options, { seed: 0 });
   const batchSeconds = (performance.now() - started) / 1000;
   const perIteration = batchSeconds / (batch.iterations + 1);
   started = performance.now();
-  const online = await fitOnline(gmmPlugin, data, options, { seed: 0, passes: 1, batchSize: 1000, stepPower: 0.7 });
+  // The pass ends when the held-out score is reported; the final E-step over all rows after it
+  // only evaluates the model (it is what reports the mean log-likelihood compared here).
+  let passSeconds = NaN;
+  const online = await fitOnline(gmmPlugin, data, options, {
+    seed: 0,
+    passes: 1,
+    batchSize: 1000,
+    stepPower: 0.7,
+    onProgress: (p) => {
+      if (p.heldOutMeanLogLikelihood !== null) passSeconds = (performance.now() - started) / 1000;
+    },
+  });
   const onlineSeconds = (performance.now() - started) / 1000;
   const gap = Math.abs(online.meanLogLikelihood - batch.meanLogLikelihood) / Math.abs(batch.meanLogLikelihood);
   console.table([
     { fit: 'batch EM', 'mean log-likelihood': batch.meanLogLikelihood.toFixed(6), iterations: batch.iterations, seconds: batchSeconds.toFixed(2), 's/iteration': perIteration.toFixed(3) },
-    { fit: 'stepwise EM, 1 pass', 'mean log-likelihood': online.meanLogLikelihood.toFixed(6), iterations: `${online.steps} steps`, seconds: onlineSeconds.toFixed(2), 's/iteration': '' },
+    { fit: 'stepwise EM, 1 pass', 'mean log-likelihood': online.meanLogLikelihood.toFixed(6), iterations: `${online.steps} steps`, seconds: `${passSeconds.toFixed(2)} (+ ${(onlineSeconds - passSeconds).toFixed(2)} final E-step)`, 's/iteration': '' },
   ]);
   console.log(`gap ${(gap * 100).toFixed(3)} % (target < 0.5 %): ${gap < 0.005 ? 'PASS' : 'FAIL'}`);
-  console.log(`time ${onlineSeconds.toFixed(2)} s vs 3 batch iterations ${(3 * perIteration).toFixed(2)} s: ${onlineSeconds < 3 * perIteration ? 'PASS' : 'FAIL'} (load ${load()})`);
+  console.log(`pass ${passSeconds.toFixed(2)} s vs 3 batch iterations ${(3 * perIteration).toFixed(2)} s: ${passSeconds < 3 * perIteration ? 'PASS' : 'FAIL'}; with the final E-step ${onlineSeconds.toFixed(2)} s: ${onlineSeconds < 3 * perIteration ? 'PASS' : 'FAIL'} (load ${load()})`);
 }
 
 function freePort() {
@@ -100,14 +123,7 @@ async function distributedBench() {
   const workers = await Promise.all([0, 1, 2].map(() => startProcess(process.execPath, [cli, 'worker', '--redis', url, '--concurrency', '1'], 'serving queue')));
   try {
     const rows = [];
-    const write = (name, n, d) => {
-      const values = blobs(n, d, 4, 3);
-      const lines = [];
-      for (let i = 0; i < n; i++) lines.push(Array.from(values.subarray(i * d, (i + 1) * d), (x) => x.toFixed(6)).join(','));
-      const path = join(temp, name);
-      writeFileSync(path, `${lines.join('\n')}\n`);
-      return path;
-    };
+    const write = (name, n, d) => writeBlobsCsv(temp, name, n, d, 3);
     const cases = [
       { label: 'overhead: 1 shard of 100 rows', path: write('tiny.csv', 100, 8), shardRows: 1000 },
       { label: 'throughput: 200 000 rows in 1000-row shards', path: write('many.csv', 200_000, 8), shardRows: 1000 },
@@ -162,14 +178,7 @@ async function scalingSweep() {
   const cli = join(root, 'apps/cli/dist/bin.js');
   const sizes = (process.env.BENCH_SCALING_N ?? '50000,200000').split(',').map(Number);
   const counts = (process.env.BENCH_SCALING_W ?? '1,2,3').split(',').map(Number);
-  const files = sizes.map((n) => {
-    const values = blobs(n, 8, 4, 5);
-    const lines = [];
-    for (let i = 0; i < n; i++) lines.push(Array.from(values.subarray(i * 8, (i + 1) * 8), (x) => x.toFixed(6)).join(','));
-    const path = join(temp, `n${n}.csv`);
-    writeFileSync(path, `${lines.join('\n')}\n`);
-    return path;
-  });
+  const files = sizes.map((n) => writeBlobsCsv(temp, `n${n}.csv`, n, 8, 5));
   const table = [];
   try {
     for (const w of counts) {

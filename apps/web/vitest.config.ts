@@ -8,5 +8,7 @@ export default defineProject({
     // and fits in it: generous limits.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Each end-to-end file drives its own Chromium: one at a time on a shared machine.
+    fileParallelism: false,
   },
 });

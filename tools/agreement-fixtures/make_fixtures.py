@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reference values of scikit-learn's adjusted_rand_score and normalized_mutual_info_score
 (arithmetic average) for @emkit/core's labelAgreement. Writes
-../shared/fixtures/reference/agreement-sklearn.json beside the repository.
+tools/fixtures/agreement/agreement-sklearn.json in the repository (read by
+tools/test-support/agreement.ts).
 
 Run: /usr/bin/python3 tools/agreement-fixtures/make_fixtures.py
 """
@@ -13,7 +14,7 @@ import sklearn
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(here, '..', '..', '..', 'shared', 'fixtures', 'reference', 'agreement-sklearn.json')
+out = os.path.join(here, '..', 'fixtures', 'agreement', 'agreement-sklearn.json')
 
 rng = np.random.default_rng(20261202)
 cases = []
@@ -42,6 +43,7 @@ for n, k, c in [(50, 3, 3), (200, 4, 3), (1000, 6, 10), (333, 2, 5)]:
     noisy = np.where(rng.random(n) < 0.3, rng.integers(0, k, n), truth % k)
     add(f'random n={n} k={k} classes={c}', noisy, [f'class{t}' for t in truth])
 
+os.makedirs(os.path.dirname(out), exist_ok=True)
 with open(out, 'w') as f:
     json.dump({'generator': f'tools/agreement-fixtures/make_fixtures.py with scikit-learn {sklearn.__version__}', 'cases': cases}, f)
     f.write('\n')

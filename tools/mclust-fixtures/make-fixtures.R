@@ -5,7 +5,11 @@
 # For each data set: the data (numeric columns), then for the 14 models x K = 1..5 mclust's
 # Mclust(data, G = K, modelNames = model) with its defaults (hc start on SVD-transformed data):
 # weights, means (K x D), covariances (K x D x D), log-likelihood, df, BIC (mclust's sign:
-# 2 logL - df log n), or the reason when mclust returns no fit.
+# 2 logL - df log n), or the reason when mclust returns no fit. Mclust's loglik is that of its
+# last E-step, one M-step before the parameters it returns; so each fit also has the
+# log-likelihood at the returned parameters (computed here in R: log-sum-exp over components of
+# log pro_k + log N(x | mean_k, sigma_k)) and mclust's bic() of it: loglikAtParameters,
+# bicAtParameters.
 suppressPackageStartupMessages(library(mclust))
 
 args <- commandArgs(trailingOnly = TRUE)
@@ -22,6 +26,19 @@ num <- function(x) {
 }
 scalar <- function(x) if (is.null(x) || !is.finite(x)) "null" else sprintf("%.17g", x)
 str <- function(x) paste0('"', gsub('"', '\\\\"', x), '"')
+
+# log p(x) summed over rows for a Gaussian mixture, with log-sum-exp over components.
+loglikAt <- function(x, pro, mean, sigma) {
+  k <- length(pro)
+  lp <- sapply(1:k, function(j) {
+    s <- sigma[, , j]
+    log(pro[j]) - 0.5 * ncol(x) * log(2 * pi) - 0.5 * as.numeric(determinant(s, logarithm = TRUE)$modulus) -
+      0.5 * mahalanobis(x, mean[, j], s)
+  })
+  lp <- matrix(lp, ncol = k)
+  m <- apply(lp, 1, max)
+  sum(m + log(rowSums(exp(lp - m))))
+}
 
 data(diabetes, package = "mclust")
 data(banknote, package = "mclust")
@@ -54,6 +71,8 @@ for (name in names(sets)) {
       next
     }
     p <- fit$parameters
+    atParams <- loglikAt(x, pro = if (is.null(p$pro)) 1 else p$pro, mean = matrix(p$mean, nrow = d), sigma = p$variance$sigma)
+    bicAtParams <- bic(modelName = model, loglik = atParams, n = n, d = d, G = k)
     sigma <- p$variance$sigma # d x d x k
     mean <- matrix(p$mean, nrow = d) # d x k
     pro <- if (is.null(p$pro)) rep(1, k) else p$pro
@@ -62,6 +81,8 @@ for (name in names(sets)) {
       ',"loglik":', scalar(fit$loglik),
       ',"df":', scalar(fit$df),
       ',"bic":', scalar(fit$bic),
+      ',"loglikAtParameters":', scalar(atParams),
+      ',"bicAtParameters":', scalar(bicAtParams),
       ',"weights":', num(pro),
       ',"means":', num(as.vector(mean)),
       ',"covariances":', num(as.vector(sapply(1:k, function(j) t(sigma[, , j])))),

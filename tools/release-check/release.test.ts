@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -28,6 +28,7 @@ const CLI = ['@emkit/cli', 'emkit-plugin-poisson-mixture'];
 interface WorkspacePackage {
   name: string;
   dir: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a package.json, read for any of its fields
   manifest: Record<string, any>;
 }
 
@@ -38,7 +39,7 @@ function workspacePackages(): Map<string, WorkspacePackage> {
     for (const entry of readdirSync(base, { withFileTypes: true })) {
       const manifestPath = join(base, entry.name, 'package.json');
       if (!entry.isDirectory() || !existsSync(manifestPath)) continue;
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, any>;
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as WorkspacePackage['manifest'];
       found.set(manifest.name, { name: manifest.name, dir: join(base, entry.name), manifest });
     }
   }
@@ -130,15 +131,43 @@ describe('the packed packages', () => {
       expect(manifest.files, `${name}: "files"`).toContain('dist');
       expect(manifest.type, `${name}: "type"`).toBe('module');
       if (!manifest.private) expect(manifest.publishConfig?.access, `${name}: publishConfig.access`).toBe('public');
-      expect(Object.keys(manifest.exports ?? {}), `${name}: "exports"`).toContain('.');
-      for (const [subpath, target] of Object.entries<Record<string, string>>(manifest.exports)) {
-        expect(Object.keys(target), `${name} exports["${subpath}"]`).toEqual(expect.arrayContaining(['types', 'import']));
-        for (const condition of ['types', 'import']) expect(files, `${name} exports["${subpath}"].${condition}`).toContain(target[condition].replace(/^\.\//, ''));
+      expect(Object.keys(manifest.exports ?? {}), `${name}: "exports"`).toEqual(expect.arrayContaining(['.', './package.json']));
+      for (const [subpath, target] of Object.entries<Record<string, string> | string>(manifest.exports)) {
+        if (typeof target === 'string') continue;
+        expect(Object.keys(target), `${name} exports["${subpath}"]`).toEqual(expect.arrayContaining(['types', 'import', 'default']));
+        for (const condition of ['types', 'import', 'default']) expect(files, `${name} exports["${subpath}"].${condition}`).toContain(target[condition].replace(/^\.\//, ''));
+      }
+      if (!manifest.private) {
+        expect(manifest.engines?.node, `${name}: engines.node`).toMatch(/^>=\d+/);
+        expect(manifest.repository, `${name}: repository`).toMatchObject({ type: 'git', directory: relative(repoRoot, all.get(name)!.dir) });
       }
       for (const bin of Object.values<string>(manifest.bin ?? {})) expect(files, `${name} bin`).toContain(bin.replace(/^\.\//, ''));
       // Tests and their helpers are compiled by nothing that ships; a stale dist can still hold
       // them (rm -rf the package's dist and rebuild).
-      expect(files.filter((f) => /\.test\.|test-support\//.test(f)), `${name}: test files in the tarball`).toEqual([]);
+      expect(files.filter((f) => /\.test\.|test-support\/|\.test-helpers\./.test(f)), `${name}: test files in the tarball`).toEqual([]);
+    }
+  });
+
+  it('ship source maps whose sources are in the tarball', () => {
+    for (const [name, { files }] of packed) {
+      const dir = all.get(name)!.dir;
+      const maps = files.filter((f) => f.endsWith('.map'));
+      expect(maps.length, `${name}: source maps`).toBeGreaterThan(0);
+      for (const map of maps) {
+        const { sources } = JSON.parse(readFileSync(join(dir, map), 'utf8')) as { sources: string[] };
+        for (const source of sources) expect(files, `${name}: ${map} points at ${source}`).toContain(join(dirname(map), source));
+      }
+    }
+  });
+
+  it('take zod as a peer dependency, so that plugins and core share one copy', () => {
+    for (const [name] of packed) {
+      const manifest = all.get(name)!.manifest;
+      // The command line is an application: it provides the copy its plugins share.
+      if (name === '@emkit/cli') continue;
+      expect(manifest.dependencies?.zod, `${name}: zod in dependencies`).toBeUndefined();
+      const usesZod = manifest.peerDependencies?.zod !== undefined;
+      if (usesZod) expect(manifest.devDependencies?.zod, `${name}: zod for its own build`).toBeDefined();
     }
   });
 });

@@ -21,11 +21,12 @@ export function fixtureNames(prefix: string): string[] {
  * package wraps it with its own @emkit/core (this folder is not a package and has no
  * dependencies).
  */
-export function readFixtureTable(name: string): { values: Float64Array; rows: number; cols: number } {
+export function readFixtureTable(name: string): { header: string[]; values: Float64Array; rows: number; cols: number } {
   const lines = readFileSync(join(fixturesDir, 'datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
+  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   const rows = lines.slice(1).map((l) => l.split(',').map(Number));
   const d = rows[0].length;
   const values = new Float64Array(rows.length * d);
   rows.forEach((r, i) => values.set(r, i * d));
-  return { values, rows: rows.length, cols: d };
+  return { header, values, rows: rows.length, cols: d };
 }

@@ -18,6 +18,10 @@ export interface MclustFit {
   readonly df?: number;
   /** mclust's sign: 2·logL − df·log n (larger is better). */
   readonly bic?: number;
+  /** mclust's log-likelihood at the returned parameters (estep); `loglik` is its last E-step's, one M-step earlier. */
+  readonly loglikAtParameters?: number;
+  /** mclust's BIC at the returned parameters (bic(), mclust's sign). */
+  readonly bicAtParameters?: number;
   readonly weights?: number[];
   /** K×D row-major. */
   readonly means?: number[];

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** With `tls`: the self-signed certificate clients must trust (NODE_EXTRA_CA_CERTS). */
+  readonly caFile: string | null;
   /** SIGKILL: the server and all its data are gone. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -57,11 +60,19 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
+export async function startRedis(options: { password?: string; tls?: boolean } = {}): Promise<TestRedis> {
   const binary = redisServerPath();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'emkit-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''];
+  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''];
+  let caFile: string | null = null;
+  if (options.tls) {
+    // A self-signed certificate for localhost, made with openssl for this server only.
+    caFile = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', caFile, '-days', '1'], { stdio: 'ignore' });
+    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', caFile, '--tls-key-file', key, '--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no');
+  } else args.push('--port', String(port));
   if (options.password) args.push('--requirepass', options.password);
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -70,7 +81,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited at start: ${stderr}`);
-    if (options.password ? await authPing(port, options.password) : await ping(port)) break;
+    if (options.tls ? await tlsPing(port, caFile!) : options.password ? await authPing(port, options.password) : await ping(port)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not answer on port ${port} within 10 s: ${stderr}`);
@@ -84,7 +95,10 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
   };
   return {
     port,
-    url: options.password ? `redis://default:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
+    caFile,
+    url: options.tls
+      ? `rediss://localhost:${port}`
+      : options.password ? `redis://default:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
   };
@@ -101,6 +115,17 @@ function authPing(port: number, password: string): Promise<boolean> {
         socket.destroy();
         resolve(reply.includes('+PONG'));
       }
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+function tlsPing(port: number, caFile: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(caFile) }, () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      socket.destroy();
+      resolve(d.toString().startsWith('+PONG'));
     });
     socket.on('error', () => resolve(false));
   });

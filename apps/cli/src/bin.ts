@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+// Only the SIGINT handler is loaded before it is installed: loading the models takes a while.
+import { handleInterrupts } from './interrupts.js';
+
+handleInterrupts();
 
 // `emkit predict ... | head`: a closed pipe is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,4 +10,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -62,6 +62,20 @@ describe('fit', () => {
     expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(readFileSync(join(dir, 'b.json'), 'utf8'));
   });
 
+  it('--kernels js and wasm give the same fit to round-off; a bad choice names the flag', async () => {
+    const fitWith = async (kernels: string) => {
+      const run = await emkit(['fit', 'gmm', '--data', iris, '--k', '3', '--covariance', 'full', '--seed', '7', '--kernels', kernels, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as { meanLogLikelihood: number; iterations: number };
+    };
+    const [wasm, js] = [await fitWith('wasm'), await fitWith('js')];
+    expect(wasm.iterations).toBe(js.iterations);
+    expect(Math.abs(wasm.meanLogLikelihood - js.meanLogLikelihood)).toBeLessThanOrEqual(1e-12 * Math.abs(js.meanLogLikelihood));
+    const bad = await emkit(['fit', 'gmm', '--data', iris, '--k', '3', '--kernels', 'gpu']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/kernels/);
+  });
+
   it('passes list options (--freeze) and kmeans inertia', async () => {
     const dir = tempDir();
     const gmm = await emkit(['fit', 'gmm', '--data', iris, '--k', '2', '--freeze', 'weights,means', '--out', join(dir, 'g.json')]);

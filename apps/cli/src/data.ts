@@ -1,5 +1,5 @@
-import { type Dataset, InputError, isEmkitError } from '@emkit/core';
-import { type HeaderMode, type TableFormat, type TableLayout, type Delimiter, type Table, type ModelColumns, type ResolvedColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
+import { type Dataset, InputError, hasErrorCode, restateError } from '@emkit/core';
+import { type HeaderMode, type TableFormat, type Delimiter, type Table, type ModelColumns, type ResolvedColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
 import { splitSequenceColumn } from './sequence.js';
 
 /** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
@@ -110,19 +110,16 @@ const ROW_AT = /^row (\d+)(?:, column (\d+))?/;
  * reader's own.
  */
 export function inDataFile(error: unknown, file: DataFile): unknown {
-  if (!isEmkitError(error) || error.code !== 'input' || (error as InputError).source !== 'data') return error;
-  let message = error.message.replace(/^data: /, '');
-  const at = ROW_AT.exec(message);
-  let where: { line?: number; column?: number } = {};
-  if (at) {
-    const location = file.locateRow(Number(at[1]) - 1);
-    const column = at[2] === undefined ? undefined : file.layout.selection.features[Number(at[2]) - 1] + 1;
-    if (location.line !== undefined) where = { line: location.line, column };
-    else message = `${location.description}${column === undefined ? '' : `, column ${column}`}${message.slice(at[0].length)}`;
-  }
-  const relabelled = new InputError(file.path, message, where);
-  (relabelled as { cause?: unknown }).cause = error;
-  return relabelled;
+  if (!hasErrorCode(error, 'input') || error.file !== 'data') return error;
+  const at = ROW_AT.exec(error.detail);
+  const rowNumber = error.row ?? (at ? Number(at[1]) : undefined);
+  if (rowNumber === undefined) return restateError(error, { file: file.path, row: undefined });
+  const location = file.locateRow(rowNumber - 1);
+  const dataColumn = error.column ?? (at?.[2] === undefined ? undefined : Number(at[2]));
+  const column = dataColumn === undefined ? undefined : file.layout.selection.features[dataColumn - 1] + 1;
+  if (location.line !== undefined) return restateError(error, { file: file.path, line: location.line, column, row: undefined });
+  const detail = at ? `${location.description}${column === undefined ? '' : `, column ${column}`}${error.detail.slice(at[0].length)}` : error.detail;
+  return restateError(error, { file: file.path, detail, column: undefined, row: undefined });
 }
 
 /**
@@ -135,10 +132,6 @@ export function checkFiniteRows(values: ArrayLike<number>, cols: number, file: D
     if (Number.isFinite(values[i])) continue;
     const row = Math.floor(i / cols);
     const location = file.locateRow(row);
-    throw new InputError(
-      file.path,
-      `${location.line !== undefined ? `row ${row + 1}` : location.description}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64); check that the data and the model match`,
-      location.line !== undefined ? { line: location.line } : {},
-    );
+    throw new InputError({ file: file.path, detail: `${location.line !== undefined ? `row ${row + 1}` : location.description}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64)`, remedy: `check that the data and the model match`, ...location.line !== undefined ? { line: location.line } : {} });
   }
 }

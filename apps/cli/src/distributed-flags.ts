@@ -3,7 +3,7 @@ import { type AnyModelPlugin, OptionError } from '@emkit/core';
 import { type Command, Option } from 'commander';
 import type { DataFile } from './data.js';
 import type { FitFlags, Fitter } from './fit-plumbing.js';
-import { parseNumberFlag } from './plugin-flags.js';
+import { parseIntegerFlag, parseNumberFlag } from './plugin-flags.js';
 import { stderr } from './shared.js';
 
 /** The flags of a fit whose E-steps run on `emkit worker` processes through Redis. */
@@ -13,6 +13,7 @@ export interface DistributedFlags {
   resume?: boolean;
   queue: string;
   workerTimeout: number;
+  shardRows?: number;
 }
 
 export function distributedFlags(command: Command): Command {
@@ -21,17 +22,19 @@ export function distributedFlags(command: Command): Command {
     .option('--run <name>', "with --redis: the run's name in Redis (default: derived from model, options and data)")
     .option('--resume', 'with --redis: continue the run from the iterations checkpointed in Redis')
     .addOption(new Option('--queue <name>', 'with --redis: the queue family the workers serve').default('emkit'))
-    .addOption(new Option('--worker-timeout <seconds>', 'with --redis: give up when no worker takes shards this long').argParser(parseNumberFlag).default(30));
+    .addOption(new Option('--worker-timeout <seconds>', 'with --redis: give up when no worker takes shards this long').argParser(parseNumberFlag).default(30))
+    .addOption(new Option('--shard-rows <integer>', 'with --redis: rows per shard job (default 8192, as local fits; larger shards mean fewer jobs per iteration, another merge order)').argParser(parseIntegerFlag));
 }
 
 export function checkDistributedFlags(flags: FitFlags & Partial<DistributedFlags>): void {
   if (flags.redis === undefined) {
-    for (const flag of ['run', 'resume'] as const) if (flags[flag] !== undefined) throw new OptionError(flag, 'needs --redis <url>');
+    const only: [keyof DistributedFlags, string][] = [['run', 'run'], ['resume', 'resume'], ['shardRows', 'shard-rows']];
+    for (const [key, flag] of only) if (flags[key] !== undefined) throw new OptionError({ field: flag, detail: 'needs --redis <url>' });
     return;
   }
-  if (flags.data === '-') throw new OptionError('data', 'with --redis, the data must be a file every worker can read at the same path, not stdin');
-  if (flags.workers !== undefined) throw new OptionError('workers', 'with --redis, E-steps run on `emkit worker` processes; set their threads with `emkit worker --concurrency`');
-  if (!(flags.workerTimeout! > 0)) throw new OptionError('worker-timeout', `must be > 0 seconds, got ${flags.workerTimeout}`);
+  if (flags.data === '-') throw new OptionError({ field: 'data', detail: 'with --redis, the data must be a file every worker can read at the same path, not stdin' });
+  if (flags.workers !== undefined) throw new OptionError({ field: 'workers', detail: 'with --redis, E-steps run on `emkit worker` processes; set their threads with `emkit worker --concurrency`' });
+  if (!(flags.workerTimeout! > 0)) throw new OptionError({ field: 'worker-timeout', detail: `must be > 0 seconds, got ${flags.workerTimeout}` });
 }
 
 /**
@@ -49,6 +52,7 @@ export function openDistributedFitter(plugin: AnyModelPlugin, file: DataFile, fl
       const dataReference = await referenceData(resolvePath(file.path), data, { header: flags.header, target: flags.target ?? null });
       return fitDistributed(plugin, data, raw, {
         ...driver,
+        ...(flags.shardRows !== undefined ? { shardRows: flags.shardRows } : {}),
         ...context,
         redis: flags.redis!,
         dataReference,

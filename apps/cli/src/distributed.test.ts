@@ -24,9 +24,9 @@ interface Worker {
 }
 
 /** Starts `emkit [plugin flags] worker --redis url … [flags]` and resolves once it serves its queue. */
-function startWorker(url: string, { plugin = [], flags = [] }: { plugin?: readonly string[]; flags?: readonly string[] } = {}): Promise<Worker> {
+function startWorker(url: string, { plugin = [], flags = [], env = process.env }: { plugin?: readonly string[]; flags?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Worker> {
   const args = [bin, ...plugin, 'worker', '--redis', url, '--concurrency', '1', '--lock-duration', '2000', '--verbose', ...flags];
-  const child = spawn(process.execPath, args, { cwd: cliDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: cliDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const worker: Worker = {
     child,
     log: '',
@@ -182,6 +182,27 @@ describe('faults', () => {
     expect(worker.code).toBe(1);
     expect(worker.stderr).toMatch(/cannot reach Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:1/);
     expect(worker.stderr).not.toMatch(/secret/);
+  });
+
+  it('rediss:// (TLS): a worker and a fit that trust the server\'s certificate work; one that does not is told why', async () => {
+    const secure = await startRedis({ tls: true });
+    const trusted = { ...process.env, NODE_EXTRA_CA_CERTS: secure.caFile! };
+    const worker = await startWorker(secure.url, { env: trusted });
+    try {
+      const ok = await emkit(['fit', 'gmm', '--data', small, '--k', '2', '--redis', secure.url, '--out', join(temp, 'tls-d.json')], { env: trusted });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect((await localFit(['fit', 'gmm', '--data', small, '--k', '2'], join(temp, 'tls-l.json'))).code).toBe(0);
+      expect(readFileSync(join(temp, 'tls-d.json'), 'utf8')).toBe(readFileSync(join(temp, 'tls-l.json'), 'utf8'));
+      const untrusted = await emkit(['fit', 'gmm', '--data', small, '--k', '2', '--redis', secure.url]);
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stderr).toMatch(/cannot reach Redis at rediss:\/\/localhost:\d+: self-signed certificate .*NODE_EXTRA_CA_CERTS/);
+      const plain = await emkit(['fit', 'gmm', '--data', small, '--k', '2', '--redis', secure.url.replace('rediss:', 'redis:')]);
+      expect(plain.code).toBe(1);
+      expect(plain.stderr).toMatch(/a TLS port\? then use rediss:\/\//);
+    } finally {
+      await stopWorker(worker);
+      await secure.stop();
+    }
   });
 
   it('Redis killed mid-fit: the coordinator stops with a clear error, not a hang', async () => {

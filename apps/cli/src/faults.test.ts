@@ -41,13 +41,12 @@ describe('SIGINT during a fit on workers', () => {
     ['E-step shards on 2 workers', ['--workers', '2']],
     ['whole restarts on 2 workers', ['--workers', '2', '--restarts', '4']],
     ['in the main thread', ['--workers', '0']],
-  ])('%s: exit 130 within seconds, workers stopped, no output file', async (_, flags) => {
+  ])('%s: exit 130, workers stopped, no output file', async (_, flags) => {
     const dir = mkdtempSync(join(temp, 'sigint-'));
     const out = join(dir, 'm.json');
-    const started = Date.now();
     const run = await emkitInterrupted(['fit', 'gmm', '--data', big, '--k', '5', '--tol', '0', '--max-iter', '1000000', ...flags, '--out', out], 1500);
-    // The process ends by itself once the workers are closed: lingering threads would keep it alive.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // The process ends by itself once the workers are closed (lingering threads would keep it
+    // alive and time the test out); how fast is measured in bench/latency.mjs.
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr.trim()).toBe('emkit: interrupted; no output was written');
     expect(existsSync(out)).toBe(false);

@@ -8,11 +8,13 @@ import {
   ModelFileError,
   OptionError,
   firstNonFinite,
+  hasErrorCode,
   isEmkitError,
   pluginForModelFile,
   readModelFile,
   readStandardization,
   type Standardization,
+  restateError,
 } from '@emkit/core';
 import { type ModelColumns, readModelColumns, writeFileAtomic } from '@emkit/io/node';
 import { plugins } from './registry.js';
@@ -38,19 +40,19 @@ export async function loadModel(path: string, known: readonly AnyModelPlugin[] =
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(path, `cannot read the model file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    throw new InputError({ file: path, detail: `cannot read the model file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}` });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ModelFileError(`${path}: not an emkit model file: not valid JSON (${(error as Error).message})`);
+    throw new ModelFileError({ file: path, detail: `not an emkit model file: not valid JSON (${(error as Error).message})` });
   }
   // A model file names the plugin module that wrote it, but loading code because a data file
   // says so would run whatever a downloaded model file names: the user passes --plugin.
   const fields = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (typeof fields.pluginModule === 'string' && typeof fields.model === 'string' && !known.some((p) => p.name === fields.model))
-    throw new ModelFileError(`${path}: model: "${fields.model}" is the model of a plugin; load it with --plugin ${fields.pluginModule}`);
+    throw new ModelFileError({ file: path, field: 'model', detail: `"${fields.model}" is the model of a plugin`, remedy: `load it with --plugin ${fields.pluginModule}` });
   try {
     const plugin = pluginForModelFile(known, json);
     const { params, options, file } = readModelFile(plugin, json);
@@ -60,13 +62,14 @@ export async function loadModel(path: string, known: readonly AnyModelPlugin[] =
     return { plugin, params, options, file, columns, standardization };
   } catch (error) {
     // By code, not class: a --plugin may throw the errors of its own copy of @emkit/core.
-    if (isEmkitError(error) && error.code === 'model-file') throw new ModelFileError(`${path}: ${error.message}`, undefined, { cause: error });
     // An OptionError from a plugin's fromJSON (it validates options it read back) is about the file too.
-    if (isEmkitError(error) && error.code === 'option') throw new ModelFileError(`${path}: ${error.message}`, undefined, { cause: error });
+    if (hasErrorCode(error, 'model-file') || hasErrorCode(error, 'option')) throw restateError(error, { code: 'model-file', file: path });
     if (isEmkitError(error)) throw error;
     // Anything else is a fromJSON that did not expect this file's contents (a TypeError, say):
     // still a bad model file, not an emkit bug to report with a stack trace.
-    throw new ModelFileError(`${path}: not a valid ${typeof fields.model === 'string' ? `"${fields.model}" ` : ''}model file: ${error instanceof Error ? error.message : String(error)}`, undefined, {
+    throw new ModelFileError({
+      file: path,
+      detail: `not a valid ${typeof fields.model === 'string' ? `"${fields.model}" ` : ''}model file: ${error instanceof Error ? error.message : String(error)}`,
       cause: error,
     });
   }
@@ -104,7 +107,7 @@ function checkCliFields(file: ModelFile): void {
             ? typeof value === 'string'
             : typeof value === 'object' && value !== null && !Array.isArray(value);
     const expected = { number: 'a finite number', numbers: 'an array of finite numbers', string: 'a string', object: 'an object' }[kind];
-    if (!ok) throw new ModelFileError(`expected ${expected}, got ${JSON.stringify(value)?.slice(0, 40)}`, field);
+    if (!ok) throw new ModelFileError({ field, detail: `expected ${expected}, got ${JSON.stringify(value)?.slice(0, 40)}` });
   }
 }
 
@@ -116,11 +119,11 @@ export async function checkOutputPath(path: string, flag = '--out'): Promise<voi
   if (path === '-') return;
   const dir = dirname(resolve(path));
   const dirStat = await stat(dir).catch(() => null);
-  if (dirStat === null || !dirStat.isDirectory()) throw new OptionError(flag, `${path}: the directory ${dirname(path)} does not exist`);
+  if (dirStat === null || !dirStat.isDirectory()) throw new OptionError({ field: flag, detail: `${path}: the directory ${dirname(path)} does not exist` });
   const fileStat = await stat(path).catch(() => null);
-  if (fileStat?.isDirectory()) throw new OptionError(flag, `${path} is a directory; give a file name`);
+  if (fileStat?.isDirectory()) throw new OptionError({ field: flag, detail: `${path} is a directory`, remedy: `give a file name` });
   if (fileStat && !fileStat.isFile() && !fileStat.isFIFO() && !fileStat.isCharacterDevice())
-    throw new OptionError(flag, `${path} is not a regular file, a pipe or a terminal; emkit replaces only regular files`);
+    throw new OptionError({ field: flag, detail: `${path} is not a regular file, a pipe or a terminal; emkit replaces only regular files` });
 }
 
 /** Path of the first number in `value` that is not finite (JSON would write it as null). */
@@ -131,7 +134,7 @@ export function findNonFinite(value: unknown): string | null {
 /** Refuses NaN and Infinity in what a fit prints or writes (JSON would turn them into null). */
 export function checkFiniteModel(model: Record<string, unknown>, pluginName: string): void {
   const bad = firstNonFinite(model);
-  if (bad !== null) throw new FitError(pluginName, `the fit produced a non-finite value at ${bad.path} (${bad.value}); nothing was written`);
+  if (bad !== null) throw new FitError({ plugin: pluginName, detail: `the fit produced a non-finite value at ${bad.path} (${bad.value}); nothing was written` });
 }
 
 /** Writes a model file atomically, refusing NaN and Infinity (JSON would turn them into null). */

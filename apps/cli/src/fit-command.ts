@@ -69,8 +69,11 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   }
   for (const [key, value] of Object.entries(model.extraFitFields?.(result) ?? {}))
     lines.push([readableLabel(key), typeof value === 'number' ? formatNumber(value) : Array.isArray(value) ? `${value.length} values (${key} in the model file)` : JSON.stringify(value)]);
-  // Numbered from 0, as `restart` in the model file and --json.
-  lines.push(['restarts', result.restarts.length > 1 ? `${result.restarts.length} (best: restart ${result.restart}, numbered from 0 as in the model file)` : '1']);
+  // Numbered from 0, as `restart` in the model file and --json (failed restarts too).
+  const failed = result.failedRestarts ?? [];
+  const total = result.restarts.length + failed.length;
+  lines.push(['restarts', total > 1 ? `${total} (best: restart ${result.restart}, numbered from 0 as in the model file${failed.length > 0 ? `; ${failed.length} failed` : ''})` : '1']);
+  for (const f of failed) lines.push([`failed restart ${f.restart}`, f.reason]);
   if (!stochastic && result.monotonicityViolations.length > 0)
     lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
   if (online) {
@@ -85,7 +88,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   if (agreement !== null) stderr(formatAgreement(agreement));
 
   if (flags.json) {
-    const details = { ...modelFile, restarts: result.restarts.length, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: flags.out ?? null };
+    const details = { ...modelFile, restarts: total, failedRestarts: failed, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: flags.out ?? null };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
 }

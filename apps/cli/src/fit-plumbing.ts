@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import {
   type AnyModelPlugin,
   type Dataset,
@@ -78,39 +77,20 @@ export function driverOptionsOf(flags: FitFlags): Pick<DriverOptions, 'tol' | 'm
 /** Checks the driver flags before any data is read (a bad flag should not wait for a large file). */
 export function checkDriverFlags(plugin: AnyModelPlugin, flags: FitFlags): void {
   resolveDriverOptions(plugin, driverOptionsOf(flags));
-  if (flags.workers !== undefined && flags.workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${flags.workers}`);
+  if (flags.workers !== undefined && flags.workers < 0) throw new OptionError({ field: 'workers', detail: `must be an integer ≥ 0, got ${flags.workers}` });
   checkDistributedFlags(flags);
   checkOnlineFlags(plugin, flags);
 }
 
-/**
- * Runs `body` with a signal that the first Ctrl-C aborts; a second one leaves at once (outputs
- * are written by rename, so nothing partial remains). Every fit, and each of its shards, may
- * listen to the one signal, so the listener limit is lifted.
- */
-export async function withInterrupts<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts > 1) process.exit(130);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await body(controller.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}
+export { withInterrupts } from './interrupts.js';
 
 export function throwIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new FitAbortedError(signal.reason);
+  if (signal.aborted) throw new FitAbortedError({ reason: signal.reason });
 }
 
 /** Checks --out, then reads --data: what a fitting command does once its options are known good. */
 export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
-  if (flags.out === '-' && flags.json) throw new OptionError('--out', '- writes the model file to standard output, where --json writes too; give one of them');
+  if (flags.out === '-' && flags.json) throw new OptionError({ field: '--out', detail: '- writes the model file to standard output, where --json writes too', remedy: 'give one of them' });
   if (flags.out !== undefined) await checkOutputPath(flags.out);
   const name = flags.data === '-' ? 'standard input' : flags.data;
   status?.show(`reading ${name}`, true);

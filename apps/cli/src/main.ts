@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { OptionError, type OptionSpec, isEmkitError } from '@emkit/core';
 import { Command, CommanderError } from 'commander';
 import { fitCommand } from './fit-command.js';
@@ -9,7 +10,8 @@ import { registryWithPlugins, takePluginFlags } from './plugin-loader.js';
 import { type RegisteredModel, registry } from './registry.js';
 import { writeStdout } from './files.js';
 
-const VERSION = '0.1.0';
+/** The version of this package, as changesets bumps it. */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function placeholder(spec: OptionSpec): string {
   if (spec.choices) return ` <${spec.choices.join('|')}>`;
@@ -53,7 +55,7 @@ export function createProgram(models: readonly RegisteredModel[] = registry): Co
   const select = program
     .command('select')
     .description('fit every combination of candidate options (K, covariance, …) and keep the best by BIC, AIC or ICL (smaller is better)')
-    .addHelpText('after', '\nExample:\n  emkit select gmm --data x.csv --k 1..10 --covariance full,diag,spherical,tied --criterion bic --out best.json');
+    .addHelpText('after', '\nExample:\n  emkit select gmm --data x.csv --k 1..9 --covariance all --criterion bic --out best.json');
   for (const model of models) select.addCommand(withDebug(selectCommand(model)).copyInheritedSettings(program));
 
   const known = models.map((m) => m.plugin);
@@ -92,7 +94,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const models = specs.length > 0 ? await registryWithPlugins(registry, specs, process.cwd()) : registry;
     const [command, model] = rest;
     if ((command === 'fit' || command === 'select') && model !== undefined && !model.startsWith('-') && model !== 'help' && !models.some((m) => m.plugin.name === model))
-      throw new OptionError(command, `unknown model "${model}"; known models: ${models.map((m) => m.plugin.name).join(', ')} (see \`emkit models\`; a plugin's model needs --plugin <module>)`);
+      throw new OptionError({
+        field: command,
+        detail: `unknown model "${model}"; known models: ${models.map((m) => m.plugin.name).join(', ')} (see \`emkit models\`; a plugin's model needs --plugin <module>)`,
+      });
     await createProgram(models).parseAsync(rest, { from: 'user' });
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, checkMissingSupport, isEmkitError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
 import { modelInputs } from './standardize.js';
 import { formatCsv } from '@emkit/io/node';
 import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile } from './data.js';
@@ -27,7 +27,7 @@ function onData<T>(file: DataFile, modelPath: string, f: () => T): T {
   try {
     return f();
   } catch (error) {
-    if (isEmkitError(error) && error.code === 'model-file') throw new ModelFileError(`${modelPath}: ${error.message}`, undefined, { cause: error });
+    if (hasErrorCode(error, 'model-file')) throw restateError(error, { file: modelPath });
     throw inDataFile(error, file);
   }
 }
@@ -45,11 +45,11 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
     .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
     .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
     .action(async (flags: ModelDataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
-      if (flags.proba && flags.impute) throw new OptionError('--impute', 'give --impute or --proba, not both');
+      if (flags.proba && flags.impute) throw new OptionError({ field: '--impute', detail: 'give --impute or --proba, not both' });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const loaded = await loadModel(flags.model, known);
       const { plugin, params } = loaded;
-      if (flags.impute && !plugin.impute) throw new OptionError('--impute', `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)`);
+      if (flags.impute && !plugin.impute) throw new OptionError({ field: '--impute', detail: `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)` });
       const file = await readData(flags, loaded);
       const dataset = onData(file, flags.model, () => modelInputs(file, loaded.standardization));
       onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
@@ -99,7 +99,7 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     const mean = total / dataset.rows + jacobian;
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
-    if (!Number.isFinite(mean)) throw new InputError(file.path, `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time`);
+    if (!Number.isFinite(mean)) throw new InputError({ file: file.path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
     await writeStdout(flags.json ? `${JSON.stringify({ meanLogLikelihood: mean })}\n` : `${mean}\n`);
   });
 }
@@ -116,11 +116,11 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     )
     .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
     .action(async (flags: { model: string; n: number; seed: number; sequences?: number; out?: string }) => {
-      if (flags.n < 1) throw new OptionError('--n', `expected an integer ≥ 1, got ${flags.n}`);
-      if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError('--sequences', `expected an integer ≥ 1, got ${flags.sequences}`);
+      if (flags.n < 1) throw new OptionError({ field: '--n', detail: `expected an integer ≥ 1, got ${flags.n}` });
+      if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError({ field: '--sequences', detail: `expected an integer ≥ 1, got ${flags.sequences}` });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const { plugin, params, columns, standardization } = await loadModel(flags.model, known);
-      if (!plugin.sample) throw new OptionError('--model', `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)`);
+      if (!plugin.sample) throw new OptionError({ field: '--model', detail: `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)` });
       const random = new Random(flags.seed);
       const sequences = flags.sequences ?? 1;
       // Each call draws one sequence (independent rows for mixtures), one after another from one stream.
@@ -132,9 +132,7 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
       const rows = standardization === null ? drawn : invertStandardization(drawn, standardization);
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
-        throw new ModelFileError(
-          `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
-        );
+        throw new ModelFileError({ detail: `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64` });
       const header = columns?.names ?? Array.from({ length: d }, (_, j) => `x${j}`);
       if (flags.sequences === undefined) return writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
       const withIds = new Float64Array(sequences * flags.n * (d + 1));

@@ -5,7 +5,8 @@ import {
   InputError,
   OptionError,
   fitOnline,
-  isEmkitError,
+  hasErrorCode,
+  restateError,
   meanLogLikelihoodOf,
   modelFileFromParams,
   stepwiseLearner,
@@ -45,17 +46,17 @@ const ONLINE_ONLY = ['polyak'] as const;
 
 export function checkOnlineFlags(plugin: AnyModelPlugin, flags: FitFlags & Partial<OnlineFlags>): void {
   if (!flags.online) {
-    for (const flag of ONLINE_ONLY) if (flags[flag] !== undefined) throw new OptionError(flag, 'needs --online');
+    for (const flag of ONLINE_ONLY) if (flags[flag] !== undefined) throw new OptionError({ field: flag, detail: 'needs --online' });
     return;
   }
-  if (!supportsStepwise(plugin)) throw new OptionError('online', `the "${plugin.name}" model does not support stepwise (online) EM: its statistics are not sums over rows`);
-  if (flags.restarts !== 1) throw new OptionError('restarts', 'with --online a fit has one run; use --seed to try another start');
-  if (flags.redis !== undefined) throw new OptionError('redis', '--online runs in this process; drop --redis or --online');
-  if (!(flags.checkpointEvery! >= 1)) throw new OptionError('checkpoint-every', `must be an integer ≥ 1, got ${flags.checkpointEvery}`);
-  if (flags.data === '-' && flags.out === undefined) throw new OptionError('out', 'an online fit of a stream needs --out, where the model file is checkpointed');
-  if (!(flags.batchSize! >= 1)) throw new OptionError('batch-size', `must be an integer ≥ 1, got ${flags.batchSize}`);
-  if (!(flags.stepPower! > 0.5 && flags.stepPower! <= 1)) throw new OptionError('step-power', `must be in (0.5, 1], got ${flags.stepPower}`);
-  if (!(flags.passes! >= 1)) throw new OptionError('passes', `must be an integer ≥ 1, got ${flags.passes}`);
+  if (!supportsStepwise(plugin)) throw new OptionError({ field: 'online', detail: `the "${plugin.name}" model does not support stepwise (online) EM: its statistics are not sums over rows` });
+  if (flags.restarts !== 1) throw new OptionError({ field: 'restarts', detail: 'with --online a fit has one run; use --seed to try another start' });
+  if (flags.redis !== undefined) throw new OptionError({ field: 'redis', detail: '--online runs in this process; drop --redis or --online' });
+  if (!(flags.checkpointEvery! >= 1)) throw new OptionError({ field: 'checkpoint-every', detail: `must be an integer ≥ 1, got ${flags.checkpointEvery}` });
+  if (flags.data === '-' && flags.out === undefined) throw new OptionError({ field: 'out', detail: 'an online fit of a stream needs --out, where the model file is checkpointed' });
+  if (!(flags.batchSize! >= 1)) throw new OptionError({ field: 'batch-size', detail: `must be an integer ≥ 1, got ${flags.batchSize}` });
+  if (!(flags.stepPower! > 0.5 && flags.stepPower! <= 1)) throw new OptionError({ field: 'step-power', detail: `must be in (0.5, 1], got ${flags.stepPower}` });
+  if (!(flags.passes! >= 1)) throw new OptionError({ field: 'passes', detail: `must be an integer ≥ 1, got ${flags.passes}` });
 }
 
 /** A fitter that runs stepwise EM over the file's rows (in this thread). */
@@ -143,7 +144,7 @@ export async function fitStream(plugin: AnyModelPlugin, raw: unknown, flags: Fit
     params = learner.init(heldOut);
     params = learner.partialFit(params, heldOut);
   }
-  if (params === null) throw new InputError('stdin', 'no data rows arrived; expected comma-separated numbers, one row per line');
+  if (params === null) throw new InputError({ file: 'stdin', detail: 'no data rows arrived; expected comma-separated numbers, one row per line' });
   await checkpoint();
   return summary();
 }
@@ -168,7 +169,7 @@ async function* batchReader(input: NodeJS.ReadableStream, flags: FitFlags & Onli
       if (first) columns = parsed.columns;
       first = false;
       const { dataset } = parsed;
-      if (cols !== -1 && dataset.cols !== cols) throw new InputError('stdin', `a row has ${dataset.cols} values, the rows before have ${cols}`, { line: firstLine });
+      if (cols !== -1 && dataset.cols !== cols) throw new InputError({ file: 'stdin', detail: `a row has ${dataset.cols} values, the rows before have ${cols}`, line: firstLine });
       cols = dataset.cols;
       return { ...dataset, columns };
     } catch (error) {
@@ -215,12 +216,8 @@ async function* batchReader(input: NodeJS.ReadableStream, flags: FitFlags & Onli
 
 /** An InputError from parsing one batch, with the line numbers of the whole stream. */
 function shiftLines(error: unknown, offset: number): unknown {
-  if (!isEmkitError(error) || error.code !== 'input') return error;
-  const e = error as InputError;
-  if (e.line === undefined) return error;
-  const prefix = `${e.source}:${e.line}${e.column !== undefined ? `:${e.column}` : ''}: `;
-  const message = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  return new InputError('stdin', message, { line: e.line + offset, column: e.column });
+  if (!hasErrorCode(error, 'input') || error.line === undefined) return error;
+  return restateError(error, { file: 'stdin', line: error.line + offset });
 }
 
 

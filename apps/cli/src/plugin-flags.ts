@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type AnyModelPlugin, type OptionSpec, InputError, OptionError, isEmkitError } from '@emkit/core';
+import { type AnyModelPlugin, type OptionSpec, InputError, hasErrorCode, isEmkitError, restateError } from '@emkit/core';
 import { InvalidArgumentError, Option } from 'commander';
 
 /** `regCovar` → `reg-covar`. */
@@ -14,7 +14,7 @@ export const DRIVER_FLAGS: Readonly<Record<string, string>> = {
   restarts: '--restarts',
   seed: '--seed',
 };
-export const RESERVED_FLAGS = ['data', 'header', 'target', 'format', 'delimiter', 'columns', 'drop', 'label', 'standardize', 'quiet', 'tol', 'max-iter', 'restarts', 'seed', 'workers', 'out', 'json', 'debug', 'help', 'plugin', 'redis', 'run', 'resume', 'queue', 'worker-timeout'];
+export const RESERVED_FLAGS = ['data', 'header', 'target', 'format', 'delimiter', 'columns', 'drop', 'label', 'standardize', 'quiet', 'tol', 'max-iter', 'restarts', 'seed', 'workers', 'out', 'json', 'debug', 'help', 'plugin', 'redis', 'run', 'resume', 'queue', 'worker-timeout', 'shard-rows'];
 
 export function parseNumberFlag(value: string): number {
   const x = value.trim() === '' ? NaN : Number(value);
@@ -107,12 +107,12 @@ async function readJsonFile(path: string, flag: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(path, `cannot read the ${flag} file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    throw new InputError({ file: path, detail: `cannot read the ${flag} file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}` });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputError(path, `the ${flag} file is not valid JSON: ${(error as Error).message}`);
+    throw new InputError({ file: path, detail: `the ${flag} file is not valid JSON: ${(error as Error).message}` });
   }
 }
 
@@ -122,18 +122,16 @@ async function readJsonFile(path: string, flag: string): Promise<unknown> {
  */
 export function withFlagNames(error: unknown, plugin: AnyModelPlugin, files: Record<string, string>): unknown {
   // By code, not class: a --plugin may throw the OptionErrors of its own copy of @emkit/core.
-  if (!isEmkitError(error) || error.code !== 'option' || typeof (error as OptionError).field !== 'string') return error;
-  const field = (error as OptionError).field;
+  if (!hasErrorCode(error, 'option') || typeof error.field !== 'string') return error;
+  const field = error.field;
   const head = field.split(/[.[]/)[0];
   const sub = field.slice(head.length).replace(/^\./, '');
-  const message = error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
   let flag: string | undefined = DRIVER_FLAGS[head];
   const spec = plugin.optionSpecs.find((s) => s.name === head);
   if (spec) flag = `--${kebab(spec.name)}${files[spec.name] !== undefined ? ` ${files[spec.name]}` : ''}`;
   if (flag === undefined) return error;
-  const relabelled = new OptionError(flag, sub ? `${sub}: ${message}` : message);
-  (relabelled as { cause?: unknown }).cause = error;
-  return relabelled;
+  // The part inside a JSON file's value stays beside the flag: `--init init.json: means[2]`.
+  return restateError(error, { field: sub ? `${flag}: ${sub}` : flag });
 }
 
 export function isUsageError(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { type AnyModelPlugin, OptionError, PLUGIN_API_VERSION, isModelPlugin } from '@emkit/core';
+import { type AnyModelPlugin, OptionError, PLUGIN_API_VERSION, hasErrorCode, isModelPlugin } from '@emkit/core';
 import { resolvePluginSpecifier } from '@emkit/runner/node';
 import { RESERVED_FLAGS, kebab } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
@@ -22,12 +22,12 @@ export function takePluginFlags(argv: readonly string[]): { specs: string[]; res
     if (arg.startsWith('--plugin=')) specs.push(arg.slice('--plugin='.length));
     else if (arg === '--plugin') {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) throw new OptionError('--plugin', 'expected a plugin module: a path (./my-plugin, ./dist/index.js) or an installed package name');
+      if (value === undefined || value.startsWith('-')) throw new OptionError({ field: '--plugin', detail: 'expected a plugin module: a path (./my-plugin, ./dist/index.js) or an installed package name' });
       specs.push(value);
       i++;
     } else rest.push(arg);
   }
-  for (const spec of specs) if (spec === '') throw new OptionError('--plugin', 'expected a plugin module: a path or an installed package name, got nothing');
+  for (const spec of specs) if (spec === '') throw new OptionError({ field: '--plugin', detail: 'expected a plugin module: a path or an installed package name, got nothing' });
   return { specs, rest };
 }
 
@@ -54,23 +54,26 @@ async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPl
   try {
     url = resolvePluginSpecifier(spec, fromDir);
   } catch (error) {
-    throw new OptionError('--plugin', `${spec}: ${error instanceof OptionError ? error.message.replace(/^plugin: /, '') : String(error)}`);
+    throw new OptionError({ field: '--plugin', detail: `${spec}: ${hasErrorCode(error, 'option') ? error.detail : String(error)}` });
   }
   let module: Record<string, unknown>;
   try {
     module = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw new OptionError('--plugin', `${spec}: cannot import ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OptionError({ field: '--plugin', detail: `${spec}: cannot import ${url}: ${error instanceof Error ? error.message : String(error)}` });
   }
   const found = [...new Set(Object.values(module).filter(isModelPlugin))];
-  if (found.length === 0) throw new OptionError('--plugin', `${spec}: ${url} exports no emkit model plugin (an object with name, init, eStep and mStep)`);
+  if (found.length === 0) throw new OptionError({ field: '--plugin', detail: `${spec}: ${url} exports no emkit model plugin (an object with name, init, eStep and mStep)` });
   const source = recordedSpecifier(spec, fromDir);
   return found.map((exported) => {
     if (exported.apiVersion !== PLUGIN_API_VERSION)
-      throw new OptionError('--plugin', `${spec}: plugin "${exported.name}" implements plugin API version ${String(exported.apiVersion)}; this emkit supports version ${PLUGIN_API_VERSION}`);
+      throw new OptionError({
+        field: '--plugin',
+        detail: `${spec}: plugin "${exported.name}" implements plugin API version ${String(exported.apiVersion)}; this emkit supports version ${PLUGIN_API_VERSION}`,
+      });
     for (const option of exported.optionSpecs ?? [])
       if (RESERVED_FLAGS.includes(kebab(option.name)))
-        throw new OptionError('--plugin', `${spec}: plugin "${exported.name}" has an option "${option.name}", which clashes with emkit's own flag --${kebab(option.name)}`);
+        throw new OptionError({ field: '--plugin', detail: `${spec}: plugin "${exported.name}" has an option "${option.name}", which clashes with emkit's own flag --${kebab(option.name)}` });
     // Workers import a plugin from its moduleUrl; one that does not say where it lives is where we found it.
     const plugin: AnyModelPlugin = exported.moduleUrl ? exported : (Object.create(exported, { moduleUrl: { value: url, enumerable: true } }) as AnyModelPlugin);
     return { exported, model: { plugin, extraFitFields: () => ({ pluginModule: source }) } };
@@ -84,11 +87,11 @@ export async function registryWithPlugins(base: readonly RegisteredModel[], spec
   for (const spec of specs) {
     for (const { exported, model } of await loadPluginModule(spec, fromDir)) {
       const name = exported.name;
-      if (base.some((m) => m.plugin.name === name)) throw new OptionError('--plugin', `${spec}: its model "${name}" has the name of a model built into emkit`);
+      if (base.some((m) => m.plugin.name === name)) throw new OptionError({ field: '--plugin', detail: `${spec}: its model "${name}" has the name of a model built into emkit` });
       const earlier = loaded.get(name);
       // The same plugin reached twice (one module given twice, or re-exported) is loaded once.
       if (earlier === exported) continue;
-      if (earlier) throw new OptionError('--plugin', `${spec}: its model "${name}" has the name of a model another --plugin loaded`);
+      if (earlier) throw new OptionError({ field: '--plugin', detail: `${spec}: its model "${name}" has the name of a model another --plugin loaded` });
       loaded.set(name, exported);
       models.push(model);
     }

@@ -29,6 +29,7 @@ function inTerminal(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('script', ['-qefc', command, '/dev/null'], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout) => {
       if (error) reject(error);
+      // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
       else resolve(stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     });
   });
@@ -56,6 +57,7 @@ describe('progress on a terminal', () => {
     expect(quiet).toMatch(/mean log-likelihood/);
     const piped = await emkit(['fit', 'gmm', '--data', data, '--k', '2', '--workers', '0']);
     expect(piped.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
     expect(piped.stderr).not.toMatch(/reading|initialising|\x1b/);
   });
 });

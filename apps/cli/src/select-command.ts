@@ -4,11 +4,11 @@ import {
   type OptionSpec,
   type SelectionCriterion,
   FitError,
-  OptionError,
   SELECTION_CRITERIA,
   candidateGrid,
   describeCandidate,
-  isEmkitError,
+  hasErrorCode,
+  restateError,
   selectModel,
 } from '@emkit/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -51,8 +51,9 @@ export function parseCandidateValues(spec: OptionSpec, text: string): (number | 
         for (let v = from; v <= to; v++) out.push(v);
       } else out.push(parseIntegerFlag(item));
     } else if (spec.type === 'number') out.push(parseNumberFlag(item));
+    else if (item === 'all' && spec.choices) out.push(...(spec.allChoices ?? spec.choices));
     else {
-      if (spec.choices && !spec.choices.includes(item)) throw new InvalidArgumentError(`"${item}" is not one of ${spec.choices.join(', ')}.`);
+      if (spec.choices && !spec.choices.includes(item)) throw new InvalidArgumentError(`"${item}" is not one of ${spec.choices.join(', ')} (or all).`);
       out.push(item);
     }
   }
@@ -64,7 +65,7 @@ function candidateOption(spec: OptionSpec): Option {
   if ([...RESERVED_FLAGS, 'criterion', 'workers'].includes(flag)) throw new Error(`plugin option "${spec.name}" clashes with the CLI flag --${flag}`);
   const shown = spec.required ? ' (required)' : spec.defaultValue !== undefined ? ` (default: ${spec.defaultValue})` : '';
   const kind = spec.type === 'integer' ? '<list|a..b>' : '<list>';
-  const choices = spec.choices ? `; any of: ${spec.choices.join(', ')}` : '';
+  const choices = spec.choices ? `; any of: ${spec.choices.join(', ')}, or all` : '';
   const option = new Option(`--${flag} ${kind}`, `${spec.description}; candidates as a comma-separated list${spec.type === 'integer' ? ' or a range a..b' : ''}${choices}${shown}`);
   if (spec.required) option.makeOptionMandatory();
   return option.argParser((value: string, previous: (number | string)[] | undefined) => [...new Set([...(previous ?? []), ...parseCandidateValues(spec, value)])]);
@@ -84,7 +85,7 @@ export function selectCommand(model: RegisteredModel): Command {
     out: 'write the best model file here (atomically)',
     json: 'print the selection table and the best model file as JSON on stdout',
   })
-    .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance full,diag,spherical,tied' : ''} --criterion bic --out best.json`)
+    .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance all' : ''} --criterion bic --out best.json`)
     .action((flags: SelectFlags) => withInterrupts((signal) => runSelect(model, flags, signal)));
 }
 
@@ -110,10 +111,9 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
       try {
         plugin.parseOptions(candidate);
       } catch (error) {
-        if (!(isEmkitError(error) && error.code === 'option')) throw error;
+        if (!hasErrorCode(error, 'option')) throw error;
         const what = describeCandidate(Object.fromEntries(ordered.map((n) => [n, candidate[n]])));
-        const field = (error as OptionError).field;
-        throw new OptionError(field, `candidate ${index + 1} (${what}): ${error.message.slice(field.length + 2)}`);
+        throw restateError(error, { detail: `candidate ${index + 1} (${what}): ${error.detail}` });
       }
     });
   // Progress: candidates done, elapsed time, an estimate of the time left, and what is running.
@@ -153,6 +153,8 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   const varying = plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes && axes[n].length > 1);
   const columns = varying.length > 0 ? varying : plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes);
   stderr(formatSelectionTable(selection.table, columns, selection.criterion));
+  const top = bestCandidates(selection.table, columns, selection.criterion, 3);
+  if (top.length > 0) stderr(formatBestCandidates(top, selection.criterion));
   const best = selection.best;
   let modelFile: Record<string, unknown> | null = null;
   if (best !== null) {
@@ -169,13 +171,53 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
     ['model file', best === null || flags.out === undefined ? 'not written' + (flags.out === undefined ? ' (no --out)' : '') : flags.out],
   ]);
   if (flags.json) {
-    const details = { model: plugin.name, criterion: selection.criterion, best: best?.index ?? null, candidates: selection.table, bestModel: modelFile, wallTimeSeconds: seconds, out: best === null ? null : (flags.out ?? null) };
+    const details = { model: plugin.name, criterion: selection.criterion, best: best?.index ?? null, top, candidates: selection.table, bestModel: modelFile, wallTimeSeconds: seconds, out: best === null ? null : (flags.out ?? null) };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
   if (best === null) {
     const reasons = [...new Set(selection.table.map((r) => r.error))].slice(0, 3).join('; ');
-    throw new FitError(plugin.name, `every candidate failed (${reasons}); nothing was written`);
+    throw new FitError({ plugin: plugin.name, detail: `every candidate failed (${reasons}); nothing was written` });
   }
+}
+
+/** A leading candidate in the summary: its label (the varying options, comma-separated), criterion value and gap to the best. */
+export interface TopCandidate {
+  readonly index: number;
+  readonly label: string;
+  /** The criterion as emkit reports it (smaller is better). */
+  readonly value: number;
+  /** mclust's sign: −value (larger is better; for BIC and ICL, 2·logL − params·log n …). */
+  readonly mclustValue: number;
+  /** value − best value (≥ 0). */
+  readonly difference: number;
+}
+
+/** The `count` successful candidates with the smallest criterion, best first (as summary(mclustBIC) lists its best BIC values). */
+export function bestCandidates(table: readonly CandidateRow[], columns: readonly string[], criterion: SelectionCriterion, count: number): TopCandidate[] {
+  const ok = table.filter((r) => r.status === 'ok' && r[criterion] !== null && Number.isFinite(r[criterion]));
+  const sorted = [...ok].sort((a, b) => (a[criterion] as number) - (b[criterion] as number) || a.index - b.index).slice(0, count);
+  if (sorted.length === 0) return [];
+  const bestValue = sorted[0][criterion] as number;
+  return sorted.map((r) => {
+    const value = r[criterion] as number;
+    return { index: r.index, label: columns.map((c) => String(r.options[c])).join(',') || `candidate ${r.index + 1}`, value, mclustValue: -value, difference: value - bestValue };
+  });
+}
+
+/**
+ * The leading candidates the way summary(mclustBIC) prints them: one column each, mclust's sign
+ * (−criterion: larger is better) and the difference from the best.
+ */
+export function formatBestCandidates(top: readonly TopCandidate[], criterion: SelectionCriterion): string {
+  const name = criterion.toUpperCase();
+  const rows: string[][] = [
+    ['', ...top.map((t) => t.label)],
+    [name, ...top.map((t) => formatNumber(t.mclustValue))],
+    [`${name} diff`, ...top.map((t) => formatNumber(-t.difference))],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+  return [`Best ${name} values (mclust's sign: −${name} above, larger is better):`, ...lines].join('\n');
 }
 
 function describe(row: CandidateRow, columns: readonly string[]): string {
@@ -190,7 +232,9 @@ export function formatSelectionTable(table: readonly CandidateRow[], columns: re
     const options = columns.map((c) => String(row.options[c] ?? ''));
     if (row.status === 'failed') return { cells: options, tail: `failed: ${row.error ?? 'unknown error'}` };
     const iterations = `${row.iterations}${row.converged ? '' : ' (not converged)'}`;
-    return { cells: [...options, numeric(row.meanLogLikelihood), numeric(row.logLikelihood), numeric(row.parameterCount), numeric(row.bic), numeric(row.aic), numeric(row.icl), iterations, row.best ? `← best ${criterion.toUpperCase()}` : ''], tail: '' };
+    const failedRestarts = row.failedRestarts?.length ?? 0;
+    const notes = [row.best ? `← best ${criterion.toUpperCase()}` : '', failedRestarts > 0 ? `(${failedRestarts} restart${failedRestarts > 1 ? 's' : ''} failed)` : ''].filter(Boolean).join(' ');
+    return { cells: [...options, numeric(row.meanLogLikelihood), numeric(row.logLikelihood), numeric(row.parameterCount), numeric(row.bic), numeric(row.aic), numeric(row.icl), iterations, notes], tail: '' };
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l.cells[i] ?? '').length)));
   const numericFrom = columns.length;

@@ -8,18 +8,21 @@ export function splitSequenceColumn(data: Dataset, spec: string, path: string, t
   let index = data.columns ? data.columns.indexOf(spec) : -1;
   if (index === -1 && /^[1-9][0-9]*$/.test(spec)) {
     // A number counts the file's columns; once --target took one out, they no longer line up.
-    if (targetSplitOff) throw new OptionError('--sequence', `give the sequence column by its header name when --target is also given (got ${spec})`);
+    if (targetSplitOff) throw new OptionError({ field: '--sequence', detail: `give the sequence column by its header name when --target is also given (got ${spec})` });
     index = Number(spec) - 1;
-    if (index >= data.cols) throw new InputError(path, `no sequence column ${spec}: the file has ${data.cols} columns`);
+    if (index >= data.cols) throw new InputError({ file: path, detail: `no sequence column ${spec}: the file has ${data.cols} columns` });
   }
-  if (index === -1) throw new InputError(path, `no sequence column ${JSON.stringify(spec)}${data.columns ? ` (columns: ${data.columns.join(', ')})` : ' (the file has no header: give a 1-based column number)'}`);
-  if (data.cols < 2) throw new InputError(path, `the sequence column ${JSON.stringify(spec)} is the only column; no columns are left to model`);
+  if (index === -1) throw new InputError({
+    file: path,
+    detail: `no sequence column ${JSON.stringify(spec)}${data.columns ? ` (columns: ${data.columns.join(', ')})` : ' (the file has no header: give a 1-based column number)'}`,
+  });
+  if (data.cols < 2) throw new InputError({ file: path, detail: `the sequence column ${JSON.stringify(spec)} is the only column; no columns are left to model` });
   const d = data.cols - 1;
   const values = new Float64Array(data.rows * d);
   const ids = new Float64Array(data.rows);
   const mask = data.missing ? new Uint8Array(data.rows * d) : null;
   for (let i = 0; i < data.rows; i++) {
-    if (data.missing?.[i * data.cols + index] === 1) throw new InputError(path, `row ${i + 1}: the sequence id is missing; every row needs one`);
+    if (data.missing?.[i * data.cols + index] === 1) throw new InputError({ file: path, detail: `row ${i + 1}: the sequence id is missing; every row needs one` });
     ids[i] = data.values[i * data.cols + index];
     for (let c = 0, o = 0; c < data.cols; c++)
       if (c !== index) {

@@ -8,12 +8,12 @@ import { registry } from './registry.js';
 
 describe('exit codes', () => {
   it('maps errors to 2 (usage, input, model file), 1 (fit, internal) and 130 (interrupted)', () => {
-    expect(exitCodeOf(new OptionError('k', 'bad'))).toBe(2);
-    expect(exitCodeOf(new InputError('x.csv', 'bad', { line: 3 }))).toBe(2);
-    expect(exitCodeOf(new ModelFileError('bad', 'means'))).toBe(2);
+    expect(exitCodeOf(new OptionError({ field: 'k', detail: 'bad' }))).toBe(2);
+    expect(exitCodeOf(new InputError({ file: 'x.csv', detail: 'bad', line: 3 }))).toBe(2);
+    expect(exitCodeOf(new ModelFileError({ field: 'means', detail: 'bad' }))).toBe(2);
     expect(exitCodeOf(new CommanderError(1, 'commander.missingMandatoryOptionValue', 'x'))).toBe(2);
     expect(exitCodeOf(new CommanderError(0, 'commander.helpDisplayed', 'x'))).toBe(0);
-    expect(exitCodeOf(new FitError('gmm', 'singular', 3))).toBe(1);
+    expect(exitCodeOf(new FitError({ plugin: 'gmm', iteration: 3, detail: 'singular' }))).toBe(1);
     expect(exitCodeOf(new Error('bug'))).toBe(1);
     expect(exitCodeOf(new FitAbortedError())).toBe(130);
   });
@@ -27,7 +27,9 @@ describe('exit codes', () => {
     expect(exitCodeOf(foreign('worker'))).toBe(1);
     expect(exitCodeOf(foreign('aborted'))).toBe(130);
     expect(exitCodeOf(foreign('ENOENT'))).toBe(1);
-    const relabelled = withFlagNames(Object.assign(new Error('init.means[2]: expected 4 numbers'), { code: 'option', field: 'init.means[2]' }), registry[0].plugin, { init: 'init.json' });
+    // Fields, not the message, carry the parts: the message is never parsed back.
+    const foreignOption = Object.assign(new Error('init.means[2]: expected 4 numbers'), { code: 'option', field: 'init.means[2]', detail: 'expected 4 numbers' });
+    const relabelled = withFlagNames(foreignOption, registry[0].plugin, { init: 'init.json' });
     expect((relabelled as Error).message).toBe('--init init.json: means[2]: expected 4 numbers');
   });
 });
@@ -49,11 +51,11 @@ describe('plugin flags', () => {
 
   it('relabels option errors with the flag and file', () => {
     const gmm = registry[0].plugin;
-    const e = withFlagNames(new OptionError('init.means[2]', 'expected 4 numbers'), gmm, { init: 'init.json' }) as OptionError;
+    const e = withFlagNames(new OptionError({ field: 'init.means[2]', detail: 'expected 4 numbers' }), gmm, { init: 'init.json' }) as OptionError;
     expect(e.message).toBe('--init init.json: means[2]: expected 4 numbers');
-    expect((withFlagNames(new OptionError('regCovar', 'must be ≥ 0'), gmm, {}) as Error).message).toBe('--reg-covar: must be ≥ 0');
-    expect((withFlagNames(new OptionError('maxIter', 'must be ≥ 1'), gmm, {}) as Error).message).toBe('--max-iter: must be ≥ 1');
-    const other = new OptionError('unknown', 'x');
+    expect((withFlagNames(new OptionError({ field: 'regCovar', detail: 'must be ≥ 0' }), gmm, {}) as Error).message).toBe('--reg-covar: must be ≥ 0');
+    expect((withFlagNames(new OptionError({ field: 'maxIter', detail: 'must be ≥ 1' }), gmm, {}) as Error).message).toBe('--max-iter: must be ≥ 1');
+    const other = new OptionError({ field: 'unknown', detail: 'x' });
     expect(withFlagNames(other, gmm, {})).toBe(other);
   });
 });

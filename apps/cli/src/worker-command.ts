@@ -32,8 +32,8 @@ export function workerCommand(plugins: readonly AnyModelPlugin[]): Command {
 }
 
 async function runWorker(plugins: readonly AnyModelPlugin[], flags: WorkerFlags): Promise<void> {
-  if (flags.concurrency !== undefined && flags.concurrency < 1) throw new OptionError('concurrency', `must be an integer ≥ 1, got ${flags.concurrency}`);
-  if (!(flags.lockDuration >= 1000)) throw new OptionError('lock-duration', `must be ≥ 1000 ms, got ${flags.lockDuration}`);
+  if (flags.concurrency !== undefined && flags.concurrency < 1) throw new OptionError({ field: 'concurrency', detail: `must be an integer ≥ 1, got ${flags.concurrency}` });
+  if (!(flags.lockDuration >= 1000)) throw new OptionError({ field: 'lock-duration', detail: `must be ≥ 1000 ms, got ${flags.lockDuration}` });
   const log = (event: WorkerEvent): void => {
     const time = new Date().toISOString();
     if (event.type === 'completed') {

@@ -23,6 +23,6 @@ export function ensureBuilt(appDir: string): void {
     execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: appDir, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
   } catch (error) {
     const output = `${(error as { stdout?: Buffer }).stdout ?? ''}${(error as { stderr?: Buffer }).stderr ?? ''}`;
-    throw new Error(`building apps/web failed:\n${output}`);
+    throw new Error(`building apps/web failed:\n${output}`, { cause: error });
   }
 }

@@ -1,7 +1,7 @@
 import { render } from 'preact';
-import { App } from './app.js';
-import { start } from './store.js';
+import { App, start } from './app.js';
 import './style.css';
+import './plots.css';
 
 render(<App />, document.getElementById('root')!);
 void start();

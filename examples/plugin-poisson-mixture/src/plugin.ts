@@ -45,7 +45,7 @@ function componentTerms(params: PoissonMixtureParams): { offsets: Float64Array; 
 }
 
 function checkCount(x: number, row: number, col: number): void {
-  if (!(x >= 0) || !Number.isInteger(x)) throw new InputError('data', `row ${row + 1}, column ${col + 1} is ${x}; a Poisson mixture needs counts (whole numbers ≥ 0)`);
+  if (!(x >= 0) || !Number.isInteger(x)) throw new InputError({ file: 'data', row: row + 1, column: col + 1, detail: `row ${row + 1}, column ${col + 1} is ${x}; a Poisson mixture needs counts (whole numbers ≥ 0)` });
 }
 
 /**
@@ -61,7 +61,7 @@ function forEachRow(
   f: (i: number, logJoint: Float64Array, logDensity: number) => void,
 ): void {
   const { k, d } = params;
-  if (data.cols !== d) throw new InputError('data', `has ${data.cols} columns but the model has ${d}`);
+  if (data.cols !== d) throw new InputError({ file: 'data', detail: `has ${data.cols} columns but the model has ${d}` });
   const { offsets, logRates } = componentTerms(params);
   const logJoint = new Float64Array(k);
   const values = data.values;
@@ -85,15 +85,15 @@ function forEachRow(
 function checkedParams(k: number, weights: Float64Array, rates: Float64Array, d: number): PoissonMixtureParams {
   let total = 0;
   weights.forEach((w, j) => {
-    if (!(w >= 0)) throw new ModelFileError(`is ${w}; weights must be ≥ 0`, `weights[${j}]`);
+    if (!(w >= 0)) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
     total += w;
   });
-  if (Math.abs(total - 1) > 1e-3) throw new ModelFileError(`sum to ${total}; they must sum to 1`, 'weights');
+  if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
   // Normalising makes equivalent files (weights 0.3, 0.7 and 0.30001, 0.70001) the same model,
   // which the conformance kit's parameter count relies on.
   for (let j = 0; j < k; j++) weights[j] /= total;
   rates.forEach((rate, i) => {
-    if (!(rate > 0)) throw new ModelFileError(`is ${rate}; rates must be > 0`, `rates[${Math.floor(i / d)}][${i % d}]`);
+    if (!(rate > 0)) throw new ModelFileError({ field: `rates[${Math.floor(i / d)}][${i % d}]`, detail: `is ${rate}; rates must be > 0` });
   });
   return { k, d, weights, rates };
 }
@@ -116,7 +116,7 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
   init(data, options, random) {
     const { k, rateFloor } = options;
     const d = data.cols;
-    if (k > data.rows) throw new OptionError('k', `${k} components need at least ${k} rows; the data has ${data.rows}`);
+    if (k > data.rows) throw new OptionError({ field: 'k', detail: `${k} components need at least ${k} rows; the data has ${data.rows}` });
     const means = new Float64Array(d);
     for (let i = 0; i < data.rows; i++)
       for (let c = 0; c < d; c++) {
@@ -224,7 +224,7 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
 
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const rates = readMatrix(json.rates, 'rates', k);
     const params = checkedParams(k, readVector(json.weights, 'weights', k), rates.values, rates.cols);
     const options = parsePoissonMixtureOptions({ k, rateFloor: json.rateFloor ?? 1e-10 });

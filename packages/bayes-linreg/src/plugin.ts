@@ -20,7 +20,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
 
 function readPositive(value: unknown, field: string): number {
   const x = readFiniteNumber(value, field);
-  if (!(x > 0)) throw new ModelFileError(`must be > 0, got ${x}`, field);
+  if (!(x > 0)) throw new ModelFileError({ field, detail: `must be > 0, got ${x}` });
   return x;
 }
 
@@ -133,11 +133,11 @@ export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOption
     const m = posteriorMean.length;
     const posteriorCovariance = readMatrix(json.posteriorCovariance, 'posteriorCovariance', m, m).values;
     const factor = new Float64Array(m * m);
-    if (!cholesky(posteriorCovariance, 0, m, factor, 0)) throw new ModelFileError('is not positive definite', 'posteriorCovariance');
+    if (!cholesky(posteriorCovariance, 0, m, factor, 0)) throw new ModelFileError({ field: 'posteriorCovariance', detail: 'is not positive definite' });
     let traceCov = 0;
     for (let i = 0; i < m; i++) traceCov += posteriorCovariance[i * m + i];
     const totalWeight = readOptionalNumber(json.totalWeight, 'totalWeight');
-    if (totalWeight !== null && !(totalWeight > 0)) throw new ModelFileError(`must be > 0, got ${totalWeight}`, 'totalWeight');
+    if (totalWeight !== null && !(totalWeight > 0)) throw new ModelFileError({ field: 'totalWeight', detail: `must be > 0, got ${totalWeight}` });
     const params: BayesLinregParams = {
       m,
       alpha,

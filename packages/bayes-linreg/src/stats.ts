@@ -44,15 +44,15 @@ export function phiTFromStats(stats: Float64Array, m: number): Float64Array {
 /** The targets, or an error telling the user how to give them. */
 export function requireTarget(data: Dataset): Float64Array {
   if (!data.target)
-    throw new InputError(
-      'data',
-      'Bayesian linear regression needs a target (response) for every row: pass --target <column> on the command line, or `target` to createDataset',
-    );
+    throw new InputError({
+      file: 'data',
+      detail: 'Bayesian linear regression needs a target (response) for every row: pass --target <column> on the command line, or `target` to createDataset',
+    });
   return data.target;
 }
 
 export function requireColumns(data: Dataset, m: number): void {
-  if (data.cols !== m) throw new InputError('data', `the model has ${m} design columns but the data has ${data.cols}`);
+  if (data.cols !== m) throw new InputError({ file: 'data', detail: `the model has ${m} design columns but the data has ${data.cols}` });
 }
 
 /**

@@ -32,9 +32,7 @@ export function checkBinary(data: Dataset, start = 0, end = data.rows): void {
     if (x !== 0 && x !== 1 && data.missing?.[i] !== 1) {
       const c = i % cols;
       const name = data.columns?.[c];
-      throw new InputError(
-        'data',
-        `row ${Math.floor(i / cols) + 1}, column ${c + 1}${name ? ` (${name})` : ''} is ${x}; a Bernoulli mixture needs 0/1 values`,
+      throw new InputError({ file: 'data', row: Math.floor(i / cols) + 1, column: c + 1, detail: `row ${Math.floor(i / cols) + 1}, column ${c + 1}${name ? ` (${name})` : ''} is ${x}; a Bernoulli mixture needs 0/1 values` }
       );
     }
   }
@@ -42,7 +40,7 @@ export function checkBinary(data: Dataset, start = 0, end = data.rows): void {
 
 /** Throws an InputError when the data's column count differs from the model's D. */
 export function checkColumns(params: BernoulliParams, data: Dataset): void {
-  if (data.cols !== params.d) throw new InputError('data', `has ${data.cols} columns; the model has ${params.d}`);
+  if (data.cols !== params.d) throw new InputError({ file: 'data', detail: `has ${data.cols} columns; the model has ${params.d}` });
 }
 
 /**

@@ -24,7 +24,7 @@ export function initialParams(data: Dataset, options: BernoulliOptions, random: 
   const givenWeights = init?.weights ?? null;
   if (init?.probabilities) {
     if (init.probabilities.cols !== d)
-      throw new OptionError('init.probabilities', `rows have ${init.probabilities.cols} values; the data has ${d} columns`);
+      throw new OptionError({ field: 'init.probabilities', detail: `rows have ${init.probabilities.cols} values; the data has ${d} columns` });
     return { ...base, weights: givenWeights ?? uniform(k), probabilities: Float64Array.from(init.probabilities.values) };
   }
   if (options.initMethod === 'random') {
@@ -32,7 +32,7 @@ export function initialParams(data: Dataset, options: BernoulliOptions, random: 
     return givenWeights ? { ...fromResponsibilities, weights: givenWeights } : fromResponsibilities;
   }
   const positiveRows = data.weights === null ? data.rows : data.weights.reduce((n, w) => n + (w > 0 ? 1 : 0), 0);
-  if (k > positiveRows) throw new OptionError('k', `${k} components need at least ${k} rows of positive weight to start from; the data has ${positiveRows}`);
+  if (k > positiveRows) throw new OptionError({ field: 'k', detail: `${k} components need at least ${k} rows of positive weight to start from; the data has ${positiveRows}` });
   const rows = options.initMethod === 'kmeans++' ? kmeansPlusPlusCenters(data, k, random) : randomRowCenters(data, k, random);
   return { ...base, weights: givenWeights ?? uniform(k), probabilities: rows.map((x) => 0.25 + 0.5 * x) };
 }

@@ -82,16 +82,16 @@ function readInit(init: { weights?: unknown; probabilities?: unknown }, k: numbe
     weights = readVector(init.weights, 'init.weights', k, 'option');
     let total = 0;
     weights.forEach((w, j) => {
-      if (w < 0) throw new OptionError(`init.weights[${j}]`, `is ${w}; weights must be ≥ 0`);
+      if (w < 0) throw new OptionError({ field: `init.weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
       total += w;
     });
-    if (Math.abs(total - 1) > 1e-6) throw new OptionError('init.weights', `sum to ${total}; they must sum to 1`);
+    if (Math.abs(total - 1) > 1e-6) throw new OptionError({ field: 'init.weights', detail: `sum to ${total}; they must sum to 1` });
     weights = weights.map((w) => w / total);
   }
   let probabilities: BernoulliInit['probabilities'] = null;
   if (init.probabilities !== undefined) {
     const m = readMatrix(init.probabilities, 'init.probabilities', k, undefined, 'option');
-    checkProbabilities(m.values, m.cols, (field, message) => new OptionError(`init.probabilities${field}`, message));
+    checkProbabilities(m.values, m.cols, (field, message) => new OptionError({ field: `init.probabilities${field}`, detail: message }));
     probabilities = { values: m.values, cols: m.cols };
   }
   return { weights, probabilities };

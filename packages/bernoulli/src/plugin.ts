@@ -1,8 +1,8 @@
 import { argmax, type Random } from '@emkit/linalg';
 import {
   ModelFileError,
-  OptionError,
   PLUGIN_API_VERSION,
+  readingModelFile,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -118,25 +118,21 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
 
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const weights = readVector(json.weights, 'weights', k);
     weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError(`is ${w}; weights must be ≥ 0`, `weights[${j}]`);
+      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
     });
     const m = readMatrix(json.probabilities, 'probabilities', k);
-    checkProbabilities(m.values, m.cols, (field, message) => new ModelFileError(message, `probabilities${field}`));
-    let options: BernoulliOptions;
-    try {
-      options = parseBernoulliOptions({
+    checkProbabilities(m.values, m.cols, (field, message) => new ModelFileError({ field: `probabilities${field}`, detail: message }));
+    const options: BernoulliOptions = readingModelFile(() =>
+      parseBernoulliOptions({
         k,
         clamp: json.clamp ?? DEFAULT_CLAMP,
         betaPrior: json.betaPrior ?? null,
         dirichletPrior: json.dirichletPrior ?? null,
-      });
-    } catch (error) {
-      if (error instanceof OptionError) throw new ModelFileError(error.message.slice(error.field.length + 2), error.field);
-      throw error;
-    }
+      }),
+    );
     const params: BernoulliParams = {
       k,
       d: m.cols,

@@ -40,7 +40,7 @@ export function assignRow(params: BgmmParams, scratch: RowScratch): number {
 }
 
 export function checkColumns(params: BgmmParams, data: Dataset): void {
-  if (data.cols !== params.d) throw new ModelFileError(`the model has ${params.d} dimensions but the data has ${data.cols} columns`, 'means');
+  if (data.cols !== params.d) throw new ModelFileError({ field: 'means', detail: `the model has ${params.d} dimensions but the data has ${data.cols} columns` });
 }
 
 /**

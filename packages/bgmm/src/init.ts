@@ -46,17 +46,17 @@ export function resolvePrior(data: Dataset, options: BgmmOptions): BgmmPrior {
   const meanPrior = options.meanPrior === null ? mean! : readVector(options.meanPrior, 'meanPrior', d, 'option');
   let covariancePrior: Float64Array;
   if (options.covariancePrior === null) {
-    if (!(weight > 1)) throw new OptionError('covariancePrior', `the default (the data covariance) needs a total weight above 1, the data has ${weight}; give covariancePrior`);
+    if (!(weight > 1)) throw new OptionError({ field: 'covariancePrior', detail: `the default (the data covariance) needs a total weight above 1, the data has ${weight}; give covariancePrior` });
     covariancePrior = dataCovariance(data, mean!, weight);
   } else {
     covariancePrior = readMatrix(options.covariancePrior, 'covariancePrior', d, d, 'option').values;
     for (let a = 0; a < d; a++)
       for (let b = 0; b < a; b++)
-        if (covariancePrior[a * d + b] !== covariancePrior[b * d + a]) throw new OptionError(`covariancePrior[${a}][${b}]`, 'the matrix must be symmetric');
-    if (!cholesky(covariancePrior, 0, d, new Float64Array(d * d), 0)) throw new OptionError('covariancePrior', 'must be positive definite');
+        if (covariancePrior[a * d + b] !== covariancePrior[b * d + a]) throw new OptionError({ field: `covariancePrior[${a}][${b}]`, detail: 'the matrix must be symmetric' });
+    if (!cholesky(covariancePrior, 0, d, new Float64Array(d * d), 0)) throw new OptionError({ field: 'covariancePrior', detail: 'must be positive definite' });
   }
   const degreesOfFreedom = options.degreesOfFreedom ?? d;
-  if (!(degreesOfFreedom > d - 1)) throw new OptionError('degreesOfFreedom', `must be greater than D − 1 = ${d - 1}, got ${degreesOfFreedom}`);
+  if (!(degreesOfFreedom > d - 1)) throw new OptionError({ field: 'degreesOfFreedom', detail: `must be greater than D − 1 = ${d - 1}, got ${degreesOfFreedom}` });
   return {
     weightConcentration: options.weightConcentration ?? 1 / options.k,
     meanPrior,
@@ -77,9 +77,12 @@ export function initialParams(data: Dataset, options: BgmmOptions, random: Rando
   const prior = resolvePrior(data, options);
   const weight = totalWeight(data);
   const singular = (j: number): never => {
-    throw new FitError('bgmm', j < 0 ? 'the covariance prior is not positive definite; raise regCovar or give covariancePrior' : `the starting covariance of component ${j + 1} is not positive definite`);
+    throw new FitError({
+      plugin: 'bgmm',
+      detail: j < 0 ? 'the covariance prior is not positive definite; raise regCovar or give covariancePrior' : `the starting covariance of component ${j + 1} is not positive definite`,
+    });
   };
-  if (options.initMethod === 'kmeans' && k > data.rows) throw new OptionError('k', `k-means starts need at least ${k} rows for ${k} components; the data has ${data.rows} (use initMethod: 'random')`);
+  if (options.initMethod === 'kmeans' && k > data.rows) throw new OptionError({ field: 'k', detail: `k-means starts need at least ${k} rows for ${k} components; the data has ${data.rows} (use initMethod: 'random')` });
 
   const reference = new Float64Array(k * d);
   const responsibilities = new Float64Array(k);

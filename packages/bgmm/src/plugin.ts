@@ -31,11 +31,11 @@ export function effectiveComponents(params: BgmmParams, threshold = EFFECTIVE_WE
 
 function singularComponent(iteration?: number) {
   return (j: number): never => {
-    throw new FitError(
-      'bgmm',
-      j < 0 ? 'the covariance prior is not positive definite; raise regCovar or give covariancePrior' : `the expected covariance of component ${j + 1} is not positive definite (round-off on nearly collinear data); raise regCovar`,
+    throw new FitError({
+      plugin: 'bgmm',
       iteration,
-    );
+      detail: j < 0 ? 'the covariance prior is not positive definite; raise regCovar or give covariancePrior' : `the expected covariance of component ${j + 1} is not positive definite (round-off on nearly collinear data); raise regCovar`,
+    });
   };
 }
 
@@ -107,7 +107,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
   sample(params, n, random) {
     const { k, d } = params;
     const factors = new Float64Array(k * d * d);
-    for (let j = 0; j < k; j++) if (!cholesky(params.covariances, j * d * d, d, factors, j * d * d)) throw new FitError('bgmm', `the covariance of component ${j + 1} is not positive definite`);
+    for (let j = 0; j < k; j++) if (!cholesky(params.covariances, j * d * d, d, factors, j * d * d)) throw new FitError({ plugin: 'bgmm', detail: `the covariance of component ${j + 1} is not positive definite` });
     const out = new Float64Array(n * d);
     const z = new Float64Array(d);
     for (let i = 0; i < n; i++) {
@@ -151,16 +151,16 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
 
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const covariance = (json.covariance ?? 'full') as BgmmCovariance;
-    if (!BGMM_COVARIANCES.includes(covariance)) throw new ModelFileError(`expected one of ${BGMM_COVARIANCES.join(', ')}; got ${JSON.stringify(json.covariance)}`, 'covariance');
+    if (!BGMM_COVARIANCES.includes(covariance)) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${BGMM_COVARIANCES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
     const weightPrior = json.weightPrior as WeightPrior;
-    if (!WEIGHT_PRIORS.includes(weightPrior)) throw new ModelFileError(`expected one of ${WEIGHT_PRIORS.join(', ')}; got ${JSON.stringify(json.weightPrior)}`, 'weightPrior');
+    if (!WEIGHT_PRIORS.includes(weightPrior)) throw new ModelFileError({ field: 'weightPrior', detail: `expected one of ${WEIGHT_PRIORS.join(', ')}; got ${JSON.stringify(json.weightPrior)}` });
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
     const positive = (values: Float64Array, field: string, above = 0): Float64Array => {
       values.forEach((x, j) => {
-        if (!(x > above)) throw new ModelFileError(`is ${x}; must be > ${above}`, `${field}[${j}]`);
+        if (!(x > above)) throw new ModelFileError({ field: `${field}[${j}]`, detail: `is ${x}; must be > ${above}` });
       });
       return values;
     };
@@ -172,7 +172,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
     const degreesOfFreedom = positive(readVector(json.degreesOfFreedom, 'degreesOfFreedom', k), 'degreesOfFreedom', d - 1);
     const covariances = PRECISION_MODELS[covariance].fromJSON(json.covariances, k, d);
     const rawPrior = json.prior;
-    if (typeof rawPrior !== 'object' || rawPrior === null || Array.isArray(rawPrior)) throw new ModelFileError('expected an object with the prior', 'prior');
+    if (typeof rawPrior !== 'object' || rawPrior === null || Array.isArray(rawPrior)) throw new ModelFileError({ field: 'prior', detail: 'expected an object with the prior' });
     const p = rawPrior as Record<string, unknown>;
     const regCovar = json.regCovar === undefined ? 1e-6 : readFiniteNumber(json.regCovar, 'regCovar');
     const prior = {
@@ -184,7 +184,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
       regCovar,
     };
     const totalWeight = readFiniteNumber(json.totalWeight, 'totalWeight');
-    if (!(totalWeight > 0)) throw new ModelFileError(`is ${totalWeight}; must be > 0`, 'totalWeight');
+    if (!(totalWeight > 0)) throw new ModelFileError({ field: 'totalWeight', detail: `is ${totalWeight}; must be > 0` });
     let options: BgmmOptions;
     try {
       options = parseBgmmOptions({
@@ -200,13 +200,13 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
         initMethod: json.initMethod ?? 'kmeans',
       });
     } catch (error) {
-      throw new ModelFileError(error instanceof Error ? error.message : String(error));
+      throw new ModelFileError({ detail: error instanceof Error ? error.message : String(error) });
     }
-    if (!(prior.degreesOfFreedom > d - 1)) throw new ModelFileError(`must be greater than D − 1 = ${d - 1}`, 'prior.degreesOfFreedom');
+    if (!(prior.degreesOfFreedom > d - 1)) throw new ModelFileError({ field: 'prior.degreesOfFreedom', detail: `must be greater than D − 1 = ${d - 1}` });
     const params = assembleParams(
       { k, d, covariance, weightPrior, prior, totalWeight, weightConcentration, meanPrecision, means: meansMatrix.values, degreesOfFreedom, covariances },
       (j) => {
-        throw new ModelFileError('is not positive definite', j < 0 ? 'prior.covariancePrior' : `covariances[${j}]`);
+        throw new ModelFileError({ field: j < 0 ? 'prior.covariancePrior' : `covariances[${j}]`, detail: 'is not positive definite' });
       },
     );
     return { params, options };

@@ -1,19 +1,11 @@
-import { readFixture } from '../../../tools/test-support/fixtures.js';
+import { readAgreementCases } from '../../../tools/test-support/agreement.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatConfusion, labelAgreement } from './agreement.js';
 
-interface Case {
-  name: string;
-  predicted: number[];
-  truth: string[];
-  adjustedRandIndex: number;
-  normalizedMutualInformation: number;
-}
-
 describe('labelAgreement', () => {
   it('matches scikit-learn’s adjusted_rand_score and normalized_mutual_info_score', () => {
-    const { cases } = readFixture<{ cases: Case[] }>('agreement-sklearn.json');
+    const cases = readAgreementCases();
     expect(cases.length).toBeGreaterThan(5);
     for (const c of cases) {
       const a = labelAgreement(Int32Array.from(c.predicted), c.truth);

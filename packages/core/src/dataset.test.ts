@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDataset, datasetFromRows, groupBoundaries, groupsFromIds, missingCount, rowAt, rowHasMissing, rowWeight, sliceRows, totalWeight } from './dataset.js';
+import { createDataset, datasetFromRows, datasetFromColumns, groupBoundaries, groupsFromIds, missingCount, rowAt, rowHasMissing, rowWeight, sliceRows, totalWeight } from './dataset.js';
 import { InputError } from './errors.js';
 
 function thrown(f: () => unknown): InputError {
@@ -28,7 +28,7 @@ describe('createDataset', () => {
     const values = Float64Array.from([1, 2, 3, 4, 5, NaN]);
     const e = thrown(() => createDataset(values, 2, 3, { source: 'x.csv' }));
     expect(e.code).toBe('input');
-    expect(e.source).toBe('x.csv');
+    expect(e.file).toBe('x.csv');
     expect(e.message).toBe("x.csv: row 2, column 3 is NaN; every value must be a finite number (missing values: createDataset with missing: 'nan' or a mask, for models that marginalise them)");
     expect(thrown(() => createDataset(Float64Array.from([1, -Infinity, 3, 4]), 2, 2)).message).toMatch(/^data: row 1, column 2 is -Infinity/);
     expect(thrown(() => createDataset(Float64Array.from([1, 2, Infinity, 4]), 4, 1)).message).toMatch(/row 3, column 1 is Infinity/);
@@ -185,5 +185,28 @@ describe('missing cells', () => {
     expect(Array.from(sliceRows(data, { start: 1, end: 2 }).missing!)).toEqual([1, 0]);
     expect(() => createDataset(new Float64Array(4), 2, 2, { missing: Uint8Array.of(0, 1) })).toThrow(/2×2 = 4 entries/);
     expect(() => createDataset(new Float64Array(2), 1, 2, { missing: Uint8Array.of(0, 2) })).toThrow(/entry 1 is 2/);
+  });
+});
+
+describe('datasetFromColumns', () => {
+  it('lays named columns out row-major, keeping their names and order', () => {
+    const data = datasetFromColumns({ height: [1.5, 1.7, 1.6], weight: Float64Array.of(50, 70, 60) });
+    expect([data.rows, data.cols]).toEqual([3, 2]);
+    expect(Array.from(data.values)).toEqual([1.5, 50, 1.7, 70, 1.6, 60]);
+    expect(data.columns).toEqual(['height', 'weight']);
+    expect(datasetFromColumns({ height: [1.5, 1.7, 1.6], weight: [50, 70, 60] })).toEqual(datasetFromRows([[1.5, 50], [1.7, 70], [1.6, 60]], { columns: ['height', 'weight'] }));
+  });
+
+  it('refuses columns of different lengths, naming the column, and non-finite cells, naming row and column', () => {
+    const uneven = (() => {
+      try {
+        datasetFromColumns({ a: [1, 2, 3], b: [1, 2] });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(uneven).toMatchObject({ code: 'input', field: 'b', detail: 'has 2 values, expected 3 as in column "a"' });
+    expect(() => datasetFromColumns({ a: [1, NaN] })).toThrow(/row 2, column 1 is NaN/);
+    expect(() => datasetFromColumns({})).toThrow(/no columns/);
   });
 });

@@ -64,8 +64,8 @@ export interface DatasetOptions {
 export function createDataset(values: Float64Array, rows: number, cols: number, options: DatasetOptions = {}): Dataset {
   const source = options.source ?? 'data';
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 1)
-    throw new InputError(source, `bad shape ${rows}×${cols}: need a whole number of rows and at least one column`);
-  if (values.length !== rows * cols) throw new InputError(source, `has ${values.length} values, expected ${rows}×${cols} = ${rows * cols}`);
+    throw new InputError({ file: source, detail: `bad shape ${rows}×${cols}: need a whole number of rows and at least one column` });
+  if (values.length !== rows * cols) throw new InputError({ file: source, detail: `has ${values.length} values, expected ${rows}×${cols} = ${rows * cols}` });
   const missing = missingMask(values, rows, cols, options.missing ?? null, source);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
@@ -75,30 +75,32 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
     }
     if (!Number.isFinite(x) || Math.abs(x) > MAX_MAGNITUDE) {
       const where = `row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1} is ${x}`;
-      throw new InputError(
-        source,
-        Number.isFinite(x)
+      throw new InputError({
+        file: source,
+        row: Math.floor(i / cols) + 1,
+        column: (i % cols) + 1,
+        detail: Number.isFinite(x)
           ? `${where}; values beyond ±${MAX_MAGNITUDE} overflow when squared (distances, variances): rescale that column, e.g. divide it by a power of ten`
           : `${where}; every value must be a finite number (missing values: createDataset with missing: 'nan' or a mask, for models that marginalise them)`,
-      );
+      });
     }
   }
   let weights: Float64Array | null = null;
   if (options.weights != null) {
     weights = options.weights instanceof Float64Array ? options.weights : Float64Array.from(options.weights);
-    if (weights.length !== rows) throw new InputError(source, `has ${weights.length} sample weights for ${rows} rows`);
+    if (weights.length !== rows) throw new InputError({ file: source, detail: `has ${weights.length} sample weights for ${rows} rows` });
     for (let i = 0; i < rows; i++)
       if (!(weights[i] >= 0) || !Number.isFinite(weights[i]))
-        throw new InputError(source, `sample weight of row ${i + 1} is ${weights[i]}; weights must be finite and ≥ 0`);
+        throw new InputError({ file: source, detail: `sample weight of row ${i + 1} is ${weights[i]}; weights must be finite and ≥ 0` });
   }
   const columns = options.columns ?? null;
-  if (columns !== null && columns.length !== cols) throw new InputError(source, `has ${columns.length} column names for ${cols} columns`);
+  if (columns !== null && columns.length !== cols) throw new InputError({ file: source, detail: `has ${columns.length} column names for ${cols} columns` });
   let target: Float64Array | null = null;
   if (options.target != null) {
     target = options.target instanceof Float64Array ? options.target : Float64Array.from(options.target);
-    if (target.length !== rows) throw new InputError(source, `has ${target.length} target values for ${rows} rows`);
+    if (target.length !== rows) throw new InputError({ file: source, detail: `has ${target.length} target values for ${rows} rows` });
     for (let i = 0; i < rows; i++)
-      if (!Number.isFinite(target[i])) throw new InputError(source, `target of row ${i + 1} is ${target[i]}; every value must be a finite number`);
+      if (!Number.isFinite(target[i])) throw new InputError({ file: source, detail: `target of row ${i + 1} is ${target[i]}; every value must be a finite number` });
   }
   const groups = options.groups != null ? checkGroups(options.groups, rows, source) : null;
   return { rows, cols, values, weights, columns, target, ...(groups !== null ? { groups } : {}), ...(missing !== null ? { missing } : {}) };
@@ -108,9 +110,12 @@ export function createDataset(values: Float64Array, rows: number, cols: number, 
 export function checkGroups(boundaries: Int32Array | readonly number[], rows: number, source = 'data'): Int32Array {
   const groups = boundaries instanceof Int32Array ? boundaries : Int32Array.from(boundaries);
   if (groups.length < 2 || groups[0] !== 0 || groups[groups.length - 1] !== rows)
-    throw new InputError(source, `group boundaries must start at 0 and end at the row count ${rows}, got [${Array.from(groups.subarray(0, 3)).join(', ')}${groups.length > 3 ? ', …' : ''}] (${groups.length} entries)`);
+    throw new InputError({
+      file: source,
+      detail: `group boundaries must start at 0 and end at the row count ${rows}, got [${Array.from(groups.subarray(0, 3)).join(', ')}${groups.length > 3 ? ', …' : ''}] (${groups.length} entries)`,
+    });
   for (let g = 1; g < groups.length; g++)
-    if (!(groups[g] > groups[g - 1])) throw new InputError(source, `group ${g} is empty (boundary ${groups[g - 1]} then ${groups[g]}); boundaries must increase`);
+    if (!(groups[g] > groups[g - 1])) throw new InputError({ file: source, detail: `group ${g} is empty (boundary ${groups[g - 1]} then ${groups[g]}); boundaries must increase` });
   return groups;
 }
 
@@ -133,12 +138,12 @@ function missingMask(values: Float64Array, rows: number, cols: number, spec: Uin
   let mask: Uint8Array;
   if (spec === 'nan') mask = Uint8Array.from(values, (x) => (Number.isNaN(x) ? 1 : 0));
   else {
-    if (!(spec instanceof Uint8Array) || spec.length !== rows * cols) throw new InputError(source, `the missing mask must be a Uint8Array of ${rows}×${cols} = ${rows * cols} entries`);
+    if (!(spec instanceof Uint8Array) || spec.length !== rows * cols) throw new InputError({ file: source, detail: `the missing mask must be a Uint8Array of ${rows}×${cols} = ${rows * cols} entries` });
     mask = spec;
   }
   let any = false;
   for (let i = 0; i < mask.length; i++) {
-    if (mask[i] > 1) throw new InputError(source, `missing mask entry ${i} is ${mask[i]}; entries are 0 (present) or 1 (missing)`);
+    if (mask[i] > 1) throw new InputError({ file: source, detail: `missing mask entry ${i} is ${mask[i]}; entries are 0 (present) or 1 (missing)` });
     if (mask[i] === 1) any = true;
   }
   return any ? mask : null;
@@ -166,10 +171,31 @@ export function datasetFromRows(rows: readonly (readonly number[])[], options: D
   const d = n > 0 ? rows[0].length : 0;
   const values = new Float64Array(n * d);
   rows.forEach((row, i) => {
-    if (row.length !== d) throw new InputError(options.source ?? 'data', `row ${i + 1} has ${row.length} values, expected ${d}`);
+    if (row.length !== d) throw new InputError({ file: options.source ?? 'data', row: i + 1, detail: `row ${i + 1} has ${row.length} values, expected ${d}` });
     values.set(row, i * d);
   });
   return createDataset(values, n, Math.max(d, 1), options);
+}
+
+/**
+ * A Dataset from named columns of equal length, in the order given: `{ sepalLength: [...],
+ * petalWidth: Float64Array }`. The names become the dataset's column names.
+ */
+export function datasetFromColumns(columns: Readonly<Record<string, Float64Array | readonly number[]>>, options: Omit<DatasetOptions, 'columns'> = {}): Dataset {
+  const source = options.source ?? 'data';
+  const names = Object.keys(columns);
+  if (names.length === 0) throw new InputError({ file: source, detail: 'no columns given', remedy: 'pass an object with at least one column: { x: [...] }' });
+  const n = columns[names[0]].length;
+  const d = names.length;
+  const values = new Float64Array(n * d);
+  names.forEach((name, j) => {
+    const column = columns[name];
+    if (column === null || typeof column !== 'object' || typeof column.length !== 'number')
+      throw new InputError({ file: source, field: name, detail: 'is not an array of numbers', remedy: 'give each column as a Float64Array or an array of numbers' });
+    if (column.length !== n) throw new InputError({ file: source, field: name, detail: `has ${column.length} values, expected ${n} as in column ${JSON.stringify(names[0])}` });
+    for (let i = 0; i < n; i++) values[i * d + j] = column[i];
+  });
+  return createDataset(values, n, d, { ...options, columns: names });
 }
 
 /** Σ weights, or N when the rows are unweighted. */

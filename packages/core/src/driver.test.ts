@@ -327,7 +327,7 @@ describe('plugin failures become FitErrors naming plugin and iteration', () => {
   });
 
   it('an emkit error from a hook passes through unchanged', async () => {
-    const own = new OptionError('k', 'too many components');
+    const own = new OptionError({ field: 'k', detail: 'too many components' });
     const { plugin } = scripted(script([-1]), {
       mStep: () => {
         throw own;
@@ -363,7 +363,7 @@ describe('firstNonFinite and isEmkitError', () => {
   });
 
   it('tells emkit errors by code, whatever their class', () => {
-    expect(isEmkitError(new OptionError('k', 'x'))).toBe(true);
+    expect(isEmkitError(new OptionError({ field: 'k', detail: 'x' }))).toBe(true);
     expect(isEmkitError(Object.assign(new Error('x'), { code: 'input' }))).toBe(true);
     expect(isEmkitError(Object.assign(new Error('x'), { code: 'ENOENT' }))).toBe(false);
     expect(isEmkitError({ code: 'option', message: 'not an Error' })).toBe(false);

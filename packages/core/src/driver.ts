@@ -5,6 +5,7 @@ import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from '
 import { type DataSummary, type ModelPlugin, checkMissingSupport } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
+import { allRestartsFailed, isFailedRestart, restartFailure, type FailedRestart, type RestartOutcome } from './restarts.js';
 
 /** Relative drop of the mean log-likelihood treated as round-off rather than a decrease. */
 export const DEFAULT_MONOTONE_TOLERANCE = 1e-9;
@@ -69,11 +70,14 @@ export interface FitResult<Params, Options = unknown> extends RestartResult<Para
   readonly parameterCount: number | null;
   readonly bic: number | null;
   readonly aic: number | null;
-  /** Every restart's outcome, in restart order (without their parameters). */
+  /** Every successful restart's outcome, in restart order (without their parameters). */
   readonly restarts: readonly Omit<RestartResult<Params>, 'params'>[];
+  /** The restarts that failed (singular component, non-finite value, plugin error), in restart order, with their reasons. */
+  readonly failedRestarts: readonly FailedRestart[];
 }
 
-interface ResolvedOptions {
+/** Driver options with every default filled in (what runRestart needs besides the executor and callbacks). */
+export interface ResolvedDriverOptions {
   tol: number;
   maxIter: number;
   restarts: number;
@@ -82,19 +86,19 @@ interface ResolvedOptions {
   monotoneTolerance: number;
 }
 
-export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, options: DriverOptions): ResolvedOptions {
+export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, options: DriverOptions): ResolvedDriverOptions {
   const tol = options.tol ?? plugin.defaults.tol;
   const maxIter = options.maxIter ?? plugin.defaults.maxIter;
   const restarts = options.restarts ?? 1;
   const seed = options.seed ?? 0;
   const shardRows = options.shardRows ?? DEFAULT_SHARD_ROWS;
   const monotoneTolerance = options.monotoneTolerance ?? DEFAULT_MONOTONE_TOLERANCE;
-  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError('tol', `must be a finite number ≥ 0, got ${tol}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError('maxIter', `must be an integer ≥ 1, got ${maxIter}`);
-  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError('restarts', `must be an integer ≥ 1, got ${restarts}`);
-  if (!Number.isInteger(seed)) throw new OptionError('seed', `must be an integer, got ${seed}`);
-  if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError('shardRows', `must be an integer ≥ 1, got ${shardRows}`);
-  if (!(monotoneTolerance >= 0)) throw new OptionError('monotoneTolerance', `must be ≥ 0, got ${monotoneTolerance}`);
+  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError({ field: 'tol', detail: `must be a finite number ≥ 0, got ${tol}` });
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError({ field: 'maxIter', detail: `must be an integer ≥ 1, got ${maxIter}` });
+  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError({ field: 'restarts', detail: `must be an integer ≥ 1, got ${restarts}` });
+  if (!Number.isInteger(seed)) throw new OptionError({ field: 'seed', detail: `must be an integer, got ${seed}` });
+  if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError({ field: 'shardRows', detail: `must be an integer ≥ 1, got ${shardRows}` });
+  if (!(monotoneTolerance >= 0)) throw new OptionError({ field: 'monotoneTolerance', detail: `must be ≥ 0, got ${monotoneTolerance}` });
   return { tol, maxIter, restarts, seed, shardRows, monotoneTolerance };
 }
 
@@ -185,7 +189,7 @@ export function createRun<Params, Options>(
   const executor = runOptions.executor ?? createInProcessExecutor();
   const { signal, onProgress, resume } = runOptions;
   const summary = summarize(data);
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
   checkMissingSupport(plugin, data);
   const shards = planShardsFor(plugin, data, resolved.shardRows);
   const seed = deriveSeed(resolved.seed, restart);
@@ -215,7 +219,7 @@ export function createRun<Params, Options>(
 
   const record = (at: number, mean: number): void => {
     if (!Number.isFinite(mean))
-      throw new FitError(plugin.name, `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row`, at);
+      throw new FitError({ plugin: plugin.name, iteration: at, detail: `the log-likelihood became ${mean}; the data or the starting parameters give a zero-density row` });
     const previous = history.length > 0 ? history[history.length - 1] : -Infinity;
     if (history.length > 0 && mean < previous - resolved.monotoneTolerance * Math.max(1, Math.abs(previous)))
       violations.push({ iteration: at, previous, current: mean });
@@ -269,7 +273,11 @@ export function createRun<Params, Options>(
     const fields = callPlugin(plugin.name, iteration, () => plugin.toJSON(params, options));
     const bad = firstNonFinite(fields);
     if (bad !== null)
-      throw new FitError(plugin.name, `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`, iteration);
+      throw new FitError({
+        plugin: plugin.name,
+        iteration,
+        detail: `the fitted parameters hold a non-finite value at ${bad.path} (${bad.value}); the data or options drive the model to a degenerate solution`,
+      });
     return {
       restart,
       seed,
@@ -357,20 +365,43 @@ function asFitError(plugin: string, iteration: number | undefined, error: unknow
   // By code, not class: a plugin may throw the errors of its own copy of @emkit/core.
   if (isEmkitError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new FitError(plugin, message, iteration, { cause: error });
+  return new FitError({ plugin, iteration, detail: message, cause: error });
 }
 
 /**
- * Picks the restart with the highest final log-likelihood (the first on ties, so the choice is
- * deterministic) and adds the information criteria.
+ * runRestart, with the restart's own failure (a FitError: singular component, non-finite value,
+ * plugin error) returned as a FailedRestart rather than thrown; other errors are thrown.
+ */
+export async function runRestartOrFailure<Params, Options>(
+  plugin: ModelPlugin<Params, Options>,
+  data: Dataset,
+  options: Options,
+  restart: number,
+  driverOptions: DriverOptions = {},
+): Promise<RestartOutcome<Params>> {
+  try {
+    return await runRestart(plugin, data, options, restart, driverOptions);
+  } catch (error) {
+    const failure = restartFailure(error, restart, deriveSeed(resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions).seed, restart));
+    if (failure === null) throw error;
+    return failure;
+  }
+}
+
+/**
+ * Picks the successful restart with the highest final log-likelihood (the first on ties, so the
+ * choice is deterministic) and adds the information criteria; failed restarts are listed. When
+ * none succeeded: the error of allRestartsFailed.
  */
 export function selectBestRestart<Params, Options>(
   plugin: ModelPlugin<Params, Options>,
   data: Dataset,
   options: Options,
-  results: readonly RestartResult<Params>[],
+  outcomes: readonly RestartOutcome<Params>[],
 ): FitResult<Params, Options> {
-  if (results.length === 0) throw new FitError(plugin.name, 'no restart finished');
+  const failedRestarts = outcomes.filter(isFailedRestart).sort((a, b) => a.restart - b.restart);
+  const results = outcomes.filter((o): o is RestartResult<Params> => !isFailedRestart(o));
+  if (results.length === 0) throw failedRestarts.length > 0 ? allRestartsFailed(plugin.name, failedRestarts) : new FitError({ plugin: plugin.name, detail: 'no restart finished' });
   const ordered = [...results].sort((a, b) => a.restart - b.restart);
   let best = ordered[0];
   for (const r of ordered) if (r.meanLogLikelihood > best.meanLogLikelihood) best = r;
@@ -378,7 +409,7 @@ export function selectBestRestart<Params, Options>(
   const weight = totalWeight(data);
   const criteria = parameterCount === null ? null : { bic: bic(best.logLikelihood, parameterCount, weight), aic: aic(best.logLikelihood, parameterCount) };
   if (criteria !== null && !(Number.isFinite(criteria.bic) && Number.isFinite(criteria.aic)))
-    throw new FitError(plugin.name, `BIC/AIC are not finite (log-likelihood ${best.logLikelihood}, ${parameterCount} parameters)`);
+    throw new FitError({ plugin: plugin.name, detail: `BIC/AIC are not finite (log-likelihood ${best.logLikelihood}, ${parameterCount} parameters)` });
   return {
     ...best,
     plugin: plugin.name,
@@ -387,6 +418,7 @@ export function selectBestRestart<Params, Options>(
     bic: criteria === null ? null : criteria.bic,
     aic: criteria === null ? null : criteria.aic,
     restarts: ordered.map(({ params: _params, ...rest }) => rest),
+    failedRestarts,
   };
 }
 
@@ -403,7 +435,7 @@ export async function fit<Params, Options>(
 ): Promise<FitResult<Params, Options>> {
   const options = plugin.parseOptions(rawOptions);
   const { restarts } = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
-  const results: RestartResult<Params>[] = [];
-  for (let r = 0; r < restarts; r++) results.push(await runRestart(plugin, data, options, r, driverOptions));
-  return selectBestRestart(plugin, data, options, results);
+  const outcomes: RestartOutcome<Params>[] = [];
+  for (let r = 0; r < restarts; r++) outcomes.push(await runRestartOrFailure(plugin, data, options, r, driverOptions));
+  return selectBestRestart(plugin, data, options, outcomes);
 }

@@ -1,12 +1,13 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
 export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult } from './plugin.js';
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
-export type { DriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
-export { fit, createRun, runRestart, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
+export { isFailedRestart, restartFailure, allRestartsFailed, type FailedRestart, type RestartOutcome } from './restarts.js';
+export type { DriverOptions, ResolvedDriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
+export { fit, createRun, runRestart, runRestartOrFailure, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';
 export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
@@ -22,7 +23,25 @@ export {
 } from './model-file.js';
 export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
 export { parseOptionsWith } from './options.js';
-export { EmkitError, OptionError, InputError, ModelFileError, FitError, FitAbortedError, throwIfAborted, isEmkitError, type EmkitErrorCode } from './errors.js';
+export {
+  EmkitError,
+  OptionError,
+  InputError,
+  ModelFileError,
+  FitError,
+  FitAbortedError,
+  EMKIT_ERROR_CODES,
+  formatErrorMessage,
+  throwIfAborted,
+  isEmkitError,
+  hasErrorCode,
+  errorDetails,
+  createEmkitError,
+  restateError,
+  readingModelFile,
+  type EmkitErrorCode,
+  type ErrorDetails,
+} from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
 export { type LabelAgreement, labelAgreement, formatConfusion } from './agreement.js';

@@ -6,8 +6,8 @@ import { ModelFileError, OptionError } from './errors.js';
  */
 type ErrorFactory = (field: string, message: string) => Error;
 
-const asModelFileError: ErrorFactory = (field, message) => new ModelFileError(message, field);
-const asOptionError: ErrorFactory = (field, message) => new OptionError(field, message);
+const asModelFileError: ErrorFactory = (field, message) => new ModelFileError({ field, detail: message });
+const asOptionError: ErrorFactory = (field, message) => new OptionError({ field, detail: message });
 
 export type FieldErrorKind = 'model-file' | 'option';
 

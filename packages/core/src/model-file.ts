@@ -74,20 +74,20 @@ export function modelFileFromParams<P, O>(plugin: ModelPlugin<P, O>, params: P, 
 
 /** Checks the header of a parsed model file and returns the model name it names. */
 export function checkModelFileHeader(json: unknown): ModelFile {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFileError('not an emkit model file: expected a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFileError({ detail: 'not an emkit model file: expected a JSON object' });
   const o = json as Record<string, unknown>;
-  if (o.format !== MODEL_FORMAT) throw new ModelFileError(`expected "${MODEL_FORMAT}", got ${JSON.stringify(o.format)}: not an emkit model file`, 'format');
-  if (o.version === undefined) throw new ModelFileError(`missing: the model-file layout version (${MODEL_FORMAT_VERSION})`, 'version');
+  if (o.format !== MODEL_FORMAT) throw new ModelFileError({ field: 'format', detail: `expected "${MODEL_FORMAT}", got ${JSON.stringify(o.format)}: not an emkit model file` });
+  if (o.version === undefined) throw new ModelFileError({ field: 'version', detail: `missing: the model-file layout version (${MODEL_FORMAT_VERSION})` });
   if (typeof o.version !== 'number' || !MODEL_FORMAT_VERSIONS.includes(o.version))
-    throw new ModelFileError(`version ${JSON.stringify(o.version)} is not supported; this emkit reads versions ${MODEL_FORMAT_VERSIONS.join(' and ')}`, 'version');
-  if (typeof o.model !== 'string' || o.model === '') throw new ModelFileError('missing: the model name (e.g. "gmm")', 'model');
+    throw new ModelFileError({ field: 'version', detail: `version ${JSON.stringify(o.version)} is not supported; this emkit reads versions ${MODEL_FORMAT_VERSIONS.join(' and ')}` });
+  if (typeof o.model !== 'string' || o.model === '') throw new ModelFileError({ field: 'model', detail: 'missing: the model name (e.g. "gmm")' });
   return o as ModelFile;
 }
 
 /** Parameters and options of a model file, through the plugin that the file names. */
 export function readModelFile<P, O>(plugin: ModelPlugin<P, O>, json: unknown): { params: P; options: O; file: ModelFile } {
   const file = checkModelFileHeader(json);
-  if (file.model !== plugin.name) throw new ModelFileError(`this file holds a "${file.model}" model, not "${plugin.name}"`, 'model');
+  if (file.model !== plugin.name) throw new ModelFileError({ field: 'model', detail: `this file holds a "${file.model}" model, not "${plugin.name}"` });
   const { params, options } = plugin.fromJSON(file as Record<string, unknown>);
   checkFitSummary(file);
   checkFieldKinds(file, plugin.toJSON(params, options));
@@ -134,7 +134,10 @@ function checkFieldKinds(file: ModelFile, written: Record<string, unknown>): voi
   for (const [field, expected] of Object.entries(written)) {
     if (!(field in file) || expected === undefined) continue;
     const found = kindMismatch(file[field], expected, field);
-    if (found !== null) throw new ModelFileError(`expected ${found.expected}, got ${found.given === 'null' ? 'null' : `${found.given} (${JSON.stringify(valueAt(file, found.path))?.slice(0, 40)})`}`, found.path);
+    if (found !== null) throw new ModelFileError({
+      field: found.path,
+      detail: `expected ${found.expected}, got ${found.given === 'null' ? 'null' : `${found.given} (${JSON.stringify(valueAt(file, found.path))?.slice(0, 40)})`}`,
+    });
   }
 }
 
@@ -153,26 +156,26 @@ function checkFitSummary(file: ModelFile): void {
     const value = file[field];
     if (value === undefined) return;
     if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
-      throw new ModelFileError(`expected ${integer ? 'an integer' : 'a finite number'}, got ${JSON.stringify(value)}`, field);
+      throw new ModelFileError({ field, detail: `expected ${integer ? 'an integer' : 'a finite number'}, got ${JSON.stringify(value)}` });
   };
   for (const field of ['meanLogLikelihood', 'bic', 'aic']) number(field);
   for (const field of ['iterations', 'parameterCount', 'seed', 'restart']) number(field, true);
   if (file.converged !== undefined && typeof file.converged !== 'boolean')
-    throw new ModelFileError(`expected true or false, got ${JSON.stringify(file.converged)}`, 'converged');
+    throw new ModelFileError({ field: 'converged', detail: `expected true or false, got ${JSON.stringify(file.converged)}` });
   const history = file.logLikelihoodHistory;
   if (history !== undefined && !(Array.isArray(history) && history.every((x) => typeof x === 'number' && Number.isFinite(x))))
-    throw new ModelFileError('expected an array of finite numbers', 'logLikelihoodHistory');
+    throw new ModelFileError({ field: 'logLikelihoodHistory', detail: 'expected an array of finite numbers' });
   const violations = file.monotonicityViolations;
   const isViolation = (v: unknown): boolean =>
     typeof v === 'object' && v !== null && ['iteration', 'previous', 'current'].every((key) => typeof (v as Record<string, unknown>)[key] === 'number');
   if (violations !== undefined && !(Array.isArray(violations) && violations.every(isViolation)))
-    throw new ModelFileError('expected an array of { iteration, previous, current }', 'monotonicityViolations');
+    throw new ModelFileError({ field: 'monotonicityViolations', detail: 'expected an array of { iteration, previous, current }' });
 }
 
 /** Finds the plugin a model file names among the given ones. */
 export function pluginForModelFile(plugins: readonly AnyModelPlugin[], json: unknown): AnyModelPlugin {
   const file = checkModelFileHeader(json);
   const plugin = plugins.find((p) => p.name === file.model);
-  if (!plugin) throw new ModelFileError(`unknown model "${file.model}"; known: ${plugins.map((p) => p.name).join(', ')}`, 'model');
+  if (!plugin) throw new ModelFileError({ field: 'model', detail: `unknown model "${file.model}"; known: ${plugins.map((p) => p.name).join(', ')}` });
   return plugin;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '@emkit/linalg';
 import { createDataset, type Dataset } from './dataset.js';
 import { fit } from './driver.js';
-import { fitOnline, stepSize, stepwiseLearner, supportsStepwise } from './online.js';
+import { fitOnline, gatherRows, stepSize, stepwiseLearner, supportsStepwise } from './online.js';
 import { univariateGaussianMixture as ugm } from './testing/univariate-gaussian-mixture.js';
 
 /** Two well-separated 1-D Gaussians (means −4 and 4, sd 1), shuffled. */
@@ -73,6 +73,17 @@ describe('stepwise EM', () => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('gatherRows', () => {
+  it('copies the chosen rows with their weights, targets and missing cells', () => {
+    const data = createDataset(Float64Array.from([1, 2, NaN, 4, 5, 6]), 3, 2, { weights: [1, 2, 3], target: [7, 8, 9], missing: 'nan' });
+    const batch = gatherRows(data, Int32Array.from([2, 1]), 0, 2);
+    expect(Array.from(batch.values)).toEqual([5, 6, NaN, 4]);
+    expect(Array.from(batch.weights!)).toEqual([3, 2]);
+    expect(Array.from(batch.target!)).toEqual([9, 8]);
+    expect(Array.from(batch.missing!)).toEqual([0, 0, 1, 0]);
   });
 });
 

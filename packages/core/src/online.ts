@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, type RowRange, totalWeight } from './dataset.js';
 import { FitError, OptionError, throwIfAborted } from './errors.js';
 import { runShardsInProcess } from './executor.js';
-import { mergeStatsOf, type DataSummary, type ModelPlugin } from './plugin.js';
+import { checkMissingSupport, type DataSummary, type ModelPlugin } from './plugin.js';
 import { planShards } from './shard-plan.js';
 import { type FitResult, type RestartResult, firstNonFinite, selectBestRestart } from './driver.js';
 
@@ -76,9 +76,9 @@ function resolveStepwise(settings: StepwiseSettings): ResolvedStepwise {
   const batchSize = settings.batchSize ?? 1000;
   const stepPower = settings.stepPower ?? 0.7;
   const seed = settings.seed ?? 0;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new OptionError('batchSize', `must be an integer ≥ 1, got ${batchSize}`);
-  if (!(stepPower > 0.5 && stepPower <= 1)) throw new OptionError('stepPower', `must be in (0.5, 1] so the steps ηₜ = (t + 2)^(−α) average out noise yet forget the start, got ${stepPower}`);
-  if (!Number.isInteger(seed)) throw new OptionError('seed', `must be an integer, got ${seed}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new OptionError({ field: 'batchSize', detail: `must be an integer ≥ 1, got ${batchSize}` });
+  if (!(stepPower > 0.5 && stepPower <= 1)) throw new OptionError({ field: 'stepPower', detail: `must be in (0.5, 1] so the steps ηₜ = (t + 2)^(−α) average out noise yet forget the start, got ${stepPower}` });
+  if (!Number.isInteger(seed)) throw new OptionError({ field: 'seed', detail: `must be an integer, got ${seed}` });
   return { batchSize, stepPower, polyak: settings.polyak ?? false, seed };
 }
 
@@ -116,7 +116,7 @@ export interface StepwiseLearner<Params, Options> {
 
 export function stepwiseLearner<Params, Options>(plugin: ModelPlugin<Params, Options>, rawOptions: unknown, settings: StepwiseSettings = {}): StepwiseLearner<Params, Options> {
   if (!plugin.stepwiseStatsLength)
-    throw new OptionError('online', `the "${plugin.name}" model does not support stepwise (online) EM: its statistics are not sums over rows`);
+    throw new OptionError({ field: 'online', detail: `the "${plugin.name}" model does not support stepwise (online) EM: its statistics are not sums over rows` });
   const resolved = resolveStepwise(settings);
   const options = plugin.parseOptions(rawOptions);
   const random = new Random(deriveSeed(resolved.seed, 0));
@@ -131,7 +131,7 @@ export function stepwiseLearner<Params, Options>(plugin: ModelPlugin<Params, Opt
     try {
       return plugin.mStep(params, scaled, summaryOf(weight, cols), options);
     } catch (error) {
-      throw new FitError(plugin.name, error instanceof Error ? error.message : String(error), step, { cause: error });
+      throw new FitError({ plugin: plugin.name, iteration: step, detail: error instanceof Error ? error.message : String(error), cause: error });
     }
   };
 
@@ -139,7 +139,7 @@ export function stepwiseLearner<Params, Options>(plugin: ModelPlugin<Params, Opt
     plugin,
     options,
     init(batch) {
-      if (batch.rows === 0) throw new FitError(plugin.name, 'the first mini-batch has no rows to start from');
+      if (batch.rows === 0) throw new FitError({ plugin: plugin.name, detail: 'the first mini-batch has no rows to start from' });
       return plugin.init(batch, options, random);
     },
     partialFit(params, batch) {
@@ -151,7 +151,7 @@ export function stepwiseLearner<Params, Options>(plugin: ModelPlugin<Params, Opt
       const range: RowRange = { start: 0, end: batch.rows };
       const logLikelihood = plugin.eStep(params, batch, range, batchStats);
       lastMean = logLikelihood / batchWeight;
-      if (!Number.isFinite(lastMean)) throw new FitError(plugin.name, `the log-likelihood of a mini-batch became ${lastMean}`, step + 1);
+      if (!Number.isFinite(lastMean)) throw new FitError({ plugin: plugin.name, iteration: step + 1, detail: `the log-likelihood of a mini-batch became ${lastMean}` });
       const additive = plugin.stepwiseStatsLength!(params, cols);
       const eta = stepSize(step, resolved.stepPower);
       // Per unit weight, so batches of any size (the last one of a pass) weigh by η alone.
@@ -177,7 +177,7 @@ export function stepwiseLearner<Params, Options>(plugin: ModelPlugin<Params, Opt
       return next;
     },
     reportedParams() {
-      if (current === null) throw new FitError(plugin.name, 'no mini-batch has been fitted yet');
+      if (current === null) throw new FitError({ plugin: plugin.name, detail: 'no mini-batch has been fitted yet' });
       if (current.averageStats === null) return current.params;
       return mStep(current.params, current.averageStats, current.weightSeen, current.cols, current.steps);
     },
@@ -185,7 +185,7 @@ export function stepwiseLearner<Params, Options>(plugin: ModelPlugin<Params, Opt
       return lastMean;
     },
     state() {
-      if (current === null) throw new FitError(plugin.name, 'no mini-batch has been fitted yet');
+      if (current === null) throw new FitError({ plugin: plugin.name, detail: 'no mini-batch has been fitted yet' });
       return current;
     },
     restore(state) {
@@ -208,20 +208,23 @@ export interface OnlineFitResult<Params, Options> extends FitResult<Params, Opti
   readonly heldOutRows: number;
 }
 
-/** Rows `indices[from..to)` of `data` copied into one batch (weights and target along). */
+/** Rows `indices[from..to)` of `data` copied into one batch (weights, target and missing cells along). */
 export function gatherRows(data: Dataset, indices: ArrayLike<number>, from: number, to: number): Dataset {
   const n = to - from;
   const cols = data.cols;
   const values = new Float64Array(n * cols);
   const weights = data.weights === null ? null : new Float64Array(n);
   const target = data.target ? new Float64Array(n) : null;
+  const missing = data.missing ? new Uint8Array(n * cols) : null;
   for (let r = 0; r < n; r++) {
     const i = indices[from + r];
     values.set(data.values.subarray(i * cols, (i + 1) * cols), r * cols);
     if (weights !== null) weights[r] = data.weights![i];
     if (target !== null) target[r] = data.target![i];
+    if (missing !== null) missing.set(data.missing!.subarray(i * cols, (i + 1) * cols), r * cols);
   }
-  return { rows: n, cols, values, weights, columns: data.columns, target };
+  // Missing cells (Dataset.missing) travel with their rows.
+  return { rows: n, cols, values, weights, columns: data.columns, target, ...(missing !== null ? { missing } : {}) };
 }
 
 function shuffle(indices: Int32Array, random: Random): void {
@@ -256,10 +259,11 @@ export async function fitOnline<Params, Options>(
   const heldOutFraction = settings.heldOutFraction ?? 0.05;
   const tol = settings.tol ?? 1e-4;
   const { signal, onProgress } = settings;
-  if (!Number.isInteger(passes) || passes < 1) throw new OptionError('passes', `must be an integer ≥ 1, got ${passes}`);
-  if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new OptionError('heldOutFraction', `must be in [0, 1), got ${heldOutFraction}`);
-  if (!(tol >= 0)) throw new OptionError('tol', `must be ≥ 0, got ${tol}`);
-  if (data.rows === 0 || !(totalWeight(data) > 0)) throw new FitError(plugin.name, 'no rows with positive weight to fit');
+  if (!Number.isInteger(passes) || passes < 1) throw new OptionError({ field: 'passes', detail: `must be an integer ≥ 1, got ${passes}` });
+  if (!(heldOutFraction >= 0 && heldOutFraction < 1)) throw new OptionError({ field: 'heldOutFraction', detail: `must be in [0, 1), got ${heldOutFraction}` });
+  if (!(tol >= 0)) throw new OptionError({ field: 'tol', detail: `must be ≥ 0, got ${tol}` });
+  if (data.rows === 0 || !(totalWeight(data) > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
+  checkMissingSupport(plugin, data);
 
   const random = new Random(deriveSeed(seed, 1));
   const order = new Int32Array(data.rows);
@@ -273,7 +277,7 @@ export async function fitOnline<Params, Options>(
   let best: { params: Params; score: number; pass: number } | null = null;
   const heldOutHistory: number[] = [];
   let converged = false;
-  let pass = 0;
+  let pass: number;
   let lastYield = Date.now();
   for (pass = 1; pass <= passes; pass++) {
     if (pass > 1) shuffle(training, random);
@@ -308,7 +312,7 @@ export async function fitOnline<Params, Options>(
   const meanLogLikelihood = outcome.logLikelihood / totalWeight(data);
   const bad = firstNonFinite(plugin.toJSON(final, learner.options));
   if (bad !== null || !Number.isFinite(meanLogLikelihood))
-    throw new FitError(plugin.name, `the stepwise fit reached a non-finite value${bad ? ` at ${bad.path}` : ''}; try a larger --batch-size or a larger --step-power`);
+    throw new FitError({ plugin: plugin.name, detail: `the stepwise fit reached a non-finite value${bad ? ` at ${bad.path}` : ''}; try a larger --batch-size or a larger --step-power` });
   const steps = learner.state().steps;
   const restart: RestartResult<Params> = {
     restart: 0,

@@ -10,5 +10,5 @@ export function parseOptionsWith<S extends z.ZodType>(schema: S, raw: unknown, p
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
-  throw new OptionError(prefix + (path || 'options'), issue.message);
+  throw new OptionError({ field: prefix + (path || 'options'), detail: issue.message });
 }

@@ -21,6 +21,8 @@ export interface OptionSpec {
   readonly type: 'number' | 'integer' | 'string' | 'list' | 'json';
   readonly description: string;
   readonly choices?: readonly string[];
+  /** What `all` stands for where several candidate values are accepted (`emkit select … --covariance all`); default: every choice. */
+  readonly allChoices?: readonly string[];
   /** Shown in help; parseOptions applies the real default. */
   readonly defaultValue?: string | number;
   readonly required?: boolean;
@@ -232,8 +234,8 @@ export function checkMissingSupport(plugin: Pick<ModelPlugin<unknown, unknown>, 
   if (!data.missing || plugin.missingValues) return;
   const first = data.missing.indexOf(1);
   if (first === -1) return;
-  throw new InputError(
-    'data',
-    `row ${Math.floor(first / data.cols) + 1}, column ${(first % data.cols) + 1} is missing, and ${plugin.name} cannot marginalise missing values; fill in or drop the incomplete rows (gmm and bernoulli fit them with --missing marginalize)`,
-  );
+  throw new InputError({
+    file: 'data',
+    detail: `row ${Math.floor(first / data.cols) + 1}, column ${(first % data.cols) + 1} is missing, and ${plugin.name} cannot marginalise missing values; fill in or drop the incomplete rows (gmm and bernoulli fit them with --missing marginalize)`,
+  });
 }

@@ -91,7 +91,7 @@ describe('selectModel', () => {
 
     const throwing = await selectModel(ugm, data, candidateGrid({ k: [1, 2, 3] }), {
       fitCandidate: async (raw, { index }) => {
-        if (index === 2) throw new FitError('ugm', 'the variance of component 2 is 0', 7);
+        if (index === 2) throw new FitError({ plugin: 'ugm', iteration: 7, detail: 'the variance of component 2 is 0' });
         return fit(ugm, data, raw, driver);
       },
     });

@@ -18,8 +18,9 @@
 import { Random } from '@emkit/linalg';
 import { type Dataset, sliceRows } from './dataset.js';
 import { type DriverOptions, type FitResult, fit } from './driver.js';
-import { type EmkitErrorCode, OptionError, isEmkitError, throwIfAborted } from './errors.js';
+import { type EmkitErrorCode, OptionError, hasErrorCode, isEmkitError, restateError, throwIfAborted } from './errors.js';
 import type { ModelPlugin } from './plugin.js';
+import type { FailedRestart } from './restarts.js';
 
 export type SelectionCriterion = 'bic' | 'aic' | 'icl';
 export const SELECTION_CRITERIA: readonly SelectionCriterion[] = ['bic', 'aic', 'icl'];
@@ -76,6 +77,8 @@ export interface CandidateRow {
   readonly error: string | null;
   /** The failure's EmkitError code ('fit', 'option', 'worker', …) or null. */
   readonly errorCode: EmkitErrorCode | null;
+  /** The candidate's restarts that failed while others succeeded (a candidate whose every restart fails is a failed row). */
+  readonly failedRestarts: readonly FailedRestart[];
   /** True on the selected row. */
   readonly best: boolean;
 }
@@ -126,7 +129,7 @@ export function responsibilityEntropy<P>(plugin: ModelPlugin<P, unknown>, params
 export function candidateGrid(axes: Readonly<Record<string, readonly unknown[]>>, base: Readonly<Record<string, unknown>> = {}): Record<string, unknown>[] {
   let out: Record<string, unknown>[] = [{ ...base }];
   for (const [key, values] of Object.entries(axes)) {
-    if (values.length === 0) throw new OptionError(key, 'needs at least one candidate value');
+    if (values.length === 0) throw new OptionError({ field: key, detail: 'needs at least one candidate value' });
     out = out.flatMap((o) => values.map((v) => ({ ...o, [key]: v })));
   }
   return out;
@@ -134,10 +137,10 @@ export function candidateGrid(axes: Readonly<Record<string, readonly unknown[]>>
 
 /** The error selectModel throws for models without a likelihood-based parameter count. */
 function noParameterCount(plugin: string): OptionError {
-  return new OptionError(
-    'model',
-    `"${plugin}" reports no parameter count (it has no likelihood to penalise, e.g. k-means), so BIC, AIC and ICL do not apply; choose K for it another way (an elbow of its objective, or a mixture model)`,
-  );
+  return new OptionError({
+    field: 'model',
+    detail: `"${plugin}" reports no parameter count (it has no likelihood to penalise, e.g. k-means), so BIC, AIC and ICL do not apply; choose K for it another way (an elbow of its objective, or a mixture model)`,
+  });
 }
 
 function failedRow(index: number, options: Record<string, unknown>, error: unknown): CandidateRow {
@@ -156,6 +159,7 @@ function failedRow(index: number, options: Record<string, unknown>, error: unkno
     iterations: null,
     error: error instanceof Error ? error.message : String(error),
     errorCode: isEmkitError(error) ? error.code : null,
+    failedRestarts: [],
     best: false,
   };
 }
@@ -179,10 +183,10 @@ export async function selectModel<P, O>(
   options: SelectionOptions<P, O> = {},
 ): Promise<SelectionResult<P, O>> {
   const criterion = options.criterion ?? 'bic';
-  if (!SELECTION_CRITERIA.includes(criterion)) throw new OptionError('criterion', `must be one of ${SELECTION_CRITERIA.join(', ')}, got ${JSON.stringify(criterion)}`);
-  if (candidates.length === 0) throw new OptionError('candidates', 'give at least one candidate option set');
+  if (!SELECTION_CRITERIA.includes(criterion)) throw new OptionError({ field: 'criterion', detail: `must be one of ${SELECTION_CRITERIA.join(', ')}, got ${JSON.stringify(criterion)}` });
+  if (candidates.length === 0) throw new OptionError({ field: 'candidates', detail: 'give at least one candidate option set' });
   const concurrency = options.concurrency ?? candidates.length;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new OptionError('concurrency', `must be an integer ≥ 1, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new OptionError({ field: 'concurrency', detail: `must be an integer ≥ 1, got ${concurrency}` });
   const { signal } = options;
   const driver = options.driver ?? {};
   const fitCandidate: FitCandidate<P, O> = options.fitCandidate ?? ((raw, context) => fit(plugin, data, raw, { ...driver, signal: context.signal }));
@@ -191,7 +195,7 @@ export async function selectModel<P, O>(
     try {
       return plugin.parseOptions(raw);
     } catch (error) {
-      if (error instanceof OptionError) throw new OptionError(error.field, `candidate ${index + 1} (${describeCandidate(raw)}): ${error.message.slice(error.field.length + 2)}`);
+      if (hasErrorCode(error, 'option')) throw restateError(error, { detail: `candidate ${index + 1} (${describeCandidate(raw)}): ${error.detail}` });
       throw error;
     }
   });
@@ -233,6 +237,7 @@ export async function selectModel<P, O>(
         iterations: result.iterations,
         error: null,
         errorCode: null,
+        failedRestarts: result.failedRestarts,
         best: false,
       };
     } catch (error) {

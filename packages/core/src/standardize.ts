@@ -63,11 +63,11 @@ export function fitStandardization(data: Dataset, method: StandardizeMethod, sou
       center[j] = quantile(column, 0.5);
       scale[j] = quantile(column, 0.75) - quantile(column, 0.25);
     }
-  } else throw new InputError(source, `unknown standardisation ${JSON.stringify(method)}; use zscore or robust`);
+  } else throw new InputError({ file: source, detail: `unknown standardisation ${JSON.stringify(method)}`, remedy: `use zscore or robust` });
   for (let j = 0; j < cols; j++)
     if (!(scale[j] > 0) || !Number.isFinite(scale[j])) {
       const name = data.columns?.[j] !== undefined ? `"${data.columns[j]}" (column ${j + 1})` : `column ${j + 1}`;
-      throw new InputError(source, `${name} has no spread (its ${method === 'zscore' ? 'standard deviation' : 'interquartile range'} is ${scale[j]}), so it cannot be standardised; drop it${method === 'robust' ? ' or use --standardize zscore' : ''}`);
+      throw new InputError({ file: source, detail: `${name} has no spread (its ${method === 'zscore' ? 'standard deviation' : 'interquartile range'} is ${scale[j]}), so it cannot be standardised`, remedy: `drop it${method === 'robust' ? ' or use --standardize zscore' : ''}` });
     }
   return { method, center, scale };
 }
@@ -75,7 +75,7 @@ export function fitStandardization(data: Dataset, method: StandardizeMethod, sou
 /** `data` with each column mapped to (x − center) / scale: a new Dataset, the input untouched. */
 export function applyStandardization(data: Dataset, t: Standardization, source = 'data'): Dataset {
   const { rows, cols } = data;
-  if (t.center.length !== cols) throw new InputError(source, `has ${cols} columns but the standardisation has ${t.center.length}`);
+  if (t.center.length !== cols) throw new InputError({ file: source, detail: `has ${cols} columns but the standardisation has ${t.center.length}` });
   const values = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++)
     for (let j = 0; j < cols; j++) values[i * cols + j] = (data.values[i * cols + j] - t.center[j]) / t.scale[j];
@@ -143,17 +143,17 @@ export async function fitStandardized<P, O>(data: Dataset, method: StandardizeMe
 export function readStandardization(value: unknown, cols?: number): Standardization | null {
   if (value === undefined) return null;
   const o = value as Record<string, unknown>;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError('expected an object { method, center, scale }', 'standardize');
-  if (!STANDARDIZE_METHODS.includes(o.method as StandardizeMethod)) throw new ModelFileError(`expected "zscore" or "robust", got ${JSON.stringify(o.method)}`, 'standardize.method');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError({ field: 'standardize', detail: 'expected an object { method, center, scale }' });
+  if (!STANDARDIZE_METHODS.includes(o.method as StandardizeMethod)) throw new ModelFileError({ field: 'standardize.method', detail: `expected "zscore" or "robust", got ${JSON.stringify(o.method)}` });
   const vector = (field: 'center' | 'scale'): number[] => {
     const v = o[field];
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && (field === 'center' || x > 0)))
-      throw new ModelFileError(`expected an array of finite numbers${field === 'scale' ? ' > 0' : ''}`, `standardize.${field}`);
+      throw new ModelFileError({ field: `standardize.${field}`, detail: `expected an array of finite numbers${field === 'scale' ? ' > 0' : ''}` });
     return v as number[];
   };
   const center = vector('center');
   const scale = vector('scale');
   if (center.length !== scale.length || (cols !== undefined && center.length !== cols))
-    throw new ModelFileError(`center has ${center.length} values and scale ${scale.length}${cols !== undefined ? `; the model has ${cols} columns` : ''}`, 'standardize');
+    throw new ModelFileError({ field: 'standardize', detail: `center has ${center.length} values and scale ${scale.length}${cols !== undefined ? `; the model has ${cols} columns` : ''}` });
   return { method: o.method as StandardizeMethod, center, scale };
 }

@@ -1,11 +1,11 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { EmkitError, OptionError } from '@emkit/core';
+import { EmkitError, type ErrorDetails, OptionError } from '@emkit/core';
 
 /** A Redis server that cannot be reached or that lost emkit's state; code 'worker' (exit 1). */
 export class RedisUnavailableError extends EmkitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('worker', message, options);
+  constructor(details: ErrorDetails) {
+    super('worker', details);
     this.name = 'RedisUnavailableError';
   }
 }
@@ -27,15 +27,15 @@ export function parseRedisUrl(url: string): RedisTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new OptionError('redis', `"${url}" is not a URL; give redis://host:6379 (or rediss://user:password@host:6380 for TLS)`);
+    throw new OptionError({ field: 'redis', detail: `"${url}" is not a URL; give redis://host:6379 (or rediss://user:password@host:6380 for TLS)` });
   }
   const tls = parsed.protocol === 'rediss:';
-  if (!tls && parsed.protocol !== 'redis:') throw new OptionError('redis', `"${parsed.protocol}" is not supported; use redis:// or rediss:// (TLS)`);
-  if (!parsed.hostname) throw new OptionError('redis', `${url} names no host`);
+  if (!tls && parsed.protocol !== 'redis:') throw new OptionError({ field: 'redis', detail: `"${parsed.protocol}" is not supported; use redis:// or rediss:// (TLS)` });
+  if (!parsed.hostname) throw new OptionError({ field: 'redis', detail: `${url} names no host` });
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   const dbText = parsed.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
-  if (!Number.isInteger(db) || db < 0) throw new OptionError('redis', `database "${dbText}" in ${url} is not a number ≥ 0`);
+  if (!Number.isInteger(db) || db < 0) throw new OptionError({ field: 'redis', detail: `database "${dbText}" in ${url} is not a number ≥ 0` });
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const options: RedisOptions = {
     host,
@@ -79,6 +79,8 @@ export function describeRedisError(error: unknown): string {
   if (/WRONGPASS|NOAUTH|invalid username-password/i.test(message)) return 'authentication failed: check the user and password in the URL';
   if (e?.code === 'ENOTFOUND' || /ENOTFOUND/.test(message)) return 'unknown host';
   if (/ETIMEDOUT|timed out/i.test(message)) return 'timed out';
+  if (/self-signed certificate|unable to verify|certificate/i.test(message)) return `${message} (the server's TLS certificate is not trusted here: give its CA file in NODE_EXTRA_CA_CERTS)`;
+  if (e?.code === 'ECONNRESET' || /ECONNRESET/.test(message)) return 'the server closed the connection (a TLS port? then use rediss://)';
   return message;
 }
 
@@ -99,7 +101,7 @@ export async function checkRedis(target: RedisTarget, timeoutMs: number): Promis
     ]);
   } catch (error) {
     const reason = socketError ?? error;
-    throw new RedisUnavailableError(`cannot reach Redis at ${target.display}: ${describeRedisError(reason)}`, { cause: reason });
+    throw new RedisUnavailableError({ detail: `cannot reach Redis at ${target.display}: ${describeRedisError(reason)}`, cause: reason });
   } finally {
     clearTimeout(timer);
     client.disconnect();

@@ -102,13 +102,13 @@ export async function fitDistributed<P, O>(
   const { redis, dataReference, resume = false, queue = 'emkit', workerTimeoutMs = 30_000, checkpointTtlSeconds = 7 * 86_400, onNotice, ...driverOptions } = options;
   const parsed = plugin.parseOptions(rawOptions);
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(queue)) throw new OptionError('queue', `"${queue}" must be 1–64 letters, digits, - or _`);
-  if (dataReference.rows !== data.rows || dataReference.cols !== data.cols) throw new OptionError('dataReference', `describes ${dataReference.rows}×${dataReference.cols} rows, the data has ${data.rows}×${data.cols}`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(queue)) throw new OptionError({ field: 'queue', detail: `"${queue}" must be 1–64 letters, digits, - or _` });
+  if (dataReference.rows !== data.rows || dataReference.cols !== data.cols) throw new OptionError({ field: 'dataReference', detail: `describes ${dataReference.rows}×${dataReference.cols} rows, the data has ${data.rows}×${data.cols}` });
   const fingerprint = sha256(
     JSON.stringify({ plugin: plugin.name, options: serialize(parsed).toString('base64'), driver: { ...resolved, restarts: undefined }, data: dataReference }),
   ).toString('hex');
   const run = options.run ?? `${plugin.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${fingerprint.slice(0, 16)}`;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(run)) throw new OptionError('run', `"${run}" must be 1–64 letters, digits, - or _`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(run)) throw new OptionError({ field: 'run', detail: `"${run}" must be 1–64 letters, digits, - or _` });
   const target = typeof redis === 'string' ? parseRedisUrl(redis) : redis;
   await checkRedis(target, 10_000);
 
@@ -150,7 +150,10 @@ async function startOrResume(conn: Connections, run: string, fingerprint: string
   if (resume && stored !== null) {
     const meta = JSON.parse(stored) as RunMeta;
     if (meta.fingerprint !== fingerprint)
-      throw new OptionError('resume', `run ${run} in Redis was started with other data, options or settings; resume it with the same command, or start afresh without --resume`);
+      throw new OptionError({
+        field: 'resume',
+        detail: `run ${run} in Redis was started with other data, options or settings; resume it with the same command, or start afresh without --resume`,
+      });
     return meta;
   }
   if (resume) onNotice?.(`nothing to resume for run ${run} in Redis (finished, expired, or Redis was restarted); starting from iteration 1`);
@@ -186,9 +189,9 @@ async function waitForWorkers(conn: Connections, timeoutMs: number, signal: Abor
 }
 
 function noWorkerError(conn: Connections, timeoutMs: number): RedisUnavailableError {
-  return new RedisUnavailableError(
-    `no emkit worker took shard jobs on ${conn.target.display} (queue ${conn.queue}) within ${Math.round(timeoutMs / 1000)} s; start workers with \`emkit worker --redis ${conn.target.display}\`${conn.queue === 'emkit' ? '' : ` --queue ${conn.queue}`}, or raise --worker-timeout`,
-  );
+  return new RedisUnavailableError({
+    detail: `no emkit worker took shard jobs on ${conn.target.display} (queue ${conn.queue}) within ${Math.round(timeoutMs / 1000)} s; start workers with \`emkit worker --redis ${conn.target.display}\`${conn.queue === 'emkit' ? '' : ` --queue ${conn.queue}`}, or raise --worker-timeout`,
+  });
 }
 
 interface ExecutorContext {
@@ -237,7 +240,11 @@ async function distributedEStep<P>(
   if (checkpoint !== null) {
     const decoded = decodeCheckpoint(checkpoint, statsLength);
     if (decoded === null || !decoded.paramsDigest.equals(digest))
-      throw new FitError(plugin.name, `the checkpoint of run ${address.run} does not match this fit (other data or code?); start afresh without --resume`, address.iteration);
+      throw new FitError({
+        plugin: plugin.name,
+        iteration: address.iteration,
+        detail: `the checkpoint of run ${address.run} does not match this fit (other data or code?); start afresh without --resume`,
+      });
     context.onResumed();
     return { stats: decoded.stats, logLikelihood: decoded.logLikelihood };
   }
@@ -282,9 +289,9 @@ async function distributedEStep<P>(
   buffers.forEach((bytes, shard) => {
     const decoded = bytes === null ? null : decodeShardResult(bytes, statsLength);
     if (decoded === null)
-      throw new RedisUnavailableError(
-        `the statistics of shard ${shard} (iteration ${address.iteration}) are ${bytes === null ? 'missing from' : 'malformed in'} Redis at ${conn.target.display}; was Redis restarted? Rerun with --resume`,
-      );
+      throw new RedisUnavailableError({
+        detail: `the statistics of shard ${shard} (iteration ${address.iteration}) are ${bytes === null ? 'missing from' : 'malformed in'} Redis at ${conn.target.display}; was Redis restarted? Rerun with --resume`,
+      });
     logLikelihood += decoded.logLikelihood;
     mergeStatsOf(plugin, stats, decoded.stats, params);
   });
@@ -311,7 +318,7 @@ async function waitForShards(conn: Connections, context: ExecutorContext, addres
     throwIfAborted(signal);
     const [state, counts] = await Promise.all([parent.getState(), parent.getDependenciesCount()]);
     if (state === 'unknown')
-      throw new RedisUnavailableError(`the jobs of iteration ${address.iteration} vanished from Redis at ${conn.target.display} (was it restarted without persistence?); rerun with --resume`);
+      throw new RedisUnavailableError({ detail: `the jobs of iteration ${address.iteration} vanished from Redis at ${conn.target.display} (was it restarted without persistence?); rerun with --resume` });
     if ((counts.failed ?? 0) > 0) throw await failedShardError(conn, address, plugin, shards);
     if ((counts.unprocessed ?? 0) === 0) return;
     if (counts.processed !== lastProcessed) {
@@ -323,7 +330,7 @@ async function waitForShards(conn: Connections, context: ExecutorContext, addres
       lastProgress = Date.now();
     }
     await sleep(delay);
-    delay = Math.min(delay * 2, 50);
+    delay = Math.min(delay * 2, 10);
   }
 }
 
@@ -333,10 +340,14 @@ async function failedShardError(conn: Connections, address: IterationAddress, pl
     if (job && (await job.isFailed())) {
       // The iteration is lost; its other shards need not run.
       await conn.iterations.remove(iterationJobId(address), { removeChildren: true }).catch(() => 0);
-      return new FitError(plugin, `a worker refused or failed shard ${shard} (rows ${shards[shard].start + 1}–${shards[shard].end}): ${job.failedReason}`, address.iteration);
+      return new FitError({
+        plugin,
+        iteration: address.iteration,
+        detail: `a worker refused or failed shard ${shard} (rows ${shards[shard].start + 1}–${shards[shard].end}): ${job.failedReason}`,
+      });
     }
   }
-  return new FitError(plugin, 'a shard job failed on a worker', address.iteration);
+  return new FitError({ plugin, iteration: address.iteration, detail: 'a shard job failed on a worker' });
 }
 
 /** Redis commands that fail because the server is gone become one clear error. */
@@ -346,7 +357,10 @@ async function redisCall<T>(conn: Connections, f: () => Promise<T>): Promise<T> 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/Connection is closed|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|Reached the max retries|Stream isn't writeable|ETIMEDOUT|LOADING/i.test(message))
-      throw new RedisUnavailableError(`lost the connection to Redis at ${conn.target.display} (${describeRedisError(error)}); finished iterations are checkpointed there: rerun with --resume once it is back`, { cause: error });
+      throw new RedisUnavailableError({
+        detail: `lost the connection to Redis at ${conn.target.display} (${describeRedisError(error)}); finished iterations are checkpointed there: rerun with --resume once it is back`,
+        cause: error,
+      });
     throw error;
   }
 }

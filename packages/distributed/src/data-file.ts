@@ -11,7 +11,10 @@ export async function fileSha256(path: string): Promise<string> {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? 'no such file on this machine (workers need the data on a path they all can read)' : `cannot read: ${(error as Error).message}`);
+    throw new InputError({
+      file: path,
+      detail: code === 'ENOENT' ? 'no such file on this machine (workers need the data on a path they all can read)' : `cannot read: ${(error as Error).message}`,
+    });
   }
   return hash.digest('hex');
 }

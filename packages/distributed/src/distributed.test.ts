@@ -93,8 +93,9 @@ describe('fitDistributed with an in-process shard worker (Redis with a password)
   });
 });
 
-describe('job payloads are validated before use', () => {
-  const valid = async (): Promise<ShardJob> => ({
+/** A well-formed shard job for the data file of these tests (with a made-up fingerprint). */
+function probeJob(overrides: Partial<ShardJob> = {}): ShardJob {
+  return {
     version: PROTOCOL_VERSION,
     queue: 'emkit',
     run: 'probe',
@@ -105,10 +106,32 @@ describe('job payloads are validated before use', () => {
     plugin: 'gmm',
     data: { path, format: 'csv', header: 'auto', target: null, sha256: 'a'.repeat(64), rows: 20_000, cols: 2 },
     range: { start: 0, end: 100 },
-  });
+    ...overrides,
+  };
+}
 
+describe('--data-root', () => {
+  it('a worker refuses data outside its data root', async () => {
+    const rooted = await startShardWorker({ redis: redis.url, plugins: [gmmPlugin], concurrency: 1, queue: 'rooted', dataRoot: join(temp, 'elsewhere') });
+    const connection = { ...parseRedisUrl(redis.url).options };
+    const queue = new Queue('rooted-shards', { connection });
+    const queueEvents = new QueueEvents('rooted-shards', { connection });
+    await queueEvents.waitUntilReady();
+    try {
+      const job = probeJob({ queue: 'rooted' });
+      const added = await queue.add('shard', job, { jobId: 'probe-root' });
+      await expect(added.waitUntilFinished(queueEvents, 30_000)).rejects.toThrow(/is outside this worker's --data-root/);
+    } finally {
+      await queueEvents.close();
+      await queue.close();
+      await rooted.close();
+    }
+  });
+});
+
+describe('job payloads are validated before use', () => {
   it('the schema accepts a well-formed job and rejects extra fields, relative paths and ranges outside the data', async () => {
-    const job = await valid();
+    const job = probeJob();
     expect(shardJobSchema.safeParse(job).success).toBe(true);
     expect(shardJobSchema.safeParse({ ...job, code: 'process.exit()' }).success).toBe(false);
     expect(shardJobSchema.safeParse({ ...job, data: { ...job.data, path: 'data.csv' } }).success).toBe(false);
@@ -123,7 +146,7 @@ describe('job payloads are validated before use', () => {
     const queueEvents = new QueueEvents('emkit-shards', { connection });
     await queueEvents.waitUntilReady();
     try {
-      const job = await valid();
+      const job = probeJob();
       const cases: [string, unknown, RegExp][] = [
         ['unknown-plugin', { ...job, plugin: 'evil-plugin' }, /unknown plugin "evil-plugin": this worker has gmm; install the plugin's package on every worker/],
         ['malformed', { ...job, plugin: { url: 'data:text/javascript,process.exit(1)' } }, /invalid shard job: plugin:/],

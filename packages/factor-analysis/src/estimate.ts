@@ -173,7 +173,7 @@ export function estimateParameters(params: FactorParams, stats: Float64Array, op
   const { d, q, noise } = params;
   const layout = statsLayout(d, q);
   const n = stats[0];
-  if (!(n > 0)) throw new FitError('factor-analysis', 'no rows with positive weight', iteration);
+  if (!(n > 0)) throw new FitError({ plugin: 'factor-analysis', iteration, detail: 'no rows with positive weight' });
   const posterior = prepareModel(params, 'woodbury').posteriorCovariance;
 
   const shift = new Float64Array(d);
@@ -190,7 +190,7 @@ export function estimateParameters(params: FactorParams, stats: Float64Array, op
 
   const bFactor = new Float64Array(q * q);
   if (!cholesky(b, 0, q, bFactor, 0))
-    throw new FitError('factor-analysis', 'the second moment of the latent factors is not positive definite (non-finite statistics?)', iteration);
+    throw new FitError({ plugin: 'factor-analysis', iteration, detail: 'the second moment of the latent factors is not positive definite (non-finite statistics?)' });
   const loadings = new Float64Array(d * q);
   const column = new Float64Array(q);
   for (let c = 0; c < d; c++) {
@@ -236,7 +236,7 @@ export function raiseToFloor(noiseVariance: Float64Array, variances: ArrayLike<n
           ? // The floor is relative to the column variances, so all of them are 0.
             'every column of the data is constant, or varies so little that its variance underflows float64 (values closer than about 1e-154); factor analysis needs columns that vary: rescale the data'
           : 'the column is constant, or the factors explain it exactly (a Heywood case); set noiseFloor > 0 (--noise-floor; the default is 1e-6)';
-      throw new FitError('factor-analysis', `the noise variance of column ${c + 1} became ${v} (${reason})`, iteration);
+      throw new FitError({ plugin: 'factor-analysis', iteration, detail: `the noise variance of column ${c + 1} became ${v} (${reason})` });
     }
     noiseVariance[c] = v;
   }

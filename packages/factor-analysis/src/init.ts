@@ -17,7 +17,7 @@ import type { FactorParams, NoiseModel } from './params.js';
 export function initialParams(data: Dataset, options: FactorOptions, random: Random): FactorParams {
   const d = data.cols;
   const q = options.factors;
-  if (q >= d) throw new OptionError('factors', `${q} factors need at least ${q + 1} columns; the data has ${d}`);
+  if (q >= d) throw new OptionError({ field: 'factors', detail: `${q} factors need at least ${q + 1} columns; the data has ${d}` });
   const { noise } = options;
   const given = readGivenInit(options, d, q);
   const moments = weightedMoments(data);
@@ -80,7 +80,7 @@ function readGivenInit(options: FactorOptions, d: number, q: number): GivenInit 
   const out: GivenInit = {};
   if (init.mean !== undefined) out.mean = readVector(init.mean, 'init.mean', d, 'option');
   if (init.loadings !== undefined) out.loadings = readMatrix(init.loadings, 'init.loadings', d, q, 'option').values;
-  if (init.noiseVariance !== undefined) out.noiseVariance = readNoiseVariance(init.noiseVariance, d, options.noise, 'init.noiseVariance', (field, message) => new OptionError(field, message));
+  if (init.noiseVariance !== undefined) out.noiseVariance = readNoiseVariance(init.noiseVariance, d, options.noise, 'init.noiseVariance', (field, message) => new OptionError({ field, detail: message }));
   return out;
 }
 

@@ -8,7 +8,7 @@ import type { FactorParams, NoiseModel } from './params.js';
 import { describeFactorView } from './view.js';
 
 function checkData(params: FactorParams, data: Dataset): void {
-  if (data.cols !== params.d) throw new ModelFileError(`the model has ${params.d} columns but the data has ${data.cols}`, 'mean');
+  if (data.cols !== params.d) throw new ModelFileError({ field: 'mean', detail: `the model has ${params.d} columns but the data has ${data.cols}` });
 }
 
 /**
@@ -129,14 +129,14 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
 
   fromJSON(json) {
     const q = readFiniteNumber(json.factors, 'factors');
-    if (!Number.isInteger(q) || q < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${q}`, 'factors');
+    if (!Number.isInteger(q) || q < 1) throw new ModelFileError({ field: 'factors', detail: `expected an integer ≥ 1, got ${q}` });
     const noise = (json.noise ?? 'diagonal') as NoiseModel;
-    if (noise !== 'diagonal' && noise !== 'isotropic') throw new ModelFileError(`expected diagonal or isotropic, got ${JSON.stringify(json.noise)}`, 'noise');
+    if (noise !== 'diagonal' && noise !== 'isotropic') throw new ModelFileError({ field: 'noise', detail: `expected diagonal or isotropic, got ${JSON.stringify(json.noise)}` });
     const mean = readVector(json.mean, 'mean');
     const d = mean.length;
-    if (q >= d) throw new ModelFileError(`${q} factors need at least ${q + 1} columns; the mean has ${d}`, 'factors');
+    if (q >= d) throw new ModelFileError({ field: 'factors', detail: `${q} factors need at least ${q + 1} columns; the mean has ${d}` });
     const loadings = readMatrix(json.loadings, 'loadings', d, q).values;
-    const noiseVariance = readNoiseVariance(json.noiseVariance, d, noise, 'noiseVariance', (field, message) => new ModelFileError(message, field));
+    const noiseVariance = readNoiseVariance(json.noiseVariance, d, noise, 'noiseVariance', (field, message) => new ModelFileError({ field, detail: message }));
     const options = parseFactorOptions({ factors: q, noise, noiseFloor: json.noiseFloor ?? 1e-6 });
     return { params: { d, q, noise, mean, loadings, noiseVariance }, options };
   },

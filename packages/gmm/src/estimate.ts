@@ -1,4 +1,4 @@
-import { FitError, type Dataset } from '@emkit/core';
+import type { Dataset } from '@emkit/core';
 import { KERNEL_CHUNK_ROWS, kernelsFor, type KernelChoice, type WasmKernels } from '@emkit/linalg';
 import { responsibilityRule, type Assignment } from './assignment.js';
 import type { CovarianceModel, RowKernel } from './covariance/index.js';

@@ -6,18 +6,20 @@ import { accumulateLabels, assembleParams, estimateParameters, statsLength, with
 import type { GmmOptions } from './options.js';
 import type { GmmParams, GmmPrior } from './params.js';
 import { resolvePrior } from './prior.js';
+import { hierarchicalLabels } from './hc.js';
 
 /**
  * Starting parameters. Given `init` parts are used as they are (no regCovar added, as
  * scikit-learn does with weights_init / means_init / precisions_init); missing parts come from
  * one M-step on hard assignments to starting centres: the given means if any, else k-means
- * (Lloyd from k-means++ seeds), k-means++ seeds, or K distinct random rows.
+ * (Lloyd from k-means++ seeds), k-means++ seeds, or K distinct random rows; or on the classes of
+ * a model-based hierarchical agglomeration (hc, see hc.ts).
  */
 export function initialParams(data: Dataset, options: GmmOptions, random: Random): GmmParams {
   const { k, covariance } = options;
   const d = data.cols;
   const model = covarianceModel(covariance);
-  if (k > data.rows) throw new OptionError('k', `${k} components need at least ${k} rows; the data has ${data.rows}`);
+  if (k > data.rows) throw new OptionError({ field: 'k', detail: `${k} components need at least ${k} rows; the data has ${data.rows}` });
   const given = readGivenInit(options, k, d);
   const frozenWeights = options.freeze.includes('weights');
   const prior = options.prior ? resolvePrior(data, options.prior, covariance, k) : null;
@@ -35,8 +37,10 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
 
   if (given.weights && given.means && given.covariances) return finish(given.weights, given.means, given.covariances);
 
-  const centres = given.means ?? startingCentres(data, options, random);
-  const labels = nearestCentre(data, centres, k);
+  // hc: labels from the hierarchical agglomeration, centres their means; else centres, then labels.
+  const hcLabels = !given.means && options.initMethod === 'hc' ? hierarchicalLabels(data, k, random) : null;
+  const centres = given.means ?? (hcLabels ? labelMeans(data, hcLabels, k) : startingCentres(data, options, random));
+  const labels = hcLabels ?? nearestCentre(data, centres, k);
   const provisional: GmmParams = {
     k,
     d,
@@ -83,7 +87,7 @@ function assembleGiven(options: GmmOptions, k: number, d: number, weights: Float
 }
 
 function notPositiveDefinite(j: number): OptionError {
-  return new OptionError(`init.covariances[${j}]`, 'is not positive definite; give a symmetric positive definite matrix (or positive variances)');
+  return new OptionError({ field: `init.covariances[${j}]`, detail: 'is not positive definite; give a symmetric positive definite matrix (or positive variances)' });
 }
 
 interface GivenInit {
@@ -100,10 +104,10 @@ function readGivenInit(options: GmmOptions, k: number, d: number): GivenInit {
     const w = readVector(init.weights, 'init.weights', k, 'option');
     let total = 0;
     w.forEach((x, j) => {
-      if (x < 0) throw new OptionError(`init.weights[${j}]`, `is ${x}; weights must be ≥ 0`);
+      if (x < 0) throw new OptionError({ field: `init.weights[${j}]`, detail: `is ${x}; weights must be ≥ 0` });
       total += x;
     });
-    if (Math.abs(total - 1) > 1e-6) throw new OptionError('init.weights', `sum to ${total}; they must sum to 1`);
+    if (Math.abs(total - 1) > 1e-6) throw new OptionError({ field: 'init.weights', detail: `sum to ${total}; they must sum to 1` });
     out.weights = w.map((x) => x / total);
   }
   if (init.means !== undefined) out.means = readMatrix(init.means, 'init.means', k, d, 'option').values;
@@ -123,8 +127,23 @@ function startingCentres(data: Dataset, options: GmmOptions, random: Random): Fl
     case 'kmeans++':
       return kmeansPlusPlusCenters(data, options.k, random);
     case 'random':
+    case 'hc': // (hc gives labels, not centres; see initialParams)
       return randomRowCenters(data, options.k, random);
   }
+}
+
+/** Weighted mean of each label's rows (a label without rows keeps the overall mean). */
+function labelMeans(data: Dataset, labels: Int32Array, k: number): Float64Array {
+  const d = data.cols;
+  const sums = new Float64Array(k * d);
+  const counts = new Float64Array(k);
+  for (let i = 0; i < data.rows; i++) {
+    const w = data.weights === null ? 1 : data.weights[i];
+    counts[labels[i]] += w;
+    for (let c = 0; c < d; c++) sums[labels[i] * d + c] += w * data.values[i * d + c];
+  }
+  for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) sums[j * d + c] = counts[j] > 0 ? sums[j * d + c] / counts[j] : 0;
+  return sums;
 }
 
 function nearestCentre(data: Dataset, centres: Float64Array, k: number): Int32Array {

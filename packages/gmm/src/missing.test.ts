@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDataset, fit, planShards, runShardsInProcess, type Dataset } from '@emkit/core';
+import { createDataset, fit, fitOnline, planShards, runShardsInProcess, type Dataset } from '@emkit/core';
 import { Random, inverse, symmetricEigen } from '@emkit/linalg';
 import { covarianceModel } from './covariance/index.js';
 import { MissingRowModel, meanImputed } from './missing.js';
@@ -171,6 +171,17 @@ describe('exact EM with missing values', () => {
     for (let j = 0; j < 3; j++) for (let c = 0; c < 4; c++) completedOnly += (r[j] / total) * (model.completed[j * 4 + c] - params.means[j * 4 + c]) ** 2;
     expect(trace).toBeGreaterThan(completedOnly + 1e-6);
   });
+});
+
+describe('stepwise (online) EM with missing values', () => {
+  it('mini-batches carry their rows of the mask: a finite fit near the batch fit', async () => {
+    const { values } = mixtureRows(3000, 3, 3, 8);
+    const data = withMissing(values, 3000, 3, mcarMask(3000, 3, 0.2, 9));
+    const online = await fitOnline(gmmPlugin, data, { k: 3 }, { batchSize: 300, passes: 3, seed: 1 });
+    const batch = await fit(gmmPlugin, data, { k: 3 }, { seed: 1 });
+    expect(Number.isFinite(online.meanLogLikelihood)).toBe(true);
+    expect(online.meanLogLikelihood).toBeGreaterThan(batch.meanLogLikelihood - 0.05);
+  }, 120_000);
 });
 
 /** Max |Δ| over means and covariances after matching components by their nearest true mean. */

@@ -1,8 +1,9 @@
 import { covariancesFromQuadraticForm, createDataset, rowHasMissing, type Dataset } from '@emkit/core';
 import { cholesky, solveLower, solveLowerTranspose } from '@emkit/linalg';
 import { responsibilityRule } from './assignment.js';
-import { covarianceModel, type CovarianceModel } from './covariance/index.js';
-import { eStepRows } from './estimate.js';
+import { covarianceModel, type CovarianceModel, type RowKernel } from './covariance/index.js';
+import { eStepRows, statsLength } from './estimate.js';
+import { offerFarRow } from './singularity.js';
 import type { GmmParams } from './params.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -170,7 +171,7 @@ export class MissingRowModel {
       // each and m_j with minus the weight add w·l·lᵀ to the scatter around any reference
       // point a structure keeps (tied: a pooled centre), and nothing to n_j or the first moments.
       const w = oneHot[j];
-      for (const sign of [1, -1]) {
+      for (let sign = 1; sign >= -1; sign -= 2) {
         for (let x = 0; x < d; x++) pseudoRow[x] = params.means[j * d + x];
         for (let r = c; r < nm; r++) pseudoRow[missing[r]] += sign * conditional[r * nm + c];
         oneHot[j] = w / 2;
@@ -193,6 +194,9 @@ export class MissingRowModel {
   }
 }
 
+/** Runs of complete rows shorter than this go row by row through one row kernel. */
+const SHORT_RUN = 256;
+
 /**
  * The E-step over rows [start, end) of data that may have missing cells: runs of complete rows
  * take the usual path (eStepRows, the structures' fast kernels), rows with missing cells
@@ -204,14 +208,35 @@ export function eStepRowsWithMissing(params: GmmParams, data: Dataset, start: nu
   const { k } = params;
   const rule = responsibilityRule(params.assignment);
   const priorPerWeight = params.prior && params.totalWeight ? (params.logPrior ?? 0) / params.totalWeight : 0;
-  let rows: MissingRowModel | null = null;
   const logProb = new Float64Array(k);
   const wr = new Float64Array(k);
+  // Long runs of complete rows go through eStepRows (blocked or WebAssembly kernels); short ones
+  // row by row through one row kernel made here, since eStepRows sets up its kernels per call.
+  let kernel: RowKernel | null = null;
+  const slots = params.reseedSlots ?? 0;
+  const farBase = statsLength(covarianceModel(params.covariance), k, params.d);
+  const completeRows = (from: number, to: number): number => {
+    if (to - from >= SHORT_RUN) return eStepRows(params, data, from, to, stats);
+    kernel ??= covarianceModel(params.covariance).rowKernel(params);
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const w = data.weights === null ? 1 : data.weights[i];
+      if (w === 0) continue;
+      kernel.weightedLogProbs(data.values, i * params.d, logProb);
+      const rowObjective = rule.assign(logProb, k, wr);
+      sum += w * (rowObjective + priorPerWeight);
+      if (slots > 0) offerFarRow(stats, farBase, slots, params.d, rowObjective, i, data.values, i * params.d);
+      if (w !== 1) for (let j = 0; j < k; j++) wr[j] *= w;
+      kernel.accumulate(stats, data.values, i * params.d, wr);
+    }
+    return sum;
+  };
+  let rows: MissingRowModel | null = null;
   let objective = 0;
   let runStart = start;
   for (let i = start; i < end; i++) {
     if (!rowHasMissing(data, i)) continue;
-    if (runStart < i) objective += eStepRows(params, data, runStart, i, stats);
+    if (runStart < i) objective += completeRows(runStart, i);
     runStart = i + 1;
     const w = data.weights === null ? 1 : data.weights[i];
     if (w === 0) continue;
@@ -221,7 +246,7 @@ export function eStepRowsWithMissing(params: GmmParams, data: Dataset, start: nu
     if (w !== 1) for (let j = 0; j < k; j++) wr[j] *= w;
     rows.accumulate(stats, wr);
   }
-  if (runStart < end) objective += eStepRows(params, data, runStart, end, stats);
+  if (runStart < end) objective += completeRows(runStart, end);
   return objective;
 }
 

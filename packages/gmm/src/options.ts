@@ -3,8 +3,9 @@ import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
 import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
+import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 
-export type InitMethod = 'kmeans' | 'kmeans++' | 'random';
+export type InitMethod = 'kmeans' | 'kmeans++' | 'random' | 'hc';
 
 /**
  * Starting parameters in scikit-learn's shapes — exactly a fixture's `init` object. Any subset
@@ -104,9 +105,16 @@ const priorObject = z
 const schema = z
   .object({
     k: z.number({ error: 'required: the number of components, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    covariance: z.enum(['full', 'diag', 'spherical', 'tied']).default('full'),
+    covariance: z
+      .string()
+      .default('full')
+      .transform((name, ctx) => {
+        const type = resolveCovarianceName(name);
+        if (type === undefined) ctx.addIssue({ code: 'custom', message: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(name)}` });
+        return type ?? 'full';
+      }),
     regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(['kmeans', 'kmeans++', 'random']).default('kmeans'),
+    initMethod: z.enum(['kmeans', 'kmeans++', 'random', 'hc']).default('kmeans'),
     init: z
       .object({
         weights: z.array(z.number()).optional(),
@@ -145,10 +153,15 @@ export function parseGmmOptions(raw: unknown): GmmOptions {
   if (priorScale !== undefined) flat.scale = priorScale;
   if (priorWeightConcentration !== undefined) flat.weightConcentration = priorWeightConcentration;
   const given = Object.keys(flat);
-  if (prior === 'none' && given.length > 0) throw new OptionError(`prior${given[0][0].toUpperCase()}${given[0].slice(1)}`, 'is given with prior "none"; drop one of them');
+  if (prior === 'none' && given.length > 0) throw new OptionError({ field: `prior${given[0][0].toUpperCase()}${given[0].slice(1)}`, detail: 'is given with prior "none"; drop one of them' });
   let resolved: GmmPriorOptions | null = null;
   if (prior === 'default' || (prior === null && given.length > 0)) resolved = { ...DEFAULT_PRIOR, ...flat };
   else if (prior !== null && prior !== 'none') resolved = { ...DEFAULT_PRIOR, ...stripUndefined(prior), ...flat };
+  if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
+    throw new OptionError({
+      field: 'prior',
+      detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use full, diag, spherical or tied (VVV, VVI, VII, EEE)`,
+    });
   return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze as FrozenParameter[], prior: resolved };
 }
 
@@ -158,9 +171,23 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 export const gmmOptionSpecs: readonly OptionSpec[] = [
   { name: 'k', type: 'integer', description: 'number of components', required: true },
-  { name: 'covariance', type: 'string', description: 'covariance structure', choices: ['full', 'diag', 'spherical', 'tied'], defaultValue: 'full' },
+  {
+    name: 'covariance',
+    type: 'string',
+    description: "covariance structure: full, diag, spherical, tied, or any of mclust's 14 (EII VII EEI VEI EVI VVI EEE VEE EVE VVE EEV VEV EVV VVV; VVV = full, VVI = diag, VII = spherical, EEE = tied)",
+    choices: COVARIANCE_NAMES,
+    // `select --covariance all`: the 14 models once each, in mclust's order
+    allChoices: MCLUST_ORDER,
+    defaultValue: 'full',
+  },
   { name: 'regCovar', type: 'number', description: 'added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
-  { name: 'initMethod', type: 'string', description: 'start from k-means, k-means++ seeds or random rows', choices: ['kmeans', 'kmeans++', 'random'], defaultValue: 'kmeans' },
+  {
+    name: 'initMethod',
+    type: 'string',
+    description: "start from k-means, k-means++ seeds, random rows, or hc: mclust's model-based hierarchical agglomeration (EII, on SVD-whitened data, over at most 1000 rows, the others joining the nearest class)",
+    choices: ['kmeans', 'kmeans++', 'random', 'hc'],
+    defaultValue: 'kmeans',
+  },
   { name: 'init', type: 'json', description: 'JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture\'s init object)' },
   { name: 'freeze', type: 'list', description: 'parameters kept at their starting values', choices: ['weights', 'means', 'covariances'] },
   {

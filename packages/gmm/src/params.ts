@@ -1,8 +1,12 @@
 import type { KernelChoice } from '@emkit/linalg';
 import type { Assignment } from './assignment.js';
 
-/** The four covariance structures, as scikit-learn names them. */
-export type CovarianceType = 'full' | 'diag' | 'spherical' | 'tied';
+/**
+ * The 14 covariance structures of Celeux & Govaert (1995): the four scikit-learn names (full =
+ * mclust's VVV, diag = VVI, spherical = VII, tied = EEE), which stay the stored names, and the
+ * other ten under mclust's names (volume, shape, orientation: E equal, V variable, I identity).
+ */
+export type CovarianceType = 'full' | 'diag' | 'spherical' | 'tied' | 'EII' | 'EEI' | 'VEI' | 'EVI' | 'VEE' | 'EVE' | 'VVE' | 'EEV' | 'VEV' | 'EVV';
 
 /**
  * Parameters of a K-component Gaussian mixture in D dimensions. Plain data (numbers, strings,

@@ -1,8 +1,8 @@
 import { argmax, type Random } from '@emkit/linalg';
 import {
   ModelFileError,
-  OptionError,
   PLUGIN_API_VERSION,
+  readingModelFile,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -12,7 +12,7 @@ import {
   type ModelPlugin,
 } from '@emkit/core';
 import { ASSIGNMENTS, responsibilityRule, type Assignment } from './assignment.js';
-import { covarianceModel } from './covariance/index.js';
+import { COVARIANCE_NAMES, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 import { assembleParams, createStats, estimateParameters, RowScratch, statsLength, weightedLogProbRow, withExtras } from './estimate.js';
 import { mergeFarRows } from './singularity.js';
 import { priorToJSON } from './prior.js';
@@ -31,7 +31,7 @@ function forEachRow(
   data: Dataset,
   f: (i: number, objective: number, responsibilities: Float64Array, logProb: Float64Array, missing: MissingRowModel | null) => void,
 ): void {
-  if (data.cols !== params.d) throw new ModelFileError(`the model has ${params.d} dimensions but the data has ${data.cols} columns`, 'means');
+  if (data.cols !== params.d) throw new ModelFileError({ field: 'means', detail: `the model has ${params.d} dimensions but the data has ${data.cols} columns` });
   const model = covarianceModel(params.covariance);
   const rule = responsibilityRule(params.assignment);
   const scratch = new RowScratch(params);
@@ -59,7 +59,7 @@ function forEachRow(
 export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   name: 'gmm',
   apiVersion: PLUGIN_API_VERSION,
-  description: 'Gaussian mixture (full, diag, spherical or tied covariance)',
+  description: "Gaussian mixture (full, diag, spherical, tied, or any of mclust's 14 covariance models)",
   moduleUrl: import.meta.url,
   optionSpecs: gmmOptionSpecs,
   defaults: { tol: 1e-3, maxIter: 100 },
@@ -160,33 +160,31 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
 
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
-    const covariance = json.covariance as CovarianceType;
-    if (!['full', 'diag', 'spherical', 'tied'].includes(covariance))
-      throw new ModelFileError(`expected one of full, diag, spherical, tied; got ${JSON.stringify(json.covariance)}`, 'covariance');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const covariance = resolveCovarianceName(json.covariance);
+    if (covariance === undefined) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
     // Model files written before hard EM existed have no `assignment`: they are soft.
     const assignment = (json.assignment ?? 'soft') as Assignment;
-    if (!ASSIGNMENTS.includes(assignment)) throw new ModelFileError(`expected one of ${ASSIGNMENTS.join(', ')}; got ${JSON.stringify(json.assignment)}`, 'assignment');
+    if (!ASSIGNMENTS.includes(assignment)) throw new ModelFileError({ field: 'assignment', detail: `expected one of ${ASSIGNMENTS.join(', ')}; got ${JSON.stringify(json.assignment)}` });
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
     const weights = readVector(json.weights, 'weights', k);
     let total = 0;
     weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError(`is ${w}; weights must be ≥ 0`, `weights[${j}]`);
+      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
       total += w;
     });
     // Weights within 1e-3 of summing to 1 (rounded by hand, say) are normalised; further off is
     // a mistake worth reporting. Normalising also makes equivalent files the same model.
-    if (Math.abs(total - 1) > 1e-3) throw new ModelFileError(`sum to ${total}; they must sum to 1`, 'weights');
+    if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
     for (let j = 0; j < k; j++) weights[j] /= total;
     const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
     const params = assembleParams(covariance, assignment, k, d, weights, meansMatrix.values, covariances, (j) => {
-      throw new ModelFileError('is not positive definite', `covariances[${j}]`);
+      throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
     });
     const prior = json.prior === undefined ? null : readPrior(json.prior, covariance, d);
-    let options: GmmOptions;
-    try {
-      options = parseGmmOptions({
+    const options: GmmOptions = readingModelFile(() =>
+      parseGmmOptions({
         k,
         covariance,
         regCovar: json.regCovar ?? 1e-6,
@@ -196,15 +194,12 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
         onSingular: json.onSingular ?? 'fail',
         varianceFloor: json.varianceFloor ?? 0,
         minRows: json.minRows ?? 0,
-      });
-    } catch (error) {
-      if (error instanceof OptionError) throw new ModelFileError(error.message.slice(error.field.length + 2), error.field);
-      throw error;
-    }
+      }),
+    );
     let totalWeight: number | undefined;
     if (prior) {
       totalWeight = readFiniteNumber(json.totalWeight, 'totalWeight');
-      if (!(totalWeight > 0)) throw new ModelFileError(`is ${totalWeight}; must be > 0`, 'totalWeight');
+      if (!(totalWeight > 0)) throw new ModelFileError({ field: 'totalWeight', detail: `is ${totalWeight}; must be > 0` });
     }
     return { params: withExtras(params, { prior, totalWeight, warnings: readWarnings(json.warnings) }), options };
   },
@@ -212,22 +207,16 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
 
 /** A model file's `prior` (as written by toJSON); errors name the field. */
 function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPrior {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError('expected an object with shrinkage, mean, dof, scale, weightConcentration', 'prior');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError({ field: 'prior', detail: 'expected an object with shrinkage, mean, dof, scale, weightConcentration' });
   const p = value as Record<string, unknown>;
   const positive = (field: string, above = 0): number => {
     const x = readFiniteNumber(p[field], `prior.${field}`);
-    if (!(x > above)) throw new ModelFileError(`is ${x}; must be > ${above}`, `prior.${field}`);
+    if (!(x > above)) throw new ModelFileError({ field: `prior.${field}`, detail: `is ${x}; must be > ${above}` });
     return x;
   };
-  let scale: Float64Array;
-  try {
-    scale = covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale');
-  } catch (error) {
-    if (error instanceof OptionError) throw new ModelFileError(error.message.slice(error.field.length + 2), error.field);
-    throw error;
-  }
+  const scale: Float64Array = readingModelFile(() => covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale'));
   const weightConcentration = readFiniteNumber(p.weightConcentration, 'prior.weightConcentration');
-  if (!(weightConcentration >= 1)) throw new ModelFileError(`is ${weightConcentration}; must be ≥ 1`, 'prior.weightConcentration');
+  if (!(weightConcentration >= 1)) throw new ModelFileError({ field: 'prior.weightConcentration', detail: `is ${weightConcentration}; must be ≥ 1` });
   return {
     shrinkage: positive('shrinkage'),
     mean: readVector(p.mean, 'prior.mean', d),
@@ -240,10 +229,10 @@ function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPr
 /** A model file's `warnings` (re-seeded components), kept as they are. */
 function readWarnings(value: unknown): SingularityWarning[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new ModelFileError('expected an array of { iteration, component, reason, action }', 'warnings');
+  if (!Array.isArray(value)) throw new ModelFileError({ field: 'warnings', detail: 'expected an array of { iteration, component, reason, action }' });
   return value.map((w, i) => {
     const o = (typeof w === 'object' && w !== null ? w : {}) as Record<string, unknown>;
-    if (typeof o.reason !== 'string' || typeof o.action !== 'string') throw new ModelFileError('expected { iteration, component, reason, action }', `warnings[${i}]`);
+    if (typeof o.reason !== 'string' || typeof o.action !== 'string') throw new ModelFileError({ field: `warnings[${i}]`, detail: 'expected { iteration, component, reason, action }' });
     return { iteration: readFiniteNumber(o.iteration, `warnings[${i}].iteration`), component: readFiniteNumber(o.component, `warnings[${i}].component`), reason: o.reason, action: o.action };
   });
 }

@@ -42,17 +42,17 @@ export function resolvePrior(data: Dataset, options: GmmPriorOptions, covariance
   const needsData = options.mean === null || options.scale === null;
   const moments = needsData ? dataMoments(data) : null;
   if (options.scale === null && !(moments!.weight > 1))
-    throw new OptionError('prior.scale', `the default (the data covariance) needs a total weight above 1, the data has ${moments!.weight}; give prior.scale`);
+    throw new OptionError({ field: 'prior.scale', detail: `the default (the data covariance) needs a total weight above 1, the data has ${moments!.weight}; give prior.scale` });
   const mean = options.mean === null ? moments!.mean : readVector(options.mean, 'prior.mean', d, 'option');
   const dof = options.dof ?? d + 2;
   const fullShape = covariance === 'full' || covariance === 'tied';
   if (fullShape ? !(dof > d - 1) : !(dof > 0))
-    throw new OptionError('prior.dof', `must be greater than ${fullShape ? `D − 1 = ${d - 1} (inverse-Wishart)` : '0 (inverse-gamma)'}, got ${dof}`);
+    throw new OptionError({ field: 'prior.dof', detail: `must be greater than ${fullShape ? `D − 1 = ${d - 1} (inverse-Wishart)` : '0 (inverse-gamma)'}, got ${dof}` });
   const scale = options.scale === null ? model.priorScaleFrom(moments!.covariance, k, d) : model.readPriorScale(options.scale, d, 'prior.scale');
   if (options.scale === null) {
     // A constant column gives a singular data covariance; the default scale would be improper.
     const probe = fullShape ? model.smallestVariance(scale, 0, d) : Math.min(...scale);
-    if (!(probe > 0)) throw new OptionError('prior.scale', 'the default (from the data covariance) is singular — is a column constant? Give prior.scale');
+    if (!(probe > 0)) throw new OptionError({ field: 'prior.scale', detail: 'the default (from the data covariance) is singular — is a column constant? Give prior.scale' });
   }
   return { shrinkage: options.shrinkage, mean, dof, scale, weightConcentration: options.weightConcentration };
 }

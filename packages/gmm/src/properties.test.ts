@@ -3,9 +3,11 @@ import fc from 'fast-check';
 import { createDataset, fit, planShards, runShardsInProcess, FitError, OptionError, type Dataset } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
+import { COVARIANCE_TYPES } from './covariance/index.js';
 import type { CovarianceType } from './params.js';
 
-const covarianceTypes: CovarianceType[] = ['full', 'diag', 'spherical', 'tied'];
+// All 14 structures: the four classic ones and mclust's other ten.
+const covarianceTypes: CovarianceType[] = [...COVARIANCE_TYPES];
 
 /** Clustered random data: a few well-separated groups so fits are not degenerate. */
 function clustered(seed: number, n: number, d: number, groups: number): Dataset {

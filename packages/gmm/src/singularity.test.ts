@@ -118,10 +118,12 @@ describe('collapsing components under maximum likelihood', () => {
     expect(error.message).toMatch(/^gmm: component 1 is singular at the start/);
   });
 
-  it('passes the conformance kit with onSingular: reseed (candidate rows merge by selection)', async () => {
-    const data = readFixtureDataset('faithful');
-    for (const covariance of COVARIANCE_TYPES) await assertConformance(gmmPlugin, { data, options: { k: 2, covariance, onSingular: 'reseed' }, maxIter: 30 });
-  });
+  for (const covariance of COVARIANCE_TYPES)
+    it(`passes the conformance kit with onSingular: reseed (candidate rows merge by selection; ${covariance})`, async () => {
+      const data = readFixtureDataset('faithful');
+      // VVE's parameter count at faithful's K = 2 start is checked on iris instead (conformance.test.ts says why).
+      await assertConformance(gmmPlugin, { data, options: { k: 2, covariance, onSingular: 'reseed' }, maxIter: 30, skip: covariance === 'VVE' ? ['parameter-count'] : [] });
+    });
 });
 
 describe('re-seeding candidates in the statistics', () => {

@@ -110,11 +110,11 @@ export function collapseError(collapse: Collapse, iteration: number | undefined,
   // FitError's message starts "gmm (iteration N):"; at init there is no iteration to name.
   const when = iteration === undefined || iteration === 0 ? ' at the start' : '';
   // `collapse` carries the component and reason, for models built on gmm's M-step (hmm's states).
-  const error = new FitError(
-    'gmm',
-    `component ${collapse.component + 1} ${collapse.singular ? 'is singular' : 'collapsed'}${when} (${collapse.reason})${extra}. Remedies: MAP-EM with a prior (prior: 'default', --prior default), a larger regCovar (--reg-covar), ${extra === '' ? "onSingular: 'reseed' (--on-singular reseed), " : ''}fewer components, or another start`,
-    iteration === 0 ? undefined : iteration,
-  );
+  const error = new FitError({
+    plugin: 'gmm',
+    iteration: iteration === 0 ? undefined : iteration,
+    detail: `component ${collapse.component + 1} ${collapse.singular ? 'is singular' : 'collapsed'}${when} (${collapse.reason})${extra}. Remedies: MAP-EM with a prior (prior: 'default', --prior default), a larger regCovar (--reg-covar), ${extra === '' ? "onSingular: 'reseed' (--on-singular reseed), " : ''}fewer components, or another start`,
+  });
   return Object.assign(error, { collapse });
 }
 

@@ -13,7 +13,7 @@ function categoricalOf(params: HmmParams): CategoricalEmission {
 export function symbolAt(values: Float64Array, i: number, symbols: number): number {
   const x = values[i];
   if (!Number.isInteger(x) || x < 0 || x >= symbols)
-    throw new InputError('data', `row ${i + 1}, column 1 is ${x}; categorical emissions need integer symbols 0…${symbols - 1} (the model's symbols)`);
+    throw new InputError({ file: 'data', detail: `row ${i + 1}, column 1 is ${x}; categorical emissions need integer symbols 0…${symbols - 1} (the model's symbols)` });
   return x;
 }
 
@@ -31,7 +31,7 @@ export const categoricalEmissionModel: EmissionModel = {
   evaluator(params): EmissionEvaluator {
     const { k } = params;
     const { symbols, probabilities } = categoricalOf(params);
-    if (params.d !== 1) throw new InputError('data', `has ${params.d} columns; categorical emissions read one column of integer symbols`);
+    if (params.d !== 1) throw new InputError({ file: 'data', detail: `has ${params.d} columns; categorical emissions read one column of integer symbols` });
     const logProbabilities = probabilities.map(Math.log);
     return {
       logDensities(values, row, rows, out, outOff) {
@@ -66,7 +66,7 @@ export const categoricalEmissionModel: EmissionModel = {
   },
 
   init(data: Dataset, options, random: Random) {
-    if (data.cols !== 1) throw new InputError('data', `has ${data.cols} columns; categorical emissions read one column of integer symbols 0…M−1`);
+    if (data.cols !== 1) throw new InputError({ file: 'data', detail: `has ${data.cols} columns; categorical emissions read one column of integer symbols 0…M−1` });
     let largest = 0;
     for (let i = 0; i < data.rows; i++) largest = Math.max(largest, symbolAt(data.values, i, options.symbols ?? Number.MAX_SAFE_INTEGER));
     const symbols = options.symbols ?? largest + 1;
@@ -106,7 +106,7 @@ export const categoricalEmissionModel: EmissionModel = {
 
   fromJSON(json, k) {
     const symbols = readFiniteNumber(json.symbols, 'symbols');
-    if (!Number.isInteger(symbols) || symbols < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${symbols}`, 'symbols');
+    if (!Number.isInteger(symbols) || symbols < 1) throw new ModelFileError({ field: 'symbols', detail: `expected an integer ≥ 1, got ${symbols}` });
     const matrix = readMatrix(json.emissionProbabilities, 'emissionProbabilities', k, symbols);
     const probabilities = normalisedRows(matrix.values, k, symbols, 'emissionProbabilities', 'model-file', 1e-3);
     return { emission: { kind: 'categorical', symbols, probabilities }, d: 1, options: { symbols } };

@@ -14,6 +14,19 @@ export function gaussianEmission(covariance: HmmCovarianceType, k: number, d: nu
   return { kind: 'gaussian', gaussian: assembleParams(covariance, 'soft', k, d, new Float64Array(k).fill(1), means, covariances, onSingular) };
 }
 
+/** gmm's collapse of component j (in its M-step or start) as the collapse of HMM state j; other errors as they are. */
+function asStateCollapse(error: unknown): unknown {
+  const collapse = (error as { collapse?: { component: number; reason: string } }).collapse;
+  if (!isEmkitError(error) || collapse === undefined) return error;
+  const iteration = (error as FitError).iteration;
+  return new FitError({
+    plugin: 'hmm',
+    iteration,
+    detail: `the Gaussian emission of state ${collapse.component + 1} is singular${iteration === undefined ? ' at the start' : ''} (${collapse.reason}); raise regCovar (--reg-covar), use fewer states (--k), or start elsewhere (--seed, --restarts)`,
+    cause: error,
+  });
+}
+
 /**
  * Gaussian emissions through gmm's covariance modules: their row kernels give the
  * log-densities and accumulate the statistics weighted by the state posteriors (gmm's layout:
@@ -67,14 +80,7 @@ export const gaussianEmissionModel: EmissionModel = {
     try {
       return { kind: 'gaussian', gaussian: estimateParameters(g, stats, { regCovar: options.regCovar, freeze }) };
     } catch (error) {
-      const collapse = (error as { collapse?: { component: number; reason: string } }).collapse;
-      if (!isEmkitError(error) || collapse === undefined) throw error;
-      throw new FitError(
-        'hmm',
-        `the Gaussian emission of state ${collapse.component + 1} is singular (${collapse.reason}); raise regCovar (--reg-covar), use fewer states (--k), or start elsewhere (--seed, --restarts)`,
-        (error as FitError).iteration,
-        { cause: error },
-      );
+      throw asStateCollapse(error);
     }
   },
 
@@ -91,11 +97,11 @@ export const gaussianEmissionModel: EmissionModel = {
       start = initialParams(data, gmmOptions, random);
     } catch (error) {
       if (isEmkitError(error) && error.code === 'option' && (error as OptionError).field === 'k')
-        throw new OptionError('k', `${options.k} states need at least ${options.k} rows to start from; the data has ${data.rows}`);
-      throw error;
+        throw new OptionError({ field: 'k', detail: `${options.k} states need at least ${options.k} rows to start from; the data has ${data.rows}` });
+      throw asStateCollapse(error);
     }
     return gaussianEmission(options.covariance, options.k, data.cols, start.means, start.covariances, (j) => {
-      throw new OptionError(`init.covariances[${j}]`, 'is not positive definite');
+      throw new OptionError({ field: `init.covariances[${j}]`, detail: 'is not positive definite' });
     });
   },
 
@@ -124,12 +130,12 @@ export const gaussianEmissionModel: EmissionModel = {
   fromJSON(json, k) {
     const covariance = json.covariance as HmmCovarianceType;
     if (!['full', 'diag', 'spherical', 'tied'].includes(covariance))
-      throw new ModelFileError(`expected one of full, diag, spherical, tied; got ${JSON.stringify(json.covariance)}`, 'covariance');
+      throw new ModelFileError({ field: 'covariance', detail: `expected one of full, diag, spherical, tied; got ${JSON.stringify(json.covariance)}` });
     const means = readMatrix(json.means, 'means', k);
     const d = means.cols;
     const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
     const emission = gaussianEmission(covariance, k, d, means.values, covariances, (j) => {
-      throw new ModelFileError('is not positive definite', `covariances[${j}]`);
+      throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
     });
     return { emission, d, options: { covariance, regCovar: json.regCovar === undefined ? 1e-6 : (json.regCovar as number) } };
   },

@@ -20,7 +20,7 @@ export function emissionModel(kind: EmissionKind): EmissionModel {
 
 /** HMMs treat rows as time steps of one sequence: a row weight has no meaning there. */
 export function refuseWeights(data: Dataset): void {
-  if (data.weights !== null) throw new InputError('data', 'has sample weights; hmm models sequences of unweighted rows: drop the weights (repeat a sequence to count it twice)');
+  if (data.weights !== null) throw new InputError({ file: 'data', detail: 'has sample weights; hmm models sequences of unweighted rows: drop the weights (repeat a sequence to count it twice)' });
 }
 
 /**
@@ -39,7 +39,10 @@ export function sequencesIn(data: Dataset, range: RowRange): { groups: Int32Arra
   let last = lo;
   while (last < groups.length - 1 && groups[last] < range.end) last++;
   if (groups[lo] !== range.start || groups[last] !== range.end)
-    throw new FitError('hmm', `rows ${range.start + 1}–${range.end} do not start and end at sequence boundaries; shard the data with planShardsFor (the shard plan keeps sequences whole)`);
+    throw new FitError({
+      plugin: 'hmm',
+      detail: `rows ${range.start + 1}–${range.end} do not start and end at sequence boundaries; shard the data with planShardsFor (the shard plan keeps sequences whole)`,
+    });
   return { groups, first: lo, last };
 }
 
@@ -84,7 +87,7 @@ export function eStepSequences(params: HmmParams, data: Dataset, range: RowRange
  */
 export function forEachSequence(params: HmmParams, data: Dataset, f: (start: number, t: number, workspace: ForwardBackward, logLikelihood: number) => void): void {
   refuseWeights(data);
-  if (data.cols !== params.d) throw new InputError('data', `has ${data.cols} columns but the model has ${params.d} dimensions`);
+  if (data.cols !== params.d) throw new InputError({ file: 'data', detail: `has ${data.cols} columns but the model has ${params.d} dimensions` });
   if (data.rows === 0) return;
   const groups = groupBoundaries(data);
   const evaluator = emissionModel(params.emission.kind).evaluator(params);
@@ -166,7 +169,10 @@ function startingChain(options: HmmOptions, random: Random): { start: Float64Arr
     for (let i = 0; i < k; i++)
       for (let j = 0; j < k; j++)
         if (transitions[i * k + j] > 0 && !transitionAllowed(topology, maxJump, i, j))
-          throw new OptionError(`init.transitions[${i}][${j}]`, `is ${transitions[i * k + j]}, but the ${topology} topology (max jump ${maxJump}) forbids the jump ${i} → ${j}; set it to 0`);
+          throw new OptionError({
+            field: `init.transitions[${i}][${j}]`,
+            detail: `is ${transitions[i * k + j]}, but the ${topology} topology (max jump ${maxJump}) forbids the jump ${i} → ${j}; set it to 0`,
+          });
   } else {
     transitions = new Float64Array(k * k);
     for (let i = 0; i < k; i++) {

@@ -84,13 +84,13 @@ export function parseHmmOptions(raw: unknown): HmmOptions {
   const o = parseOptionsWith(schema, raw);
   if (o.emission === 'categorical') {
     const gaussianOnly = (['means', 'covariances'] as const).find((p) => o.freeze.includes(p));
-    if (gaussianOnly) throw new OptionError('freeze', `"${gaussianOnly}" is a Gaussian emission parameter; freeze "emissions" for categorical emissions`);
-    if (o.init?.means !== undefined || o.init?.covariances !== undefined) throw new OptionError('init', 'means and covariances are for Gaussian emissions; give emissionProbabilities for categorical ones');
+    if (gaussianOnly) throw new OptionError({ field: 'freeze', detail: `"${gaussianOnly}" is a Gaussian emission parameter; freeze "emissions" for categorical emissions` });
+    if (o.init?.means !== undefined || o.init?.covariances !== undefined) throw new OptionError({ field: 'init', detail: 'means and covariances are for Gaussian emissions; give emissionProbabilities for categorical ones' });
   } else {
-    if (o.symbols !== null) throw new OptionError('symbols', 'is for categorical emissions (--emission categorical)');
-    if (o.init?.emissionProbabilities !== undefined) throw new OptionError('init.emissionProbabilities', 'is for categorical emissions; give means and covariances for Gaussian ones');
+    if (o.symbols !== null) throw new OptionError({ field: 'symbols', detail: 'is for categorical emissions (--emission categorical)' });
+    if (o.init?.emissionProbabilities !== undefined) throw new OptionError({ field: 'init.emissionProbabilities', detail: 'is for categorical emissions; give means and covariances for Gaussian ones' });
   }
-  if (o.topology === 'ergodic' && o.maxJump !== 1) throw new OptionError('maxJump', 'applies to the left-to-right topology only');
+  if (o.topology === 'ergodic' && o.maxJump !== 1) throw new OptionError({ field: 'maxJump', detail: 'applies to the left-to-right topology only' });
   return { ...o, init: o.init as HmmInit | null, freeze: o.freeze as HmmFrozenParameter[] };
 }
 

@@ -1,4 +1,4 @@
-import { EMPTY_VIEW, ModelFileError, OptionError, PLUGIN_API_VERSION, readFiniteNumber, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import { EMPTY_VIEW, ModelFileError, PLUGIN_API_VERSION, readFiniteNumber, readingModelFile, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
 import { describeGmmView } from '@emkit/gmm';
 import type { Random } from '@emkit/linalg';
 import { viterbiPath } from './inference.js';
@@ -55,6 +55,7 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
 
   components: (params) => params.k,
 
+
   responsibilities(params, data) {
     const { k } = params;
     const out = new Float64Array(data.rows * k);
@@ -96,18 +97,17 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
 
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const kind = json.emission as EmissionKind;
-    if (!EMISSIONS.includes(kind)) throw new ModelFileError(`expected one of ${EMISSIONS.join(', ')}; got ${JSON.stringify(json.emission)}`, 'emission');
+    if (!EMISSIONS.includes(kind)) throw new ModelFileError({ field: 'emission', detail: `expected one of ${EMISSIONS.join(', ')}; got ${JSON.stringify(json.emission)}` });
     const topology = json.topology ?? 'ergodic';
-    if (!TOPOLOGIES.includes(topology as never)) throw new ModelFileError(`expected one of ${TOPOLOGIES.join(', ')}; got ${JSON.stringify(json.topology)}`, 'topology');
+    if (!TOPOLOGIES.includes(topology as never)) throw new ModelFileError({ field: 'topology', detail: `expected one of ${TOPOLOGIES.join(', ')}; got ${JSON.stringify(json.topology)}` });
     // Probabilities within 1e-3 of summing to 1 (rounded by hand) are normalised, as gmm's weights.
     const start = normalisedRows(readVector(json.startProbabilities, 'startProbabilities', k), 1, k, 'startProbabilities', 'model-file', 1e-3);
     const transitions = normalisedRows(readMatrix(json.transitions, 'transitions', k, k).values, k, k, 'transitions', 'model-file', 1e-3);
     const { emission, d, options: emissionOptions } = emissionModel(kind).fromJSON(json, k);
-    let options: HmmOptions;
-    try {
-      options = parseHmmOptions({
+    const options: HmmOptions = readingModelFile(() =>
+      parseHmmOptions({
         k,
         emission: kind,
         topology,
@@ -116,11 +116,8 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
         startPrior: json.startPrior ?? 1,
         transitionPrior: json.transitionPrior ?? 1,
         ...emissionOptions,
-      });
-    } catch (error) {
-      if (error instanceof OptionError) throw new ModelFileError(error.message.slice(error.field.length + 2), error.field);
-      throw error;
-    }
+      }),
+    );
     const prior = options.startPrior > 1 || options.transitionPrior > 1 ? { start: options.startPrior, transitions: options.transitionPrior } : null;
     return { params: assembleHmm(k, d, start, transitions, emission, prior, undefined), options };
   },

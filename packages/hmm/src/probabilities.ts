@@ -6,7 +6,7 @@ import { ModelFileError, OptionError } from '@emkit/core';
  */
 export function normalisedRows(values: Float64Array, rows: number, cols: number, field: string, kind: 'option' | 'model-file', tolerance: number): Float64Array {
   const fail = (where: string, message: string): never => {
-    throw kind === 'option' ? new OptionError(where, message) : new ModelFileError(message, where);
+    throw kind === 'option' ? new OptionError({ field: where, detail: message }) : new ModelFileError({ field: where, detail: message });
   };
   const out = new Float64Array(values.length);
   for (let r = 0; r < rows; r++) {

@@ -117,6 +117,15 @@ describe('Baum–Welch', () => {
     );
   });
 
+  it('a singular Gaussian emission is reported as that state, with what to do', async () => {
+    // Two runs of one repeated value: with regCovar 0 each state's variance is 0.
+    const values = Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 5));
+    const data = createDataset(values, 20, 1, { groups: [0, 20] });
+    await expect(fit(hmmPlugin, data, { k: 2, regCovar: 0, init: { means: [[1], [5]] } })).rejects.toThrow(
+      /^hmm: the Gaussian emission of state 1 is singular at the start \(.*\); raise regCovar \(--reg-covar\), use fewer states/,
+    );
+  });
+
   it('refuses a range that cuts a sequence, naming the rows', () => {
     const truth = gaussianTruth(2, 2, 1);
     const data = sequenceData(truth, [5, 5], 2);

@@ -39,16 +39,16 @@ export function arrowTableReader(bytes: Uint8Array | AsyncIterable<Uint8Array>, 
       reader = await RecordBatchReader.from(counted as AsyncIterable<Uint8Array>);
       await reader.open();
     } catch (error) {
-      throw new InputError(source, `not a readable Arrow IPC file or stream: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError({ file: source, detail: `not a readable Arrow IPC file or stream: ${error instanceof Error ? error.message : String(error)}` });
     }
     const fields = reader.schema.fields;
     const header = fields.map((f) => f.name);
     const selection = options.match?.(header, header.length) ?? resolveColumns(header, header.length, options, source);
     for (const j of selection.features) if (!isNumeric(fields[j].type)) refuseNonNumeric(source, header, j, String(fields[j].type));
     if (selection.target !== null && !isNumeric(fields[selection.target].type))
-      throw new InputError(source, `--target: column ${JSON.stringify(header[selection.target])} is not numeric (its type is ${String(fields[selection.target].type)})`);
+      throw new InputError({ file: source, detail: `--target: column ${JSON.stringify(header[selection.target])} is not numeric (its type is ${String(fields[selection.target].type)})` });
     if (selection.label !== null && !isText(fields[selection.label].type) && !isNumeric(fields[selection.label].type))
-      throw new InputError(source, `--label: column ${JSON.stringify(header[selection.label])} holds neither text nor numbers (its type is ${String(fields[selection.label].type)})`);
+      throw new InputError({ file: source, detail: `--label: column ${JSON.stringify(header[selection.label])} holds neither text nor numbers (its type is ${String(fields[selection.label].type)})` });
     layout = { header, count: header.length, selection };
     if (bytes instanceof Uint8Array) bytesRead = bytes.byteLength;
     return layout;
@@ -91,7 +91,7 @@ export function arrowTableReader(bytes: Uint8Array | AsyncIterable<Uint8Array>, 
           labels = new Array<string>(rows);
           for (let i = 0; i < rows; i++) {
             const cell: unknown = vector.get(i);
-            if (cell === null || cell === undefined) throw new InputError(source, `${at(i, label)} (the label) is missing (null); every row needs a label`);
+            if (cell === null || cell === undefined) throw new InputError({ file: source, detail: `${at(i, label)} (the label) is missing (null); every row needs a label` });
             labels[i] = String(cell);
           }
         }
@@ -100,7 +100,7 @@ export function arrowTableReader(bytes: Uint8Array | AsyncIterable<Uint8Array>, 
       }
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(source, `record batch ${b}: cannot decode: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError({ file: source, detail: `record batch ${b}: cannot decode: ${error instanceof Error ? error.message : String(error)}` });
     }
   }
 

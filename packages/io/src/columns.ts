@@ -36,7 +36,7 @@ export function columnIndices(list: string, header: readonly string[] | null, co
   const out: number[] = [];
   for (const raw of list.split(',')) {
     const item = raw.trim();
-    if (item === '') throw new InputError(source, `${flag}: empty item in ${JSON.stringify(list)}; give names, 1-based numbers or ranges such as 2..5`);
+    if (item === '') throw new InputError({ file: source, detail: `${flag}: empty item in ${JSON.stringify(list)}`, remedy: `give names, 1-based numbers or ranges such as 2..5` });
     const byName = header === null ? -1 : header.indexOf(item);
     if (byName !== -1) {
       out.push(byName);
@@ -45,9 +45,9 @@ export function columnIndices(list: string, header: readonly string[] | null, co
     const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(item);
     const single = /^\d+$/.test(item) ? Number(item) : null;
     const [from, to] = range ? [Number(range[1]), Number(range[2])] : single !== null ? [single, single] : [NaN, NaN];
-    if (Number.isNaN(from)) throw new InputError(source, `${flag}: no column ${JSON.stringify(item)} (${knownColumns(header, count)})`);
+    if (Number.isNaN(from)) throw new InputError({ file: source, detail: `${flag}: no column ${JSON.stringify(item)} (${knownColumns(header, count)})` });
     if (from < 1 || to > count || from > to)
-      throw new InputError(source, `${flag}: ${range ? `range ${item}` : `column number ${item}`} is outside 1..${count}${from > to ? ' (write a range low..high)' : ''}`);
+      throw new InputError({ file: source, detail: `${flag}: ${range ? `range ${item}` : `column number ${item}`} is outside 1..${count}${from > to ? ' (write a range low..high)' : ''}` });
     for (let j = from; j <= to; j++) out.push(j - 1);
   }
   return out;
@@ -61,25 +61,25 @@ export function resolveColumns(header: readonly string[] | null, count: number, 
   const one = (spec: string | undefined, flag: string): number | null => {
     if (spec === undefined) return null;
     const found = columnIndices(spec, header, count, source, flag);
-    if (found.length !== 1) throw new InputError(source, `${flag}: name one column, got ${JSON.stringify(spec)}`);
+    if (found.length !== 1) throw new InputError({ file: source, detail: `${flag}: name one column, got ${JSON.stringify(spec)}` });
     return found[0];
   };
   const label = one(selection.label, '--label');
   const target = one(selection.target, '--target');
-  if (label !== null && label === target) throw new InputError(source, `--label and --target name the same column (${describeColumn(header, label)})`);
+  if (label !== null && label === target) throw new InputError({ file: source, detail: `--label and --target name the same column (${describeColumn(header, label)})` });
   const aside = new Set([label, target].filter((j): j is number => j !== null));
   let features: number[];
   if (selection.columns !== undefined) {
     features = [...new Set(columnIndices(selection.columns, header, count, source, '--columns'))];
     const clash = features.find((j) => aside.has(j));
     if (clash !== undefined)
-      throw new InputError(source, `--columns includes ${describeColumn(header, clash)}, which is the ${clash === label ? 'label' : 'target'}; it cannot also be fitted`);
+      throw new InputError({ file: source, detail: `--columns includes ${describeColumn(header, clash)}, which is the ${clash === label ? 'label' : 'target'}; it cannot also be fitted` });
   } else features = Array.from({ length: count }, (_, j) => j).filter((j) => !aside.has(j));
   if (selection.drop !== undefined) {
     const dropped = new Set(columnIndices(selection.drop, header, count, source, '--drop'));
     features = features.filter((j) => !dropped.has(j));
   }
-  if (features.length === 0) throw new InputError(source, `no columns are left to fit (${knownColumns(header, count)})`);
+  if (features.length === 0) throw new InputError({ file: source, detail: `no columns are left to fit (${knownColumns(header, count)})` });
   return { features, label, target, names: header === null ? null : features.map((j) => header[j]) };
 }
 
@@ -94,6 +94,7 @@ export function columnFlagValue(header: readonly string[] | null, index: number)
   const name = header[index];
   if (/^[A-Za-z0-9_.-]+$/.test(name)) return name;
   // Control characters cannot be typed in a quoted shell word: give the number instead.
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
   return /[\u0000-\u001f\u007f]/.test(name) ? String(index + 1) : `'${name.replace(/'/g, "'\\''")}'`;
 }
 

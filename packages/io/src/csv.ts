@@ -96,7 +96,7 @@ function splitLine(line: string, source: string, lineNumber: number, delimiter: 
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q === -1) throw new InputError(source, 'unterminated quoted cell; close the quote on the same line', { line: lineNumber, column: startColumn });
+        if (q === -1) throw new InputError({ file: source, detail: 'unterminated quoted cell; close the quote on the same line', line: lineNumber, column: startColumn });
         text += line.slice(i, q);
         if (line[q + 1] === '"') {
           text += '"';
@@ -108,14 +108,16 @@ function splitLine(line: string, source: string, lineNumber: number, delimiter: 
       }
       while (i < n && blank.includes(line[i])) i++;
       if (i < n && line[i] !== delimiter)
-        throw new InputError(source, 'text after a closing quote; a quoted cell must end at the delimiter', { line: lineNumber, column: startColumn });
+        throw new InputError({ file: source, detail: 'text after a closing quote; a quoted cell must end at the delimiter', line: lineNumber, column: startColumn });
       cell = text;
     } else {
       const comma = line.indexOf(delimiter, i);
       const end = comma === -1 ? n : comma;
       cell = line.slice(i, end).trim();
       if (cell.includes('"'))
-        throw new InputError(source, `cell ${quoteForMessage(cell)} has a quote inside; quote the whole cell and double inner quotes`, {
+        throw new InputError({
+          file: source,
+          detail: `cell ${quoteForMessage(cell)} has a quote inside; quote the whole cell and double inner quotes`,
           line: lineNumber,
           column: cells.length + 1,
         });
@@ -184,9 +186,9 @@ export class CsvReader {
     this.delimiterOption = options.delimiter ?? 'auto';
     this.marginalize = options.missing === 'marginalize';
     if (!['auto', 'yes', 'no'].includes(this.headerMode))
-      throw new InputError(source, `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}`);
+      throw new InputError({ file: source, detail: `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}` });
     if (!DELIMITERS.includes(this.delimiterOption))
-      throw new InputError(source, `delimiter must be one of ",", "\\t", ";", "|" or "auto", got ${JSON.stringify(this.delimiterOption)}`);
+      throw new InputError({ file: source, detail: `delimiter must be one of ",", "\\t", ";", "|" or "auto", got ${JSON.stringify(this.delimiterOption)}` });
   }
 
   /** The file's columns and the resolved selection, once the first line has been read. */
@@ -205,7 +207,7 @@ export class CsvReader {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    let text = this.rest === '' ? chunk : this.rest + chunk;
+    const text = this.rest === '' ? chunk : this.rest + chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -215,7 +217,6 @@ export class CsvReader {
       start = nl + 1;
     }
     this.rest = start === 0 ? text : text.slice(start);
-    text = '';
   }
 
   /** Reads the last line (one without a newline) and checks the file was not empty. */
@@ -227,8 +228,8 @@ export class CsvReader {
       this.rest = '';
       this.line(last);
     }
-    if (this.fields === -1) throw new InputError(this.source, 'the file is empty; expected comma-separated numbers, one row per line');
-    if (this.takenRows + this.rows === 0) throw new InputError(this.source, 'only a header row, no data rows', { line: this.headerLine });
+    if (this.fields === -1) throw new InputError({ file: this.source, detail: 'the file is empty; expected comma-separated numbers, one row per line' });
+    if (this.takenRows + this.rows === 0) throw new InputError({ file: this.source, detail: 'only a header row, no data rows', line: this.headerLine });
   }
 
   /** The rows parsed since the last call (null when there are none); the reader forgets them. */
@@ -272,7 +273,7 @@ export class CsvReader {
       return;
     }
     if (this.firstBlankLine !== 0)
-      throw new InputError(this.source, 'blank line inside the data; blank lines are allowed only at the end of the file', { line: this.firstBlankLine });
+      throw new InputError({ file: this.source, detail: 'blank line inside the data; blank lines are allowed only at the end of the file', line: this.firstBlankLine });
     if (this.fields === -1) this.delimiter = this.delimiterOption === 'auto' ? detectDelimiter(text) : this.delimiterOption;
     const cells = splitLine(text, this.source, lineNumber, this.delimiter);
     if (this.fields === -1) {
@@ -287,11 +288,7 @@ export class CsvReader {
       this.resolve();
     } else if (cells.length !== this.fields) {
       const name = this.delimiter === '\t' ? 'tab' : this.delimiter === ',' ? 'comma' : `"${this.delimiter}"`;
-      throw new InputError(
-        this.source,
-        `line ${lineNumber} has ${cells.length} field${cells.length === 1 ? '' : 's'}, expected ${this.fields} as on line ${this.fieldsLine}; every row needs the same number of ${name}-separated values`,
-        { line: lineNumber },
-      );
+      throw new InputError({ file: this.source, detail: `line ${lineNumber} has ${cells.length} field${cells.length === 1 ? '' : 's'}, expected ${this.fields} as on line ${this.fieldsLine}; every row needs the same number of ${name}-separated values`, line: lineNumber });
     }
     this.addRow(cells, lineNumber);
   }
@@ -362,33 +359,27 @@ export class CsvReader {
   private cellError(kind: CellKind, cell: string, line: number, index: number): never {
     const where = { line, column: index + 1 };
     const missingHint = index === this.targetIndex ? 'a target cannot be missing: drop that row' : 'fill in or drop missing values, or fit a model that marginalises them with --missing marginalize';
-    if (kind === 'empty') throw new InputError(this.source, `empty cell; every cell must hold a number (${missingHint})`, where);
-    if (kind === 'text' && MISSING_WORD.test(cell)) throw new InputError(this.source, `cell ${quoteForMessage(cell)} is a missing value (${missingHint})`, where);
+    if (kind === 'empty') throw new InputError({ file: this.source, detail: `empty cell; every cell must hold a number (${missingHint})`, ...where });
+    if (kind === 'text' && MISSING_WORD.test(cell)) throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is a missing value (${missingHint})`, ...where });
     if (kind === 'too-large')
-      throw new InputError(
-        this.source,
-        `cell ${quoteForMessage(cell)} is beyond ±${MAX_MAGNITUDE}, where squares (distances, variances) overflow; rescale that column, e.g. divide it by a power of ten`,
-        where,
-      );
+      throw new InputError({
+        file: this.source,
+        detail: `cell ${quoteForMessage(cell)} is beyond ±${MAX_MAGNITUDE}, where squares (distances, variances) overflow; rescale that column, e.g. divide it by a power of ten`,
+        ...where,
+      });
     if (kind === 'non-finite') {
       const word = NON_FINITE_WORD.test(cell);
-      throw new InputError(
-        this.source,
-        word
+      throw new InputError({ file: this.source, detail: word
           ? `cell ${quoteForMessage(cell)} is not a finite number; remove or fill in missing values before fitting${MISSING_WORD.test(cell) && index !== this.targetIndex ? ', or fit a model that marginalises them with --missing marginalize' : ''}`
           : `cell ${quoteForMessage(cell)} is beyond the range of a 64-bit float`,
-        where,
-      );
+        ...where,
+      });
     }
     if (line === 1 && this.headerMode === 'no')
-      throw new InputError(this.source, `cell ${quoteForMessage(cell)} is not a number; this looks like a header: read the file with a header`, where);
+      throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is not a number; this looks like a header: read the file with a header`, ...where });
     // Text in the first data row: the whole column is text (a class, a name), not a bad cell.
-    if (this.takenRows + this.rows === 0) throw new InputError(this.source, nonNumericColumnMessage(this.header, index, cell), where);
-    throw new InputError(
-      this.source,
-      `cell ${quoteForMessage(cell)} is not a number; a header is allowed on line 1 only, every other cell of ${describeColumn(this.header, index)} must be a number`,
-      where,
-    );
+    if (this.takenRows + this.rows === 0) throw new InputError({ file: this.source, detail: nonNumericColumnMessage(this.header, index, cell), ...where });
+    throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is not a number; a header is allowed on line 1 only, every other cell of ${describeColumn(this.header, index)} must be a number`, ...where });
   }
 }
 

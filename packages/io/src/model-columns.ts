@@ -49,22 +49,22 @@ export function readModelColumns(value: unknown, cols?: number): ModelColumns | 
   // The short form (a stream fit's checkpoints): the fitted columns' names, all of the file's.
   if (Array.isArray(value) && value.length > 0 && value.every((n) => typeof n === 'string'))
     return { names: value, fileColumns: value.length, fileHeader: value, selected: value.map((_, j) => j + 1), label: null, target: null };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError('expected an object { names, fileColumns, selected, label, target }', 'columns');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelFileError({ field: 'columns', detail: 'expected an object { names, fileColumns, selected, label, target }' });
   const o = value as Record<string, unknown>;
   const names = o.names ?? null;
-  if (names !== null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) throw new ModelFileError('expected an array of column names or null', 'columns.names');
+  if (names !== null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) throw new ModelFileError({ field: 'columns.names', detail: 'expected an array of column names or null' });
   const fileColumns = o.fileColumns;
-  if (typeof fileColumns !== 'number' || !Number.isInteger(fileColumns) || fileColumns < 1) throw new ModelFileError('expected an integer ≥ 1', 'columns.fileColumns');
+  if (typeof fileColumns !== 'number' || !Number.isInteger(fileColumns) || fileColumns < 1) throw new ModelFileError({ field: 'columns.fileColumns', detail: 'expected an integer ≥ 1' });
   const fileHeader = o.fileHeader ?? null;
   if (fileHeader !== null && !(Array.isArray(fileHeader) && fileHeader.length === fileColumns && fileHeader.every((n) => typeof n === 'string')))
-    throw new ModelFileError(`expected ${fileColumns} column names or null`, 'columns.fileHeader');
+    throw new ModelFileError({ field: 'columns.fileHeader', detail: `expected ${fileColumns} column names or null` });
   const selected = o.selected;
   if (!Array.isArray(selected) || selected.length === 0 || !selected.every((j) => typeof j === 'number' && Number.isInteger(j) && j >= 1 && j <= fileColumns))
-    throw new ModelFileError(`expected 1-based column numbers within 1..${fileColumns}`, 'columns.selected');
-  if (names !== null && (names as string[]).length !== selected.length) throw new ModelFileError(`${(names as string[]).length} names for ${selected.length} columns`, 'columns.names');
-  if (cols !== undefined && selected.length !== cols) throw new ModelFileError(`${selected.length} columns, but the model has ${cols}`, 'columns.selected');
+    throw new ModelFileError({ field: 'columns.selected', detail: `expected 1-based column numbers within 1..${fileColumns}` });
+  if (names !== null && (names as string[]).length !== selected.length) throw new ModelFileError({ field: 'columns.names', detail: `${(names as string[]).length} names for ${selected.length} columns` });
+  if (cols !== undefined && selected.length !== cols) throw new ModelFileError({ field: 'columns.selected', detail: `${selected.length} columns, but the model has ${cols}` });
   for (const field of ['label', 'target'] as const)
-    if (o[field] !== null && o[field] !== undefined && typeof o[field] !== 'string') throw new ModelFileError('expected a column name or null', `columns.${field}`);
+    if (o[field] !== null && o[field] !== undefined && typeof o[field] !== 'string') throw new ModelFileError({ field: `columns.${field}`, detail: 'expected a column name or null' });
   return {
     names: names as string[] | null,
     fileColumns,
@@ -96,25 +96,19 @@ export function matchModelColumns(model: ModelColumns, header: readonly string[]
     const missing = model.names.filter((n) => !header.includes(n));
     if (missing.length > 0) {
       const extra = header.filter((n) => !model.names!.includes(n) && n !== model.label && n !== model.target);
-      throw new InputError(
-        source,
-        `the model was fitted on columns ${list(model.names)}; this file lacks ${list(missing)}${extra.length > 0 ? ` and has ${list(extra)} instead` : ''}; rename the columns, choose them with --columns, or give a file without a header (--header no) to match by position`,
-      );
+      throw new InputError({ file: source, detail: `the model was fitted on columns ${list(model.names)}; this file lacks ${list(missing)}${extra.length > 0 ? ` and has ${list(extra)} instead` : ''}`, remedy: `rename the columns, choose them with --columns, or give a file without a header (--header no) to match by position` });
     }
     // Columns the training file did not have are refused: they may be the model's under another name.
     const known = new Set([...(model.fileHeader ?? model.names), ...[model.label, model.target, given.label, given.target].filter((n): n is string => n !== null && n !== undefined)]);
     const unknown = header.filter((n) => !known.has(n));
     if (unknown.length > 0)
-      throw new InputError(
-        source,
-        `has ${unknown.length === 1 ? 'a column' : 'columns'} ${list(unknown)} that the model's training data did not have (the model was fitted on ${list(model.names)}); leave ${unknown.length === 1 ? 'it' : 'them'} out with --drop ${unknown.map((n) => (/^[A-Za-z0-9_.-]+$/.test(n) ? n : `'${n}'`)).join(',')}`,
-      );
+      throw new InputError({ file: source, detail: `has ${unknown.length === 1 ? 'a column' : 'columns'} ${list(unknown)} that the model's training data did not have (the model was fitted on ${list(model.names)})`, remedy: `leave ${unknown.length === 1 ? 'it' : 'them'} out with --drop ${unknown.map((n) => (/^[A-Za-z0-9_.-]+$/.test(n) ? n : `'${n}'`)).join(',')}` });
     const features = model.names.map((n) => header.indexOf(n));
     const given2 = given.label !== undefined || given.target !== undefined ? resolveColumns(header, count, { label: given.label, target: given.target }, source) : null;
     const label = given2 !== null ? given2.label : position(model.label);
     const target = given2 !== null ? given2.target : position(model.target);
     if ((label !== null && features.includes(label)) || (target !== null && features.includes(target)))
-      throw new InputError(source, 'the --label or --target column is one the model was fitted on');
+      throw new InputError({ file: source, detail: 'the --label or --target column is one the model was fitted on' });
     return { features, label, target, names: [...model.names] };
   }
   // By position: the training file's layout, or every column but the label and target.
@@ -124,10 +118,7 @@ export function matchModelColumns(model: ModelColumns, header: readonly string[]
     return { features, label: at(model.label), target: at(model.target), names: header === null ? null : features.map((j) => header[j]) };
   }
   if (count - (given.label !== undefined ? 1 : 0) - (given.target !== undefined ? 1 : 0) === d) return fromGiven();
-  throw new InputError(
-    source,
-    `has ${count} column${count === 1 ? '' : 's'}, but the model was fitted on ${d}${model.fileColumns !== d ? ` of ${model.fileColumns}` : ''}${model.names !== null ? ` (${list(model.names)})` : ''}; choose them with --columns`,
-  );
+  throw new InputError({ file: source, detail: `has ${count} column${count === 1 ? '' : 's'}, but the model was fitted on ${d}${model.fileColumns !== d ? ` of ${model.fileColumns}` : ''}${model.names !== null ? ` (${list(model.names)})` : ''}`, remedy: `choose them with --columns` });
 }
 
 /**
@@ -137,17 +128,14 @@ export function matchModelColumns(model: ModelColumns, header: readonly string[]
 export function checkModelNames(model: ModelColumns, resolved: ResolvedColumns, source: string): ResolvedColumns {
   if (model.names === null || resolved.names === null) {
     if (resolved.features.length !== model.selected.length)
-      throw new InputError(source, `${resolved.features.length} columns selected, but the model was fitted on ${model.selected.length}`);
+      throw new InputError({ file: source, detail: `${resolved.features.length} columns selected, but the model was fitted on ${model.selected.length}` });
     return resolved;
   }
   const names = resolved.names;
   const missing = model.names.filter((n) => !names.includes(n));
   const extra = names.filter((n) => !model.names!.includes(n));
   if (missing.length > 0 || extra.length > 0)
-    throw new InputError(
-      source,
-      `the model was fitted on columns ${list(model.names)}; the selected columns ${missing.length > 0 ? `lack ${list(missing)}` : ''}${missing.length > 0 && extra.length > 0 ? ' and ' : ''}${extra.length > 0 ? `include ${list(extra)}` : ''}`,
-    );
+    throw new InputError({ file: source, detail: `the model was fitted on columns ${list(model.names)}; the selected columns ${missing.length > 0 ? `lack ${list(missing)}` : ''}${missing.length > 0 && extra.length > 0 ? ' and ' : ''}${extra.length > 0 ? `include ${list(extra)}` : ''}` });
   const features = model.names.map((n) => resolved.features[names.indexOf(n)]);
   return { ...resolved, features, names: [...model.names] };
 }

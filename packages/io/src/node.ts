@@ -3,7 +3,7 @@ import { type Stats } from 'node:fs';
 import { lstat, open, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EmkitError, InputError } from '@emkit/core';
+import { EmkitError, type ErrorDetails, InputError, isEmkitError } from '@emkit/core';
 import { CsvReader, type ParseCsvOptions, type ParsedCsv, csvTableReader } from './csv.js';
 import { type ReadTableOptions, type Table, type TableFormat, type TableReader, collectTable, formatFromName } from './table.js';
 
@@ -36,8 +36,8 @@ export async function readDatasetFile(path: string, options: ParseCsvOptions = {
   try {
     for await (const chunk of stream) reader.write(chunk as string);
   } catch (error) {
-    if (error instanceof EmkitError) throw error;
-    throw new InputError(path, `cannot read: ${describeFsError(error)}`);
+    if (isEmkitError(error)) throw error;
+    throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
   } finally {
     stream.destroy();
   }
@@ -72,9 +72,9 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   let totalBytes: number | null = null;
   if (!isStdin) {
     const info = await stat(path).catch((error: unknown) => {
-      throw new InputError(path, `cannot read: ${describeFsError(error)}`);
+      throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
     });
-    if (info.isDirectory()) throw new InputError(path, 'cannot read: is a directory, not a file');
+    if (info.isDirectory()) throw new InputError({ file: path, detail: 'cannot read: is a directory, not a file' });
     if (info.isFile()) totalBytes = info.size;
   }
   const csvOptions = { ...options, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto') } as ParseCsvOptions;
@@ -98,7 +98,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
       return parquetTableReader(await asyncBufferFromFile(path), source, options);
     }
     default:
-      throw new InputError(source, `unknown format ${JSON.stringify(format)}; emkit reads csv, tsv, parquet and arrow`);
+      throw new InputError({ file: source, detail: `unknown format ${JSON.stringify(format)}; emkit reads csv, tsv, parquet and arrow` });
   }
 }
 
@@ -108,7 +108,7 @@ async function* fsChunks(path: string): AsyncGenerator<Uint8Array> {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (error) {
     if (error instanceof EmkitError) throw error;
-    throw new InputError(path, `cannot read: ${describeFsError(error)}`);
+    throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
   } finally {
     stream.destroy();
   }
@@ -121,10 +121,9 @@ export async function readTable(path: string, options: OpenTableOptions = {}): P
 
 /** A file that could not be written. Code 'input': the path the user gave is unusable (exit 2 in the CLI). */
 export class OutputError extends EmkitError {
-  readonly path: string;
-  constructor(path: string, message: string, options?: { cause?: unknown }) {
-    super('input', `${path}: ${message}`, options);
-    this.path = path;
+  declare readonly file: string;
+  constructor(details: ErrorDetails & { readonly file: string }) {
+    super('input', details);
     this.name = 'OutputError';
   }
 }
@@ -151,7 +150,7 @@ async function finalTarget(path: string): Promise<string> {
     const link = await readlink(current);
     current = isAbsolute(link) ? link : join(dirname(current), link);
   }
-  throw new OutputError(path, 'cannot write: too many levels of symbolic links');
+  throw new OutputError({ file: path, detail: 'cannot write: too many levels of symbolic links' });
 }
 
 /**
@@ -168,7 +167,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   const info = await stat(path).catch(() => null);
   if (info !== null && !info.isFile()) {
     if (info.isFIFO() || info.isCharacterDevice()) return writeDirect(path, text);
-    throw new OutputError(path, `cannot write: it is ${kindOf(info)}, not a regular file; emkit replaces only regular files`);
+    throw new OutputError({ file: path, detail: `cannot write: it is ${kindOf(info)}, not a regular file; emkit replaces only regular files` });
   }
   return replaceAtomically(await finalTarget(path), text, path);
 }
@@ -182,7 +181,7 @@ async function writeDirect(path: string, text: string): Promise<void> {
       await handle.close();
     }
   } catch (error) {
-    throw new OutputError(path, `cannot write: ${describeFsError(error)}`, { cause: error });
+    throw new OutputError({ file: path, detail: `cannot write: ${describeFsError(error)}`, cause: error });
   }
 }
 
@@ -205,6 +204,6 @@ async function replaceAtomically(path: string, text: string, asGiven: string): P
     if (created) await unlink(temp).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why = code === 'ENOENT' ? `cannot write: the directory ${dir} does not exist` : `cannot write: ${describeFsError(error)}`;
-    throw new OutputError(asGiven, why, { cause: error });
+    throw new OutputError({ file: asGiven, detail: why, cause: error });
   }
 }

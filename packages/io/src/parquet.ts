@@ -37,7 +37,7 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
     try {
       metadata = await parquetMetadataAsync(file);
     } catch (error) {
-      throw new InputError(source, `not a readable Parquet file: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError({ file: source, detail: `not a readable Parquet file: ${error instanceof Error ? error.message : String(error)}` });
     }
     const top = parquetSchema(metadata).children;
     const header = top.map((c) => c.element.name);
@@ -47,7 +47,7 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
       if (top[j].children.length > 0 || !isNumeric(element)) refuseNonNumeric(source, header, j, typeName(element));
     }
     if (selection.target !== null && !isNumeric(top[selection.target].element))
-      throw new InputError(source, `--target: column ${JSON.stringify(header[selection.target])} is not numeric (its type is ${typeName(top[selection.target].element)})`);
+      throw new InputError({ file: source, detail: `--target: column ${JSON.stringify(header[selection.target])} is not numeric (its type is ${typeName(top[selection.target].element)})` });
     let start = 0;
     for (const group of metadata.row_groups) {
       groupStarts.push(start);
@@ -88,7 +88,7 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
           },
         });
       } catch (error) {
-        throw new InputError(source, `row group ${g + 1}: cannot decode: ${error instanceof Error ? error.message : String(error)}`);
+        throw new InputError({ file: source, detail: `row group ${g + 1}: cannot decode: ${error instanceof Error ? error.message : String(error)}` });
       }
       for (const group2 of metadata!.row_groups[g].columns) bytesRead += Number(group2.meta_data?.total_compressed_size ?? 0n);
       const values = new Float64Array(rows * features.length);
@@ -112,7 +112,7 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
         for (let i = 0; i < rows; i++) {
           const cell = cells[i];
           if (cell === null || cell === undefined)
-            throw new InputError(source, `row group ${g + 1}, row ${i + 1}, label column ${JSON.stringify(header[label])} is missing (null); every row needs a label`);
+            throw new InputError({ file: source, detail: `row group ${g + 1}, row ${i + 1}, label column ${JSON.stringify(header[label])} is missing (null); every row needs a label` });
           labels[i] = typeof cell === 'string' ? cell : String(cell);
         }
       }

@@ -149,7 +149,7 @@ export async function collectTable(reader: TableReader, onProgress?: ReadTableOp
     collector.add(chunk, cols);
     onProgress?.({ rows: collector.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes });
   }
-  if (collector.rows === 0) throw new InputError(reader.source, 'no data rows');
+  if (collector.rows === 0) throw new InputError({ file: reader.source, detail: 'no data rows' });
   const { values, target, labels, missing } = collector.result(layout);
   const names = layout.selection.names;
   const dataset = createDataset(values, collector.rows, cols, { columns: names, source: reader.source, target, missing });
@@ -184,7 +184,7 @@ export function interleave(
     if (column instanceof Float64Array || column instanceof Float32Array || column instanceof Int32Array || column instanceof Int16Array || column instanceof Int8Array || column instanceof Uint8Array || column instanceof Uint16Array || column instanceof Uint32Array) {
       for (let i = 0; i < rows; i++) {
         const v = column[i];
-        if (!Number.isFinite(v)) throw new InputError(source, `${describe(i, k)} is ${v}; every value must be a finite number`);
+        if (!Number.isFinite(v)) throw new InputError({ file: source, detail: `${describe(i, k)} is ${v}; every value must be a finite number` });
         out[i * d + k] = v;
       }
       continue;
@@ -194,7 +194,7 @@ export function interleave(
       const v = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : typeof raw === 'boolean' ? Number(raw) : NaN;
       if (!Number.isFinite(v)) {
         const what = raw === null || raw === undefined ? 'missing (null)' : typeof raw === 'number' ? String(raw) : `not a number (${JSON.stringify(String(raw)).slice(0, 40)})`;
-        throw new InputError(source, `${describe(i, k)} is ${what}; every value must be a finite number (fill in or drop missing values)`);
+        throw new InputError({ file: source, detail: `${describe(i, k)} is ${what}; every value must be a finite number (fill in or drop missing values)` });
       }
       out[i * d + k] = v;
     }
@@ -203,7 +203,7 @@ export function interleave(
 
 /** Refuses a column of a columnar file whose type holds no numbers, naming it and the remedy. */
 export function refuseNonNumeric(source: string, header: readonly string[], index: number, typeName: string): never {
-  throw new InputError(source, nonNumericColumnMessage(header, index, typeName).replace(/\(it holds "(.*)"\)/, '(its type is $1)'));
+  throw new InputError({ file: source, detail: nonNumericColumnMessage(header, index, typeName).replace(/\(it holds "(.*)"\)/, '(its type is $1)') });
 }
 
 export { describeColumn };

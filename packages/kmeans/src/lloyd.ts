@@ -37,13 +37,13 @@ export function inertia(params: KMeansParams, data: Dataset): number {
 export function lloyd(data: Dataset, initialCenters: Float64Array, k: number, options: LloydOptions = {}): LloydResult {
   const tol = options.tol ?? kmeansPlugin.defaults.tol;
   const maxIter = options.maxIter ?? kmeansPlugin.defaults.maxIter;
-  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError('tol', `must be a finite number ≥ 0, got ${tol}`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError('maxIter', `must be an integer ≥ 1, got ${maxIter}`);
-  if (!Number.isInteger(k) || k < 1) throw new OptionError('k', `expected an integer ≥ 1, got ${k}`);
+  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError({ field: 'tol', detail: `must be a finite number ≥ 0, got ${tol}` });
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError({ field: 'maxIter', detail: `must be an integer ≥ 1, got ${maxIter}` });
+  if (!Number.isInteger(k) || k < 1) throw new OptionError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
   if (initialCenters.length !== k * data.cols)
-    throw new OptionError('init.centers', `expected ${k}×${data.cols} = ${k * data.cols} values, got ${initialCenters.length}`);
+    throw new OptionError({ field: 'init.centers', detail: `expected ${k}×${data.cols} = ${k * data.cols} values, got ${initialCenters.length}` });
   const summary = { rows: data.rows, cols: data.cols, totalWeight: totalWeight(data) };
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new OptionError('data', 'no rows with positive weight to cluster');
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new OptionError({ field: 'data', detail: 'no rows with positive weight to cluster' });
 
   const options_: KMeansOptions = { k, init: { centers: initialCenters, cols: data.cols }, initMethod: 'kmeans++', algorithm: 'auto' };
   const shards = planShards(data.rows);

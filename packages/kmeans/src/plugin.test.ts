@@ -1,4 +1,4 @@
-import { ModelFileError, OptionError, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile } from '@emkit/core';
+import { hasErrorCode, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { describe, expect, it } from 'vitest';
 import { inertia, lloyd } from './lloyd.js';
@@ -8,8 +8,7 @@ function fieldOf(f: () => unknown): string | undefined {
   try {
     f();
   } catch (error) {
-    if (error instanceof OptionError) return error.field;
-    if (error instanceof ModelFileError) return error.field;
+    if (hasErrorCode(error, 'option') || hasErrorCode(error, 'model-file')) return error.field;
     throw error;
   }
   throw new Error('expected an error');

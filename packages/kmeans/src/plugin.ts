@@ -143,7 +143,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     let centers: Float64Array;
     if (options.init !== null) {
       if (options.init.cols !== cols)
-        throw new OptionError('init.centers', `the centres have ${options.init.cols} columns, the data has ${cols}`);
+        throw new OptionError({ field: 'init.centers', detail: `the centres have ${options.init.cols} columns, the data has ${cols}` });
       centers = Float64Array.from(options.init.centers);
     } else {
       let positive = data.rows;
@@ -151,7 +151,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
         positive = 0;
         for (let i = 0; i < data.rows; i++) if (data.weights[i] > 0) positive++;
       }
-      if (k > positive) throw new OptionError('k', `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}`);
+      if (k > positive) throw new OptionError({ field: 'k', detail: `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}` });
       centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random);
     }
     return { k, cols, centers, dataVariance: meanColumnVariance(data), algorithm: resolveAlgorithm(options.algorithm ?? 'auto', k, cols) };
@@ -236,18 +236,18 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
 
   fromJSON(json: Record<string, unknown>): { params: KMeansParams; options: KMeansOptions } {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const m = readMatrix(json.centers, 'centers', k);
     let initMethod: KMeansInitMethod = 'kmeans++';
     if (json.initMethod !== undefined) {
       if (!(INIT_METHODS as readonly unknown[]).includes(json.initMethod))
-        throw new ModelFileError(`expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}`, 'initMethod');
+        throw new ModelFileError({ field: 'initMethod', detail: `expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}` });
       initMethod = json.initMethod as KMeansInitMethod;
     }
     let algorithm: KMeansAlgorithm = 'auto';
     if (json.algorithm !== undefined) {
       if (!(KMEANS_ALGORITHMS as readonly unknown[]).includes(json.algorithm))
-        throw new ModelFileError(`expected one of ${KMEANS_ALGORITHMS.join(', ')}, got ${JSON.stringify(json.algorithm)}`, 'algorithm');
+        throw new ModelFileError({ field: 'algorithm', detail: `expected one of ${KMEANS_ALGORITHMS.join(', ')}, got ${JSON.stringify(json.algorithm)}` });
       algorithm = json.algorithm as KMeansAlgorithm;
     }
     // Only the convergence test uses dataVariance, and init recomputes it for every fit; a
@@ -255,7 +255,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     let dataVariance = 1;
     if (json.dataVariance !== undefined) {
       dataVariance = readFiniteNumber(json.dataVariance, 'dataVariance');
-      if (dataVariance < 0) throw new ModelFileError(`expected a number ≥ 0, got ${dataVariance}`, 'dataVariance');
+      if (dataVariance < 0) throw new ModelFileError({ field: 'dataVariance', detail: `expected a number ≥ 0, got ${dataVariance}` });
     }
     return {
       params: { k, cols: m.cols, centers: m.values, dataVariance, algorithm: resolveAlgorithm(algorithm, k, m.cols) },

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kmeansPlusPlusCenters, randomRowCenters } from './init.js';
 import { type KMeansParams, kmeansPlugin } from './plugin.js';
-import { createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
+import { statsLayout } from './stats.js';
 
 const RUNS = 60;
 

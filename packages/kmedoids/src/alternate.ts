@@ -66,7 +66,7 @@ function medoidSlots(params: KMedoidsParams): Int32Array {
       if (cand[mid] < row) lo = mid + 1;
       else hi = mid - 1;
     }
-    throw new FitError('kmedoids', `medoid row ${row} is missing from the candidate rows`);
+    throw new FitError({ plugin: 'kmedoids', detail: `medoid row ${row} is missing from the candidate rows` });
   });
 }
 
@@ -151,7 +151,10 @@ export function alternateMStep(params: KMedoidsParams, stats: Float64Array, maxC
   for (let j = 0; j < k; j++) {
     const slot = slots[j];
     if (stats[L.label + slot] !== j + 1)
-      throw new FitError('kmedoids', `the statistics do not place medoid ${j} (row ${params.medoidIndices[j]}) in its own cluster; were the shards' statistics merged from the whole data?`);
+      throw new FitError({
+        plugin: 'kmedoids',
+        detail: `the statistics do not place medoid ${j} (row ${params.medoidIndices[j]}) in its own cluster; were the shards' statistics merged from the whole data?`,
+      });
     const current = stats[L.cost + slot];
     const best = bestSlot[j];
     if (best === slot || !(bestCost[j] < current * (1 - RELATIVE_IMPROVEMENT))) continue;

@@ -52,16 +52,15 @@ export function kmedoids(data: Dataset, k: number, options: KMedoidsFitOptions =
   const parsed = kmedoidsPlugin.parseOptions({ k, ...rest, ...(init !== undefined ? { init: { medoidIndices: init } } : {}) });
   const { tol, maxIter } = resolveDriverOptions(plugin, { tol: rawTol, maxIter: rawMaxIter, seed });
   const summary = { rows: data.rows, cols: data.cols, totalWeight: totalWeight(data) };
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new OptionError('data', 'no rows with positive weight to cluster');
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new OptionError({ field: 'data', detail: 'no rows with positive weight to cluster' });
   const shards = planShards(data.rows);
   let params = kmedoidsPlugin.init(data, parsed, new Random(deriveSeed(seed, 0)));
   let previous = -Infinity;
   let iterations = 0;
   let converged = false;
-  let mean = -Infinity;
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     const { stats, logLikelihood } = runShardsInProcess(plugin, params, data, shards);
-    mean = logLikelihood / summary.totalWeight;
+    const mean = logLikelihood / summary.totalWeight;
     const next = kmedoidsPlugin.mStep(params, stats, summary, parsed);
     converged = kmedoidsPlugin.hasConverged!({ previous: params, next, meanLogLikelihood: mean, previousMeanLogLikelihood: previous, tol, iteration });
     params = next;

@@ -16,7 +16,7 @@ export function countPositiveRows(data: Dataset): number {
 
 function checkK(data: Dataset, k: number): void {
   const rows = countPositiveRows(data);
-  if (k > rows) throw new OptionError('k', `${k} medoids need at least ${k} rows of positive weight, the data has ${rows}`);
+  if (k > rows) throw new OptionError({ field: 'k', detail: `${k} medoids need at least ${k} rows of positive weight, the data has ${rows}` });
 }
 
 /**
@@ -103,7 +103,7 @@ export function randomMedoids(data: Dataset, k: number, random: Random): Int32Ar
 /** Checks given medoid rows against the data: in range and of positive weight. */
 export function checkMedoidRows(data: Dataset, indices: Int32Array, field = 'init.medoidIndices'): void {
   indices.forEach((i, j) => {
-    if (i >= data.rows) throw new OptionError(`${field}[${j}]`, `row ${i} does not exist; the data has ${data.rows} rows (indices are 0-based)`);
-    if (!positive(data, i)) throw new OptionError(`${field}[${j}]`, `row ${i} has sample weight 0 and cannot be a medoid`);
+    if (i >= data.rows) throw new OptionError({ field: `${field}[${j}]`, detail: `row ${i} does not exist; the data has ${data.rows} rows (indices are 0-based)` });
+    if (!positive(data, i)) throw new OptionError({ field: `${field}[${j}]`, detail: `row ${i} has sample weight 0 and cannot be a medoid` });
   });
 }

@@ -1,4 +1,4 @@
-import { FitError, ModelFileError, OptionError, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile, sliceRows } from '@emkit/core';
+import { hasErrorCode, FitError, ModelFileError, createDataset, datasetFromRows, fit, modelFileFromFit, readModelFile, sliceRows } from '@emkit/core';
 import { kmeansPlugin } from '@emkit/kmeans';
 import { Random } from '@emkit/linalg';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ function fieldOf(f: () => unknown): string | undefined {
   try {
     f();
   } catch (error) {
-    if (error instanceof OptionError || error instanceof ModelFileError) return error.field;
+    if (hasErrorCode(error, 'option') || hasErrorCode(error, 'model-file')) return error.field;
     throw error;
   }
   throw new Error('expected an error');

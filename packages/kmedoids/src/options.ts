@@ -54,18 +54,18 @@ export function parseKMedoidsOptions(raw: unknown): KMedoidsOptions {
   if (parsed.init != null) {
     const field = parsed.init.medoidIndices !== undefined ? 'init.medoidIndices' : 'init.centerIndices';
     const indices = parsed.init.medoidIndices ?? parsed.init.centerIndices;
-    if (indices === undefined) throw new OptionError('init.medoidIndices', 'required: K distinct 0-based row indices');
-    if (indices.length !== k) throw new OptionError(field, `expected ${k} row indices, got ${indices.length}`);
+    if (indices === undefined) throw new OptionError({ field: 'init.medoidIndices', detail: 'required: K distinct 0-based row indices' });
+    if (indices.length !== k) throw new OptionError({ field, detail: `expected ${k} row indices, got ${indices.length}` });
     const seen = new Set<number>();
     indices.forEach((i, j) => {
-      if (seen.has(i)) throw new OptionError(`${field}[${j}]`, `row ${i} is given twice; medoids must be distinct rows`);
+      if (seen.has(i)) throw new OptionError({ field: `${field}[${j}]`, detail: `row ${i} is given twice; medoids must be distinct rows` });
       seen.add(i);
     });
     init = Int32Array.from(indices);
   }
   const maxCandidates = parsed.maxCandidates ?? null;
   if (maxCandidates !== null && method !== 'alternate')
-    throw new OptionError('maxCandidates', `applies to method "alternate" only; PAM's swap search always considers every row`);
+    throw new OptionError({ field: 'maxCandidates', detail: `applies to method "alternate" only; PAM's swap search always considers every row` });
   const initMethod = parsed.initMethod ?? (method === 'pam' ? 'build' : 'k-medoids++');
   return { k, method, metric, initMethod, init, maxCandidates };
 }

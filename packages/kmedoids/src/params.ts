@@ -48,10 +48,10 @@ export function checkCols(params: KMedoidsParams, data: Dataset): void {
 export function checkWholeData(params: KMedoidsParams, data: Dataset): void {
   checkCols(params, data);
   if (data.rows !== params.rows)
-    throw new FitError(
-      'kmedoids',
-      `the E-step sees ${data.rows} rows but the medoids index ${params.rows}: k-medoids compares each row with candidate medoids anywhere in the data, so every worker needs the whole data set (shared memory), not a copy of its shard`,
-    );
+    throw new FitError({
+      plugin: 'kmedoids',
+      detail: `the E-step sees ${data.rows} rows but the medoids index ${params.rows}: k-medoids compares each row with candidate medoids anywhere in the data, so every worker needs the whole data set (shared memory), not a copy of its shard`,
+    });
 }
 
 /** Medoid j of each row that is a medoid, −1 for the others. */

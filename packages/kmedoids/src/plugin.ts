@@ -44,7 +44,7 @@ function valuesOfRows(data: Dataset, rows: Int32Array): Float64Array {
 
 function readChoice<T extends string>(value: unknown, field: string, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(choices as readonly unknown[]).includes(value)) throw new ModelFileError(`expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`, field);
+  if (!(choices as readonly unknown[]).includes(value)) throw new ModelFileError({ field, detail: `expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}` });
   return value as T;
 }
 
@@ -166,11 +166,11 @@ export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions> = {
 
   fromJSON(json: Record<string, unknown>): { params: KMedoidsParams; options: KMedoidsOptions } {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const m = readMatrix(json.medoids, 'medoids', k);
     const indices = readVector(json.medoidIndices, 'medoidIndices', k);
     indices.forEach((x, j) => {
-      if (!Number.isInteger(x) || x < 0) throw new ModelFileError(`expected a 0-based row index, got ${x}`, `medoidIndices[${j}]`);
+      if (!Number.isInteger(x) || x < 0) throw new ModelFileError({ field: `medoidIndices[${j}]`, detail: `expected a 0-based row index, got ${x}` });
     });
     const method: KMedoidsMethod = readChoice(json.method, 'method', METHODS, 'alternate');
     const metric: Metric = readChoice(json.metric, 'metric', METRICS, 'euclidean');
@@ -178,12 +178,12 @@ export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions> = {
     let rows = 0;
     if (json.trainingRows !== undefined) {
       rows = readFiniteNumber(json.trainingRows, 'trainingRows');
-      if (!Number.isInteger(rows) || rows < 0) throw new ModelFileError(`expected an integer ≥ 0, got ${rows}`, 'trainingRows');
+      if (!Number.isInteger(rows) || rows < 0) throw new ModelFileError({ field: 'trainingRows', detail: `expected an integer ≥ 0, got ${rows}` });
     }
     let maxCandidates: number | null = null;
     if (json.maxCandidates !== undefined) {
       maxCandidates = readFiniteNumber(json.maxCandidates, 'maxCandidates');
-      if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${maxCandidates}`, 'maxCandidates');
+      if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new ModelFileError({ field: 'maxCandidates', detail: `expected an integer ≥ 1, got ${maxCandidates}` });
     }
     const medoidIndices = Int32Array.from(indices);
     return {

@@ -13,7 +13,6 @@
 
 const LN2_HI: f64 = 6.93147180369123816490e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700e0;
 /** 1.5·2^52: adding and subtracting it rounds to the nearest integer; its low bits then hold it. */
 const SHIFT: f64 = 6755399441055744.0;
 const SQRT2: f64 = 1.4142135623730951;
@@ -28,38 +27,107 @@ const LG7: f64 = 1.479819860511658591e-1;
 const TWO54: f64 = 18014398509481984.0;
 const MIN_NORMAL: f64 = 2.2250738585072014e-308;
 
+/** 2^(i/64) for i < 64 as pairs [hi, lo]: hi correctly rounded, lo the remainder (as src/exp.ts). */
+const EXP_TABLE: usize = memory.data<f64>([
+  1.0, 0.0,
+  1.0108892860517005, -1.5234778603368577e-17,
+  1.0218971486541166, 5.109225028973444e-17,
+  1.0330248790212284, 7.600838874027088e-18,
+  1.0442737824274138, 8.551889705537965e-17,
+  1.0556451783605572, 1.759325738772092e-18,
+  1.0671404006768237, -7.899853966841582e-17,
+  1.0787607977571199, -6.656660436056593e-17,
+  1.0905077326652577, -3.046782079812471e-17,
+  1.102382583307841, 5.2660368715706944e-17,
+  1.1143867425958924, 1.0410278456845571e-16,
+  1.1265216186082418, 5.165856758795457e-17,
+  1.1387886347566916, 8.912812676025408e-17,
+  1.1511892299529827, 3.250710218863827e-17,
+  1.1637248587775775, 3.8292048369240935e-17,
+  1.1763969916502812, 5.554203254218079e-17,
+  1.189207115002721, 3.982015231465646e-17,
+  1.202156731452703, 6.644981499252301e-17,
+  1.215247359980469, -7.712630692681488e-17,
+  1.22848053610687, -1.89878163130253e-17,
+  1.241857812073484, 4.658027591836937e-17,
+  1.255380757024691, -6.7113898212968784e-18,
+  1.2690509571917332, 2.667932131342186e-18,
+  1.2828700160787783, 1.713594918243561e-17,
+  1.2968395546510096, 2.5382502794888315e-17,
+  1.3109612115247644, -7.181536135519454e-17,
+  1.3252366431597413, -2.8587312100388614e-17,
+  1.339667524053303, 8.927282594831732e-17,
+  1.3542555469368927, 7.70094837980299e-17,
+  1.3690024229745905, 9.593797919118849e-17,
+  1.383909881963832, -6.770511658794786e-17,
+  1.3989796725383112, -9.614213209051323e-17,
+  1.4142135623730951, -9.667293313452913e-17,
+  1.42961333839197, -1.2031642489053655e-17,
+  1.4451808069770467, -3.0237581349939873e-17,
+  1.460917794180647, -5.600377186075216e-17,
+  1.4768261459394993, -3.483994556892796e-17,
+  1.4929077282912648, 1.4192920154284036e-17,
+  1.5091644275934228, -1.016455327754295e-16,
+  1.5255981507445384, -1.1024941712342561e-16,
+  1.5422108254079407, 7.949834809697621e-17,
+  1.559004400237837, 3.7812070533575275e-17,
+  1.5759808451078865, -1.0136916471278304e-17,
+  1.593142151342267, -1.0094406542311964e-16,
+  1.6104903319492543, 2.4707192569797888e-17,
+  1.6280274218573478, -6.712955084707084e-17,
+  1.645755478153965, -1.0125679913674773e-16,
+  1.6636765803267364, 5.8909926967131e-17,
+  1.681792830507429, 8.199010020581497e-17,
+  1.7001063537185235, -8.0237193703977e-18,
+  1.718619298122478, -1.851380418263111e-17,
+  1.7373338352737062, 3.164389299292957e-17,
+  1.7562521603732995, 2.960140695448873e-17,
+  1.7753764925265212, 6.429731796556572e-17,
+  1.7947090750031072, 1.8227458427912087e-17,
+  1.8142521755003989, -9.969531538920349e-17,
+  1.8340080864093424, 3.283107224245627e-17,
+  1.8539791250833855, 9.761887490727594e-17,
+  1.8741676341103, -6.122763413004143e-17,
+  1.8945759815869656, 3.4034035352165297e-17,
+  1.9152065613971474, -1.0619946056195963e-16,
+  1.9360617934922943, 1.0332385960676326e-16,
+  1.9571441241754002, 8.960767791036668e-17,
+  1.978456026387951, 4.0388753109278167e-17,
+]);
+const N_OVER_LN2: f64 = 92.33248261689366; // 64/ln 2
+/** ln2/64 in two parts: hi has 32 significant bits, so k·hi is exact for |k| < 2^21. */
+const LN2_OVER_N_HI: f64 = 6.9314718036912381649e-1 / 64;
+const LN2_OVER_N_LO: f64 = 1.9082149292705877e-10 / 64;
+
 /**
- * e^x per lane: x = k·ln2 + r with |r| ≤ ln2/2 (k·ln2 in two parts, exact), e^r by its Taylor
- * polynomial to r¹³ (the remainder is below 5·10⁻¹⁸ relative), then ·2^k in two exact steps so a
- * subnormal result is rounded once. Within 1 ulp of the correctly rounded value over the whole
- * range; +∞ above 709.78, 0 below −745.2, NaN stays NaN.
+ * e^x per lane (glibc's method, as src/exp.ts): x = (64·e + i)·ln2/64 + r with |r| ≤ ln2/128,
+ * e^x = 2^e · 2^(i/64) · e^r, 2^(i/64) from a table in two parts, e^r − 1 by its Taylor
+ * polynomial to r⁵ (the remainder is below 4·10⁻¹⁷ relative), then ·2^e in two exact steps so a
+ * subnormal result is rounded once. Within 1 ulp over the whole range; +∞ above 709.78, 0 below
+ * −745.2, NaN stays NaN.
  */
 // @ts-ignore: decorator
 @inline
 function expV(x: v128): v128 {
   const xc = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-746.0)), f64x2.splat(710.0));
-  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(N_OVER_LN2)), f64x2.splat(SHIFT));
   const kf = f64x2.sub(t, f64x2.splat(SHIFT));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI))), f64x2.mul(kf, f64x2.splat(LN2_LO)));
-  let q = f64x2.splat(1.0 / 6227020800.0);
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 3628800.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 362880.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 40320.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 5040.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 720.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 120.0));
-  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_OVER_N_HI))), f64x2.mul(kf, f64x2.splat(LN2_OVER_N_LO)));
+  const k = i64x2.sub(t, f64x2.splat(SHIFT));
+  const i0 = <usize>(i64x2.extract_lane(k, 0) & 63) << 4;
+  const i1 = <usize>(i64x2.extract_lane(k, 1) & 63) << 4;
+  const hi = f64x2.replace_lane(f64x2.splat(load<f64>(EXP_TABLE + i0)), 1, load<f64>(EXP_TABLE + i1));
+  const lo = f64x2.replace_lane(f64x2.splat(load<f64>(EXP_TABLE + i0, 8)), 1, load<f64>(EXP_TABLE + i1, 8));
+  let q = f64x2.add(f64x2.mul(r, f64x2.splat(1.0 / 120.0)), f64x2.splat(1.0 / 24.0));
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
   q = f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
-  // e^r = 1 + (r + r²·q): the small part is summed first, then added to 1 once.
-  const m = f64x2.add(f64x2.splat(1.0), f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q)));
-  const k = i64x2.sub(t, f64x2.splat(SHIFT));
-  const k1 = i64x2.shr_s(k, 1);
-  const k2 = i64x2.sub(k, k1);
-  const s1 = i64x2.shl(i64x2.add(k1, i64x2.splat(1023)), 52);
-  const s2 = i64x2.shl(i64x2.add(k2, i64x2.splat(1023)), 52);
+  const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q));
+  const m = f64x2.add(hi, f64x2.add(f64x2.mul(hi, p), lo));
+  const e = i64x2.shr_s(k, 6);
+  const e1 = i64x2.shr_s(e, 1);
+  const e2 = i64x2.sub(e, e1);
+  const s1 = i64x2.shl(i64x2.add(e1, i64x2.splat(1023)), 52);
+  const s2 = i64x2.shl(i64x2.add(e2, i64x2.splat(1023)), 52);
   return f64x2.mul(f64x2.mul(m, s1), s2);
 }
 

@@ -54,10 +54,10 @@ function runPasses<Options extends KMeansOptions>(
   rawOptions: Record<string, unknown>,
   { seed = 0, maxPasses = plugin.defaults.maxIter, tol = plugin.defaults.tol }: StochasticKMeansFitOptions,
 ): StochasticKMeansResult {
-  if (!Number.isInteger(maxPasses) || maxPasses < 1) throw new OptionError('maxPasses', `must be an integer ≥ 1, got ${maxPasses}`);
-  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError('tol', `must be a finite number ≥ 0, got ${tol}`);
-  if (!Number.isInteger(seed)) throw new OptionError('seed', `must be an integer, got ${seed}`);
-  if (data.rows === 0 || !(totalWeight(data) > 0)) throw new OptionError('data', 'no rows with positive weight to cluster');
+  if (!Number.isInteger(maxPasses) || maxPasses < 1) throw new OptionError({ field: 'maxPasses', detail: `must be an integer ≥ 1, got ${maxPasses}` });
+  if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError({ field: 'tol', detail: `must be a finite number ≥ 0, got ${tol}` });
+  if (!Number.isInteger(seed)) throw new OptionError({ field: 'seed', detail: `must be an integer, got ${seed}` });
+  if (data.rows === 0 || !(totalWeight(data) > 0)) throw new OptionError({ field: 'data', detail: 'no rows with positive weight to cluster' });
   const options = plugin.parseOptions(rawOptions);
   let params = plugin.init(data, options, new Random(deriveSeed(seed, 0)));
   let passes = 0;

@@ -42,11 +42,11 @@ export function parseOnlineKMeansOptions(raw: unknown): OnlineKMeansOptions {
   const object = asObject(raw);
   if (object === null) return { ...parseKMeansOptions(raw), learningRate: 'count', t0: DEFAULT_T0, kappa: DEFAULT_KAPPA };
   const { learningRate, t0, kappa, ...rest } = object;
-  if (rest.algorithm !== undefined) throw new OptionError('algorithm', 'applies to batch k-means (model kmeans) only');
+  if (rest.algorithm !== undefined) throw new OptionError({ field: 'algorithm', detail: 'applies to batch k-means (model kmeans) only' });
   const own = parseOptionsWith(onlineSchema, { learningRate, t0, kappa });
   if (own.learningRate === 'count') {
-    if (own.t0 !== undefined) throw new OptionError('t0', 'applies to learningRate "power" only');
-    if (own.kappa !== undefined) throw new OptionError('kappa', 'applies to learningRate "power" only');
+    if (own.t0 !== undefined) throw new OptionError({ field: 't0', detail: 'applies to learningRate "power" only' });
+    if (own.kappa !== undefined) throw new OptionError({ field: 'kappa', detail: 'applies to learningRate "power" only' });
   }
   return { ...parseKMeansOptions(rest), learningRate: own.learningRate, t0: own.t0 ?? DEFAULT_T0, kappa: own.kappa ?? DEFAULT_KAPPA };
 }
@@ -64,7 +64,7 @@ export function parseMiniBatchKMeansOptions(raw: unknown): MiniBatchKMeansOption
   const object = asObject(raw);
   if (object === null) return { ...parseKMeansOptions(raw), batchSize: 1024 };
   const { batchSize, ...rest } = object;
-  if (rest.algorithm !== undefined) throw new OptionError('algorithm', 'applies to batch k-means (model kmeans) only');
+  if (rest.algorithm !== undefined) throw new OptionError({ field: 'algorithm', detail: 'applies to batch k-means (model kmeans) only' });
   const own = parseOptionsWith(miniBatchSchema, { batchSize });
   return { ...parseKMeansOptions(rest), batchSize: own.batchSize };
 }

@@ -104,8 +104,8 @@ export function statsLength(k: number, cols: number): number {
 export function checkWholeData(params: StochasticKMeansParams, data: Dataset, plugin: string): void {
   if (data.cols !== params.cols) throw new RangeError(`the model has ${params.cols} columns, the data ${data.cols}`);
   if (data.rows !== params.rows)
-    throw new FitError(
+    throw new FitError({
       plugin,
-      `the E-step sees ${data.rows} rows but the fit has ${params.rows}: a pass visits every row in a random order, so the shard that runs it needs the whole data set (shared memory), not a copy of its shard`,
-    );
+      detail: `the E-step sees ${data.rows} rows but the fit has ${params.rows}: a pass visits every row in a random order, so the shard that runs it needs the whole data set (shared memory), not a copy of its shard`,
+    });
 }

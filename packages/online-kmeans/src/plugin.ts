@@ -100,7 +100,7 @@ function stochasticPlugin<Options extends KMeansOptions>(variant: Variant<Option
       const { k, cols: d } = params;
       if (stats.length !== statsLength(k, d)) throw new RangeError(`${variant.name} statistics for K=${k}, D=${d} have length ${statsLength(k, d)}, got ${stats.length}`);
       const ran = stats[k * d + k];
-      if (ran !== 1) throw new FitError(variant.name, `the pass ran in ${ran} shards instead of 1; the shards must index the whole data set`);
+      if (ran !== 1) throw new FitError({ plugin: variant.name, detail: `the pass ran in ${ran} shards instead of 1; the shards must index the whole data set` });
       return { ...params, centers: stats.slice(0, k * d), counts: stats.slice(k * d, k * d + k), passes: params.passes + 1 };
     },
 
@@ -132,12 +132,12 @@ function stochasticPlugin<Options extends KMeansOptions>(variant: Variant<Option
       const { params: base } = kmeansPlugin.fromJSON(json);
       const counts = json.counts === undefined ? new Float64Array(base.k) : readVector(json.counts, 'counts', base.k);
       counts.forEach((x, j) => {
-        if (x < 0) throw new ModelFileError(`expected a weight ≥ 0, got ${x}`, `counts[${j}]`);
+        if (x < 0) throw new ModelFileError({ field: `counts[${j}]`, detail: `expected a weight ≥ 0, got ${x}` });
       });
       let passes = 0;
       if (json.passes !== undefined) {
         passes = readFiniteNumber(json.passes, 'passes');
-        if (!Number.isInteger(passes) || passes < 0) throw new ModelFileError(`expected an integer ≥ 0, got ${passes}`, 'passes');
+        if (!Number.isInteger(passes) || passes < 0) throw new ModelFileError({ field: 'passes', detail: `expected an integer ≥ 0, got ${passes}` });
       }
       const options = variant.optionsFromJSON(json, base.k);
       return { params: { ...base, counts, rows: 0, seed: 0, passes, update: variant.update(options) }, options };
@@ -148,7 +148,7 @@ function stochasticPlugin<Options extends KMeansOptions>(variant: Variant<Option
 
 function readInitMethod(json: Record<string, unknown>): 'kmeans++' | 'random' {
   if (json.initMethod === undefined) return 'kmeans++';
-  if (json.initMethod !== 'kmeans++' && json.initMethod !== 'random') throw new ModelFileError(`expected one of kmeans++, random, got ${JSON.stringify(json.initMethod)}`, 'initMethod');
+  if (json.initMethod !== 'kmeans++' && json.initMethod !== 'random') throw new ModelFileError({ field: 'initMethod', detail: `expected one of kmeans++, random, got ${JSON.stringify(json.initMethod)}` });
   return json.initMethod;
 }
 
@@ -168,7 +168,7 @@ export const onlineKmeansPlugin: ModelPlugin<StochasticKMeansParams, OnlineKMean
     let learningRate: LearningRate = 'count';
     if (json.learningRate !== undefined) {
       if (!(LEARNING_RATES as readonly unknown[]).includes(json.learningRate))
-        throw new ModelFileError(`expected one of ${LEARNING_RATES.join(', ')}, got ${JSON.stringify(json.learningRate)}`, 'learningRate');
+        throw new ModelFileError({ field: 'learningRate', detail: `expected one of ${LEARNING_RATES.join(', ')}, got ${JSON.stringify(json.learningRate)}` });
       learningRate = json.learningRate as LearningRate;
     }
     const t0 = json.t0 === undefined ? DEFAULT_T0 : readFiniteNumber(json.t0, 't0');
@@ -193,7 +193,7 @@ export const minibatchKmeansPlugin: ModelPlugin<StochasticKMeansParams, MiniBatc
     let batchSize = 1024;
     if (json.batchSize !== undefined) {
       batchSize = readFiniteNumber(json.batchSize, 'batchSize');
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${batchSize}`, 'batchSize');
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new ModelFileError({ field: 'batchSize', detail: `expected an integer ≥ 1, got ${batchSize}` });
     }
     return { k, init: null, initMethod: readInitMethod(json), batchSize };
   },

@@ -122,7 +122,7 @@ async function openPage(browser: Browser, base: string): Promise<TestPage> {
   try {
     await page.waitForFunction(() => typeof window.emkit === 'object', undefined, { timeout: 10_000 });
   } catch (error) {
-    throw new Error(`the test page at ${base} did not load: ${pageErrors.join('; ') || String(error)}`);
+    throw new Error(`the test page at ${base} did not load: ${pageErrors.join('; ') || String(error)}`, { cause: error });
   }
   const crossOriginIsolated = await page.evaluate(() => window.emkit.crossOriginIsolated && window.emkit.sharedArrayBuffer);
   return {

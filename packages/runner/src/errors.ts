@@ -1,28 +1,25 @@
-import { EmkitError, FitAbortedError, FitError, InputError, ModelFileError, OptionError, isEmkitError } from '@emkit/core';
+import { EMKIT_ERROR_CODES, EmkitError, type EmkitErrorCode, type ErrorDetails, FitAbortedError, createEmkitError, isEmkitError } from '@emkit/core';
 import type { RowRange } from '@emkit/core';
 
 /** A worker that threw or died, named by plugin and shard (or restart). */
 export class WorkerError extends EmkitError {
-  readonly plugin: string;
+  declare readonly plugin: string;
   readonly shard?: number;
   readonly restart?: number;
-  constructor(plugin: string, where: { shard?: number; range?: RowRange; restart?: number }, cause: unknown) {
-    const detail = cause instanceof Error ? stripMarker(cause.message) : String(cause);
-    const at =
-      where.shard !== undefined
-        ? `shard ${where.shard}${where.range ? ` (rows ${where.range.start + 1}–${where.range.end})` : ''}`
-        : `restart ${where.restart}`;
-    super('worker', `plugin "${plugin}" failed on a worker at ${at}: ${detail}`, { cause });
+  constructor({ plugin, shard, range, restart, cause }: { plugin: string; shard?: number; range?: RowRange; restart?: number; cause: unknown }) {
+    const why = cause instanceof Error ? stripMarker(cause.message) : String(cause);
+    const at = shard !== undefined ? `shard ${shard}${range ? ` (rows ${range.start + 1}–${range.end})` : ''}` : `restart ${restart}`;
+    const detail = `failed on a worker at ${at}: ${why}`;
+    super('worker', { plugin, detail, cause }, `plugin "${plugin}" ${detail}`);
     this.name = 'WorkerError';
-    this.plugin = plugin;
-    this.shard = where.shard;
-    this.restart = where.restart;
+    this.shard = shard;
+    this.restart = restart;
   }
 }
 
 /** The caller's abort wins over whatever error the cancelled tasks reported. */
 export function abortOr(signal: AbortSignal | undefined, error: unknown): unknown {
-  if (signal?.aborted) return new FitAbortedError(signal.reason);
+  if (signal?.aborted) return new FitAbortedError({ reason: signal.reason });
   return error;
 }
 
@@ -35,8 +32,7 @@ export function abortOr(signal: AbortSignal | undefined, error: unknown): unknow
 const MARKER = '\u0000emkit-error:';
 
 function stripMarker(message: string): string {
-  const at = message.indexOf(MARKER);
-  return at === -1 ? message : message.slice(0, at);
+  return message.split(MARKER)[0];
 }
 
 /** In a worker: an emkit error as a plain Error that survives cloning; anything else as it is. */
@@ -52,40 +48,17 @@ export function encodeWorkerError(error: unknown): unknown {
 /** In the caller: the emkit error a worker encoded, rebuilt with its class; anything else as it is. */
 export function reviveWorkerError(error: unknown): unknown {
   if (!(error instanceof Error) || isEmkitError(error)) return error;
-  const at = error.message.indexOf(MARKER);
-  if (at === -1) return error;
+  const [message, encoded] = error.message.split(MARKER);
+  if (encoded === undefined) return error;
   let fields: Record<string, unknown>;
   try {
-    fields = JSON.parse(error.message.slice(at + MARKER.length)) as Record<string, unknown>;
+    fields = JSON.parse(encoded) as Record<string, unknown>;
   } catch {
     return error;
   }
-  const message = error.message.slice(0, at);
-  const text = (key: string): string => (typeof fields[key] === 'string' ? (fields[key] as string) : '');
-  const num = (key: string): number | undefined => (typeof fields[key] === 'number' ? (fields[key] as number) : undefined);
-  let revived: EmkitError;
-  switch (fields.code) {
-    case 'option':
-      revived = new OptionError(text('field'), '');
-      break;
-    case 'input':
-      revived = new InputError(text('source'), '', { line: num('line'), column: num('column') });
-      break;
-    case 'model-file':
-      revived = new ModelFileError('', text('field') || undefined);
-      break;
-    case 'fit':
-      revived = new FitError(text('plugin'), '', num('iteration'));
-      break;
-    case 'aborted':
-      revived = new FitAbortedError();
-      break;
-    case 'worker':
-      revived = new EmkitError('worker', '');
-      break;
-    default:
-      return error;
-  }
+  if (typeof fields.code !== 'string' || !(EMKIT_ERROR_CODES as readonly string[]).includes(fields.code)) return error;
+  const details = fields as unknown as ErrorDetails;
+  const revived = createEmkitError(fields.code as EmkitErrorCode, { ...details, detail: typeof details.detail === 'string' ? details.detail : message });
   Object.assign(revived, fields);
   revived.message = message;
   if (error.stack) revived.stack = error.stack;

@@ -3,15 +3,17 @@ import {
   fit as fitInProcess,
   isEmkitError,
   resolveDriverOptions,
-  runRestart,
+  restartFailure,
+  runRestartOrFailure,
   selectBestRestart,
   throwIfAborted,
   type Dataset,
   type DriverOptions,
   type FitResult,
   type ModelPlugin,
-  type RestartResult,
+  type RestartOutcome,
 } from '@emkit/core';
+import { deriveSeed } from '@emkit/linalg';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
 import { pooledExecutor } from './pooled-executor.js';
 import type { PluginLocation, WorkerPool } from './protocol.js';
@@ -48,12 +50,12 @@ export async function fitWithPool<P, O>(
   defaultWorkers: number,
 ): Promise<FitResult<P, O>> {
   const { workers = defaultWorkers, pool: givenPool, pluginUrl, parallelism = 'auto', ...driverOptions } = options;
-  if (!Number.isInteger(workers) || workers < 0) throw new OptionError('workers', `must be an integer ≥ 0, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 0) throw new OptionError({ field: 'workers', detail: `must be an integer ≥ 0, got ${workers}` });
   const parsed = plugin.parseOptions(rawOptions);
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
   if (workers === 0 && !givenPool) return fitInProcess(plugin, data, rawOptions, driverOptions);
   const url = pluginUrl ?? plugin.moduleUrl;
-  if (!url) throw new OptionError('pluginUrl', `plugin "${plugin.name}" has no moduleUrl; set moduleUrl: import.meta.url in the module that exports it, or pass pluginUrl`);
+  if (!url) throw new OptionError({ field: 'pluginUrl', detail: `plugin "${plugin.name}" has no moduleUrl; set moduleUrl: import.meta.url in the module that exports it, or pass pluginUrl` });
   const location: PluginLocation = { url, name: plugin.name };
   throwIfAborted(driverOptions.signal);
 
@@ -61,25 +63,29 @@ export async function fitWithPool<P, O>(
   const pool = givenPool ?? createPool(workers);
   try {
     const byRestart = shared !== null && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
-    let results: RestartResult<P>[];
+    let results: RestartOutcome<P>[];
     if (byRestart) {
       const local = new AbortController();
       const signal = driverOptions.signal;
       const onAbort = () => local.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const driver = { tol: resolved.tol, maxIter: resolved.maxIter, seed: resolved.seed, shardRows: resolved.shardRows, monotoneTolerance: resolved.monotoneTolerance };
+        // Every resolved driver option but the restart count: each task is one restart.
+        const { restarts: _restarts, ...driver } = resolved;
         results = (await Promise.all(
           Array.from({ length: resolved.restarts }, (_, restart) =>
             pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress }).catch((cloned: unknown) => {
-              // A restart's FitError or OptionError is reported as it is, as when it runs in-process.
+              // A restart's own failure (FitError) is recorded and the others go on, as in-process;
+              // any other error (OptionError, a crash) is reported as it is and stops them.
               const error = reviveWorkerError(cloned);
-              const wrapped = signal?.aborted || local.signal.aborted || isEmkitError(error) ? error : new WorkerError(plugin.name, { restart }, error);
+              const failure = signal?.aborted || local.signal.aborted ? null : restartFailure(error, restart, deriveSeed(resolved.seed, restart));
+              if (failure !== null) return failure;
+              const wrapped = signal?.aborted || local.signal.aborted || isEmkitError(error) ? error : new WorkerError({ plugin: plugin.name, restart, cause: error });
               local.abort(wrapped);
               throw wrapped;
             }),
           ),
-        )) as RestartResult<P>[];
+        )) as RestartOutcome<P>[];
       } catch (error) {
         throw abortOr(signal, local.signal.reason instanceof Error ? local.signal.reason : error);
       } finally {
@@ -90,7 +96,7 @@ export async function fitWithPool<P, O>(
       const fitData = shared?.data ?? data;
       results = [];
       try {
-        for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestart(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
+        for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestartOrFailure(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
       } finally {
         // A pool the caller keeps must not hold this fit's per-shard states (ours is closed below).
         if (givenPool) await executor.release();

@@ -73,7 +73,7 @@ export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult
       return { results: [] };
     }
     const plugin = await loadPlugin(task.plugin);
-    if (task.data.firstRow !== 0) throw new FitError(plugin.name, 'a batch of shards needs all rows on the worker (shared memory)');
+    if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a batch of shards needs all rows on the worker (shared memory)' });
     if (runStates === null || runStates.run !== task.run) {
       const data = datasetFromHandle(task.data);
       runStates = { run: task.run, data, states: new ShardStates().forData(data) };
@@ -98,7 +98,7 @@ export async function restartOnWorker(task: RestartTask, onProgress?: (progress:
   try {
     const plugin = await loadPlugin(task.plugin);
     const data = datasetFromHandle(task.data);
-    if (task.data.firstRow !== 0) throw new FitError(plugin.name, 'a whole restart needs all rows on the worker (shared memory)');
+    if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a whole restart needs all rows on the worker (shared memory)' });
     return await runRestart(plugin, data, task.options, task.restart, { ...task.driver, onProgress });
   } catch (error) {
     throw encodeWorkerError(error);

@@ -51,7 +51,7 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
         ? abortOr(signal, error)
         : local.signal.aborted || isEmkitError(error)
           ? error
-          : new WorkerError(plugin.name, { shard: shardIndex, range: shards[shardIndex] }, error);
+          : new WorkerError({ plugin: plugin.name, shard: shardIndex, range: shards[shardIndex], cause: error });
       local.abort(wrapped);
       throw wrapped;
     };

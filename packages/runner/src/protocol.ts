@@ -1,4 +1,4 @@
-import type { DriverOptions, FitProgress, RestartResult, RowRange } from '@emkit/core';
+import type { FitProgress, ResolvedDriverOptions, RestartResult, RowRange } from '@emkit/core';
 
 /**
  * The rows a worker sees. With shared memory `values` is the whole data set's SharedArrayBuffer,
@@ -79,7 +79,7 @@ export interface EStepBatchResult {
 }
 
 /** Driver settings a restart needs on a worker (the executor is the worker's in-process one). */
-export type RestartDriverOptions = Pick<DriverOptions, 'tol' | 'maxIter' | 'seed' | 'shardRows' | 'monotoneTolerance'>;
+export type RestartDriverOptions = Omit<ResolvedDriverOptions, 'restarts'>;
 
 export interface RestartTask {
   readonly plugin: PluginLocation;

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { InputError, OptionError, fit as fitInProcess, type FitResult } from '@emkit/core';
+import { InputError, OptionError, createDataset, fit as fitInProcess, type FitResult } from '@emkit/core';
+import { readMclustFixture } from '../../../tools/test-support/mclust.js';
 import { gmmPlugin, type GmmParams } from '@emkit/gmm';
 import { kmeansPlugin } from '@emkit/kmeans';
 // The built package: its worker threads load dist/node/worker.js next to it.
@@ -86,6 +87,22 @@ describe('results do not depend on the number of workers', () => {
     }
   });
 
+  it("restarts that fail (a singular start) are recorded alike on workers and in-process; the best successful one wins", async () => {
+    // The case: diabetes, K = 3, regCovar 0, 10 restarts; some restarts start singular.
+    const fx = readMclustFixture('diabetes');
+    const data = createDataset(Float64Array.from(fx.data), fx.n, fx.d);
+    const options = { k: 3, regCovar: 0 };
+    const driver = { restarts: 10, seed: 0, shardRows: 50 };
+    const reference = await fitInProcess(gmmPlugin, data, options, driver);
+    expect(reference.failedRestarts.length).toBeGreaterThan(0);
+    expect(reference.failedRestarts[0].reason).toMatch(/singular/);
+    for (const parallelism of ['shards', 'restarts'] as const) {
+      const r = await fit(gmmPlugin, data, options, { ...driver, workers: 2, parallelism });
+      expect(r.failedRestarts).toEqual(reference.failedRestarts);
+      sameBits(reference, r);
+    }
+  });
+
   it('progress reaches the caller in both modes', async () => {
     const data = blobs(1, 300, 2, 3);
     const seen: number[] = [];
@@ -98,11 +115,10 @@ describe('faults', () => {
   const data = blobs(2, 640, 2, 3); // 10 shards of 64 rows
   const init = { means: [[0, 0], [5, 5], [-5, 5]] };
 
-  it('an E-step that throws on shard 3 rejects quickly, naming plugin and shard, and leaves no worker running', async () => {
+  // How fast it rejects is measured in bench/latency.mjs.
+  it('an E-step that throws on shard 3 rejects, naming plugin and shard, and leaves no worker running', async () => {
     let pool: NodeWorkerPool | undefined;
-    const started = Date.now();
     const error = await fitWithPool(faulty.throwsOnShard3, data, { k: 3, init }, { shardRows: 64, workers: 2 }, (n) => (pool = new NodeWorkerPool(n)), 2).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(WorkerError);
     expect((error as Error).message).toMatch(/throws-on-shard-3.*shard 3 \(rows 193–256\).*deliberate failure/);
     expect(pool!.threadCount).toBe(0);
@@ -146,10 +162,9 @@ describe('faults', () => {
     expect(pool!.threadCount).toBe(0);
   });
 
-  it('an abort mid-fit rejects with an AbortError within 1 s and closes the pool', async () => {
+  it('an abort mid-fit rejects with an AbortError and closes the pool (how fast: bench/latency.mjs)', async () => {
     let pool: NodeWorkerPool | undefined;
     const controller = new AbortController();
-    let abortedAt = 0;
     const big = blobs(9, 64 * 40, 2, 3);
     const promise = fitWithPool(
       faulty.slowGmm,
@@ -162,17 +177,13 @@ describe('faults', () => {
         tol: 0,
         signal: controller.signal,
         onProgress: (p) => {
-          if (p.iteration === 2) {
-            abortedAt = Date.now();
-            controller.abort();
-          }
+          if (p.iteration === 2) controller.abort();
         },
       },
       (n) => (pool = new NodeWorkerPool(n)),
       2,
     );
     const error = await promise.catch((e: unknown) => e);
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
     expect((error as Error).name).toBe('AbortError');
     expect(pool!.threadCount).toBe(0);
   });

@@ -66,15 +66,15 @@ const MAX_STAGES = 10_000;
  * Throws OptionError naming the field for a c ≤ 0, cEnd > cStart or a factor outside (0, 1).
  */
 export function annealSchedule(cStart: number, cEnd: number, factor = 0.5): number[] {
-  if (!(cStart > 0) || !Number.isFinite(cStart)) throw new OptionError('cStart', `must be a finite number > 0, got ${cStart}`);
-  if (!(cEnd > 0) || !Number.isFinite(cEnd)) throw new OptionError('cEnd', `must be a finite number > 0, got ${cEnd}`);
-  if (cEnd > cStart) throw new OptionError('cEnd', `must be ≤ cStart (${cStart}), got ${cEnd}: the schedule goes from cStart down to cEnd`);
-  if (!(factor > 0 && factor < 1)) throw new OptionError('factor', `must be in (0, 1), got ${factor}`);
+  if (!(cStart > 0) || !Number.isFinite(cStart)) throw new OptionError({ field: 'cStart', detail: `must be a finite number > 0, got ${cStart}` });
+  if (!(cEnd > 0) || !Number.isFinite(cEnd)) throw new OptionError({ field: 'cEnd', detail: `must be a finite number > 0, got ${cEnd}` });
+  if (cEnd > cStart) throw new OptionError({ field: 'cEnd', detail: `must be ≤ cStart (${cStart}), got ${cEnd}: the schedule goes from cStart down to cEnd` });
+  if (!(factor > 0 && factor < 1)) throw new OptionError({ field: 'factor', detail: `must be in (0, 1), got ${factor}` });
   const schedule: number[] = [];
   // The relative margin keeps a stage a rounding error above cEnd from duplicating the last one.
   for (let c = cStart; c > cEnd * (1 + 1e-12); c *= factor) {
     schedule.push(c);
-    if (schedule.length >= MAX_STAGES) throw new OptionError('factor', `${factor} takes more than ${MAX_STAGES} stages from ${cStart} to ${cEnd}; use a smaller factor`);
+    if (schedule.length >= MAX_STAGES) throw new OptionError({ field: 'factor', detail: `${factor} takes more than ${MAX_STAGES} stages from ${cStart} to ${cEnd}; use a smaller factor` });
   }
   schedule.push(cEnd);
   return schedule;

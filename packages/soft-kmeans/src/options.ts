@@ -55,7 +55,7 @@ export function parseSoftKMeansOptions(raw: unknown): SoftKMeansOptions {
   if (o.init !== null) {
     const hasMeans = o.init.means !== undefined;
     const hasCenters = o.init.centers !== undefined;
-    if (hasMeans === hasCenters) throw new OptionError('init', 'give exactly one of "means" and "centers" (K rows of D numbers)');
+    if (hasMeans === hasCenters) throw new OptionError({ field: 'init', detail: 'give exactly one of "means" and "centers" (K rows of D numbers)' });
     const field = hasMeans ? 'means' : 'centers';
     const m = readMatrix(o.init[field], `init.${field}`, o.k, undefined, 'option');
     init = { means: toNested(m.values, m.rows, m.cols) };

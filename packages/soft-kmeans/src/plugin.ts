@@ -41,11 +41,11 @@ export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions> = {
 
   fromJSON(json) {
     const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError(`expected an integer ≥ 1, got ${k}`, 'k');
+    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
     const c = readFiniteNumber(json.c, 'c');
-    if (!(c > 0)) throw new ModelFileError(`expected a variance > 0, got ${c}`, 'c');
+    if (!(c > 0)) throw new ModelFileError({ field: 'c', detail: `expected a variance > 0, got ${c}` });
     const initMethod = json.initMethod ?? 'kmeans++';
-    if (!INIT_METHODS.includes(initMethod as InitMethod)) throw new ModelFileError(`expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(initMethod)}`, 'initMethod');
+    if (!INIT_METHODS.includes(initMethod as InitMethod)) throw new ModelFileError({ field: 'initMethod', detail: `expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(initMethod)}` });
     const options = parseSoftKMeansOptions({ k, c, initMethod });
     const gmm = gmmOptionsFor(options);
     const { params } = gmmPlugin.fromJSON({ k, covariance: 'spherical', weights: gmm.init!.weights, means: json.means, covariances: gmm.init!.covariances, regCovar: 0, freeze: gmm.freeze });

@@ -7,7 +7,7 @@
 //   node packages/vae/scripts/compare-bernoulli.mjs [--epochs 200] [--hidden 64] [--latent 2]
 //        [--learning-rate 0.001] [--batch-size 64] [--seeds 0,1,2] [--held-out 100] [--k 64,1000]
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDataset, fit } from '@emkit/core';

@@ -1,4 +1,4 @@
-import { ModelFileError, OptionError, readFiniteNumber, readMatrix, readVector, toNested } from '@emkit/core';
+import { ModelFileError, readFiniteNumber, readingModelFile, readMatrix, readVector, toNested } from '@emkit/core';
 import { batchesPerEpoch } from './batches.js';
 import { layoutOf, type DenseLayer, type VaeArchitecture } from './network.js';
 import { parseVaeOptions, type VaeOptions } from './options.js';
@@ -45,16 +45,16 @@ export function vaeToJSON(params: VaeParams, options: VaeOptions): Record<string
 
 function readInteger(value: unknown, field: string, min: number): number {
   const x = readFiniteNumber(value, field);
-  if (!Number.isInteger(x) || x < min) throw new ModelFileError(`expected an integer ≥ ${min}, got ${x}`, field);
+  if (!Number.isInteger(x) || x < min) throw new ModelFileError({ field, detail: `expected an integer ≥ ${min}, got ${x}` });
   return x;
 }
 
 function readLayers(value: unknown, field: string, layers: readonly DenseLayer[], weights: Float64Array): void {
-  if (!Array.isArray(value)) throw new ModelFileError(`expected an array of ${layers.length} layers {"weights": [[…]], "bias": […]}`, field);
-  if (value.length !== layers.length) throw new ModelFileError(`expected ${layers.length} layers for this architecture, got ${value.length}`, field);
+  if (!Array.isArray(value)) throw new ModelFileError({ field, detail: `expected an array of ${layers.length} layers {"weights": [[…]], "bias": […]}` });
+  if (value.length !== layers.length) throw new ModelFileError({ field, detail: `expected ${layers.length} layers for this architecture, got ${value.length}` });
   layers.forEach((layer, l) => {
     const entry = value[l] as Record<string, unknown> | null;
-    if (typeof entry !== 'object' || entry === null) throw new ModelFileError('expected {"weights": [[…]], "bias": […]}', `${field}[${l}]`);
+    if (typeof entry !== 'object' || entry === null) throw new ModelFileError({ field: `${field}[${l}]`, detail: 'expected {"weights": [[…]], "bias": […]}' });
     weights.set(readMatrix(entry.weights, `${field}[${l}].weights`, layer.out, layer.in).values, layer.w);
     weights.set(readVector(entry.bias, `${field}[${l}].bias`, layer.out), layer.b);
   });
@@ -63,10 +63,9 @@ function readLayers(value: unknown, field: string, layers: readonly DenseLayer[]
 export function vaeFromJSON(json: Record<string, unknown>): { params: VaeParams; options: VaeOptions } {
   // The architecture decides what the weights compute: a default would silently change the model.
   for (const field of ['latent', 'hidden', 'activation', 'decoder'])
-    if (json[field] === undefined) throw new ModelFileError('missing: a VAE model file states its architecture (latent, hidden, activation, decoder)', field);
-  let options: VaeOptions;
-  try {
-    options = parseVaeOptions({
+    if (json[field] === undefined) throw new ModelFileError({ field, detail: 'missing: a VAE model file states its architecture (latent, hidden, activation, decoder)' });
+  const options: VaeOptions = readingModelFile(() =>
+    parseVaeOptions({
       latent: json.latent,
       hidden: json.hidden,
       activation: json.activation,
@@ -76,11 +75,8 @@ export function vaeFromJSON(json: Record<string, unknown>): { params: VaeParams;
       batchSize: json.batchSize,
       learningRate: json.learningRate,
       iwaeSamples: json.iwaeSamples,
-    });
-  } catch (error) {
-    if (error instanceof OptionError) throw new ModelFileError(error.message.slice(error.field.length + 2), error.field);
-    throw error;
-  }
+    }),
+  );
   const inputs = readInteger(json.inputs, 'inputs', 1);
   const arch: VaeArchitecture = { inputs, latent: options.latent, hidden: [...options.hidden], activation: options.activation, decoder: options.decoder, variance: options.variance };
   const layout = layoutOf(arch);
@@ -88,9 +84,9 @@ export function vaeFromJSON(json: Record<string, unknown>): { params: VaeParams;
   readLayers(json.encoderLayers, 'encoderLayers', layout.encoder, weights);
   readLayers(json.decoderLayers, 'decoderLayers', layout.decoder, weights);
   if (layout.logVariance >= 0) weights.set(readVector(json.logVariance, 'logVariance', inputs), layout.logVariance);
-  else if (json.logVariance != null) throw new ModelFileError('must be null unless the decoder is Gaussian with a learned variance', 'logVariance');
+  else if (json.logVariance != null) throw new ModelFileError({ field: 'logVariance', detail: 'must be null unless the decoder is Gaussian with a learned variance' });
   const noiseSeed = readFiniteNumber(json.noiseSeed, 'noiseSeed');
-  if (!Number.isInteger(noiseSeed) || noiseSeed !== (noiseSeed | 0)) throw new ModelFileError(`expected a 32-bit integer, got ${noiseSeed}`, 'noiseSeed');
+  if (!Number.isInteger(noiseSeed) || noiseSeed !== (noiseSeed | 0)) throw new ModelFileError({ field: 'noiseSeed', detail: `expected a 32-bit integer, got ${noiseSeed}` });
   const step = readInteger(json.step, 'step', 0);
   const rows = readInteger(json.rows, 'rows', 1);
   const epochElbo = json.epochElbo == null ? [] : Array.from(readVectorOrEmpty(json.epochElbo, 'epochElbo'));

@@ -80,7 +80,7 @@ const schema = z
 export function parseVaeOptions(raw: unknown): VaeOptions {
   const o = parseOptionsWith(schema, raw);
   const variance = o.variance ?? null;
-  if (variance !== null && o.decoder !== 'gaussian') throw new OptionError('variance', 'applies to the Gaussian decoder only (decoder: "gaussian")');
+  if (variance !== null && o.decoder !== 'gaussian') throw new OptionError({ field: 'variance', detail: 'applies to the Gaussian decoder only (decoder: "gaussian")' });
   return {
     latent: o.latent,
     hidden: [...o.hidden],

@@ -13,16 +13,18 @@ export function checkBinary(data: Dataset): void {
     if (x !== 0 && x !== 1) {
       const c = i % cols;
       const name = data.columns?.[c];
-      throw new InputError(
-        'data',
-        `row ${Math.floor(i / cols) + 1}, column ${c + 1}${name ? ` (${name})` : ''} is ${x}; the Bernoulli decoder needs 0/1 values (for real data use the Gaussian decoder: decoder "gaussian", --decoder gaussian)`,
-      );
+      throw new InputError({
+        file: 'data',
+        row: Math.floor(i / cols) + 1,
+        column: c + 1,
+        detail: `row ${Math.floor(i / cols) + 1}, column ${c + 1}${name ? ` (${name})` : ''} is ${x}; the Bernoulli decoder needs 0/1 values (for real data use the Gaussian decoder: decoder "gaussian", --decoder gaussian)`,
+      });
     }
   }
 }
 
 export function checkColumns(params: VaeParams, data: Dataset): void {
-  if (data.cols !== params.arch.inputs) throw new InputError('data', `has ${data.cols} columns; the model has ${params.arch.inputs}`);
+  if (data.cols !== params.arch.inputs) throw new InputError({ file: 'data', detail: `has ${data.cols} columns; the model has ${params.arch.inputs}` });
 }
 
 export function checkData(params: VaeParams, data: Dataset): void {
@@ -150,10 +152,10 @@ function drawNoise(params: VaeParams, step: number, row: number, eps: Float64Arr
 export function eStepRows(params: VaeParams, data: Dataset, range: RowRange, stats: Float64Array, plugin: string): number {
   checkColumns(params, data);
   if (data.rows !== params.plan.rows)
-    throw new FitError(
+    throw new FitError({
       plugin,
-      `the E-step sees ${data.rows} rows but the fit has ${params.plan.rows}: mini-batches and noise depend on absolute row indices, so the E-step needs the whole data set (shared memory), not a copy of its shard`,
-    );
+      detail: `the E-step sees ${data.rows} rows but the fit has ${params.plan.rows}: mini-batches and noise depend on absolute row indices, so the E-step needs the whole data set (shared memory), not a copy of its shard`,
+    });
   const work = new Workspace(params.arch, layoutOf(params.arch));
   work.loadLogVariance(params.weights);
   const grad = stats.subarray(STATS_HEADER);

@@ -14,6 +14,6 @@ export default function setup(): void {
     execFileSync(process.execPath, [tsc, '--build', cliDir], { stdio: 'pipe' });
   } catch (error) {
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
-    throw new Error(`building apps/cli failed:\n${output}`);
+    throw new Error(`building apps/cli failed:\n${output}`, { cause: error });
   }
 }

@@ -17,9 +17,9 @@ export interface RunResult {
 }
 
 /** Runs `node dist/bin.js ...args` and resolves with its exit code and output (never rejects on exit codes). */
-export function emkit(args: readonly string[], options: { cwd?: string } = {}): Promise<RunResult> {
+export function emkit(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? repoRoot, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolvePromise({ code: error ? (error.code as number) : 0, stdout, stderr });
     });

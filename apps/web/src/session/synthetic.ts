@@ -5,6 +5,7 @@ import { Random } from '@emkit/linalg';
 export const SYNTHETIC = {
   'blobs-100k': '100 000 rows: four Gaussian blobs (for responsiveness)',
   'binary-2k': '2 000 rows × 6 columns of 0/1 (for the Bernoulli mixture)',
+  'counts-600': '600 rows × 2 columns of counts from three Poisson components (for the Poisson-mixture plugin)',
 } as const;
 
 export type SyntheticName = keyof typeof SYNTHETIC;
@@ -47,11 +48,45 @@ function binary(rows: number, random: Random): Dataset {
   return createDataset(values, rows, d, { columns: PROTOTYPES[0].map((_, c) => `f${c + 1}`), source: 'binary-2k' });
 }
 
+/** Three components of independent Poisson counts: rates per column and weight. */
+const POISSON = [
+  { rates: [2, 3], weight: 0.4 },
+  { rates: [12, 4], weight: 0.35 },
+  { rates: [6, 15], weight: 0.25 },
+];
+
+/** A Poisson draw by inversion of the CDF (rates here are small). */
+function poisson(rate: number, random: Random): number {
+  let k = 0;
+  let p = Math.exp(-rate);
+  let cdf = p;
+  const u = random.next();
+  while (u > cdf && k < 1000) {
+    k++;
+    p *= rate / k;
+    cdf += p;
+  }
+  return k;
+}
+
+function counts(rows: number, random: Random): Dataset {
+  const values = new Float64Array(rows * 2);
+  const weights = POISSON.map((c) => c.weight);
+  for (let i = 0; i < rows; i++) {
+    const c = POISSON[random.nextWeighted(weights, 0, weights.length)];
+    values[2 * i] = poisson(c.rates[0], random);
+    values[2 * i + 1] = poisson(c.rates[1], random);
+  }
+  return createDataset(values, rows, 2, { columns: ['a', 'b'], source: 'counts-600' });
+}
+
 export function syntheticDataset(name: SyntheticName): Dataset {
   switch (name) {
     case 'blobs-100k':
       return blobs(100_000, new Random(7));
     case 'binary-2k':
       return binary(2_000, new Random(11));
+    case 'counts-600':
+      return counts(600, new Random(13));
   }
 }

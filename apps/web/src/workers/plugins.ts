@@ -5,3 +5,5 @@ export { gmmPlugin } from '@emkit/gmm';
 export { softKmeansPlugin } from '@emkit/soft-kmeans';
 export { kmeansPlugin } from '@emkit/kmeans';
 export { bernoulliPlugin } from '@emkit/bernoulli';
+export { vaePlugin } from '@emkit/vae';
+export { poissonMixturePlugin } from 'emkit-plugin-poisson-mixture';

@@ -1,6 +1,6 @@
 import { readMatrixStack, toNested } from '@emkit/core';
 import { lnMultivariateGamma, wishartDigammaSum } from '../special.js';
-import type { PrecisionContext, PrecisionModel } from './model.js';
+import type { PrecisionModel } from './model.js';
 
 /** ln B(W, ν) of the Wishart normaliser, from ln |W|. */
 export function lnWishartNormaliser(logDetW: number, nu: number, d: number): number {

@@ -60,7 +60,7 @@ function checkParams(p: UnivariateGaussianMixtureParams, where: string, fail: (f
 }
 
 function requireOneColumn(data: Dataset): void {
-  if (data.cols !== 1) throw new InputError('data', `the univariate Gaussian mixture needs 1 column, got ${data.cols}`);
+  if (data.cols !== 1) throw new InputError({ file: 'data', detail: `the univariate Gaussian mixture needs 1 column, got ${data.cols}` });
 }
 
 /** log w_k − ½·log(2π σ²_k) and 1/(2σ²_k), the per-component constants of the E-step. */
@@ -111,7 +111,7 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
         means: readVector(o.init.means, 'init.means', o.k, 'option'),
         variances: readVector(o.init.variances, 'init.variances', o.k, 'option'),
       };
-      checkParams(init, 'init.', (field, message) => new OptionError(field, message));
+      checkParams(init, 'init.', (field, message) => new OptionError({ field, detail: message }));
     }
     return { k: o.k, minVariance: o.minVariance, init };
   },
@@ -121,7 +121,7 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
     if (options.init !== null)
       return { weights: Float64Array.from(options.init.weights), means: Float64Array.from(options.init.means), variances: Float64Array.from(options.init.variances) };
     const k = options.k;
-    if (k > data.rows) throw new OptionError('k', `cannot start ${k} components from ${data.rows} rows`);
+    if (k > data.rows) throw new OptionError({ field: 'k', detail: `cannot start ${k} components from ${data.rows} rows` });
     const picks = random.sampleWithoutReplacement(data.rows, k);
     const means = Float64Array.from(picks, (i) => data.values[i]);
     // Weighted data variance around the weighted mean, floored.
@@ -253,7 +253,7 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
     const weights = readVector(json.weights, 'weights');
     const k = weights.length;
     const params = { weights, means: readVector(json.means, 'means', k), variances: readVector(json.variances, 'variances', k) };
-    checkParams(params, '', (field, message) => new ModelFileError(message, field));
+    checkParams(params, '', (field, message) => new ModelFileError({ field, detail: message }));
     const minVariance = json.minVariance === undefined ? 1e-6 : readFiniteNumber(json.minVariance, 'minVariance');
     return { params, options: { k, minVariance, init: null } };
   },

@@ -87,7 +87,7 @@ export const diagCovariance: CovarianceModel = {
   readPriorScale(value, d, field) {
     const scale = readVector(value, field, d, 'option');
     scale.forEach((v, c) => {
-      if (!(v > 0)) throw new OptionError(`${field}[${c}]`, `is ${v}; the prior scale of a diagonal covariance is D positive numbers`);
+      if (!(v > 0)) throw new OptionError({ field: `${field}[${c}]`, detail: `is ${v}; the prior scale of a diagonal covariance is D positive numbers` });
     });
     return scale;
   },

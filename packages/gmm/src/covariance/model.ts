@@ -35,6 +35,8 @@ export interface CovarianceStats {
  */
 export interface CovarianceModel {
   readonly type: CovarianceType;
+  /** false when MAP priors are not offered for this structure (mclust has none for it); absent means offered. */
+  readonly supportsPrior?: boolean;
   /** Length of the flat `covariances` array. */
   covarianceLength(k: number, d: number): number;
   /** Length of this structure's block of second-moment statistics. */

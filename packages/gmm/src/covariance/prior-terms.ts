@@ -43,8 +43,8 @@ export function logDetScale(scale: Float64Array, d: number): number {
 export function readMatrixScale(value: unknown, d: number, field: string): Float64Array {
   const m = readMatrix(value, field, d, d, 'option').values;
   for (let a = 0; a < d; a++)
-    for (let b = 0; b < a; b++) if (m[a * d + b] !== m[b * d + a]) throw new OptionError(`${field}[${a}][${b}]`, 'the prior scale must be symmetric');
-  if (!cholesky(m, 0, d, new Float64Array(d * d), 0)) throw new OptionError(field, 'the prior scale must be positive definite');
+    for (let b = 0; b < a; b++) if (m[a * d + b] !== m[b * d + a]) throw new OptionError({ field: `${field}[${a}][${b}]`, detail: 'the prior scale must be symmetric' });
+  if (!cholesky(m, 0, d, new Float64Array(d * d), 0)) throw new OptionError({ field, detail: 'the prior scale must be positive definite' });
   return m;
 }
 

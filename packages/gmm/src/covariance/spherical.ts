@@ -105,7 +105,7 @@ export const sphericalCovariance: CovarianceModel = {
   },
   readPriorScale(value, _d, field) {
     const v = Array.isArray(value) && value.length === 1 ? readVector(value, field, 1, 'option')[0] : typeof value === 'number' ? readFiniteNumber(value, field, 'option') : NaN;
-    if (!(v > 0)) throw new OptionError(field, `the prior scale of a spherical covariance is one positive number, got ${JSON.stringify(value)}`);
+    if (!(v > 0)) throw new OptionError({ field, detail: `the prior scale of a spherical covariance is one positive number, got ${JSON.stringify(value)}` });
     return Float64Array.of(v);
   },
   logPriorDensity(params, prior) {

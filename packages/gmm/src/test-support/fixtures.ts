@@ -8,3 +8,5 @@ export function readFixtureDataset(name: string): Dataset {
   const { values, rows, cols } = readFixtureTable(name);
   return createDataset(values, rows, cols, { source: name });
 }
+
+export { mclustFixtureNames, readMclustFixture, type MclustFit, type MclustFixture } from '../../../../tools/test-support/mclust.js';

@@ -90,12 +90,12 @@ export class BrowserWorkerPool implements WorkerPool {
 
   private submit(run: Pending['run'], signal?: AbortSignal, pin?: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
-    if (signal?.aborted) return Promise.reject(new FitAbortedError(signal.reason));
+    if (signal?.aborted) return Promise.reject(new FitAbortedError({ reason: signal.reason }));
     return new Promise((resolve, reject) => {
       if (pin !== undefined && !(Number.isInteger(pin) && pin >= 0 && pin < this.size)) throw new RangeError(`no worker slot ${pin} in a pool of ${this.size}`);
       const pending: Pending = { run, resolve, reject, signal, pin, settled: false };
       if (signal) {
-        pending.onAbort = () => this.cancel(pending, new FitAbortedError(signal.reason));
+        pending.onAbort = () => this.cancel(pending, new FitAbortedError({ reason: signal.reason }));
         signal.addEventListener('abort', pending.onAbort, { once: true });
       }
       this.queue.push(pending);
@@ -126,7 +126,7 @@ export class BrowserWorkerPool implements WorkerPool {
       if (pending.signal?.aborted) {
         // Dropped here rather than given a fresh worker to kill.
         this.queue.splice(q, 1);
-        this.settle(pending, new FitAbortedError(pending.signal.reason));
+        this.settle(pending, new FitAbortedError({ reason: pending.signal.reason }));
       } else if (pending.pin === undefined || pending.pin === index) {
         this.queue.splice(q, 1);
         return pending;

@@ -15,11 +15,11 @@ export function resolvePluginSpecifier(specifier: string, fromDir: string = proc
   if (specifier.startsWith('file:') || specifier.startsWith('http:') || specifier.startsWith('https:') || specifier.startsWith('data:')) return specifier;
   if (isAbsolute(specifier) || specifier.startsWith('.')) {
     const path = resolve(fromDir, specifier);
-    if (!existsSync(path)) throw new OptionError('plugin', `${path} does not exist`);
+    if (!existsSync(path)) throw new OptionError({ field: 'plugin', detail: `${path} does not exist` });
     if (!statSync(path).isDirectory()) return pathToFileURL(path).href;
     // A package folder (a plugin checked out and built locally): its manifest names the entry.
     const manifestPath = join(path, 'package.json');
-    if (!existsSync(manifestPath)) throw new OptionError('plugin', `${path} is a folder without a package.json; give the plugin's module file or its package folder`);
+    if (!existsSync(manifestPath)) throw new OptionError({ field: 'plugin', detail: `${path} is a folder without a package.json; give the plugin's module file or its package folder` });
     return entryUrl(manifestPath, '');
   }
   const require = createRequire(join(resolve(fromDir), 'noop.js'));
@@ -41,9 +41,9 @@ function entryUrl(manifestPath: string, subpath: string): string {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
   const packageName = typeof manifest.name === 'string' ? manifest.name : dirname(manifestPath);
   const entry = entryOf(manifest, subpath ? `./${subpath}` : '.');
-  if (!entry) throw new OptionError('plugin', `package ${packageName} has no importable entry for "${subpath ? `./${subpath}` : '.'}"`);
+  if (!entry) throw new OptionError({ field: 'plugin', detail: `package ${packageName} has no importable entry for "${subpath ? `./${subpath}` : '.'}"` });
   const path = join(dirname(manifestPath), entry);
-  if (!existsSync(path)) throw new OptionError('plugin', `the entry of package ${packageName}, ${path}, does not exist (is the package built?)`);
+  if (!existsSync(path)) throw new OptionError({ field: 'plugin', detail: `the entry of package ${packageName}, ${path}, does not exist (is the package built?)` });
   return pathToFileURL(path).href;
 }
 
@@ -53,7 +53,7 @@ function findManifest(packageName: string, fromDir: string): string {
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) break;
   }
-  throw new OptionError('plugin', `cannot find package "${packageName}" from ${fromDir}; install it or give a path to the plugin module`);
+  throw new OptionError({ field: 'plugin', detail: `cannot find package "${packageName}" from ${fromDir}; install it or give a path to the plugin module` });
 }
 
 function entryOf(manifest: Record<string, unknown>, subpath: string): string | null {

@@ -1,22 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The fixture readers every package's tests share (tools/test-support), wrapped with this package's @emkit/core.
 import { createDataset, type Dataset } from '@emkit/core';
 import { Random } from '@emkit/linalg';
+import { readFixtureTable } from '../../../../tools/test-support/fixtures.js';
 
-export const fixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures');
+export { fixturesDir, readFixture } from '../../../../tools/test-support/fixtures.js';
 
-export function readFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(join(fixturesDir, 'reference', name), 'utf8')) as T;
-}
-
+/** A fixture CSV (one header row, numbers only) as a Dataset. */
 export function readFixtureDataset(name: string): Dataset {
-  const lines = readFileSync(join(fixturesDir, 'datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
-  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
-  const d = rows[0].length;
-  const values = new Float64Array(rows.length * d);
-  rows.forEach((r, i) => values.set(r, i * d));
-  return createDataset(values, rows.length, d, { source: name });
+  const { values, rows, cols } = readFixtureTable(name);
+  return createDataset(values, rows, cols, { source: name });
 }
 
 /** Gaussian blobs: `groups` centres, unit-ish spread. */

@@ -1,20 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The fixture readers every package's tests share (tools/test-support), wrapped with this package's @emkit/core.
 import { createDataset, type Dataset } from '@emkit/core';
 import { Random } from '@emkit/linalg';
+import { readFixtureTable } from '../../../../tools/test-support/fixtures.js';
 
-/** ../shared/fixtures beside the repository, as CI lays it out. */
-export const fixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures');
+export { fixturesDir } from '../../../../tools/test-support/fixtures.js';
 
-/** A fixture CSV: one header row, numbers only. */
+/** A fixture CSV (one header row, numbers only) as a Dataset. */
 export function readFixtureDataset(name: string): Dataset {
-  const lines = readFileSync(join(fixturesDir, 'datasets', `${name}.csv`), 'utf8').trim().split(/\r?\n/);
-  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
-  const d = rows[0].length;
-  const values = new Float64Array(rows.length * d);
-  rows.forEach((r, i) => values.set(r, i * d));
-  return createDataset(values, rows.length, d, { source: name });
+  const { values, rows, cols } = readFixtureTable(name);
+  return createDataset(values, rows, cols, { source: name });
 }
 
 /** n rows × d columns of 0/1 data from a few groups with probabilities 0.1 or 0.9. */

@@ -1,18 +1,15 @@
 import { type Frame, toPixelX, toPixelY } from './canvas.js';
 import { formatTicks, niceTicks } from './geometry.js';
-
-const GRID = '#e6e8eb';
-const INK = '#4a4f57';
+import type { PlotTheme } from './theme.js';
 
 /** Grid lines, tick labels and axis titles around `frame`. */
-export function drawAxes(ctx: CanvasRenderingContext2D, frame: Frame, xTitle: string, yTitle: string, options: { integerX?: boolean } = {}): void {
+export function drawAxes(ctx: CanvasRenderingContext2D, frame: Frame, xTitle: string, yTitle: string, theme: PlotTheme): void {
   ctx.save();
   ctx.font = '11px system-ui, sans-serif';
   ctx.lineWidth = 1;
-  ctx.strokeStyle = GRID;
-  ctx.fillStyle = INK;
-  let xTicks = niceTicks(frame.xMin, frame.xMax, Math.max(2, Math.floor(frame.width / 80)));
-  if (options.integerX) xTicks = [...new Set(xTicks.map(Math.round))].filter((t) => t >= frame.xMin && t <= frame.xMax);
+  ctx.strokeStyle = theme.grid;
+  ctx.fillStyle = theme.ink;
+  const xTicks = niceTicks(frame.xMin, frame.xMax, Math.max(2, Math.floor(frame.width / 80)));
   const yCount = Math.max(2, Math.floor(frame.height / 50));
   let yTicks = niceTicks(frame.yMin, frame.yMax, yCount);
   // A range just over a round step can leave a single tick: take the next finer step then.
@@ -39,9 +36,9 @@ export function drawAxes(ctx: CanvasRenderingContext2D, frame: Frame, xTitle: st
     ctx.stroke();
     ctx.fillText(yLabels[i], frame.left - 5, y);
   }
-  ctx.strokeStyle = '#b9bec5';
+  ctx.strokeStyle = theme.frame;
   ctx.strokeRect(frame.left + 0.5, frame.top + 0.5, frame.width - 1, frame.height - 1);
-  ctx.fillStyle = INK;
+  ctx.fillStyle = theme.ink;
   ctx.font = '12px system-ui, sans-serif';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';

@@ -35,6 +35,11 @@ export function darker([r, g, b]: readonly [number, number, number], amount = 0.
   return [Math.round(r * f), Math.round(g * f), Math.round(b * f)];
 }
 
+/** The colour lightened towards white by `amount`: outlines that stand out on a dark background. */
+export function lighter([r, g, b]: readonly [number, number, number], amount = 0.45): [number, number, number] {
+  return [Math.round(r + (255 - r) * amount), Math.round(g + (255 - g) * amount), Math.round(b + (255 - b) * amount)];
+}
+
 /** Unassigned points (before the first E-step). */
 export const NEUTRAL: [number, number, number] = [140, 140, 140];
 
@@ -85,4 +90,32 @@ export function columnColors(values: Float64Array, rows: number, cols: number, c
     out[i] = (c[0] << 16) | (c[1] << 8) | c[2];
   }
   return out;
+}
+
+/** Low and high ends of the uncertainty ramp: certain rows pale, uncertain rows deep red. */
+export const UNCERTAINTY_RAMP: readonly [[number, number, number], [number, number, number]] = [
+  [200, 210, 220],
+  [200, 30, 40],
+];
+
+/**
+ * Each row's colour by its uncertainty 1 − max_j r_ij, from 0 (certain) to 1 − 1/K (as uncertain
+ * as K components allow), packed as 0xRRGGBB; also returns the uncertainties.
+ */
+export function uncertaintyColors(responsibilities: Float64Array, rows: number, k: number): { colors: Uint32Array; uncertainty: Float64Array } {
+  const colors = new Uint32Array(rows);
+  const uncertainty = new Float64Array(rows);
+  const top = k > 1 ? 1 - 1 / k : 1;
+  const [a, b] = UNCERTAINTY_RAMP;
+  for (let i = 0; i < rows; i++) {
+    let max = 0;
+    for (let j = 0; j < k; j++) max = Math.max(max, responsibilities[i * k + j]);
+    const u = 1 - max;
+    uncertainty[i] = u;
+    // A square-root ramp: the few percent of doubt near a boundary already show.
+    const t = Math.sqrt(Math.min(1, Math.max(0, u / top)));
+    const c = [0, 1, 2].map((q) => Math.round(a[q] + t * (b[q] - a[q])));
+    colors[i] = (c[0] << 16) | (c[1] << 8) | c[2];
+  }
+  return { colors, uncertainty };
 }

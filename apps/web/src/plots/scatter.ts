@@ -1,8 +1,9 @@
-import type { ModelView } from '../session/model-view.js';
-import { drawAxes, chartFrame } from './axes.js';
-import { type Frame, paddedRange, prepareCanvas, toPixelX, toPixelY } from './canvas.js';
-import { componentColor, cssColor, darker } from './colors.js';
-import { covarianceEllipse, marginal2x2, type Ellipse } from './geometry.js';
+import { chartFrame, drawAxes } from './axes.js';
+import { type Frame, prepareCanvas, toPixelX, toPixelY } from './canvas.js';
+import { componentColor, cssColor, darker, lighter } from './colors.js';
+import { covarianceEllipse, type Ellipse } from './geometry.js';
+import type { PlotTheme } from './theme.js';
+import { OUTER_SIGMA, type DrawnComponent, type Window2 } from './viewport.js';
 
 export interface ScatterInput {
   /** drawnRows × cols row-major. */
@@ -18,7 +19,12 @@ export interface ScatterInput {
   readonly colors: Uint32Array;
   /** 0/1 data: points are jittered so that they do not pile up on four corners. */
   readonly binary: boolean;
-  readonly view: ModelView | null;
+  /** The data window shown (zoom and pan change it). */
+  readonly window: Window2;
+  readonly components: readonly DrawnComponent[];
+  /** Each component's earlier locations in the shown columns, oldest first: the means' trail. */
+  readonly trail: readonly (readonly [number, number])[][];
+  readonly theme: PlotTheme;
 }
 
 /** What was drawn for each component, in data units (the page publishes it for tests). */
@@ -40,67 +46,96 @@ function jitter(i: number, axis: number): number {
   return (h >>> 0) / 4294967296 - 0.5;
 }
 
-function dataRange(values: Float64Array, rows: number, cols: number, col: number, binary: boolean): [number, number] {
-  if (binary) return [-0.35, 1.35];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < rows; i++) {
-    const v = values[i * cols + col];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+const JITTER = 0.3;
+
+/** Row i's drawn position in data units (0/1 data jittered). */
+export function drawnPoint(input: ScatterInput, i: number): [number, number] {
+  const spread = input.binary ? JITTER : 0;
+  return [input.values[i * input.cols + input.x] + spread * jitter(i, 0), input.values[i * input.cols + input.y] + spread * jitter(i, 1)];
+}
+
+/** The plot area for a canvas of this size. */
+export function scatterFrame(width: number, height: number, window: Window2): Frame {
+  return chartFrame(width, height, window, 56);
+}
+
+/** The drawn row nearest to pixel (px, py) within `radius` pixels, or −1. */
+export function rowAtPixel(input: ScatterInput, frame: Frame, px: number, py: number, radius = 8): number {
+  let best = -1;
+  let bestD = radius * radius;
+  for (let i = 0; i < input.rows; i++) {
+    const [vx, vy] = drawnPoint(input, i);
+    const dx = toPixelX(frame, vx) - px;
+    const dy = toPixelY(frame, vy) - py;
+    const d = dx * dx + dy * dy;
+    if (d <= bestD) {
+      bestD = d;
+      best = i;
+    }
   }
-  return paddedRange(lo, hi);
+  return best;
 }
 
 /**
  * The points as alpha-blended discs written straight into the canvas pixels (one getImageData /
- * putImageData, fast for 20 000 points), then axes, ellipses and means drawn on top.
+ * putImageData: a canvas, not a charting library, because 20 000 points must redraw within a
+ * frame while zooming), then axes, trails, ellipses and means drawn on top.
  */
 export function drawScatter(canvas: HTMLCanvasElement, input: ScatterInput): ComponentShape[] {
   // The points are blended into the pixels read back from the canvas on every draw.
   const { ctx, width, height, dpr } = prepareCanvas(canvas, { willReadFrequently: true });
-  const [xMin, xMax] = dataRange(input.values, input.rows, input.cols, input.x, input.binary);
-  const [yMin, yMax] = dataRange(input.values, input.rows, input.cols, input.y, input.binary);
-  const frame: Frame = chartFrame(width, height, { xMin, xMax, yMin, yMax }, 56);
-  ctx.fillStyle = '#fff';
+  const frame = scatterFrame(width, height, input.window);
+  ctx.fillStyle = input.theme.background;
   ctx.fillRect(frame.left, frame.top, frame.width, frame.height);
-  drawAxes(ctx, frame, input.xTitle, input.yTitle);
+  drawAxes(ctx, frame, input.xTitle, input.yTitle, input.theme);
   drawPoints(ctx, frame, dpr, input);
 
   const shapes: ComponentShape[] = [];
-  const view = input.view;
-  if (view === null || input.x >= view.d || input.y >= view.d) return shapes;
   ctx.save();
   ctx.beginPath();
   ctx.rect(frame.left, frame.top, frame.width, frame.height);
   ctx.clip();
-  for (let j = 0; j < view.k; j++) {
-    const mean: [number, number] = [view.centers[j * view.d + input.x], view.centers[j * view.d + input.y]];
-    let covariance: [number, number, number] | null = null;
-    let ellipse: Ellipse | null = null;
-    // A darker shade over a white halo: visible on the component's own (same-coloured) points.
-    const color = darker(componentColor(j));
-    if (view.covariances) {
-      covariance = marginal2x2(view.covariances, view.d, j, input.x, input.y);
-      ellipse = covarianceEllipse(mean[0], mean[1], ...covariance);
-      for (const n of [1, 2]) {
+  // Outlines stand out from the points: darker on a light background, lighter on a dark one.
+  const outline = (j: number) => (input.theme.dark ? lighter(componentColor(j)) : darker(componentColor(j)));
+  input.trail.forEach((path, j) => drawTrail(ctx, frame, path, outline(j)));
+  input.components.forEach((c, j) => {
+    const mean: [number, number] = [c.location[0], c.location[1]];
+    const covariance = c.covariance === null ? null : ([...c.covariance] as [number, number, number]);
+    const ellipse = covariance === null ? null : covarianceEllipse(mean[0], mean[1], ...covariance);
+    const color = outline(j);
+    if (ellipse)
+      for (const n of [1, OUTER_SIGMA]) {
         strokeEllipse(ctx, frame, ellipse, n);
-        const width = n === 1 ? 2.25 : 1.5;
+        const lineWidth = n === 1 ? 2.25 : 1.5;
         ctx.setLineDash(n === 1 ? [] : [6, 4]);
-        ctx.lineWidth = width + 2.5;
-        ctx.strokeStyle = 'rgb(255 255 255 / 0.8)';
+        ctx.lineWidth = lineWidth + 2.5;
+        ctx.strokeStyle = input.theme.halo;
         ctx.stroke();
-        ctx.lineWidth = width;
+        ctx.lineWidth = lineWidth;
         ctx.strokeStyle = cssColor(color);
         ctx.stroke();
+        ctx.setLineDash([]);
       }
-      ctx.setLineDash([]);
-    }
-    drawMean(ctx, toPixelX(frame, mean[0]), toPixelY(frame, mean[1]), color);
+    drawMean(ctx, toPixelX(frame, mean[0]), toPixelY(frame, mean[1]), color, input.theme);
     shapes.push({ component: j, mean, covariance, ellipse });
-  }
+  });
   ctx.restore();
   return shapes;
+}
+
+function drawTrail(ctx: CanvasRenderingContext2D, frame: Frame, path: readonly (readonly [number, number])[], color: [number, number, number]): void {
+  if (path.length === 0) return;
+  ctx.beginPath();
+  path.forEach(([x, y], q) => (q === 0 ? ctx.moveTo(toPixelX(frame, x), toPixelY(frame, y)) : ctx.lineTo(toPixelX(frame, x), toPixelY(frame, y))));
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = cssColor(color, 0.7);
+  ctx.stroke();
+  ctx.fillStyle = cssColor(color, 0.7);
+  for (const [x, y] of path) {
+    ctx.beginPath();
+    ctx.arc(toPixelX(frame, x), toPixelY(frame, y), 2.5, 0, 2 * Math.PI);
+    ctx.fill();
+  }
 }
 
 function strokeEllipse(ctx: CanvasRenderingContext2D, frame: Frame, e: Ellipse, n: number): void {
@@ -115,10 +150,10 @@ function strokeEllipse(ctx: CanvasRenderingContext2D, frame: Frame, e: Ellipse, 
   ctx.restore();
 }
 
-function drawMean(ctx: CanvasRenderingContext2D, x: number, y: number, color: [number, number, number]): void {
+function drawMean(ctx: CanvasRenderingContext2D, x: number, y: number, color: [number, number, number], theme: PlotTheme): void {
   ctx.beginPath();
   ctx.arc(x, y, 6, 0, 2 * Math.PI);
-  ctx.fillStyle = '#fff';
+  ctx.fillStyle = theme.background;
   ctx.fill();
   ctx.lineWidth = 2.5;
   ctx.strokeStyle = cssColor(color);
@@ -147,10 +182,8 @@ function drawPoints(ctx: CanvasRenderingContext2D, frame: Frame, dpr: number, in
   for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (dx * dx + dy * dy <= radius * radius) disc.push(dx, dy);
   const sx = w / (frame.xMax - frame.xMin);
   const sy = h / (frame.yMax - frame.yMin);
-  const spread = input.binary ? 0.3 : 0;
   for (let i = 0; i < input.rows; i++) {
-    const vx = input.values[i * input.cols + input.x] + spread * jitter(i, 0);
-    const vy = input.values[i * input.cols + input.y] + spread * jitter(i, 1);
+    const [vx, vy] = drawnPoint(input, i);
     const px = Math.round((vx - frame.xMin) * sx);
     const py = Math.round(h - (vy - frame.yMin) * sy);
     const c = input.colors[i];

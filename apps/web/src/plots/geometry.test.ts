@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { componentColor, mixedColors, NEUTRAL } from './colors.js';
-import { covarianceEllipse, formatTicks, marginal2x2, niceTicks } from './geometry.js';
+import { covarianceEllipse, formatTicks, niceTicks } from './geometry.js';
+import { marginalCovariance } from '@emkit/core';
 
 describe('covarianceEllipse', () => {
   it('has semi-axes n·√λ along the eigenvectors', () => {
@@ -27,11 +28,12 @@ describe('covarianceEllipse', () => {
   });
 });
 
-it('marginal2x2 reads the shown columns of component j', () => {
+it('core’s marginalCovariance reads the shown columns of component j', () => {
   // Two 3×3 covariances, the second with entries 10·(row) + column.
   const cov = new Float64Array(18);
   for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) cov[9 + a * 3 + b] = 10 * a + b;
-  expect(marginal2x2(cov, 3, 1, 0, 2)).toEqual([0, 2, 22]);
+  const view = { count: 2, dims: 3, locationName: 'mean', locations: new Float64Array(6), weights: null, covariances: cov, hard: false };
+  expect(marginalCovariance(view, 1, 0, 2)).toEqual([0, 2, 22]);
 });
 
 describe('ticks', () => {

@@ -1,9 +1,9 @@
 // The repository's example data sets, bundled as text and parsed like an uploaded file.
-import bernoulli20 from '../../../examples/bernoulli20.csv?raw';
-import blobs from '../../../examples/blobs.csv?raw';
-import faithful from '../../../examples/faithful.csv?raw';
-import iris from '../../../examples/iris.csv?raw';
-import { SYNTHETIC, type SyntheticName } from './session/synthetic.js';
+import bernoulli20 from '../../../../examples/bernoulli20.csv?raw';
+import blobs from '../../../../examples/blobs.csv?raw';
+import faithful from '../../../../examples/faithful.csv?raw';
+import iris from '../../../../examples/iris.csv?raw';
+import { SYNTHETIC, type SyntheticName } from '../session/synthetic.js';
 
 export const CSV_EXAMPLES: Record<string, { file: string; text: string; about: string }> = {
   faithful: { file: 'faithful.csv', text: faithful, about: 'Old Faithful eruptions: duration and waiting time (272 × 2)' },

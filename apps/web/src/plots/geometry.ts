@@ -20,12 +20,6 @@ export function covarianceEllipse(cx: number, cy: number, a: number, b: number, 
   return { cx, cy, rx: n * Math.sqrt(l1), ry: n * Math.sqrt(l2), angle };
 }
 
-/** The 2×2 marginal [a, b, c] = [Σ_xx, Σ_xy, Σ_yy] of component j's D×D covariance for columns x and y. */
-export function marginal2x2(covariances: Float64Array, d: number, j: number, x: number, y: number): [number, number, number] {
-  const base = j * d * d;
-  return [covariances[base + x * d + x], covariances[base + x * d + y], covariances[base + y * d + y]];
-}
-
 /** About `count` round tick values covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];

@@ -1,0 +1,141 @@
+// pnpm bench (latency part): how fast failures and aborts end a fit. The unit tests check what
+// happens (an AbortError, a WorkerError naming the shard, exit 130, no output, no worker left);
+// the time limits live here, where a busy machine reads as a slow number rather than a red test.
+//  1. In-process fit, a timer aborts it: abort → rejection, against the time of one shard.
+//  2. On 2 workers, an abort at iteration 2: abort → rejection (target < 1 s).
+//  3. On 2 workers, an E-step that throws on shard 3: start → rejection (target < 5 s).
+//  4. The CLI, Ctrl-C (SIGINT) during a fit: signal → exit 130 (target < 10 s, workers closed).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDataset, fit as fitInProcess } from '@emkit/core';
+import { gmmPlugin } from '@emkit/gmm';
+import { Random } from '@emkit/linalg';
+import { fitWithPool } from '@emkit/runner';
+import { NodeWorkerPool } from '@emkit/runner/node';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const faulty = await import(new URL('../packages/runner/src/test-support/faulty-plugins.mjs', import.meta.url).href);
+
+function blobs(n, d, k, seed) {
+  const random = new Random(seed);
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 8 * random.nextNormal()));
+  const values = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) values[i * d + j] = centres[i % k][j] + random.nextNormal();
+  return createDataset(values, n, d);
+}
+
+const rows = [];
+const report = (what, ms, target, verdict) => rows.push({ what, ms, target, verdict });
+
+// 1. In-process: the fit returns to the event loop before every shard.
+{
+  const shardRows = 8192;
+  const data = blobs(16 * shardRows, 8, 8, 1);
+  const options = { k: 8, covariance: 'full' };
+  const controller = new AbortController();
+  let abortedAt = 0;
+  setTimeout(() => {
+    abortedAt = performance.now();
+    controller.abort();
+  }, 300);
+  const outcome = await fitInProcess(gmmPlugin, data, options, { maxIter: 10_000, tol: 0, shardRows, signal: controller.signal }).then(
+    () => 'finished',
+    (error) => error.name,
+  );
+  const ms = performance.now() - abortedAt;
+  const oneShard = await timeOneShard(data, options, shardRows);
+  report('in-process fit, timer abort → rejection', ms, `≤ one shard (${oneShard.toFixed(1)} ms)`, outcome === 'AbortError' && ms <= oneShard * 1.5 + 5 ? 'OK' : `${outcome}, SLOW`);
+}
+
+async function timeOneShard(data, options, shardRows) {
+  const result = await fitInProcess(gmmPlugin, data, options, { maxIter: 1, tol: 0, shardRows });
+  const t0 = performance.now();
+  const stats = gmmPlugin.createStats(result.params, data.cols);
+  gmmPlugin.eStep(result.params, data, { start: 0, end: shardRows }, stats);
+  return performance.now() - t0;
+}
+
+// 2. On workers: abort at iteration 2.
+{
+  const data = blobs(640, 2, 3, 2);
+  const init = { means: [[0, 0], [5, 5], [-5, 5]] };
+  const controller = new AbortController();
+  let abortedAt = 0;
+  let pool;
+  const outcome = await fitWithPool(
+    faulty.slowGmm,
+    data,
+    { k: 3, init },
+    {
+      shardRows: 64,
+      workers: 2,
+      maxIter: 1000,
+      tol: 0,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.iteration === 2) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+    },
+    (n) => (pool = new NodeWorkerPool(n)),
+    2,
+  ).then(
+    () => 'finished',
+    (error) => error.name,
+  );
+  const ms = performance.now() - abortedAt;
+  report('2 workers, abort at iteration 2 → rejection', ms, '< 1000 ms', outcome === 'AbortError' && ms < 1000 && pool.threadCount === 0 ? 'OK' : `${outcome}, SLOW or workers left`);
+}
+
+// 3. On workers: an E-step that throws on shard 3.
+{
+  const data = blobs(640, 2, 3, 2);
+  const init = { means: [[0, 0], [5, 5], [-5, 5]] };
+  let pool;
+  const started = performance.now();
+  const outcome = await fitWithPool(faulty.throwsOnShard3, data, { k: 3, init }, { shardRows: 64, workers: 2 }, (n) => (pool = new NodeWorkerPool(n)), 2).then(
+    () => 'finished',
+    (error) => error.name,
+  );
+  const ms = performance.now() - started;
+  report('2 workers, E-step throws on shard 3 → rejection', ms, '< 5000 ms', outcome === 'WorkerError' && ms < 5000 && pool.threadCount === 0 ? 'OK' : `${outcome}, SLOW or workers left`);
+}
+
+// 4. The CLI: SIGINT during a fit on workers and in the main thread.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'emkit-bench-'));
+  try {
+    const random = new Random(3);
+    const lines = ['a,b,c,d'];
+    for (let i = 0; i < 20_000; i++) lines.push([0, 1, 2, 3].map((j) => (random.next() * 10 + (i % 5) * j).toFixed(5)).join(','));
+    const csv = join(dir, 'big.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    for (const workers of [2, 0]) {
+      const { code, ms } = await interrupted(['fit', 'gmm', '--data', csv, '--k', '5', '--tol', '0', '--max-iter', '1000000', '--workers', String(workers), '--out', join(dir, 'm.json')], 1500);
+      report(`CLI fit --workers ${workers}, SIGINT → exit`, ms, '< 10000 ms', code === 130 && ms < 10_000 ? 'OK' : `exit ${code}, SLOW`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function interrupted(args, delayMs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(here, '../apps/cli/dist/bin.js'), ...args], { stdio: 'ignore' });
+    let sentAt = 0;
+    setTimeout(() => {
+      sentAt = performance.now();
+      child.kill('SIGINT');
+    }, delayMs);
+    child.on('close', (code) => resolve({ code, ms: performance.now() - sentAt }));
+  });
+}
+
+console.log('\nlatency bench: how fast an abort or a failure ends a fit');
+console.log(`${'case'.padEnd(52)} ${'ms'.padStart(8)}   target`);
+for (const r of rows) console.log(`${r.what.padEnd(52)} ${r.ms.toFixed(1).padStart(8)}   ${r.target}  ${r.verdict}`);

@@ -1,0 +1,43 @@
+"""Peer benchmark, scikit-learn side (bench/peers.mjs runs it with /usr/bin/python3).
+
+    python3 sklearn_fits.py export <dir>              writes wine.csv and breast_cancer.csv
+    python3 sklearn_fits.py fit <csv> <name> <kmax>   one JSON line per covariance type and K:
+        {"dataset", "covariance", "k", "loglik"}: GaussianMixture(n_init=10, random_state=0),
+        defaults otherwise (k-means start, reg_covar 1e-6, tol 1e-3); loglik = score(X)·N.
+"""
+import json
+import sys
+import warnings
+
+import numpy as np
+
+
+def export(directory):
+    from sklearn.datasets import load_breast_cancer, load_wine
+    for name, loader in (("wine", load_wine), ("breast_cancer", load_breast_cancer)):
+        bunch = loader()
+        header = ",".join(f"x{i + 1}" for i in range(bunch.data.shape[1]))
+        np.savetxt(f"{directory}/{name}.csv", bunch.data, delimiter=",", header=header, comments="", fmt="%.17g")
+
+
+def fit(path, name, kmax):
+    from sklearn.mixture import GaussianMixture
+    x = np.loadtxt(path, delimiter=",", skiprows=1)
+    for covariance in ("spherical", "diag", "tied", "full"):
+        for k in range(1, kmax + 1):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    gm = GaussianMixture(k, covariance_type=covariance, n_init=10, random_state=0).fit(x)
+                    loglik = float(gm.score(x) * x.shape[0])
+                except Exception as error:  # a failing fit is reported, not fatal
+                    print(json.dumps({"dataset": name, "covariance": covariance, "k": k, "loglik": None, "reason": str(error)}))
+                    continue
+            print(json.dumps({"dataset": name, "covariance": covariance, "k": k, "loglik": loglik}), flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "export":
+        export(sys.argv[2])
+    else:
+        fit(sys.argv[2], sys.argv[3], int(sys.argv[4]))

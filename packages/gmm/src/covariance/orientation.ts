@@ -1,0 +1,163 @@
+import { symmetricEigen } from '@emkit/linalg';
+import { allPositiveDefinite, compose, geometricMean, iterate, procrustes, rotatedDiagonal, updateVolumes, volume, type InnerLoop } from './constrained.js';
+
+/**
+ * The M-step of the models with one shared orientation D and per-component shapes A_j
+ * (|A_j| = 1): EVE (one volume λ) and VVE (volumes λ_j). Σ_j = λ_j·D·A_j·Dᵀ. Minimises
+ * Σ_j [tr(W_j·D·A_j⁻¹·Dᵀ)/λ_j + D·n_j·log λ_j] by rounds of (Browne & McNicholas 2014):
+ *
+ * 1. MM on D with W_j ⪯ ω_j·I (ω_j the largest eigenvalue of W_j): D ← the orthogonal Procrustes
+ *    solution of G = Σ_j (ω_j·I − W_j)·D·C_j, C_j = A_j⁻¹/λ_j;
+ * 2. MM on D with C_j ⪯ c_j·I (c_j = max C_j): D ← Procrustes of G = Σ_j W_j·D·(c_j·I − C_j);
+ *    then one sweep of exact rotations of D in each coordinate plane (Jacobi-style; see
+ *    rotationSweep). The MM steps alone crawl when W_j's eigenvalues differ by orders of
+ *    magnitude (the majorisers are loose); the sweep is exact per plane and converges fast;
+ *    every step still lowers the objective;
+ * 3. A_j = diag(Dᵀ W_j D) / |·|^(1/D) (exact);
+ * 4. λ = Σ_j tr(Dᵀ W_j D A_j⁻¹) / (D·n) (EVE) or λ_j = tr(Dᵀ W_j D A_j⁻¹) / (D·n_j) (VVE) (exact).
+ *
+ * Each step does not raise the objective (MM steps majorise it), so every round is an ascent of
+ * the expected complete-data log-likelihood. (mclust's mseve/msvve do the same two MM steps,
+ * with D transposed; the sign of D's columns does not change Σ_j.) Starts from the current
+ * parameters — D from the eigenvectors of Σ_j Σ_j/|Σ_j|^(1/D), A_j and λ_j from Dᵀ Σ_j D — or
+ * at init from D = I, A_j = I, λ_j = 1 as mclust does.
+ */
+export function commonOrientationEstimate(
+  scatter: Float64Array,
+  nk: Float64Array,
+  previous: Float64Array,
+  k: number,
+  d: number,
+  variableVolume: boolean,
+  loop: InnerLoop,
+): Float64Array {
+  const dd = d * d;
+  let orientation: Float64Array = new Float64Array(dd);
+  const shapes = new Float64Array(k * d).fill(1);
+  const lambda = new Float64Array(k).fill(1);
+  const rotated = new Float64Array(d);
+  if (allPositiveDefinite(previous, k, d)) {
+    const normalised = new Float64Array(dd);
+    for (let j = 0; j < k; j++) {
+      const v = volume(previous, j * dd, d);
+      lambda[j] = v;
+      for (let i = 0; i < dd; i++) normalised[i] += previous[j * dd + i] / v;
+    }
+    orientation = symmetricEigen(normalised, 0, d).vectors;
+    for (let j = 0; j < k; j++) {
+      rotatedDiagonal(previous, j * dd, orientation, d, shapes, j * d);
+      const g = geometricMean(shapes, j * d, d);
+      for (let i = 0; i < d; i++) shapes[j * d + i] /= g;
+    }
+    if (!variableVolume) lambda.fill(1);
+  } else for (let i = 0; i < d; i++) orientation[i * d + i] = 1;
+
+  const largest = Float64Array.from({ length: k }, (_, j) => symmetricEigen(scatter, j * dd, d).values[d - 1]);
+  const g = new Float64Array(dd);
+  const wd = new Float64Array(dd);
+  const out = new Float64Array(k * dd);
+  const n = nk.reduce((a, b) => a + b, 0);
+  const traces = new Float64Array(k);
+  return iterate(loop, out, () => {
+    // 1. MM with W_j ⪯ ω_j I: G = Σ_j (ω_j·D − W_j·D)·C_j.
+    g.fill(0);
+    for (let j = 0; j < k; j++) {
+      multiply(scatter, j * dd, orientation, d, wd);
+      for (let r = 0; r < d; r++)
+        for (let c = 0; c < d; c++) g[r * d + c] += (largest[j] * orientation[r * d + c] - wd[r * d + c]) / (lambda[j] * shapes[j * d + c]);
+    }
+    orientation = procrustes(g, d);
+    // 2. MM with C_j ⪯ c_j I: G = Σ_j W_j·D·(c_j·I − C_j).
+    g.fill(0);
+    for (let j = 0; j < k; j++) {
+      multiply(scatter, j * dd, orientation, d, wd);
+      let top = 0;
+      for (let c = 0; c < d; c++) top = Math.max(top, 1 / (lambda[j] * shapes[j * d + c]));
+      for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) g[r * d + c] += wd[r * d + c] * (top - 1 / (lambda[j] * shapes[j * d + c]));
+    }
+    orientation = procrustes(g, d);
+    // 2b. One sweep of exact plane rotations of D (each a block maximiser, so also an ascent).
+    rotationSweep(scatter, orientation, shapes, lambda, k, d);
+    // 3–4. Shapes and volumes, exact given D.
+    traces.fill(0);
+    for (let j = 0; j < k; j++) {
+      rotatedDiagonal(scatter, j * dd, orientation, d, rotated, 0);
+      const gm = geometricMean(rotated, 0, d);
+      for (let i = 0; i < d; i++) {
+        shapes[j * d + i] = rotated[i] / gm;
+        traces[j] += rotated[i] / shapes[j * d + i];
+      }
+    }
+    let target: number;
+    if (variableVolume) target = updateVolumes(lambda, traces, nk, d);
+    else {
+      // mclust's EVE target: Σ_j tr(Dᵀ W_j D A_j⁻¹), λ = that / (D·n).
+      target = traces.reduce((a, b) => a + b, 0);
+      lambda.fill(target / (d * n));
+    }
+    for (let j = 0; j < k; j++) compose(orientation, 0, shapes, j * d, lambda[j], d, out, j * dd);
+    return target;
+  });
+}
+
+/**
+ * For each pair of columns p < q of D, rotates them by the angle that minimises
+ * Σ_j tr(W_j·D·A_j⁻¹·Dᵀ)/λ_j over that plane. With s = d_·ᵀ W_j d_· the objective is
+ * const + α·cos 2θ + β·sin 2θ, α = Σ_j ½(s_pp − s_qq)(1/a_jp − 1/a_jq)/λ_j,
+ * β = Σ_j s_pq (1/a_jp − 1/a_jq)/λ_j, least at 2θ = atan2(−β, −α).
+ */
+function rotationSweep(scatter: Float64Array, dm: Float64Array, shapes: Float64Array, lambda: Float64Array, k: number, d: number): void {
+  const dd = d * d;
+  const wp = new Float64Array(d);
+  const wq = new Float64Array(d);
+  for (let p = 0; p < d - 1; p++)
+    for (let q = p + 1; q < d; q++) {
+      let alpha = 0;
+      let beta = 0;
+      for (let j = 0; j < k; j++) {
+        // W_j·d_p and W_j·d_q
+        for (let r = 0; r < d; r++) {
+          let a = 0;
+          let b = 0;
+          for (let c = 0; c < d; c++) {
+            const w = scatter[j * dd + r * d + c];
+            a += w * dm[c * d + p];
+            b += w * dm[c * d + q];
+          }
+          wp[r] = a;
+          wq[r] = b;
+        }
+        let spp = 0;
+        let sqq = 0;
+        let spq = 0;
+        for (let r = 0; r < d; r++) {
+          spp += dm[r * d + p] * wp[r];
+          sqq += dm[r * d + q] * wq[r];
+          spq += dm[r * d + p] * wq[r];
+        }
+        const diff = (1 / shapes[j * d + p] - 1 / shapes[j * d + q]) / lambda[j];
+        alpha += 0.5 * (spp - sqq) * diff;
+        beta += spq * diff;
+      }
+      if (!(Math.hypot(alpha, beta) > 0)) continue;
+      const theta = 0.5 * Math.atan2(-beta, -alpha);
+      const cos = Math.cos(theta);
+      const sin = Math.sin(theta);
+      for (let r = 0; r < d; r++) {
+        const a = dm[r * d + p];
+        const b = dm[r * d + q];
+        dm[r * d + p] = cos * a + sin * b;
+        dm[r * d + q] = -sin * a + cos * b;
+      }
+    }
+}
+
+/** out = W·D for the d×d W at wOff. */
+function multiply(w: Float64Array, wOff: number, dm: Float64Array, d: number, out: Float64Array): void {
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c < d; c++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += w[wOff + r * d + i] * dm[i * d + c];
+      out[r * d + c] = s;
+    }
+}

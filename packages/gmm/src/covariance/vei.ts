@@ -1,0 +1,38 @@
+import { constrainedModel, geometricMean, iterate, updateVolumes, type InnerLoop } from './constrained.js';
+import { diagCovariance } from './diag.js';
+
+/** The VEI M-step's inner loop: mclust's tolerance on its target (√ε is its default; tighter here, warm-started), capped. */
+export const VEI_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
+
+/**
+ * VEI: diagonal covariances λ_j·B, variable volume, one shared shape. No closed form; Celeux &
+ * Govaert's fixed point alternates the two exact block maximisers
+ *   B = diag(Σ_j W_j/λ_j) / |·|^(1/D),   λ_j = tr(W_j B⁻¹) / (D·n_j),
+ * starting from the current volumes (|Σ_j|^(1/D); 1 at init, as mclust), so every round raises
+ * the expected complete-data log-likelihood. Stops when mclust's target D·Σ n_j log λ_j changes
+ * by at most VEI_LOOP.tol relative.
+ */
+export function veiEstimate(scatter: Float64Array, nk: Float64Array, previous: Float64Array, k: number, d: number, loop: InnerLoop = VEI_LOOP): Float64Array {
+  const lambda = new Float64Array(k).fill(1);
+  if (previous.length === k * d && previous.every((v) => v > 0 && Number.isFinite(v))) for (let j = 0; j < k; j++) lambda[j] = geometricMean(previous, j * d, d);
+  const shape = new Float64Array(d);
+  const traces = new Float64Array(k);
+  const out = new Float64Array(k * d);
+  return iterate(loop, out, () => {
+    shape.fill(0);
+    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) shape[c] += scatter[j * d + c] / lambda[j];
+    const g = geometricMean(shape, 0, d);
+    for (let c = 0; c < d; c++) shape[c] /= g;
+    traces.fill(0);
+    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) traces[j] += scatter[j * d + c] / shape[c];
+    const target = updateVolumes(lambda, traces, nk, d);
+    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) out[j * d + c] = lambda[j] * shape[c];
+    return target;
+  });
+}
+
+export const veiCovariance = constrainedModel(diagCovariance, {
+  type: 'VEI',
+  parameterCount: (k, d) => k + (d - 1),
+  estimate: veiEstimate,
+});

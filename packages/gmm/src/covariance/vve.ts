@@ -1,0 +1,13 @@
+import { constrainedModel, type InnerLoop } from './constrained.js';
+import { fullCovariance } from './full.js';
+import { commonOrientationEstimate } from './orientation.js';
+
+/** The VVE M-step's MM loop (Browne & McNicholas 2014): tolerance on the relative change of its target, and a cap. */
+export const VVE_LOOP: InnerLoop = { tol: 1e-10, maxIter: 500 };
+
+/** VVE: full covariances λ_j·D·A_j·Dᵀ, variable volume and shape, one orientation (see orientation.ts). */
+export const vveCovariance = constrainedModel(fullCovariance, {
+  type: 'VVE',
+  parameterCount: (k, d) => k + k * (d - 1) + (d * (d - 1)) / 2,
+  estimate: (scatter, nk, previous, k, d, loop = VVE_LOOP) => commonOrientationEstimate(scatter, nk, previous, k, d, true, loop),
+});
