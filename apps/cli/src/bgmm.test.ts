@@ -12,7 +12,7 @@ describe('emkit fit bgmm', () => {
     const out = join(temp, 'blobs.json');
     const run = await emkit(['fit', 'bgmm', '--data', join(datasets, 'blobs.csv'), '--k', '10', '--workers', '2', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/effectiveComponents\s+3/);
+    expect(run.stderr).toMatch(/effective components\s+3/);
     const model = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     expect(model).toMatchObject({ model: 'bgmm', k: 10, weightPrior: 'dirichlet-process', effectiveComponents: 3, converged: true });
     expect((model.weights as number[]).filter((w) => w > 0.01)).toHaveLength(3);

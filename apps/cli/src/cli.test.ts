@@ -100,7 +100,7 @@ describe('errors', () => {
   it('missing --data', async () => {
     const run = await emkit(['fit', 'gmm', '--k', '3']);
     expect(run.code).toBe(2);
-    expectOneLineError(run.stderr, /required option '--data <file\.csv>' not specified/);
+    expectOneLineError(run.stderr, /required option '--data <file>' not specified/);
   });
 
   it('bad --k', async () => {

@@ -1,38 +1,125 @@
 import { type Dataset, InputError, hasErrorCode, restateError } from '@emkit/core';
+import { type HeaderMode, type TableFormat, type Delimiter, type Table, type ModelColumns, type ResolvedColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
 import { splitSequenceColumn } from './sequence.js';
 
 /** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
 export type MissingMode = 'error' | 'marginalize';
-import { type HeaderMode, readDatasetFile } from '@emkit/io/node';
 
-/** A CSV file read for a command: the dataset and where its rows are in the file. */
-export interface DataFile {
+/** The flags that say which file to read and how (see dataOptions). */
+export interface DataFlags {
+  data: string;
+  header: HeaderMode;
+  format?: TableFormat;
+  delimiter?: Delimiter;
+  columns?: string;
+  drop?: string;
+  label?: string;
+  target?: string;
+  sequence?: string;
+  missing?: MissingMode;
+}
+
+/** A data file read for a command: the table (dataset, labels, layout) under the name it was given. */
+export interface DataFile extends Omit<Table, 'source' | 'format'> {
+  /** The path as given, or <stdin>. */
   readonly path: string;
-  readonly dataset: Dataset;
-  /** Lines before the first data row (1 with a header, else 0): row r is on line r + offset. */
-  readonly lineOffset: number;
+  /** Bytes read (the file's size for a file). */
+  readonly bytes: number;
+}
+
+/** The rows of --data (a path, or - for stdin) in its format, with --columns/--drop/--label/--target applied, and the --sequence column's ids as the dataset's groups (for sequence models). */
+export async function readDataFile(
+  flags: DataFlags,
+  options: {
+    /** The columns a model was fitted on: found again by name (or position), see matchModelColumns. */
+    model?: ModelColumns | null;
+    onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number | null }) => void;
+  } = {},
+): Promise<DataFile> {
+  let bytes = 0;
+  const { model, onProgress } = options;
+  const name = flags.data === '-' ? STDIN_NAME : flags.data;
+  const table = await readTable(flags.data, {
+    match: model ? (header, count) => withSequenceFeature(matchModelColumns(model, header, count, flags, name), header, count, flags.sequence) : undefined,
+    header: flags.header,
+    format: flags.format,
+    delimiter: flags.delimiter,
+    columns: flags.columns,
+    drop: flags.drop,
+    label: flags.label,
+    target: flags.target,
+    missing: flags.missing,
+    onProgress: (p) => {
+      bytes = p.bytesRead;
+      onProgress?.(p);
+    },
+  });
+  const { source, format: _format, ...rest } = table;
+  const file = { ...rest, path: source, bytes };
+  return flags.sequence === undefined ? file : withSequenceColumn(file, flags.sequence, flags.target !== undefined);
 }
 
 /**
- * The rows of `path`, with the `target` column as the dataset's target (for supervised models)
- * and the `sequence` column's ids as its groups (for sequence models).
+ * A model's columns plus the --sequence column (last), which withSequenceColumn then takes out
+ * of the data as group ids: the model file's columns never include it.
  */
-export async function readDataFile(path: string, options: { header: HeaderMode; target?: string; sequence?: string; missing?: MissingMode }): Promise<DataFile> {
-  const parsed = await readDatasetFile(path, { header: options.header, target: options.target, missing: options.missing });
-  let dataset = parsed.target ? { ...parsed.dataset, target: parsed.target } : parsed.dataset;
-  if (options.sequence !== undefined) dataset = splitSequenceColumn(dataset, options.sequence, path, options.target !== undefined);
-  // The reader refuses blank lines before or inside the data, so only a header shifts rows.
-  return { path, dataset, lineOffset: parsed.columns === null ? 0 : 1 };
+function withSequenceFeature(resolved: ResolvedColumns, header: readonly string[] | null, count: number, spec: string | undefined): ResolvedColumns {
+  if (spec === undefined) return resolved;
+  const index = header?.includes(spec) ? header.indexOf(spec) : /^[1-9][0-9]*$/.test(spec) && Number(spec) <= count ? Number(spec) - 1 : -1;
+  if (index === -1 || resolved.features.includes(index)) return resolved;
+  return { ...resolved, features: [...resolved.features, index], names: resolved.names === null || header === null ? resolved.names : [...resolved.names, header[index]] };
 }
+
+/** The --sequence column taken out of the fitted columns (and out of the layout the model file keeps). */
+function withSequenceColumn(file: DataFile, spec: string, targetSplitOff: boolean): DataFile {
+  const { dataset, layout } = file;
+  if (dataset.columns?.includes(spec)) return removeSequence(file, dataset.columns.indexOf(spec), splitSequenceColumn(dataset, spec, file.path, targetSplitOff));
+  // A number counts the file's columns: find where that column is among the selected ones.
+  const fileIndex = /^[1-9][0-9]*$/.test(spec) ? Number(spec) - 1 : -1;
+  const index = layout.selection.features.indexOf(fileIndex);
+  if (index === -1) return removeSequence(file, -1, splitSequenceColumn(dataset, spec, file.path, targetSplitOff));
+  return removeSequence(file, index, splitSequenceColumn(dataset, String(index + 1), file.path, false));
+}
+
+
+function removeSequence(file: DataFile, index: number, split: Dataset): DataFile {
+  const { layout } = file;
+  const keep = (_: unknown, j: number): boolean => j !== index;
+  const selection = { ...layout.selection, features: layout.selection.features.filter(keep), names: layout.selection.names?.filter(keep) ?? null };
+  return { ...file, dataset: split, columns: selection.names, layout: { ...layout, selection } };
+}
+
+/** A warning for each fitted column that is exactly 0..N−1 or 1..N, or null. */
+export function rowIdWarnings(file: DataFile): string[] {
+  const { dataset } = file;
+  return rowIdColumns(dataset.values, dataset.rows, dataset.cols).map((j) => {
+    const name = file.columns === null ? `column ${file.layout.selection.features[j] + 1}` : `column "${file.columns[j]}"`;
+    const flag = file.columns === null ? String(file.layout.selection.features[j] + 1) : file.columns[j];
+    return `${name} is ${dataset.values[j]}, ${dataset.values[j] + 1}, … ${dataset.values[j] + dataset.rows - 1}: it looks like a row id, not a feature; leave it out with --drop ${flag}`;
+  });
+}
+
+export { STDIN_NAME };
+
+const ROW_AT = /^row (\d+)(?:, column (\d+))?/;
 
 /**
  * Plugins check data they are given as a Dataset (0/1 values, a target, the column count) and
- * name it "data" and its rows. In the CLI that data is a file: name it, and turn the row into
- * the file's line, so the error reads like the CSV reader's own.
+ * name it "data" and its rows. In the CLI that data is a file: name it, and turn "row r, column c"
+ * into the file's line and column (or row group / record batch), so the error reads like the
+ * reader's own.
  */
 export function inDataFile(error: unknown, file: DataFile): unknown {
   if (!hasErrorCode(error, 'input') || error.file !== 'data') return error;
-  return restateError(error, { file: file.path, line: error.row === undefined ? undefined : error.row + file.lineOffset, row: undefined });
+  const at = ROW_AT.exec(error.detail);
+  const rowNumber = error.row ?? (at ? Number(at[1]) : undefined);
+  if (rowNumber === undefined) return restateError(error, { file: file.path, row: undefined });
+  const location = file.locateRow(rowNumber - 1);
+  const dataColumn = error.column ?? (at?.[2] === undefined ? undefined : Number(at[2]));
+  const column = dataColumn === undefined ? undefined : file.layout.selection.features[dataColumn - 1] + 1;
+  if (location.line !== undefined) return restateError(error, { file: file.path, line: location.line, column, row: undefined });
+  const detail = at ? `${location.description}${column === undefined ? '' : `, column ${column}`}${error.detail.slice(at[0].length)}` : error.detail;
+  return restateError(error, { file: file.path, detail, column: undefined, row: undefined });
 }
 
 /**
@@ -43,12 +130,8 @@ export function inDataFile(error: unknown, file: DataFile): unknown {
 export function checkFiniteRows(values: ArrayLike<number>, cols: number, file: DataFile, what: string): void {
   for (let i = 0; i < values.length; i++) {
     if (Number.isFinite(values[i])) continue;
-    const row = Math.floor(i / cols) + 1;
-    throw new InputError({
-      file: file.path,
-      detail: `row ${row}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64); check that the data and the model match`,
-      line: row + file.lineOffset,
-    });
+    const row = Math.floor(i / cols);
+    const location = file.locateRow(row);
+    throw new InputError({ file: file.path, detail: `${location.line !== undefined ? `row ${row + 1}` : location.description}: the model gives ${what} ${values[i]} (the row has zero density under the model: it lies too far from every component for float64)`, remedy: `check that the data and the model match`, ...location.line !== undefined ? { line: location.line } : {} });
   }
 }
-

@@ -12,9 +12,11 @@ import {
   isEmkitError,
   pluginForModelFile,
   readModelFile,
+  readStandardization,
+  type Standardization,
   restateError,
 } from '@emkit/core';
-import { writeFileAtomic } from '@emkit/io/node';
+import { type ModelColumns, readModelColumns, writeFileAtomic } from '@emkit/io/node';
 import { plugins } from './registry.js';
 
 export interface LoadedModel {
@@ -22,6 +24,10 @@ export interface LoadedModel {
   params: unknown;
   options: unknown;
   file: ModelFile;
+  /** The columns it was fitted on (null in files written before emkit kept them). */
+  columns: ModelColumns | null;
+  /** The standardisation of its inputs (null: none). */
+  standardization: Standardization | null;
 }
 
 /**
@@ -51,7 +57,9 @@ export async function loadModel(path: string, known: readonly AnyModelPlugin[] =
     const plugin = pluginForModelFile(known, json);
     const { params, options, file } = readModelFile(plugin, json);
     checkCliFields(file);
-    return { plugin, params, options, file };
+    const columns = readModelColumns(file.columns);
+    const standardization = readStandardization(file.standardize, columns?.selected.length);
+    return { plugin, params, options, file, columns, standardization };
   } catch (error) {
     // By code, not class: a --plugin may throw the errors of its own copy of @emkit/core.
     // An OptionError from a plugin's fromJSON (it validates options it read back) is about the file too.
@@ -81,6 +89,8 @@ const CLI_FIELDS: Readonly<Record<string, 'number' | 'numbers' | 'string' | 'obj
   icl: 'number',
   selection: 'object',
   pluginModule: 'string',
+  // checked in full by readStandardization in loadModel (`columns` by readModelColumns)
+  standardize: 'object',
 };
 
 function checkCliFields(file: ModelFile): void {
@@ -106,11 +116,14 @@ function checkCliFields(file: ModelFile): void {
  * the path must not be a directory.
  */
 export async function checkOutputPath(path: string, flag = '--out'): Promise<void> {
+  if (path === '-') return;
   const dir = dirname(resolve(path));
   const dirStat = await stat(dir).catch(() => null);
   if (dirStat === null || !dirStat.isDirectory()) throw new OptionError({ field: flag, detail: `${path}: the directory ${dirname(path)} does not exist` });
   const fileStat = await stat(path).catch(() => null);
-  if (fileStat?.isDirectory()) throw new OptionError({ field: flag, detail: `${path} is a directory; give a file name` });
+  if (fileStat?.isDirectory()) throw new OptionError({ field: flag, detail: `${path} is a directory`, remedy: `give a file name` });
+  if (fileStat && !fileStat.isFile() && !fileStat.isFIFO() && !fileStat.isCharacterDevice())
+    throw new OptionError({ field: flag, detail: `${path} is not a regular file, a pipe or a terminal; emkit replaces only regular files` });
 }
 
 /** Path of the first number in `value` that is not finite (JSON would write it as null). */
@@ -127,7 +140,7 @@ export function checkFiniteModel(model: Record<string, unknown>, pluginName: str
 /** Writes a model file atomically, refusing NaN and Infinity (JSON would turn them into null). */
 export async function writeModelFile(path: string, model: Record<string, unknown>, pluginName: string): Promise<void> {
   checkFiniteModel(model, pluginName);
-  await writeFileAtomic(path, formatModelJson(model));
+  await writeOutput(path, formatModelJson(model));
 }
 
 /** Indented JSON with arrays of numbers kept on one line, so a K×D matrix reads as K lines. */
@@ -136,9 +149,9 @@ export function formatModelJson(model: unknown): string {
   return `${text}\n`;
 }
 
-/** Text to --out (atomically) or to stdout. */
+/** Text to --out (atomically, see writeFileAtomic) or to stdout (no --out, or `--out -`). */
 export async function writeOutput(out: string | undefined, text: string): Promise<void> {
-  if (out === undefined) await writeStdout(text);
+  if (out === undefined || out === '-') await writeStdout(text);
   else await writeFileAtomic(out, text);
 }
 

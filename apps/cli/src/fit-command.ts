@@ -2,10 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { type FitProgress, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
-import { type FitFlags, describeData, fitFlags, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
+import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
 import { optionFor, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
-import { dataOptions, formatNumber } from './shared.js';
+import { dataOptions, formatNumber, readableLabel, stderr } from './shared.js';
+import { modelColumnsOf } from '@emkit/io/node';
+import { agreementWithLabels, formatAgreement } from './labels.js';
+import { modelInputs, toOriginalUnits } from './standardize.js';
 import { distributedFlags } from './distributed-flags.js';
 import { type OnlineFlags, onlineFields, onlineFlags, runStreamFit } from './online-flags.js';
 
@@ -33,29 +36,45 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { raw, files } = await rawPluginOptions(plugin, flags);
   if (flags.online === true && flags.data === '-') return runStreamFit(plugin, raw, files, flags as FitFlags & OnlineFlags, signal);
   // Options first: a bad flag should not wait for a large file to be read.
-  const { result, file } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
-    fitter.fit(raw, { signal, onProgress: (p) => status.show(progressText(p, flags.restarts)) }),
+  const { result: fitted, file, transform } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
+    fitter.fit(raw, { signal, onProgress: ((text) => (p: FitProgress) => status.show(text(p)))(restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter)) }),
   );
 
+  const result = toOriginalUnits(fitted, transform, file);
   const online = flags.online === true;
-  const modelFile = modelFileOf(model, result, online ? onlineFields(result, flags as FitFlags & OnlineFlags) : {});
+  const modelFile = modelFileOf(model, result, { ...(online ? onlineFields(result, flags as FitFlags & OnlineFlags) : {}), columns: modelColumnsOf(file.layout) });
+  if (plugin.stochastic) {
+    // Bounds from noisy steps: BIC/AIC and "monotonicity" would read as EM results they are not.
+    for (const field of ['bic', 'aic', 'monotonicityViolations', 'converged']) delete modelFile[field];
+  }
   await writeModelOutput(flags, modelFile, plugin.name);
   const seconds = (performance.now() - started) / 1000;
 
+  const stochastic = plugin.stochastic;
   const lines: [string, string][] = [
     ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
     ['data', describeData(file)],
-    ['mean log-likelihood', formatNumber(result.meanLogLikelihood)],
-    ['iterations', `${result.iterations} (${result.converged ? 'converged' : 'did not converge: raise --max-iter or --tol'})`],
+    ...(transform === null ? [] : [['standardised', `${transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)'}; likelihoods in the original units`] as [string, string]]),
   ];
-  if (result.bic !== null && result.aic !== null) lines.push(['BIC / AIC', `${formatNumber(result.bic)} / ${formatNumber(result.aic)}`]);
+  if (stochastic) {
+    // Noisy gradient steps for planned epochs: no convergence, monotonicity or BIC to speak of.
+    lines.push([`${stochastic.objective} (mean per row)`, formatNumber(result.meanLogLikelihood)]);
+    lines.push([`${stochastic.objective} (total)`, formatNumber(result.logLikelihood)]);
+    lines.push(['training', `stochastic optimisation: ${stochastic.epochs(result.params)} epochs, ${result.iterations} steps`]);
+  } else {
+    lines.push(['mean log-likelihood', formatNumber(result.meanLogLikelihood)]);
+    lines.push(['total log-likelihood', formatNumber(result.logLikelihood)]);
+    lines.push(['iterations', `${result.iterations} (${result.converged ? 'converged' : 'did not converge: raise --max-iter or --tol'})`]);
+    if (result.bic !== null && result.aic !== null) lines.push(['BIC / AIC', `${formatNumber(result.bic)} / ${formatNumber(result.aic)}`]);
+  }
   for (const [key, value] of Object.entries(model.extraFitFields?.(result) ?? {}))
-    lines.push([key, typeof value === 'number' ? formatNumber(value) : Array.isArray(value) ? `${value.length} values (in the model file)` : JSON.stringify(value)]);
+    lines.push([readableLabel(key), typeof value === 'number' ? formatNumber(value) : Array.isArray(value) ? `${value.length} values (${key} in the model file)` : JSON.stringify(value)]);
+  // Numbered from 0, as `restart` in the model file and --json (failed restarts too).
   const failed = result.failedRestarts ?? [];
   const total = result.restarts.length + failed.length;
-  lines.push(['restarts', total > 1 ? `${total} (best: restart ${result.restart + 1}${failed.length > 0 ? `; ${failed.length} failed` : ''})` : '1']);
-  for (const f of failed) lines.push([`failed restart ${f.restart + 1}`, f.reason]);
-  if (result.monotonicityViolations.length > 0)
+  lines.push(['restarts', total > 1 ? `${total} (best: restart ${result.restart}, numbered from 0 as in the model file${failed.length > 0 ? `; ${failed.length} failed` : ''})` : '1']);
+  for (const f of failed) lines.push([`failed restart ${f.restart}`, f.reason]);
+  if (!stochastic && result.monotonicityViolations.length > 0)
     lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
   if (online) {
     const { passes, steps } = (modelFile.online ?? {}) as { passes?: number; steps?: number };
@@ -65,15 +84,11 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   lines.push(['wall time', `${seconds.toFixed(2)} s`]);
   lines.push(['model file', flags.out ?? 'not written (no --out)']);
   printSummary(lines);
+  const agreement = agreementWithLabels(plugin, result.params, modelInputs(file, transform), file);
+  if (agreement !== null) stderr(formatAgreement(agreement));
 
   if (flags.json) {
-    const details = { ...modelFile, restarts: total, failedRestarts: failed.map((f) => ({ ...f, restart: f.restart + 1 })), wallTimeSeconds: seconds, out: flags.out ?? null };
+    const details = { ...modelFile, restarts: total, failedRestarts: failed, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: flags.out ?? null };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
-}
-
-function progressText(p: FitProgress, restarts: number): string {
-  const restart = restarts > 1 ? `restart ${p.restart + 1}/${restarts}  ` : '';
-  const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
-  return `${restart}iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
 }

@@ -6,19 +6,22 @@ import {
   type FitResult,
   FitAbortedError,
   OptionError,
+  type Standardization,
+  type StandardizeMethod,
   fit as fitInProcess,
   modelFileFromFit,
   resolveDriverOptions,
 } from '@emkit/core';
 import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
-import type { HeaderMode } from '@emkit/io/node';
 import { type Command, Option } from 'commander';
-import { type DataFile, type MissingMode, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type DataFlags, inDataFile, readDataFile, rowIdWarnings } from './data.js';
+import { dataToFit, standardizeMethod, standardizeOption } from './standardize.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
 import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
-import { stderr } from './shared.js';
+import { formatNumber, stderr } from './shared.js';
+import { createLogUpdate } from 'log-update';
 import { type DistributedFlags, checkDistributedFlags, openDistributedFitter } from './distributed-flags.js';
 import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-flags.js';
 
@@ -29,12 +32,7 @@ import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-f
  */
 
 /** The flags `fitFlags` adds, as commander parses them. */
-export interface FitFlags {
-  data: string;
-  header: HeaderMode;
-  target?: string;
-  sequence?: string;
-  missing?: MissingMode;
+export interface FitFlags extends DataFlags {
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -42,6 +40,8 @@ export interface FitFlags {
   workers?: number;
   out?: string;
   json?: boolean;
+  standardize?: StandardizeMethod | boolean;
+  quiet?: boolean;
   /** The plugin's own options, under commander's attribute names. */
   [plugin: string]: unknown;
 }
@@ -63,7 +63,9 @@ export function fitFlags(command: Command, plugin: AnyModelPlugin, texts: FitFla
     .addOption(new Option('--restarts <integer>', texts.restarts).argParser(parseIntegerFlag).default(1))
     .addOption(new Option('--seed <integer>', texts.seed).argParser(parseIntegerFlag).default(0))
     .addOption(new Option('--workers <integer>', `${texts.workers}; 0 fits in the main thread; results do not depend on it (default: ${defaultWorkerCount()}, the number of cores)`).argParser(parseIntegerFlag))
-    .option('--out <model.json>', texts.out)
+    .addOption(standardizeOption())
+    .option('--quiet', 'no progress line on stderr (it is shown only when stderr is a terminal)')
+    .option('--out <model.json>', `${texts.out} (atomically; through a symbolic link its target is replaced; - for standard output)`)
     .option('--json', texts.json);
 }
 
@@ -87,9 +89,15 @@ export function throwIfInterrupted(signal: AbortSignal): void {
 }
 
 /** Checks --out, then reads --data: what a fitting command does once its options are known good. */
-export async function readFitData(flags: FitFlags, signal: AbortSignal): Promise<DataFile> {
+export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
+  if (flags.out === '-' && flags.json) throw new OptionError({ field: '--out', detail: '- writes the model file to standard output, where --json writes too', remedy: 'give one of them' });
   if (flags.out !== undefined) await checkOutputPath(flags.out);
-  const file = await readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
+  const name = flags.data === '-' ? 'standard input' : flags.data;
+  status?.show(`reading ${name}`, true);
+  const file = await readDataFile(flags, { onProgress: (p) => status?.show(`reading ${name}: ${p.rows.toLocaleString('en')} rows, ${formatBytes(p.bytesRead)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`) });
+  status?.show(`read ${name}: ${file.dataset.rows.toLocaleString('en')} rows, ${formatBytes(file.bytes)}`, true);
+  status?.clear();
+  for (const warning of rowIdWarnings(file)) stderr(`warning: ${warning}`);
   throwIfInterrupted(signal);
   return file;
 }
@@ -137,16 +145,19 @@ export async function runFitting<T>(
   signal: AbortSignal,
   checkOptions: () => void,
   body: (fitter: Fitter, status: StatusLine) => Promise<T>,
-): Promise<{ result: T; file: DataFile }> {
+): Promise<{ result: T; file: DataFile; transform: Standardization | null }> {
   try {
     checkOptions();
     checkDriverFlags(plugin, flags);
   } catch (error) {
     throw withFlagNames(error, plugin, files);
   }
-  const file = await readFitData(flags, signal);
-  const status = statusLine();
-  const fitter = openFitter(plugin, file, flags);
+  const status = statusLine(flags.quiet === true);
+  const file = await readFitData(flags, signal, status);
+  // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
+  const { data, transform } = dataToFit(file, standardizeMethod(flags.standardize));
+  status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows)`, true);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags);
   let result: T;
   try {
     result = await body(fitter, status);
@@ -157,7 +168,7 @@ export async function runFitting<T>(
     await fitter.close();
   }
   throwIfInterrupted(signal);
-  return { result, file };
+  return { result, file, transform };
 }
 
 /** The model file of a fit, with the registry's extra fields and any the command adds. */
@@ -186,24 +197,69 @@ export function describeData(file: DataFile): string {
   return `${file.path} (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'}${sequences})`;
 }
 
-/** One line on stderr rewritten in place; shown only when stderr is a terminal. */
+/** One line on stderr rewritten in place; shown only when stderr is a terminal (and not --quiet). */
 export interface StatusLine {
-  show(text: string): void;
+  /** Shows `text`; updates closer than 100 ms to the last are skipped unless `now`. */
+  show(text: string, now?: boolean): void;
   clear(): void;
 }
 
-export function statusLine(): StatusLine {
-  const tty = process.stderr.isTTY === true;
+/** A status line drawn by log-update (which handles wrapping and clearing), throttled to 10 updates a second. */
+export function statusLine(quiet = false): StatusLine {
+  if (quiet || process.stderr.isTTY !== true) return { show() {}, clear() {} };
+  // A pseudo-terminal without a size (`script`, CI) reports 0 columns: take 80 then.
+  const width = (): number => process.stderr.columns || 80;
+  const stream = { get columns() { return width(); }, get rows() { return process.stderr.rows || 24; }, write: (text: string) => process.stderr.write(text) };
+  const log = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
+  let last = 0;
   let shown = false;
   return {
-    show(text) {
-      if (!tty) return;
-      process.stderr.write(`\r\x1b[2K${text}`);
+    show(text, now = false) {
+      const time = Date.now();
+      if (!now && time - last < 100) return;
+      last = time;
+      // One line: cut to the terminal's width so that it never wraps.
+      log(text.length >= width() ? `${text.slice(0, width() - 2)}…` : text);
       shown = true;
     },
     clear() {
-      if (shown) process.stderr.write('\r\x1b[2K');
+      if (shown) log.clear();
       shown = false;
     },
+  };
+}
+
+/** 1.2 MB, 340 kB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
+/** `12 s`, `3 min 20 s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - 60 * minutes)} s`;
+}
+
+/**
+ * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
+ * workers, their iterations interleave) an aggregate — how many are done and the best mean
+ * log-likelihood so far — rather than a line that jumps between restarts.
+ */
+export function restartProgress(restarts: number, maxIter: number): (p: FitProgress) => string {
+  const latest = new Map<number, FitProgress>();
+  return (p) => {
+    latest.set(p.restart, p);
+    const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
+    if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+    let done = 0;
+    let best = -Infinity;
+    for (const q of latest.values()) {
+      if (q.converged || q.iteration >= maxIter) done++;
+      best = Math.max(best, q.meanLogLikelihood);
+    }
+    return `restarts ${done}/${restarts} done, ${latest.size - done} running  ·  best mean log-likelihood so far ${formatNumber(best)}`;
   };
 }

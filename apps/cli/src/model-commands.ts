@@ -1,25 +1,22 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, type AnyModelPlugin } from '@emkit/core';
-import { type HeaderMode, formatCsv } from '@emkit/io/node';
-import { type DataFile, type MissingMode, checkFiniteRows, inDataFile, readDataFile } from './data.js';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
+import { modelInputs } from './standardize.js';
+import { formatCsv } from '@emkit/io/node';
+import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile } from './data.js';
 import { Command, Option } from 'commander';
-import { checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
+import { type LoadedModel, checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
 import { parseIntegerFlag } from './plugin-flags.js';
 import { plugins } from './registry.js';
-import { dataOptions } from './shared.js';
+import { dataOptions, stderr } from './shared.js';
+import { agreementWithLabels, formatAgreement } from './labels.js';
 
-interface DataFlags {
+interface ModelDataFlags extends DataFlags {
   model: string;
-  data: string;
-  header: HeaderMode;
-  target?: string;
-  sequence?: string;
-  missing?: MissingMode;
 }
 
-/** The rows of --data, with the --target column as the dataset's target (for supervised models). */
-function readData(flags: DataFlags): Promise<DataFile> {
-  return readDataFile(flags.data, { header: flags.header, target: flags.target, sequence: flags.sequence, missing: flags.missing });
+/** The rows of --data, the model's columns found by name (or position), the target as the dataset's target. */
+function readData(flags: ModelDataFlags, model: LoadedModel): Promise<DataFile> {
+  return readDataFile(flags, { model: model.columns });
 }
 
 /**
@@ -46,20 +43,22 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
   return command
     .option('--proba', 'write the responsibilities p0..pK-1 instead of labels')
     .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
-    .option('--out <file.csv>', 'write here (atomically) instead of stdout')
-    .action(async (flags: DataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
+    .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
+    .action(async (flags: ModelDataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
       if (flags.proba && flags.impute) throw new OptionError({ field: '--impute', detail: 'give --impute or --proba, not both' });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
-      const { plugin, params } = await loadModel(flags.model, known);
+      const loaded = await loadModel(flags.model, known);
+      const { plugin, params } = loaded;
       if (flags.impute && !plugin.impute) throw new OptionError({ field: '--impute', detail: `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)` });
-      const file = await readData(flags);
-      const { dataset } = file;
+      const file = await readData(flags, loaded);
+      const dataset = onData(file, flags.model, () => modelInputs(file, loaded.standardization));
       onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
       let text: string;
       if (flags.impute) {
-        const filled: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
+        const imputed: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
+        const filled = loaded.standardization === null ? imputed : invertStandardization(imputed, loaded.standardization);
         checkFiniteRows(filled, dataset.cols, file, 'an imputed value of');
-        text = formatCsv(filled, dataset.rows, dataset.cols, dataset.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
+        text = formatCsv(filled, dataset.rows, dataset.cols, file.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
       } else if (!flags.proba && plugin.predictTable) {
         const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
         checkFiniteRows(table.values, table.columns.length, file, 'a prediction of');
@@ -74,6 +73,8 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
         text = formatCsv(onData(file, flags.model, () => plugin.predict(params, dataset) as Int32Array), dataset.rows, 1, ['label']);
       }
       await writeOutput(flags.out, text);
+      const agreement = onData(file, flags.model, () => agreementWithLabels(plugin, params, dataset, file));
+      if (agreement !== null) stderr(formatAgreement(agreement));
     });
 }
 
@@ -83,16 +84,19 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     .description('print the mean log-likelihood of the data under a model')
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)');
   dataOptions(command);
-  return command.option('--json', 'print {"meanLogLikelihood": …}').action(async (flags: DataFlags & { json?: boolean }) => {
-    const { plugin, params } = await loadModel(flags.model, known);
-    const file = await readData(flags);
-    const { dataset } = file;
+  return command.option('--json', 'print {"meanLogLikelihood": …}').action(async (flags: ModelDataFlags & { json?: boolean }) => {
+    const loaded = await loadModel(flags.model, known);
+    const { plugin, params, options, standardization } = loaded;
+    const file = await readData(flags, loaded);
+    const dataset = onData(file, flags.model, () => modelInputs(file, standardization));
     onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
     const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
+    // Densities of standardised rows, back in the original units (a cost has no Jacobian).
+    const jacobian = standardization !== null && plugin.parameterCount(params, options) !== null ? logJacobian(standardization) : 0;
     checkFiniteRows(scores, 1, file, 'a log-likelihood of');
     let total = 0;
     for (let i = 0; i < scores.length; i++) total += scores[i];
-    const mean = total / dataset.rows;
+    const mean = total / dataset.rows + jacobian;
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
     if (!Number.isFinite(mean)) throw new InputError({ file: file.path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
@@ -110,26 +114,26 @@ export function sampleCommand(known: readonly AnyModelPlugin[] = plugins): Comma
     .addOption(
       new Option('--sequences <integer>', 'draw this many independent sequences of --n rows each, with their ids in a first column `sequence` (for sequence models: hmm)').argParser(parseIntegerFlag),
     )
-    .option('--out <file.csv>', 'write here (atomically) instead of stdout')
+    .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
     .action(async (flags: { model: string; n: number; seed: number; sequences?: number; out?: string }) => {
       if (flags.n < 1) throw new OptionError({ field: '--n', detail: `expected an integer ≥ 1, got ${flags.n}` });
       if (flags.sequences !== undefined && flags.sequences < 1) throw new OptionError({ field: '--sequences', detail: `expected an integer ≥ 1, got ${flags.sequences}` });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
-      const { plugin, params } = await loadModel(flags.model, known);
+      const { plugin, params, columns, standardization } = await loadModel(flags.model, known);
       if (!plugin.sample) throw new OptionError({ field: '--model', detail: `${flags.model}: a ${plugin.name} model cannot draw samples (it is not a generative model)` });
       const random = new Random(flags.seed);
       const sequences = flags.sequences ?? 1;
       // Each call draws one sequence (independent rows for mixtures), one after another from one stream.
       const draws: Float64Array[] = Array.from({ length: sequences }, () => plugin.sample!(params, flags.n, random) as Float64Array);
       const d = draws[0].length / flags.n;
-      const rows = new Float64Array(sequences * flags.n * d);
-      draws.forEach((draw, s) => rows.set(draw, s * flags.n * d));
+      const drawn = new Float64Array(sequences * flags.n * d);
+      draws.forEach((draw, s) => drawn.set(draw, s * flags.n * d));
+      // A model of standardised inputs draws standardised rows: back to the original units.
+      const rows = standardization === null ? drawn : invertStandardization(drawn, standardization);
       const bad = rows.findIndex((x) => !Number.isFinite(x));
       if (bad !== -1)
-        throw new ModelFileError({
-          detail: `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64`,
-        });
-      const header = Array.from({ length: d }, (_, j) => `x${j}`);
+        throw new ModelFileError({ detail: `${flags.model}: draw ${Math.floor(bad / d) + 1}, column ${(bad % d) + 1} is ${rows[bad]}: the model's parameters are too extreme to sample from in float64` });
+      const header = columns?.names ?? Array.from({ length: d }, (_, j) => `x${j}`);
       if (flags.sequences === undefined) return writeOutput(flags.out, formatCsv(rows, flags.n, d, header));
       const withIds = new Float64Array(sequences * flags.n * (d + 1));
       for (let i = 0; i < sequences * flags.n; i++) {

@@ -14,7 +14,7 @@ const temp = mkdtempSync(join(tmpdir(), 'emkit-model-files-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 /** Fit summary fields (core's and the CLI's): informational, so a file may lack them. */
-const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restart', 'logLikelihoodHistory', 'monotonicityViolations', 'parameterCount', 'bic', 'aic', 'inertia', 'elbo', 'elboHistory', 'effectiveComponents'];
+const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restart', 'logLikelihoodHistory', 'monotonicityViolations', 'parameterCount', 'bic', 'aic', 'inertia', 'elbo', 'elboHistory', 'effectiveComponents', 'columns'];
 
 /**
  * Fields a model file may leave out, per model: options with a documented default (hand-written
@@ -143,7 +143,7 @@ describe('spoiled model files', () => {
     const original = JSON.parse(readFileSync(model, 'utf8')) as Record<string, unknown>;
     const cases: [string, RegExp][] = [
       [JSON.stringify({ ...original, format: 'sklearn-pickle' }), /format: expected "emkit-model", got "sklearn-pickle": not an emkit model file$/],
-      [JSON.stringify({ ...original, version: 2 }), /version: version 2 is not supported; this emkit reads version 1$/],
+      [JSON.stringify({ ...original, version: 3 }), /version: version 3 is not supported; this emkit reads versions 1 and 2$/],
       [JSON.stringify({ ...original, model: 'lda' }), /model: unknown model "lda"; known: gmm, /],
       [JSON.stringify([original]), /not an emkit model file: expected a JSON object$/],
       [JSON.stringify(original).slice(0, 200), /not an emkit model file: not valid JSON/],

@@ -14,7 +14,7 @@ export const DRIVER_FLAGS: Readonly<Record<string, string>> = {
   restarts: '--restarts',
   seed: '--seed',
 };
-export const RESERVED_FLAGS = ['data', 'header', 'target', 'tol', 'max-iter', 'restarts', 'seed', 'workers', 'out', 'json', 'debug', 'help', 'plugin', 'redis', 'run', 'resume', 'queue', 'worker-timeout', 'shard-rows'];
+export const RESERVED_FLAGS = ['data', 'header', 'target', 'format', 'delimiter', 'columns', 'drop', 'label', 'standardize', 'quiet', 'tol', 'max-iter', 'restarts', 'seed', 'workers', 'out', 'json', 'debug', 'help', 'plugin', 'redis', 'run', 'resume', 'queue', 'worker-timeout', 'shard-rows'];
 
 export function parseNumberFlag(value: string): number {
   const x = value.trim() === '' ? NaN : Number(value);

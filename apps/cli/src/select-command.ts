@@ -13,10 +13,12 @@ import {
 } from '@emkit/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeStdout } from './files.js';
-import { type FitFlags, describeData, fitFlags, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
+import { type FitFlags, describeData, fitFlags, formatDuration, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
 import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
+import { modelColumnsOf } from '@emkit/io/node';
+import { rowInOriginalUnits, toOriginalUnits } from './standardize.js';
 
 interface SelectFlags extends FitFlags {
   criterion: SelectionCriterion;
@@ -114,17 +116,39 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
         throw restateError(error, { detail: `candidate ${index + 1} (${what}): ${error.detail}` });
       }
     });
-  const { result: selection, file } = await runFitting(plugin, flags, files, signal, checkCandidates, (fitter, status) =>
+  // Progress: candidates done, elapsed time, an estimate of the time left, and what is running.
+  let finished = 0;
+  const running = new Map<unknown, string>();
+  const candidateProgress = (): string => {
+    const elapsed = (performance.now() - started) / 1000;
+    const left = finished > 0 ? ` · about ${formatDuration((elapsed / finished) * (candidates.length - finished))} left` : '';
+    const now = [...running.values()].slice(0, 2).join(', ');
+    return `candidates ${finished}/${candidates.length} done · ${formatDuration(elapsed)} elapsed${left}${now ? ` · ${now}` : ''}`;
+  };
+  const { result: selected, file, transform } = await runFitting(plugin, flags, files, signal, checkCandidates, (fitter, status) =>
     selectModel(plugin, fitter.data, candidates, {
       criterion: flags.criterion,
-      fitCandidate: (raw, { signal }) => fitter.fit(raw, { signal }),
+      fitCandidate: (raw, { signal }) =>
+        fitter.fit(raw, {
+          signal,
+          onProgress: (p) => {
+            running.set(raw, `${describeCandidate(Object.fromEntries(ordered.map((n) => [n, (raw as Record<string, unknown>)[n]])))} at iteration ${p.iteration}`);
+            status.show(candidateProgress());
+          },
+        }),
       // In the main thread candidates gain nothing from interleaving; on a pool they fill it.
       concurrency: fitter.pooled ? candidates.length : 1,
       signal,
-      onCandidate: (_row, finished, total) => status.show(`fitted ${finished}/${total} candidates`),
+      onCandidate: (row, done) => {
+        finished = done;
+        running.delete(candidates[row.index]);
+        status.show(candidateProgress(), true);
+      },
     }),
   );
 
+  // In the original units when the fits saw standardised data.
+  const selection = transform === null ? selected : { ...selected, table: selected.table.map((row) => rowInOriginalUnits(row, transform, file.dataset)) };
   // Columns for the options that vary (all candidate options when none does).
   const varying = plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes && axes[n].length > 1);
   const columns = varying.length > 0 ? varying : plugin.optionSpecs.map((s) => s.name).filter((n) => n in axes);
@@ -134,8 +158,9 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   const best = selection.best;
   let modelFile: Record<string, unknown> | null = null;
   if (best !== null) {
-    const summary = { criterion: selection.criterion, bic: best.row.bic, aic: best.row.aic, icl: best.row.icl, candidates: candidates.length, failed: selection.table.filter((r) => r.status === 'failed').length };
-    modelFile = modelFileOf(model, best.fit, { icl: best.row.icl, selection: summary });
+    const row = selection.table[best.index];
+    const summary = { criterion: selection.criterion, bic: row.bic, aic: row.aic, icl: row.icl, candidates: candidates.length, failed: selection.table.filter((r) => r.status === 'failed').length };
+    modelFile = modelFileOf(model, toOriginalUnits(best.fit, transform, file), { icl: row.icl, selection: summary, columns: modelColumnsOf(file.layout) });
     await writeModelOutput(flags, modelFile, plugin.name);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -201,7 +226,7 @@ function describe(row: CandidateRow, columns: readonly string[]): string {
 
 /** The selection table: one line per candidate, the best marked; failed rows give their reason. */
 export function formatSelectionTable(table: readonly CandidateRow[], columns: readonly string[], criterion: SelectionCriterion): string {
-  const header = [...columns, 'log-likelihood', 'params', 'BIC', 'AIC', 'ICL', 'iterations', ''];
+  const header = [...columns, 'mean log-lik.', 'total log-lik.', 'params', 'BIC', 'AIC', 'ICL', 'iterations', ''];
   const numeric = (x: number | null): string => (x === null ? '' : formatNumber(x));
   const lines = table.map((row) => {
     const options = columns.map((c) => String(row.options[c] ?? ''));
@@ -209,7 +234,7 @@ export function formatSelectionTable(table: readonly CandidateRow[], columns: re
     const iterations = `${row.iterations}${row.converged ? '' : ' (not converged)'}`;
     const failedRestarts = row.failedRestarts?.length ?? 0;
     const notes = [row.best ? `← best ${criterion.toUpperCase()}` : '', failedRestarts > 0 ? `(${failedRestarts} restart${failedRestarts > 1 ? 's' : ''} failed)` : ''].filter(Boolean).join(' ');
-    return { cells: [...options, numeric(row.logLikelihood), numeric(row.parameterCount), numeric(row.bic), numeric(row.aic), numeric(row.icl), iterations, notes], tail: '' };
+    return { cells: [...options, numeric(row.meanLogLikelihood), numeric(row.logLikelihood), numeric(row.parameterCount), numeric(row.bic), numeric(row.aic), numeric(row.icl), iterations, notes], tail: '' };
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l.cells[i] ?? '').length)));
   const numericFrom = columns.length;

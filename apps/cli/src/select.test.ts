@@ -37,7 +37,7 @@ describe('emkit select', () => {
     for (const c of json.candidates) expect(c.icl!).toBeGreaterThanOrEqual(c.bic!);
     // The table on stderr: a header, one line per candidate, the best marked.
     const lines = run.stderr.split('\n');
-    expect(lines[0]).toMatch(/^k\s+covariance\s+log-likelihood\s+params\s+BIC\s+AIC\s+ICL\s+iterations$/);
+    expect(lines[0]).toMatch(/^k\s+covariance\s+mean log-lik\.\s+total log-lik\.\s+params\s+BIC\s+AIC\s+ICL\s+iterations$/);
     expect(lines.filter((l) => l.includes('← best BIC'))).toHaveLength(1);
     expect(run.stderr).toMatch(/selected\s+k = \d, covariance = \w+ \(smallest BIC, smaller is better\)/);
     expect(readdirSync(dir)).toEqual(['best.json']);
@@ -146,7 +146,7 @@ describe('candidate flags', () => {
       options,
       status: bic === null ? 'failed' : 'ok',
       logLikelihood: bic === null ? null : -bic / 2,
-      meanLogLikelihood: null,
+      meanLogLikelihood: bic === null ? null : -bic / 20,
       parameterCount: bic === null ? null : 3,
       bic,
       aic: bic,
@@ -160,9 +160,9 @@ describe('candidate flags', () => {
     });
     const text = formatSelectionTable([row(0, { k: 1 }, 10), row(1, { k: 2 }, 8.5, true), row(2, { k: 30 }, null)], ['k'], 'bic');
     expect(text.split('\n')).toEqual([
-      'k   log-likelihood  params  BIC  AIC  ICL  iterations',
-      '1               -5       3   10   10   10           4',
-      '2            -4.25       3  8.5  8.5  8.5           4  ← best BIC',
+      'k   mean log-lik.  total log-lik.  params  BIC  AIC  ICL  iterations',
+      '1            -0.5              -5       3   10   10   10           4',
+      '2          -0.425           -4.25       3  8.5  8.5  8.5           4  ← best BIC',
       '30  failed: k: cannot start',
     ]);
   });

@@ -13,6 +13,8 @@ export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  MODEL_FORMAT_VERSION_STANDARDIZED,
+  MODEL_FORMAT_VERSIONS,
   modelFileFromFit,
   modelFileFromParams,
   checkModelFileHeader,
@@ -42,6 +44,20 @@ export {
 } from './errors.js';
 export type { SelectionCriterion, SelectionOptions, SelectionResult, CandidateRow, CandidateContext, FitCandidate } from './selection.js';
 export { selectModel, candidateGrid, responsibilityEntropy, icl, describeCandidate, SELECTION_CRITERIA } from './selection.js';
+export { type LabelAgreement, labelAgreement, formatConfusion } from './agreement.js';
+export {
+  type StandardizeMethod,
+  type Standardization,
+  type StandardizedFitResult,
+  STANDARDIZE_METHODS,
+  fitStandardization,
+  applyStandardization,
+  invertStandardization,
+  logJacobian,
+  inOriginalUnits,
+  fitStandardized,
+  readStandardization,
+} from './standardize.js';
 export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState, StepwiseLearner, OnlineFitResult } from './online.js';
 export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';

@@ -168,7 +168,7 @@ describe('checkModelFileHeader', () => {
     const cases: [unknown, string, RegExp][] = [
       [{ version: 1, model: 'm' }, 'format', /^format: expected "emkit-model", got undefined/],
       [{ ...header, format: 'emkit' }, 'format', /^format: .*"emkit"/],
-      [{ ...header, version: 2 }, 'version', /^version: version 2 is not supported; this emkit reads version 1/],
+      [{ ...header, version: 3 }, 'version', /^version: version 3 is not supported; this emkit reads versions 1 and 2/],
       [{ ...header, version: '1' }, 'version', /^version: version "1"/],
       [{ format: 'emkit-model', model: 'm' }, 'version', /^version: missing: the model-file layout version \(1\)$/],
       [{ format: 'emkit-model', version: 1 }, 'model', /^model: missing/],

@@ -1,11 +1,20 @@
 import { ModelFileError } from './errors.js';
 import type { FitResult } from './driver.js';
 import type { AnyModelPlugin, ModelPlugin } from './plugin.js';
+import { type Standardization, readStandardization } from './standardize.js';
 
 /** The `format` field of every emkit model file. */
 export const MODEL_FORMAT = 'emkit-model';
-/** The model-file layout version written now; files of another version are refused on load. */
+/** The model-file layout version written for a model of raw inputs. */
 export const MODEL_FORMAT_VERSION = 1;
+/**
+ * The version written for a model whose inputs are standardised (a `standardize` field): an
+ * emkit that knows only version 1 would ignore the transform and give wrong numbers, so it must
+ * refuse the file. Version 1 files load unchanged.
+ */
+export const MODEL_FORMAT_VERSION_STANDARDIZED = 2;
+/** The versions this emkit reads. */
+export const MODEL_FORMAT_VERSIONS: readonly number[] = [MODEL_FORMAT_VERSION, MODEL_FORMAT_VERSION_STANDARDIZED];
 
 /**
  * A model file: format header, the plugin's own fields (parameters in scikit-learn shapes,
@@ -33,7 +42,8 @@ export interface FitSummaryFields {
 
 /** The header first in key order, and written last so no plugin field can overwrite it. */
 function withHeader(model: string, fields: Record<string, unknown>): ModelFile {
-  const header = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model } as const;
+  const version = fields.standardize === undefined ? MODEL_FORMAT_VERSION : MODEL_FORMAT_VERSION_STANDARDIZED;
+  const header = { format: MODEL_FORMAT, version, model } as const;
   return Object.assign({ ...header }, fields, header);
 }
 
@@ -51,7 +61,10 @@ export function modelFileFromFit<P, O>(plugin: ModelPlugin<P, O>, result: FitRes
   if (result.parameterCount !== null) fields.parameterCount = result.parameterCount;
   if (result.bic !== null) fields.bic = result.bic;
   if (result.aic !== null) fields.aic = result.aic;
-  return withHeader(plugin.name, { ...plugin.toJSON(result.params, result.options), ...fields });
+  // A fit on standardised inputs (fitStandardized) carries its transform; predict applies it.
+  const { standardization } = result as { standardization?: Standardization };
+  const transform = standardization === undefined ? {} : { standardize: { method: standardization.method, center: [...standardization.center], scale: [...standardization.scale] } };
+  return withHeader(plugin.name, { ...plugin.toJSON(result.params, result.options), ...fields, ...transform });
 }
 
 /** The model file of given parameters (no fit). */
@@ -65,8 +78,8 @@ export function checkModelFileHeader(json: unknown): ModelFile {
   const o = json as Record<string, unknown>;
   if (o.format !== MODEL_FORMAT) throw new ModelFileError({ field: 'format', detail: `expected "${MODEL_FORMAT}", got ${JSON.stringify(o.format)}: not an emkit model file` });
   if (o.version === undefined) throw new ModelFileError({ field: 'version', detail: `missing: the model-file layout version (${MODEL_FORMAT_VERSION})` });
-  if (o.version !== MODEL_FORMAT_VERSION)
-    throw new ModelFileError({ field: 'version', detail: `version ${JSON.stringify(o.version)} is not supported; this emkit reads version ${MODEL_FORMAT_VERSION}` });
+  if (typeof o.version !== 'number' || !MODEL_FORMAT_VERSIONS.includes(o.version))
+    throw new ModelFileError({ field: 'version', detail: `version ${JSON.stringify(o.version)} is not supported; this emkit reads versions ${MODEL_FORMAT_VERSIONS.join(' and ')}` });
   if (typeof o.model !== 'string' || o.model === '') throw new ModelFileError({ field: 'model', detail: 'missing: the model name (e.g. "gmm")' });
   return o as ModelFile;
 }
@@ -78,6 +91,7 @@ export function readModelFile<P, O>(plugin: ModelPlugin<P, O>, json: unknown): {
   const { params, options } = plugin.fromJSON(file as Record<string, unknown>);
   checkFitSummary(file);
   checkFieldKinds(file, plugin.toJSON(params, options));
+  readStandardization(file.standardize);
   return { params, options, file };
 }
 

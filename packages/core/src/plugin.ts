@@ -71,6 +71,13 @@ export interface ModelPlugin<Params, Options> {
   /** One line for `--help` and listings. */
   readonly description: string;
   /**
+   * Set by models trained by stochastic optimisation (a VAE: noisy gradient steps on a bound,
+   * run for planned epochs) rather than by EM: their objective may go down between steps and
+   * "converged" means nothing, so summaries report epochs and the objective (`objective`, e.g.
+   * 'ELBO'), not convergence, monotonicity warnings or BIC/AIC. Absent for EM models.
+   */
+  readonly stochastic?: { readonly objective: string; epochs(params: Params): number };
+  /**
    * Where a worker thread can import this plugin from: set it to `import.meta.url` in the module
    * that exports the plugin object. The runner imports that module in each worker and takes the
    * export whose `name` matches, so a third-party plugin runs on workers without registration.

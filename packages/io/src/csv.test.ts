@@ -74,8 +74,8 @@ describe('parseCsv', () => {
     expect(Array.from(r.target!)).toEqual([2, 5]);
     const n = parseCsv('1,2\n3,4\n', 'x.csv', { target: '1' });
     expect(Array.from(n.target!)).toEqual([1, 3]);
-    expect(inputError(() => parseCsv('a,b\n1,2\n', 'x.csv', { target: 'z' })).message).toMatch(/no target column "z" \(columns: a, b\)/);
-    expect(inputError(() => parseCsv('a\n1\n', 'x.csv', { target: 'a' })).message).toMatch(/only column/);
+    expect(inputError(() => parseCsv('a,b\n1,2\n', 'x.csv', { target: 'z' })).message).toMatch(/--target: no column "z" \(columns: a, b\)/);
+    expect(inputError(() => parseCsv('a\n1\n', 'x.csv', { target: 'a' })).message).toMatch(/no columns are left to fit/);
   });
 
   describe('errors name source, line and column', () => {

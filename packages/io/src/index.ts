@@ -1,1 +1,3 @@
-export { CsvReader, parseCsv, formatCsv, type ParseCsvOptions, type ParsedCsv, type HeaderMode } from './csv.js';
+export * from './base.js';
+export { parquetTableReader, type AsyncBuffer } from './parquet.js';
+export { arrowTableReader } from './arrow.js';

@@ -1,11 +1,15 @@
 import { createReadStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { type Stats } from 'node:fs';
+import { lstat, open, readlink, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EmkitError, type ErrorDetails, InputError, isEmkitError } from '@emkit/core';
-import { CsvReader, type ParseCsvOptions, type ParsedCsv } from './csv.js';
+import { CsvReader, type ParseCsvOptions, type ParsedCsv, csvTableReader } from './csv.js';
+import { type ReadTableOptions, type Table, type TableFormat, type TableReader, collectTable, formatFromName } from './table.js';
 
-export { CsvReader, parseCsv, formatCsv, type ParseCsvOptions, type ParsedCsv, type HeaderMode } from './csv.js';
+// The Parquet and Arrow readers are imported when a file needs them: apache-arrow alone takes
+// a good part of a second to load, which every CSV command would otherwise pay at start-up.
+export * from './base.js';
 
 function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -40,6 +44,81 @@ export async function readDatasetFile(path: string, options: ParseCsvOptions = {
   return reader.end();
 }
 
+/** The name stdin goes by in messages. */
+export const STDIN_NAME = '<stdin>';
+
+export interface OpenTableOptions extends ReadTableOptions {
+  /** The file's format; by default from its extension, CSV for stdin and unknown extensions. */
+  format?: TableFormat;
+  /** Where `-` reads from (process.stdin by default; tests pass their own stream). */
+  stdin?: AsyncIterable<Uint8Array | string>;
+}
+
+async function readAll(input: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  for await (const piece of input) parts.push(typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+  return Buffer.concat(parts);
+}
+
+/**
+ * A table reader for a path (`-` for standard input) in any format emkit reads: CSV/TSV
+ * streamed in 1 MiB pieces, Parquet by row group (random access; stdin is read into memory
+ * first), Arrow IPC by record batch. Nothing is read until `layout()` or `chunks()`.
+ */
+export async function openTable(path: string, options: OpenTableOptions = {}): Promise<TableReader> {
+  const isStdin = path === '-';
+  const source = isStdin ? STDIN_NAME : path;
+  const format = options.format ?? (isStdin ? 'csv' : (formatFromName(path) ?? 'csv'));
+  let totalBytes: number | null = null;
+  if (!isStdin) {
+    const info = await stat(path).catch((error: unknown) => {
+      throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
+    });
+    if (info.isDirectory()) throw new InputError({ file: path, detail: 'cannot read: is a directory, not a file' });
+    if (info.isFile()) totalBytes = info.size;
+  }
+  const csvOptions = { ...options, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : 'auto') } as ParseCsvOptions;
+  const stream = (): AsyncIterable<Uint8Array | string> => (isStdin ? (options.stdin ?? process.stdin) : fsChunks(path));
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+      return csvTableReader(stream(), source, csvOptions, totalBytes);
+    case 'arrow': {
+      const { arrowTableReader } = await import('./arrow.js');
+      return arrowTableReader(stream() as AsyncIterable<Uint8Array>, source, options, totalBytes);
+    }
+    case 'parquet': {
+      const { parquetTableReader } = await import('./parquet.js');
+      if (isStdin) {
+        const bytes = await readAll(stream());
+        const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        return parquetTableReader({ byteLength: buffer.byteLength, slice: (start, end) => buffer.slice(start, end) }, source, options);
+      }
+      const { asyncBufferFromFile } = await import('hyparquet');
+      return parquetTableReader(await asyncBufferFromFile(path), source, options);
+    }
+    default:
+      throw new InputError({ file: source, detail: `unknown format ${JSON.stringify(format)}; emkit reads csv, tsv, parquet and arrow` });
+  }
+}
+
+async function* fsChunks(path: string): AsyncGenerator<Uint8Array> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof EmkitError) throw error;
+    throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** A whole table from a path (`-` for stdin), read with openTable. */
+export async function readTable(path: string, options: OpenTableOptions = {}): Promise<Table> {
+  return collectTable(await openTable(path, options), options.onProgress);
+}
+
 /** A file that could not be written. Code 'input': the path the user gave is unusable (exit 2 in the CLI). */
 export class OutputError extends EmkitError {
   declare readonly file: string;
@@ -49,12 +128,64 @@ export class OutputError extends EmkitError {
   }
 }
 
+/** What a non-regular file is, for messages. */
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isSocket()) return 'a socket';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isFIFO()) return 'a named pipe';
+  return 'not a regular file';
+}
+
 /**
- * Writes `text` to a temporary file in the target's directory, flushes it to disk, then
- * renames it over `path` — so a reader sees the old file or the complete new one, and an
- * interrupted write leaves no partial output. The temporary file is removed on failure.
+ * The file a path finally names: a symbolic link (or a chain of them) is followed to its target,
+ * even when that target does not exist yet, so that writing replaces the target and keeps the link.
+ */
+async function finalTarget(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const info = await lstat(current).catch(() => null);
+    if (info === null || !info.isSymbolicLink()) return current;
+    const link = await readlink(current);
+    current = isAbsolute(link) ? link : join(dirname(current), link);
+  }
+  throw new OutputError({ file: path, detail: 'cannot write: too many levels of symbolic links' });
+}
+
+/**
+ * Writes `text` to `path` the safe way for what `path` is:
+ * - a regular file (or none yet): to a temporary file in the same directory, flushed, then
+ *   renamed over it — a reader sees the old file or the complete new one, and an interrupted
+ *   write leaves no partial output; the temporary file is removed on failure;
+ * - a symbolic link: the same, to the link's target, so the link is kept;
+ * - a FIFO or a character device (/dev/stdout, a terminal, /dev/null): written directly, since
+ *   renaming over it would replace the device node itself;
+ * - anything else (a directory, a socket, a block device) is refused and left alone.
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info !== null && !info.isFile()) {
+    if (info.isFIFO() || info.isCharacterDevice()) return writeDirect(path, text);
+    throw new OutputError({ file: path, detail: `cannot write: it is ${kindOf(info)}, not a regular file; emkit replaces only regular files` });
+  }
+  return replaceAtomically(await finalTarget(path), text, path);
+}
+
+async function writeDirect(path: string, text: string): Promise<void> {
+  try {
+    const handle = await open(path, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new OutputError({ file: path, detail: `cannot write: ${describeFsError(error)}`, cause: error });
+  }
+}
+
+async function replaceAtomically(path: string, text: string, asGiven: string): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
@@ -73,6 +204,6 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     if (created) await unlink(temp).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why = code === 'ENOENT' ? `cannot write: the directory ${dir} does not exist` : `cannot write: ${describeFsError(error)}`;
-    throw new OutputError({ file: path, detail: why, cause: error });
+    throw new OutputError({ file: asGiven, detail: why, cause: error });
   }
 }

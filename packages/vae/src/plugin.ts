@@ -29,6 +29,7 @@ export const vaePlugin: ModelPlugin<VaeParams, VaeOptions> = {
   apiVersion: PLUGIN_API_VERSION,
   description: 'variational autoencoder (MLP encoder/decoder, Bernoulli or Gaussian decoder) trained by Adam on the ELBO; scores are IWAE estimates of log p(x)',
   moduleUrl: import.meta.url,
+  stochastic: { objective: 'ELBO', epochs: (params) => params.epochElbo.length },
   optionSpecs: vaeOptionSpecs,
   // tol 0: run all epochs. maxIter only caps the steps, which `epochs` plans.
   defaults: { tol: 0, maxIter: 1_000_000_000 },

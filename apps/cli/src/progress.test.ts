@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, emkit, repoRoot } from './test-support/run.js';
+
+/*
+ * Progress goes to stderr only when it is a terminal: here a pseudo-terminal from util-linux's
+ * `script`, whose output is everything the terminal showed.
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'emkit-progress-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+let data: string;
+
+beforeAll(() => {
+  const lines = ['a,b,c'];
+  let s = 7;
+  const next = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 60_000; i++) lines.push([0, 1, 2].map((j) => (next() + (i % 3) * 3 + j).toFixed(4)).join(','));
+  data = join(temp, 'rows.csv');
+  writeFileSync(data, `${lines.join('\n')}\n`);
+});
+
+/** What a terminal shows when `emkit args` runs in it, escape sequences removed. */
+function inTerminal(args: string[]): Promise<string> {
+  const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    execFile('script', ['-qefc', command, '/dev/null'], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout) => {
+      if (error) reject(error);
+      // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+      else resolve(stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+    });
+  });
+}
+
+describe('progress on a terminal', () => {
+  it('shows loading (rows, bytes), initialisation and restarts as one aggregate line', async () => {
+    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--restarts', '3', '--workers', '0']);
+    expect(shown).toMatch(/read(ing)? .*rows\.csv: [\d,]+ rows, [\d.]+ MB/);
+    expect(shown).toMatch(/initialising gmm \(60,000 rows\)/);
+    expect(shown).toMatch(/restarts [0-3]\/3 done, [0-3] running {2}· {2}best mean log-likelihood so far -?\d/);
+    expect(shown).not.toMatch(/restart \d\/3 {2}iteration/);
+    expect(shown).toMatch(/mean log-likelihood +-?\d/);
+  });
+
+  it('select shows candidates done, elapsed time and an estimate of the time left', async () => {
+    const shown = await inTerminal(['select', 'gmm', '--data', data, '--k', '1..3', '--covariance', 'diag', '--workers', '0']);
+    expect(shown).toMatch(/candidates 0\/3 done · [\d.]+ s elapsed · covariance=diag, k=1 at iteration \d+/);
+    expect(shown).toMatch(/candidates [12]\/3 done · [\d.]+ s elapsed · about [\d.]+ s left/);
+  });
+
+  it('--quiet silences it, and nothing is shown when stderr is not a terminal', async () => {
+    const quiet = await inTerminal(['fit', 'gmm', '--data', data, '--k', '2', '--workers', '0', '--quiet']);
+    expect(quiet).not.toMatch(/reading|initialising|iteration \d/);
+    expect(quiet).toMatch(/mean log-likelihood/);
+    const piped = await emkit(['fit', 'gmm', '--data', data, '--k', '2', '--workers', '0']);
+    expect(piped.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+    expect(piped.stderr).not.toMatch(/reading|initialising|\x1b/);
+  });
+});
