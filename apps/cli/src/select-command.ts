@@ -132,8 +132,10 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
         fitter.fit(raw, {
           signal,
           onProgress: (p) => {
+            // A candidate's first iteration is drawn at once (fast candidates would otherwise never show).
+            const starting = !running.has(raw);
             running.set(raw, `${describeCandidate(Object.fromEntries(ordered.map((n) => [n, (raw as Record<string, unknown>)[n]])))} at iteration ${p.iteration}`);
-            status.show(candidateProgress());
+            status.show(candidateProgress(), starting);
           },
         }),
       // In the main thread candidates gain nothing from interleaving; on a pool they fill it.
