@@ -9,6 +9,7 @@ import {
   rowHasMissing,
   toNested,
   type Dataset,
+  type InitContext,
   type ModelPlugin,
 } from '@emkit/core';
 import { ASSIGNMENTS, responsibilityRule, type Assignment } from './assignment.js';
@@ -67,7 +68,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   parseOptions: parseGmmOptions,
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
-  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data.missing ? meanImputed(data) : data, options, random),
+  init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),
 
   describeView: describeGmmView,
 
