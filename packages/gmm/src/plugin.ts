@@ -215,13 +215,14 @@ function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPr
     if (!(x > above)) throw new ModelFileError({ field: `prior.${field}`, detail: `is ${x}; must be > ${above}` });
     return x;
   };
-  const scale: Float64Array = readingModelFile(() => covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale'));
+  const model = covarianceModel(covariance);
+  const scale: Float64Array = readingModelFile(() => model.readPriorScale(p.scale, d, 'prior.scale'));
   const weightConcentration = readFiniteNumber(p.weightConcentration, 'prior.weightConcentration');
   if (!(weightConcentration >= 1)) throw new ModelFileError({ field: 'prior.weightConcentration', detail: `is ${weightConcentration}; must be ≥ 1` });
   return {
     shrinkage: positive('shrinkage'),
     mean: readVector(p.mean, 'prior.mean', d),
-    dof: positive('dof', covariance === 'full' || covariance === 'tied' ? d - 1 : 0),
+    dof: positive('dof', model.priorDofAbove?.(d) ?? 0),
     scale,
     weightConcentration,
   };
