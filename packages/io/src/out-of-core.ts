@@ -77,6 +77,21 @@ export interface IndexedFile {
   locateRow(row: number): RowLocation;
 }
 
+/**
+ * About what reading `path` into memory takes at its peak: the parsed values grow by doubling
+ * and are copied once into shared memory (once more when standardised), so about three times
+ * their size — for CSV, whose text is at least as long as its float64 values, three times the
+ * file; for Parquet, three times 8 bytes per cell of its metadata's row count.
+ */
+export async function inMemoryEstimate(path: string, format: TableFormat): Promise<number> {
+  const { size } = await fileInfo(path);
+  if (format !== 'parquet') return 3 * size;
+  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path)).catch(() => null);
+  if (metadata === null) return 3 * size;
+  return Math.max(3 * size, 3 * 8 * Number(metadata.num_rows) * (metadata.schema.length - 1));
+}
+
 /** The ShardSource of an indexed file: read by this module's readShard on every thread. */
 export function shardSourceOf(reference: ShardFileReference): ShardSource {
   return { moduleUrl: import.meta.url, reference, name: reference.path };
