@@ -55,7 +55,8 @@ export function defaultMemoryBudget(): number {
 
 function formatBudget(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  return `${Math.round(bytes / 2 ** 20)} MiB`;
+  if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MiB`;
+  return bytes >= 2 ** 10 ? `${Math.round(bytes / 2 ** 10)} KiB` : `${bytes} bytes`;
 }
 
 /**
@@ -64,10 +65,10 @@ function formatBudget(bytes: number): string {
  * refused with --memory and read into memory without it.
  */
 export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags & MemoryFlags & { online?: boolean; redis?: unknown; standardize?: unknown }): Promise<number | null> {
-  if (flags.initSample !== undefined && flags.initSample < 1) throw new OptionError({ field: 'init-sample', detail: `must be an integer ≥ 1, got ${flags.initSample}` });
+  if (flags.initSample !== undefined && flags.initSample < 1) throw new OptionError({ field: '--init-sample', detail: `must be an integer ≥ 1, got ${flags.initSample}` });
   const explicit = flags.memory !== undefined;
   if (flags.data === '-') {
-    if (explicit) throw new OptionError({ field: 'memory', detail: 'an out-of-core fit reads a file several times; standard input can be read once', remedy: 'save the stream to a file, or fit it with --online' });
+    if (explicit) throw new OptionError({ field: '--memory', detail: 'an out-of-core fit reads a file several times; standard input can be read once', remedy: 'save the stream to a file, or fit it with --online' });
     return null;
   }
   const budget = flags.memory ?? defaultMemoryBudget();
@@ -87,7 +88,7 @@ export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags &
   if (blocker !== undefined) {
     if (explicit)
       throw new OptionError({
-        field: 'memory',
+        field: '--memory',
         detail: `${flags.data} needs about ${formatBudget(estimate)} in memory, over the ${formatBudget(budget)} budget, and an out-of-core fit does not support ${blocker[1]}`,
         remedy: 'raise --memory, or fit without that option',
       });
