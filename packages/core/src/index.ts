@@ -4,6 +4,8 @@ export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, Opti
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
+export { type ShardSource, type ReadShard, readExternalShard, externalDataset, isExternal, ReservoirSampler, reservoirSample, initSampleSeed } from './external.js';
+export { eStepExternalShard } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
 export { isFailedRestart, restartFailure, allRestartsFailed, type FailedRestart, type RestartOutcome } from './restarts.js';
 export type { DriverOptions, ResolvedDriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';

@@ -244,13 +244,14 @@ describe('wasm row kernels against their definitions', () => {
     );
   });
 
-  it('componentStats (none, full, diag, spherical) and pooledScatter: weighted moments around reference points', () => {
+  it('componentStats (none, full, diag, spherical) and pooledScatter: weighted moments around reference points, zero weights included', () => {
     fc.assert(
       fc.property(shape, fc.constantFrom(SCATTER.none, SCATTER.full, SCATTER.diag, SCATTER.spherical), ({ rows, d, k, seed }, mode) => {
         const dp = padded(d);
         const x = values(seed, rows * d);
         const means = values(seed + 1, k * d);
-        const wr = values(seed + 2, rows * k, 1).map(Math.abs);
+        // Every third weight exactly 0: those rows are left out of that component's sums.
+        const wr = values(seed + 2, rows * k, 1).map((v, i) => (i % 3 === 1 ? 0 : Math.abs(v)));
         const centre = values(seed + 3, d);
         const blockLength = mode === SCATTER.full ? k * d * d : mode === SCATTER.diag ? k * d : k;
         const [px, pm, pw, pn, pf, pb, pz, pa, pt, pc, pp] = kernels.layout([rows * d, k * d, rows * k, k, k * d, blockLength, rows * dp, rows * dp, d * dp, d, d * d]);
@@ -297,5 +298,41 @@ describe('wasm row kernels against their definitions', () => {
           }
       }),
     );
+  });
+
+  it('componentStats over more rows than one call lists (5000, split inside) still sums every row', () => {
+    const rows = 5000;
+    const d = 3;
+    const k = 2;
+    const dp = padded(d);
+    const x = values(7, rows * d);
+    const wr = values(8, rows * k, 1).map(Math.abs);
+    for (const mode of [SCATTER.diag, SCATTER.full]) {
+      const blockLength = mode === SCATTER.full ? k * d * d : k * d;
+      const [px, pm, pw, pn, pf, pb, pz, pa, pt] = kernels.layout([rows * d, k * d, rows * k, k, k * d, blockLength, rows * dp, rows * dp, d * dp]);
+      const f = kernels.f64;
+      f.set(x, px / 8);
+      f.set(wr, pw / 8);
+      kernels.exports.componentStats(px, rows, d, dp, pw, k, pm, pn, pf, pb, mode, pz, pa, pt);
+      const out = kernels.f64;
+      for (let j = 0; j < k; j++) {
+        let n = 0;
+        const first = new Float64Array(d);
+        const second = new Float64Array(d);
+        for (let q = 0; q < rows; q++) {
+          const w = wr[q * k + j];
+          n += w;
+          for (let c = 0; c < d; c++) {
+            first[c] += w * x[q * d + c];
+            second[c] += w * x[q * d + c] * x[q * d + c];
+          }
+        }
+        close(out[pn / 8 + j], n);
+        for (let c = 0; c < d; c++) {
+          close(out[pf / 8 + j * d + c], first[c]);
+          close(out[pb / 8 + (mode === SCATTER.full ? j * d * d + c * d + c : j * d + c)], second[c]);
+        }
+      }
+    }
   });
 });
