@@ -35,8 +35,9 @@ export interface KernelExports {
   gemmRows(x: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, out: number, outStride: number): void;
   gemmRowsStrided(x: number, xs: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, out: number, outStride: number): void;
   crossAccumulate(a: number, as: number, m: number, b: number, bs: number, np: number, w: number, rows: number, out: number): void;
-  nearestCentres(x: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, labels: number, dist: number, scratch: number): void;
   softmaxRows(logp: number, rows: number, k: number, resp: number, lse: number): number;
+  nearestCentresExact(x: number, rows: number, d: number, cT: number, kp: number, k: number, labels: number, dist: number): number;
+  addToCentres(x: number, rows: number, d: number, labels: number, weights: number, sums: number): void;
   componentStats(x: number, rows: number, d: number, dp: number, wr: number, k: number, means: number, n: number, first: number, block: number, mode: number, z: number, a: number, tri: number): void;
   scatterLower(a: number, z: number, rows: number, d: number, dp: number, tri: number): void;
   pooledScatter(x: number, rows: number, d: number, dp: number, wr: number, k: number, centre: number, block: number, z: number, a: number, tri: number): void;
