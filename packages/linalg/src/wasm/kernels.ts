@@ -76,6 +76,7 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 let compiled: WebAssembly.Module | null = null;
+let received = false;
 let instance: WasmKernels | null = null;
 let unavailable: string | null = null;
 
@@ -91,7 +92,22 @@ export function kernelModule(): WebAssembly.Module {
 
 /** Uses a module compiled elsewhere (posted from the main thread) for this thread's kernels. */
 export function useKernelModule(module: WebAssembly.Module): void {
-  if (compiled === null) compiled = module;
+  if (compiled !== null) return;
+  compiled = module;
+  received = true;
+}
+
+/**
+ * The module if this thread has it already (compiled or received), without compiling: what a
+ * browser's main thread can post to its workers once `loadWasmKernels()` has run.
+ */
+export function loadedKernelModule(): WebAssembly.Module | null {
+  return compiled;
+}
+
+/** Where this thread's module came from: 'received' (useKernelModule), 'compiled' here, or null (not yet). */
+export function kernelModuleSource(): 'received' | 'compiled' | null {
+  return compiled === null ? null : received ? 'received' : 'compiled';
 }
 
 /**
