@@ -387,7 +387,7 @@ function writeTerms(out: usize, row: i32, j: i32, k: i32, offsets: usize, a: v12
 /**
  * out[q·k + j] = bias[j] + Σ_c x[q·d + c]·w[c·kp + j]: rows x against a d×kp matrix (kp even,
  * pads zero), in 2-row × 8-column register blocks, each sum over c in order. The Bernoulli
- * mixture's log-probabilities (w = logit p) and the cross term of squared distances.
+ * mixture's log-probabilities (w = logit p).
  */
 export function gemmRows(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, out: usize, outStride: i32): void {
   gemmRowsStrided(x, d, rows, d, w, kp, k, bias, out, outStride);
@@ -457,33 +457,121 @@ function storeBiased(out: usize, row: i32, j: i32, k: i32, bias: usize, a0: v128
   storePair(out, row + j + 6, j + 6, k, f64x2.add(v128.load(at(bias, j + 6)), a3));
 }
 
+// Lloyd's k-means assignment with the scalar reference's bits.
+
+/** The least distance so far and its centre, for the two rows of a block (slots 0 and 1). */
+const BEST: usize = memory.data(32, 16);
+
+/** Takes the lanes of v (centres j, j + 1 below k) in order into `slot`, keeping the first strictly smaller. */
+// @ts-ignore: decorator
+@inline
+function consider(v: v128, j: i32, k: i32, slot: usize): void {
+  const p = BEST + (slot << 3);
+  const l = BEST + 16 + (slot << 3);
+  const a = f64x2.extract_lane(v, 0);
+  if (a < load<f64>(p)) {
+    store<f64>(p, a);
+    store<i64>(l, j);
+  }
+  const b = f64x2.extract_lane(v, 1);
+  if (j + 1 < k && b < load<f64>(p)) {
+    store<f64>(p, b);
+    store<i64>(l, j + 1);
+  }
+}
+
+/** acc + (s − c)² per lane. */
+// @ts-ignore: decorator
+@inline
+function addSquare(acc: v128, s: v128, c: v128): v128 {
+  const u = f64x2.sub(s, c);
+  return f64x2.add(acc, f64x2.mul(u, u));
+}
+
 /**
- * Nearest centre of each row: with w = −2·Cᵀ (d×kp) and bias[j] = ‖c_j‖² (pads +∞),
- * labels[q] = the first j minimising ‖c_j‖² − 2·x_q·c_j, and dist[q] = ‖x_q‖² + that minimum
- * (the squared distance, clamped at 0). scratch holds rows×kp values.
+ * The nearest centre of each row by Lloyd's arithmetic: the squared distance to centre j is
+ * Σ_c (x_c − C_jc)², summed over c in order from 0 (two centres per vector, one sum per lane, so
+ * each distance has the bits of the scalar reference, linalg's nearestRow), and labels[q] is the
+ * first j of least distance, dist[q] that distance. cT holds the centres transposed (d×kp, pads
+ * zero). Rows without a finite distance get label −1 (the caller finds Lloyd's answer for them);
+ * returns how many there are. Blocks of 2 rows × 8 centres.
  */
-export function nearestCentres(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, labels: usize, dist: usize, scratch: usize): void {
-  gemmRows(x, rows, d, w, kp, kp, bias, scratch, kp);
-  for (let q = 0; q < rows; q++) {
-    const row = at(scratch, q * kp);
-    let best = load<f64>(row);
-    let arg = 0;
-    for (let j = 1; j < k; j++) {
-      const v = load<f64>(at(row, j));
-      if (v < best) {
-        best = v;
-        arg = j;
+export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: i32, k: i32, labels: usize, dist: usize): i32 {
+  let unresolved = 0;
+  for (let q = 0; q < rows; q += 2) {
+    const two = q + 1 < rows;
+    const x0 = at(x, q * d);
+    const x1 = two ? at(x, (q + 1) * d) : x0;
+    for (let slot: usize = 0; slot < 2; slot++) {
+      store<f64>(BEST + (slot << 3), Infinity);
+      store<i64>(BEST + 16 + (slot << 3), -1);
+    }
+    let j = 0;
+    // Whole blocks of 8 centres…
+    for (; j + 8 <= kp; j += 8) {
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const cp = at(cT, c * kp + j);
+        const c0 = v128.load(cp), c1 = v128.load(cp, 16), c2 = v128.load(cp, 32), c3 = v128.load(cp, 48);
+        const s = v128.load64_splat(at(x0, c));
+        const t = v128.load64_splat(at(x1, c));
+        a0 = addSquare(a0, s, c0);
+        a1 = addSquare(a1, s, c1);
+        a2 = addSquare(a2, s, c2);
+        a3 = addSquare(a3, s, c3);
+        b0 = addSquare(b0, t, c0);
+        b1 = addSquare(b1, t, c1);
+        b2 = addSquare(b2, t, c2);
+        b3 = addSquare(b3, t, c3);
       }
+      consider(a0, j, k, 0);
+      consider(a1, j + 2, k, 0);
+      consider(a2, j + 4, k, 0);
+      consider(a3, j + 6, k, 0);
+      consider(b0, j, k, 1);
+      consider(b1, j + 2, k, 1);
+      consider(b2, j + 4, k, 1);
+      consider(b3, j + 6, k, 1);
     }
+    // …then the last ones (an even number of lanes), a vector at a time.
+    for (; j < kp; j += 2) {
+      let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const cv = v128.load(at(cT, c * kp + j));
+        a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
+        b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
+      }
+      consider(a, j, k, 0);
+      consider(b, j, k, 1);
+    }
+    const count = two ? 2 : 1;
+    for (let slot = 0; slot < count; slot++) {
+      const label = <i32>load<i64>(BEST + 16 + (<usize>slot << 3));
+      if (label < 0) unresolved++;
+      store<i32>(labels + (<usize>(q + slot) << 2), label);
+      store<f64>(at(dist, q + slot), load<f64>(BEST + (<usize>slot << 3)));
+    }
+  }
+  return unresolved;
+}
+
+/**
+ * k-means' centre sums, row by row in order as the scalar reference adds them:
+ * sums[labels[q]·d + c] += w_q·x_qc for the rows with a label ≥ 0 and w_q ≠ 0 (w_q = weights[q],
+ * or 1 when `weights` is 0).
+ */
+export function addToCentres(x: usize, rows: i32, d: i32, labels: usize, weights: usize, sums: usize): void {
+  for (let q = 0; q < rows; q++) {
+    const label = load<i32>(labels + (<usize>q << 2));
+    const w = weights == 0 ? 1.0 : load<f64>(at(weights, q));
+    if (label < 0 || w == 0) continue;
     const xr = at(x, q * d);
-    let n = 0.0;
-    for (let c = 0; c < d; c++) {
-      const v = load<f64>(at(xr, c));
-      n += v * v;
-    }
-    const s = n + best;
-    store<i32>(labels + (<usize>q << 2), arg);
-    store<f64>(at(dist, q), s > 0 ? s : 0);
+    const y = at(sums, label * d);
+    const wv = f64x2.splat(w);
+    let c = 0;
+    for (; c + 2 <= d; c += 2) v128.store(at(y, c), f64x2.add(v128.load(at(y, c)), f64x2.mul(wv, v128.load(at(xr, c)))));
+    if (c < d) store<f64>(at(y, c), load<f64>(at(y, c)) + w * load<f64>(at(xr, c)));
   }
 }
 
