@@ -46,6 +46,11 @@ export interface DriverOptions {
   onInitProgress?: (progress: RestartInitProgress) => void;
   /** Runs E-steps (and init, when it can); in-process by default, a worker pool with @emkit/runner. */
   executor?: EStepExecutor;
+  /**
+   * The rows `init` draws starting parameters from, instead of the data: a reservoir sample
+   * (reservoirSample) — required for out-of-core data, whose rows are not in memory.
+   */
+  initData?: Dataset;
 }
 
 /** An iteration at which the mean log-likelihood went down by more than round-off. */
@@ -202,7 +207,10 @@ export function createRun<Params, Options>(
   const typed = plugin as ModelPlugin<Params, unknown>;
 
   throwIfAborted(signal);
-  let params = resume ? resume.params : drawInitialParams(plugin, data, options, seed, initProgressOf(plugin.name, restart, runOptions.onInitProgress));
+  const initData = runOptions.initData ?? data;
+  if (!resume && initData.external)
+    throw new FitError({ plugin: plugin.name, detail: `the rows of ${initData.external.name} are on disk: initialise from a sample of them (initData: reservoirSample…)` });
+  let params = resume ? resume.params : drawInitialParams(plugin, initData, options, seed, initProgressOf(plugin.name, restart, runOptions.onInitProgress));
   const history: number[] = resume ? [...resume.history] : [];
   const violations: MonotonicityViolation[] = resume?.monotonicityViolations ? [...resume.monotonicityViolations] : [];
   let iteration = resume?.iterations ?? 0;
@@ -356,7 +364,9 @@ export async function runRestart<Params, Options>(
   driverOptions: DriverOptions = {},
 ): Promise<RestartResult<Params>> {
   const { executor, signal } = driverOptions;
-  if (executor?.initialize === undefined) return createRun(plugin, data, options, { ...driverOptions, restart }).finish();
+  // A start from a sample (initData) or from rows on disk is drawn here, where they are.
+  if (executor?.initialize === undefined || driverOptions.initData !== undefined || data.external)
+    return createRun(plugin, data, options, { ...driverOptions, restart }).finish();
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
   checkFitData(plugin as ModelPlugin<unknown, unknown>, data);
   throwIfAborted(signal);

@@ -99,9 +99,9 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
     }
   }
 
-  // Init on a worker needs the whole data set there (shared memory) and a pool that runs it.
+  // Init on a worker needs the whole data set there (shared memory, not rows on disk) and a pool that runs it.
   const initialize =
-    handle !== null && pool.runInit !== undefined
+    handle !== null && !handle.external && pool.runInit !== undefined
       ? async <P, O>(plugin: ModelPlugin<P, O>, _data: Dataset, options: O, seed: number, { restart, signal, onProgress }: InitRunContext): Promise<P> => {
           try {
             return (await pool.runInit!({ plugin: location, options, data: handle, seed }, { signal, onProgress })) as P;
