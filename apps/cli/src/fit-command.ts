@@ -53,7 +53,8 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
         stage = p.method;
         status.show(progress.init(p), changed);
       };
-      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p)), onInitProgress });
+      // The first iteration too, so that the line moves on from the init at once.
+      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p), p.iteration === 1), onInitProgress });
     },
     { outOfCore: true },
   );
