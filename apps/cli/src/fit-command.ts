@@ -27,7 +27,7 @@ export function fitCommand(model: RegisteredModel): Command {
     restarts: 'number of restarts, the best log-likelihood wins',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads for E-step shards and restarts',
-    out: 'write the model file here (atomically)',
+    out: 'write the model file here',
     json: 'print the model file and run details as JSON on stdout',
   }).action((flags: FitFlags) => withInterrupts((signal) => runFit(model, flags, signal)));
 }
