@@ -361,4 +361,19 @@ describe('wasm row kernels against their definitions', () => {
     expect(kernels.i32[pl / 4]).toBe(-1);
     expect(kernels.i32[pl / 4 + 1]).toBe(2);
   });
+
+  it('softmaxRows flushes weights below e^−708 to 0 (no subnormal weights) and keeps the rest', () => {
+    const row = [0, -707, -709, -745.5, -800, -1e300, -5];
+    const k = row.length;
+    const [pl, pr, ps] = kernels.layout([k, k, 1]);
+    kernels.f64.set(row, pl / 8);
+    expect(kernels.exports.softmaxRows(pl, 1, k, pr, ps)).toBe(0);
+    const f = kernels.f64;
+    const sum = 1 + Math.exp(-707) + Math.exp(-5);
+    close(f[pr / 8], 1 / sum);
+    close(f[pr / 8 + 1] / Math.exp(-707), 1 / sum);
+    for (const j of [2, 3, 4, 5]) expect(f[pr / 8 + j]).toBe(0);
+    close(f[pr / 8 + 6], Math.exp(-5) / sum);
+    close(f[ps / 8], Math.log(sum));
+  });
 });
