@@ -557,22 +557,38 @@ export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: 
 }
 
 /**
- * k-means' centre sums, row by row in order as the scalar reference adds them:
- * sums[labels[q]·d + c] += w_q·x_qc for the rows with a label ≥ 0 and w_q ≠ 0 (w_q = weights[q],
- * or 1 when `weights` is 0).
+ * k-means' statistics of a chunk after nearestCentresExact, row by row in order as the scalar
+ * reference adds them, from row `from` on: for the rows with a label ≥ 0 and w_q ≠ 0 (w_q =
+ * weights[q], or 1 when `weights` is 0), acc[0] += w_q·dist[q] (the inertia), counts[label] += 1,
+ * wsum[label] += w_q and sums[label·d + c] += w_q·x_qc. Stops after the first row whose distance
+ * is ≥ acc[1] (the farthest-rows list's floor, for the caller to offer it) and returns the next
+ * row to continue from; returns `rows` when the chunk is done.
  */
-export function addToCentres(x: usize, rows: i32, d: i32, labels: usize, weights: usize, sums: usize): void {
-  for (let q = 0; q < rows; q++) {
+export function lloydStats(x: usize, from: i32, rows: i32, d: i32, labels: usize, dist: usize, weights: usize, acc: usize, counts: usize, wsum: usize, sums: usize): i32 {
+  let inertia = load<f64>(acc);
+  const floor = load<f64>(acc, 8);
+  let q = from;
+  for (; q < rows; q++) {
     const label = load<i32>(labels + (<usize>q << 2));
     const w = weights == 0 ? 1.0 : load<f64>(at(weights, q));
     if (label < 0 || w == 0) continue;
+    const d2 = load<f64>(at(dist, q));
+    inertia += w * d2;
+    store<f64>(at(counts, label), load<f64>(at(counts, label)) + 1.0);
+    store<f64>(at(wsum, label), load<f64>(at(wsum, label)) + w);
     const xr = at(x, q * d);
     const y = at(sums, label * d);
     const wv = f64x2.splat(w);
     let c = 0;
     for (; c + 2 <= d; c += 2) v128.store(at(y, c), f64x2.add(v128.load(at(y, c)), f64x2.mul(wv, v128.load(at(xr, c)))));
     if (c < d) store<f64>(at(y, c), load<f64>(at(y, c)) + w * load<f64>(at(xr, c)));
+    if (d2 >= floor) {
+      q++;
+      break;
+    }
   }
+  store<f64>(acc, inertia);
+  return q;
 }
 
 /**
