@@ -189,7 +189,8 @@ export function assignRowsWasm(wasm: WasmKernels, k: number, cols: number, cente
   const wsum = counts + 8 * k;
   const sums = counts + 16 * k;
   let f = wasm.f64;
-  for (let j = 0; j < k; j++) for (let c = 0; c < cols; c++) f[cT / 8 + c * kp + j] = centers[j * cols + c];
+  // The pad column (odd K) is NaN: never the nearest.
+  for (let c = 0; c < cols; c++) for (let j = 0; j < kp; j++) f[cT / 8 + c * kp + j] = j < k ? centers[j * cols + c] : NaN;
   f.set(stats.subarray(L.count, L.sum + k * cols), counts / 8);
   const fallback = new Float64Array(1);
   const lastFar = L.farDistance + k - 1;

@@ -459,25 +459,44 @@ function storeBiased(out: usize, row: i32, j: i32, k: i32, bias: usize, a0: v128
 
 // Lloyd's k-means assignment with the scalar reference's bits.
 
-/** The least distance so far and its centre, for the two rows of a block (slots 0 and 1). */
-const BEST: usize = memory.data(32, 16);
+/** The least distances so far, per lane (lane 0: even centres, lane 1: odd), of the block's two rows. */
+let best0 = f64x2.splat(0.0);
+let best1 = f64x2.splat(0.0);
+/** Their centres (i64 lanes; −1: none yet). */
+let arg0 = i64x2.splat(-1);
+let arg1 = i64x2.splat(-1);
 
-/** Takes the lanes of v (centres j, j + 1 below k) in order into `slot`, keeping the first strictly smaller. */
+/**
+ * Takes the distances v of centres (j, j + 1) into the running per-lane minimum of `row`,
+ * branch-free: a lane takes v only when strictly smaller, so within a lane the first of equal
+ * distances stays (NaN never replaces anything).
+ */
 // @ts-ignore: decorator
 @inline
-function consider(v: v128, j: i32, k: i32, slot: usize): void {
-  const p = BEST + (slot << 3);
-  const l = BEST + 16 + (slot << 3);
-  const a = f64x2.extract_lane(v, 0);
-  if (a < load<f64>(p)) {
-    store<f64>(p, a);
-    store<i64>(l, j);
+function consider(v: v128, j: i32, row: i32): void {
+  const index = i64x2.add(i64x2.splat(<i64>j), i64x2(0, 1));
+  if (row == 0) {
+    const take = f64x2.lt(v, best0);
+    best0 = v128.bitselect(v, best0, take);
+    arg0 = v128.bitselect(index, arg0, take);
+  } else {
+    const take = f64x2.lt(v, best1);
+    best1 = v128.bitselect(v, best1, take);
+    arg1 = v128.bitselect(index, arg1, take);
   }
-  const b = f64x2.extract_lane(v, 1);
-  if (j + 1 < k && b < load<f64>(p)) {
-    store<f64>(p, b);
-    store<i64>(l, j + 1);
-  }
+}
+
+/** The first centre of least distance from a row's two lanes (even and odd centres); −1 when none. */
+// @ts-ignore: decorator
+@inline
+function firstLeast(best: v128, arg: v128, labels: usize, dist: usize, q: i32): void {
+  const b0 = f64x2.extract_lane(best, 0);
+  const b1 = f64x2.extract_lane(best, 1);
+  const i0 = <i32>i64x2.extract_lane(arg, 0);
+  const i1 = <i32>i64x2.extract_lane(arg, 1);
+  const odd = b1 < b0 || (b1 == b0 && i1 >= 0 && (i0 < 0 || i1 < i0));
+  store<i32>(labels + (<usize>q << 2), odd ? i1 : i0);
+  store<f64>(at(dist, q), odd ? b1 : b0);
 }
 
 /** acc + (s − c)² per lane. */
@@ -492,20 +511,20 @@ function addSquare(acc: v128, s: v128, c: v128): v128 {
  * The nearest centre of each row by Lloyd's arithmetic: the squared distance to centre j is
  * Σ_c (x_c − C_jc)², summed over c in order from 0 (two centres per vector, one sum per lane, so
  * each distance has the bits of the scalar reference, linalg's nearestRow), and labels[q] is the
- * first j of least distance, dist[q] that distance. cT holds the centres transposed (d×kp, pads
- * zero). Rows without a finite distance get label −1 (the caller finds Lloyd's answer for them);
- * returns how many there are. Blocks of 2 rows × 8 centres.
+ * first j of least distance, dist[q] that distance, found without branches. cT holds the centres
+ * transposed (d×kp) with NaN in the pad column (never nearest). Rows without a finite distance
+ * get label −1 (the caller finds Lloyd's answer for them); returns how many there are. Blocks of
+ * 2 rows × 8 centres.
  */
 export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: i32, k: i32, labels: usize, dist: usize): i32 {
-  let unresolved = 0;
   for (let q = 0; q < rows; q += 2) {
     const two = q + 1 < rows;
     const x0 = at(x, q * d);
     const x1 = two ? at(x, (q + 1) * d) : x0;
-    for (let slot: usize = 0; slot < 2; slot++) {
-      store<f64>(BEST + (slot << 3), Infinity);
-      store<i64>(BEST + 16 + (slot << 3), -1);
-    }
+    best0 = f64x2.splat(Infinity);
+    best1 = f64x2.splat(Infinity);
+    arg0 = i64x2.splat(-1);
+    arg1 = i64x2.splat(-1);
     let j = 0;
     // Whole blocks of 8 centres…
     for (; j + 8 <= kp; j += 8) {
@@ -525,14 +544,14 @@ export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: 
         b2 = addSquare(b2, t, c2);
         b3 = addSquare(b3, t, c3);
       }
-      consider(a0, j, k, 0);
-      consider(a1, j + 2, k, 0);
-      consider(a2, j + 4, k, 0);
-      consider(a3, j + 6, k, 0);
-      consider(b0, j, k, 1);
-      consider(b1, j + 2, k, 1);
-      consider(b2, j + 4, k, 1);
-      consider(b3, j + 6, k, 1);
+      consider(a0, j, 0);
+      consider(a1, j + 2, 0);
+      consider(a2, j + 4, 0);
+      consider(a3, j + 6, 0);
+      consider(b0, j, 1);
+      consider(b1, j + 2, 1);
+      consider(b2, j + 4, 1);
+      consider(b3, j + 6, 1);
     }
     // …then the last ones (an even number of lanes), a vector at a time.
     for (; j < kp; j += 2) {
@@ -542,17 +561,14 @@ export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: 
         a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
         b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
       }
-      consider(a, j, k, 0);
-      consider(b, j, k, 1);
+      consider(a, j, 0);
+      consider(b, j, 1);
     }
-    const count = two ? 2 : 1;
-    for (let slot = 0; slot < count; slot++) {
-      const label = <i32>load<i64>(BEST + 16 + (<usize>slot << 3));
-      if (label < 0) unresolved++;
-      store<i32>(labels + (<usize>(q + slot) << 2), label);
-      store<f64>(at(dist, q + slot), load<f64>(BEST + (<usize>slot << 3)));
-    }
+    firstLeast(best0, arg0, labels, dist, q);
+    if (two) firstLeast(best1, arg1, labels, dist, q + 1);
   }
+  let unresolved = 0;
+  for (let q = 0; q < rows; q++) if (load<i32>(labels + (<usize>q << 2)) < 0) unresolved++;
   return unresolved;
 }
 

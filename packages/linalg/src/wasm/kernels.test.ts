@@ -330,7 +330,7 @@ describe('wasm row kernels against their definitions', () => {
         const [px, pc, pl, pd, pw, pacc, pn, pws, ps] = kernels.layout([rows * d, d * kp, rows, rows, rows, 2, k, k, k * d]);
         let f = kernels.f64;
         f.set(x, px / 8);
-        for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) f[pc / 8 + c * kp + j] = centres[j * d + c];
+        for (let c = 0; c < d; c++) for (let j = 0; j < kp; j++) f[pc / 8 + c * kp + j] = j < k ? centres[j * d + c] : NaN;
         if (w) f.set(w, pw / 8);
         expect(kernels.exports.nearestCentresExact(px, rows, d, pc, kp, k, pl, pd)).toBe(0);
         // A floor the distances reach: the kernel stops after each row at or above it.
@@ -376,7 +376,7 @@ describe('wasm row kernels against their definitions', () => {
     const [px, pc, pl, pd] = kernels.layout([2 * d, d * 4, 2, 2]);
     const f = kernels.f64;
     f.set([NaN, 0, 0, 1, 2, 3], px / 8);
-    f.set([0, 1, 2, 0, 0, 1, 2, 0, 0, 1, 2, 0], pc / 8);
+    f.set([0, 1, 2, NaN, 0, 1, 2, NaN, 0, 1, 2, NaN], pc / 8);
     expect(kernels.exports.nearestCentresExact(px, 2, d, pc, 4, k, pl, pd)).toBe(1);
     expect(kernels.i32[pl / 4]).toBe(-1);
     expect(kernels.i32[pl / 4 + 1]).toBe(2);
