@@ -233,12 +233,23 @@ export function subtractRows(x: usize, rows: i32, d: i32, v: usize, z: usize, dp
  * blocks, each y[q][c] summed over r = 0, 1, … in order. y has stride dp.
  */
 export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize): void {
+  triangular(z, rows, d, dp, u, y, false);
+}
+
+/**
+ * triangularRows' kernel. With `norms`, y is not stored: y[q] receives ‖z_q·U‖² instead (the
+ * squares added per vector as the blocks come, then the two lanes).
+ */
+// @ts-ignore: decorator
+@inline
+function triangular(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize, norms: bool): void {
   let q = 0;
   for (; q + 2 <= rows; q += 2) {
     const z0 = at(z, q * dp);
     const z1 = at(z, (q + 1) * dp);
-    const y0 = at(y, q * dp);
-    const y1 = at(y, (q + 1) * dp);
+    const y0 = at(y, norms ? q : q * dp);
+    const y1 = at(y, norms ? q + 1 : (q + 1) * dp);
+    let n0 = f64x2.splat(0.0), n1 = f64x2.splat(0.0);
     let c = 0;
     for (; c + 8 <= dp; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
@@ -258,10 +269,15 @@ export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y
         b2 = f64x2.add(b2, f64x2.mul(t, u2));
         b3 = f64x2.add(b3, f64x2.mul(t, u3));
       }
-      const o0 = at(y0, c);
-      const o1 = at(y1, c);
-      v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
-      v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+      if (norms) {
+        n0 = f64x2.add(n0, squares4(a0, a1, a2, a3));
+        n1 = f64x2.add(n1, squares4(b0, b1, b2, b3));
+      } else {
+        const o0 = at(y0, c);
+        const o1 = at(y1, c);
+        v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
+        v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+      }
     }
     for (; c < dp; c += 2) {
       let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
@@ -271,41 +287,52 @@ export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y
         a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), uv));
         b = f64x2.add(b, f64x2.mul(v128.load64_splat(at(z1, r)), uv));
       }
-      v128.store(at(y0, c), a);
-      v128.store(at(y1, c), b);
+      if (norms) {
+        n0 = f64x2.add(n0, f64x2.mul(a, a));
+        n1 = f64x2.add(n1, f64x2.mul(b, b));
+      } else {
+        v128.store(at(y0, c), a);
+        v128.store(at(y1, c), b);
+      }
+    }
+    if (norms) {
+      store<f64>(y0, hsum(n0));
+      store<f64>(y1, hsum(n1));
     }
   }
   for (; q < rows; q++) {
     const z0 = at(z, q * dp);
-    const y0 = at(y, q * dp);
+    const y0 = at(y, norms ? q : q * dp);
+    let n0 = f64x2.splat(0.0);
     for (let c = 0; c < dp; c += 2) {
       let a = f64x2.splat(0.0);
       const rEnd = min(c + 2, d);
       for (let r = 0; r < rEnd; r++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), v128.load(at(u, r * dp + c))));
-      v128.store(at(y0, c), a);
+      if (norms) n0 = f64x2.add(n0, f64x2.mul(a, a));
+      else v128.store(at(y0, c), a);
     }
+    if (norms) store<f64>(y0, hsum(n0));
   }
+}
+
+/** a0² + a1² + a2² + a3² per lane. */
+// @ts-ignore: decorator
+@inline
+function squares4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  return f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3)));
 }
 
 /**
  * The full-covariance E-step term: out[q·k + j] = offsets[j] − ½·‖(x_q − μ_j)·U_j‖² for rows×d
  * rows x, K means (K×d), K upper-triangular factors U_j each padded to d×dp (at u + j·d·dp).
- * z and y are scratch of rows×dp each.
+ * z is scratch of rows×dp, y of rows (the squared norms).
  */
 export function mahalanobisFull(x: usize, rows: i32, d: i32, dp: i32, means: usize, u: usize, k: i32, offsets: usize, out: usize, z: usize, y: usize): void {
   for (let j = 0; j < k; j++) {
     subtractRows(x, rows, d, at(means, j * d), z, dp);
-    triangularRows(z, rows, d, dp, at(u, j * d * dp), y);
+    triangular(z, rows, d, dp, at(u, j * d * dp), y, true);
     const off = load<f64>(at(offsets, j));
-    for (let q = 0; q < rows; q++) {
-      const yr = at(y, q * dp);
-      let s = f64x2.splat(0.0);
-      for (let c = 0; c < dp; c += 2) {
-        const v = v128.load(at(yr, c));
-        s = f64x2.add(s, f64x2.mul(v, v));
-      }
-      store<f64>(at(out, q * k + j), off - 0.5 * hsum(s));
-    }
+    for (let q = 0; q < rows; q++) store<f64>(at(out, q * k + j), off - 0.5 * load<f64>(at(y, q)));
   }
 }
 
@@ -865,9 +892,9 @@ export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri
     const two = r + 1 < d;
     const cEnd = min(r + 2, dp); // even
     let c = 0;
-    // Whole 8-column blocks while they fit in dp, even past the diagonal (those entries are
-    // computed and left unused): eight independent sums per pass over the rows.
-    for (; c < cEnd && c + 8 <= dp; c += 8) {
+    // Whole 8-column blocks on or below the diagonal (entries above it, in column r + 1 of row r,
+    // are computed and left unused): eight independent sums per pass over the rows…
+    for (; c + 8 <= cEnd; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
       let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
       for (let q = 0; q < rows; q++) {
