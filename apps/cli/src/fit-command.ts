@@ -10,6 +10,7 @@ import { modelColumnsOf } from '@emkit/io/node';
 import { agreementWithLabels, formatAgreement } from './labels.js';
 import { modelInputs, toOriginalUnits } from './standardize.js';
 import { distributedFlags } from './distributed-flags.js';
+import { memoryFlags } from './memory.js';
 import { type OnlineFlags, onlineFields, onlineFlags, runStreamFit } from './online-flags.js';
 
 /** `emkit fit <model>`: one subcommand per registered model, its flags from the plugin's optionSpecs. */
@@ -19,6 +20,7 @@ export function fitCommand(model: RegisteredModel): Command {
   dataOptions(command);
   for (const spec of plugin.optionSpecs) command.addOption(optionFor(spec));
   distributedFlags(command);
+  memoryFlags(command);
   // Plugins whose statistics are sums over rows can also be fitted online.
   if (supportsStepwise(plugin)) onlineFlags(command);
   return fitFlags(command, plugin, {
@@ -38,6 +40,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   // Options first: a bad flag should not wait for a large file to be read.
   const { result: fitted, file, transform } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
     fitter.fit(raw, { signal, onProgress: ((text) => (p: FitProgress) => status.show(text(p)))(restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter)) }),
+    { outOfCore: true },
   );
 
   const result = toOriginalUnits(fitted, transform, file);
@@ -53,7 +56,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const stochastic = plugin.stochastic;
   const lines: [string, string][] = [
     ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
-    ['data', describeData(file)],
+    ['data', `${describeData(file)}${file.dataset.external ? ', out of core: read shard by shard on every pass' : ''}`],
     ...(transform === null ? [] : [['standardised', `${transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)'}; likelihoods in the original units`] as [string, string]]),
   ];
   if (stochastic) {
@@ -84,7 +87,8 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   lines.push(['wall time', `${seconds.toFixed(2)} s`]);
   lines.push(['model file', flags.out ?? 'not written (no --out)']);
   printSummary(lines);
-  const agreement = agreementWithLabels(plugin, result.params, modelInputs(file, transform), file);
+  // Out of core the labels are not read (and the rows are not in memory).
+  const agreement = file.dataset.external ? null : agreementWithLabels(plugin, result.params, modelInputs(file, transform), file);
   if (agreement !== null) stderr(formatAgreement(agreement));
 
   if (flags.json) {

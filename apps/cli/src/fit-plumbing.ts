@@ -24,6 +24,7 @@ import { formatNumber, stderr } from './shared.js';
 import { createLogUpdate } from 'log-update';
 import { type DistributedFlags, checkDistributedFlags, openDistributedFitter } from './distributed-flags.js';
 import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-flags.js';
+import { type MemoryFlags, indexFitData, initSampleOf, outOfCoreBudget } from './memory.js';
 
 /**
  * What every command that fits shares (`fit`, `select` and those to come): the data and driver
@@ -32,7 +33,7 @@ import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-f
  */
 
 /** The flags `fitFlags` adds, as commander parses them. */
-export interface FitFlags extends DataFlags {
+export interface FitFlags extends DataFlags, MemoryFlags {
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -88,10 +89,15 @@ export function throwIfInterrupted(signal: AbortSignal): void {
   if (signal.aborted) throw new FitAbortedError({ reason: signal.reason });
 }
 
-/** Checks --out, then reads --data: what a fitting command does once its options are known good. */
-export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
+/** Checks --out (and that it does not clash with --json) before any data is read. */
+async function checkOutputFlags(flags: FitFlags): Promise<void> {
   if (flags.out === '-' && flags.json) throw new OptionError({ field: '--out', detail: '- writes the model file to standard output, where --json writes too', remedy: 'give one of them' });
   if (flags.out !== undefined) await checkOutputPath(flags.out);
+}
+
+/** Checks --out, then reads --data: what a fitting command does once its options are known good. */
+export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
+  await checkOutputFlags(flags);
   const name = flags.data === '-' ? 'standard input' : flags.data;
   status?.show(`reading ${name}`, true);
   const file = await readDataFile(flags, { onProgress: (p) => status?.show(`reading ${name}: ${p.rows.toLocaleString('en')} rows, ${formatBytes(p.bytesRead)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`) });
@@ -119,8 +125,9 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags): Fitter {
-  const driver = driverOptionsOf(flags);
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset): Fitter {
+  // Out of core, and with --init-sample, the starting parameters come from a reservoir sample.
+  const driver = { ...driverOptionsOf(flags), ...(initData !== undefined ? { initData } : {}) };
   if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
   if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
   const workers = flags.workers ?? defaultWorkerCount();
@@ -129,7 +136,8 @@ export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFla
     return { data, pooled: false, fit: (raw, context) => fitInProcess(plugin, data, raw, { ...driver, ...context }), close: () => Promise.resolve() };
   }
   const pool = new NodeWorkerPool(workers);
-  const data = shareDataset(file.dataset).data;
+  // Out-of-core rows stay on disk: workers read their own shards.
+  const data = file.dataset.external ? file.dataset : shareDataset(file.dataset).data;
   return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
 }
 
@@ -145,6 +153,8 @@ export async function runFitting<T>(
   signal: AbortSignal,
   checkOptions: () => void,
   body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+  /** Whether the command can fit out of core (with --memory, or when the data would not fit in memory). */
+  { outOfCore = false }: { outOfCore?: boolean } = {},
 ): Promise<{ result: T; file: DataFile; transform: Standardization | null }> {
   try {
     checkOptions();
@@ -153,11 +163,31 @@ export async function runFitting<T>(
     throw withFlagNames(error, plugin, files);
   }
   const status = statusLine(flags.quiet === true);
-  const file = await readFitData(flags, signal, status);
-  // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
-  const { data, transform } = dataToFit(file, standardizeMethod(flags.standardize));
-  status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows)`, true);
-  const fitter = openFitter(plugin, { ...file, dataset: data }, flags);
+  const budget = outOfCore
+    ? await outOfCoreBudget(plugin, flags).catch((error: unknown) => {
+        throw withFlagNames(error, plugin, files);
+      })
+    : null;
+  let file: DataFile;
+  let data: Dataset;
+  let transform: Standardization | null;
+  let initData: Dataset | undefined;
+  if (budget !== null) {
+    // Out of core: one validating pass indexes the file (z-scores and the initialisation sample
+    // drawn in it); every E-step then streams the file shard by shard.
+    await checkOutputFlags(flags);
+    ({ file, transform, initData } = await indexFitData(flags, (text) => status.show(text)));
+    status.clear();
+    data = file.dataset;
+    throwIfInterrupted(signal);
+  } else {
+    file = await readFitData(flags, signal, status);
+    // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
+    ({ data, transform } = dataToFit(file, standardizeMethod(flags.standardize)));
+    initData = initSampleOf(data, flags);
+  }
+  status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows${budget !== null ? ', out of core' : ''})`, true);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData);
   let result: T;
   try {
     result = await body(fitter, status);

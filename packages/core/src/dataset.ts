@@ -1,4 +1,5 @@
 import { InputError } from './errors.js';
+import type { ShardSource } from './external.js';
 
 /**
  * N rows × D columns of float64 values, row-major, with optional per-row sample weights.
@@ -27,6 +28,11 @@ export interface Dataset {
    * marginalise them (plugins declaring `missingValues`). Absent or null: every cell is present.
    */
   readonly missing?: Uint8Array | null;
+  /**
+   * The rows live on disk, not in `values` (an out-of-core fit, see externalDataset): `values`
+   * is empty and executors read each shard through this source where they compute it.
+   */
+  readonly external?: ShardSource | null;
 }
 
 /**

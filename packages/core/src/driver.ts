@@ -38,6 +38,11 @@ export interface DriverOptions {
   onProgress?: (progress: FitProgress) => void;
   /** Runs E-steps; in-process by default, a worker pool with @emkit/runner. */
   executor?: EStepExecutor;
+  /**
+   * The rows `init` draws starting parameters from, instead of the data: a reservoir sample
+   * (reservoirSample) — required for out-of-core data, whose rows are not in memory.
+   */
+  initData?: Dataset;
 }
 
 /** An iteration at which the mean log-likelihood went down by more than round-off. */
@@ -196,7 +201,10 @@ export function createRun<Params, Options>(
   const typed = plugin as ModelPlugin<Params, unknown>;
 
   throwIfAborted(signal);
-  let params = resume ? resume.params : callPlugin(plugin.name, undefined, () => plugin.init(data, options, new Random(seed)));
+  const initData = runOptions.initData ?? data;
+  if (!resume && initData.external)
+    throw new FitError({ plugin: plugin.name, detail: `the rows of ${initData.external.name} are on disk: initialise from a sample of them (initData: reservoirSample…)` });
+  let params = resume ? resume.params : callPlugin(plugin.name, undefined, () => plugin.init(initData, options, new Random(seed)));
   const history: number[] = resume ? [...resume.history] : [];
   const violations: MonotonicityViolation[] = resume?.monotonicityViolations ? [...resume.monotonicityViolations] : [];
   let iteration = resume?.iterations ?? 0;

@@ -1,5 +1,6 @@
 import type { Dataset, RowRange } from './dataset.js';
 import { throwIfAborted } from './errors.js';
+import { readExternalShard } from './external.js';
 import { mergeStatsOf, type ModelPlugin } from './plugin.js';
 
 export interface EStepOutcome {
@@ -71,6 +72,17 @@ function addShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, 
 }
 
 /**
+ * The E-step of one shard of out-of-core data: its rows read from the source, then plain eStep
+ * over them (per-shard states are not kept: the rows are read afresh every time).
+ */
+export async function eStepExternalShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shard: RowRange): Promise<{ stats: Float64Array; logLikelihood: number }> {
+  const rows = await readExternalShard(data.external!, shard);
+  const stats = plugin.createStats(params, data.cols);
+  const logLikelihood = plugin.eStep(params, rows, { start: 0, end: rows.rows }, stats);
+  return { stats, logLikelihood };
+}
+
+/**
  * Runs each shard into its own fresh buffer and merges the buffers in shard order — the same
  * arithmetic a pool of workers performs, so the two agree bit for bit. With `states`, plugins
  * that keep per-shard state reuse it (the results do not change).
@@ -137,7 +149,11 @@ async function runShardsYielding<P>(
   for (const shard of shards) {
     await yieldToEventLoop();
     throwIfAborted(signal);
-    logLikelihood += addShard(plugin, params, data, shard, stats, states);
+    if (data.external) {
+      const outcome = await eStepExternalShard(plugin, params, data, shard);
+      mergeStatsOf(plugin, stats, outcome.stats, params);
+      logLikelihood += outcome.logLikelihood;
+    } else logLikelihood += addShard(plugin, params, data, shard, stats, states);
   }
   return { stats, logLikelihood };
 }

@@ -4,6 +4,8 @@ export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, Opti
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
+export { type ShardSource, type ReadShard, readExternalShard, externalDataset, isExternal, ReservoirSampler, reservoirSample, initSampleSeed } from './external.js';
+export { eStepExternalShard } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
 export { isFailedRestart, restartFailure, allRestartsFailed, type FailedRestart, type RestartOutcome } from './restarts.js';
 export type { DriverOptions, ResolvedDriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
@@ -62,3 +64,5 @@ export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState
 export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';
+export type { RowAssignment, MixtureDensity, MixtureMethods } from './mixture.js';
+export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods } from './mixture.js';

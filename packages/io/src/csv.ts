@@ -30,6 +30,8 @@ export interface ParseCsvOptions extends ColumnSelection {
    * models that marginalise missing values.
    */
   missing?: 'error' | 'marginalize';
+  /** The file's line number of the text's first line (default 1): for a piece read from the middle of a file. */
+  firstLine?: number;
 }
 
 /** Cell spellings of a missing value under missing: 'marginalize' (besides an empty cell). */
@@ -185,6 +187,7 @@ export class CsvReader {
     this.match = options.match;
     this.delimiterOption = options.delimiter ?? 'auto';
     this.marginalize = options.missing === 'marginalize';
+    this.lineNumber = (options.firstLine ?? 1) - 1;
     if (!['auto', 'yes', 'no'].includes(this.headerMode))
       throw new InputError({ file: source, detail: `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}` });
     if (!DELIMITERS.includes(this.delimiterOption))
@@ -194,6 +197,11 @@ export class CsvReader {
   /** The file's columns and the resolved selection, once the first line has been read. */
   get layout(): TableLayout | null {
     return this.resolved;
+  }
+
+  /** The field separator in use: as given, or detected from line 1 once it is read. */
+  get fieldDelimiter(): Delimiter {
+    return this.delimiter as Delimiter;
   }
 
   /** The line of the first row of the data (after the header, if any). */

@@ -10,6 +10,7 @@ import { type ReadTableOptions, type Table, type TableFormat, type TableReader, 
 // The Parquet and Arrow readers are imported when a file needs them: apache-arrow alone takes
 // a good part of a second to load, which every CSV command would otherwise pay at start-up.
 export * from './base.js';
+export { indexFile, readShard, shardSourceOf, inMemoryEstimate, type ShardFileReference, type IndexedFile, type IndexFileOptions } from './out-of-core.js';
 
 function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

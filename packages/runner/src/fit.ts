@@ -17,7 +17,7 @@ import { deriveSeed } from '@emkit/linalg';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
 import { pooledExecutor } from './pooled-executor.js';
 import type { PluginLocation, WorkerPool } from './protocol.js';
-import { shareDataset, sharedMemoryAvailable } from './share.js';
+import { externalHandle, shareDataset, sharedMemoryAvailable } from './share.js';
 
 /** Driver options plus pool settings; `executor` is used only when workers = 0 (in-process). */
 export interface RunnerOptions extends DriverOptions {
@@ -59,10 +59,12 @@ export async function fitWithPool<P, O>(
   const location: PluginLocation = { url, name: plugin.name };
   throwIfAborted(driverOptions.signal);
 
-  const shared = sharedMemoryAvailable() ? shareDataset(data) : null;
+  // Out-of-core data stays on disk: tasks carry its reference and workers read their own shards.
+  const shared = data.external ? { data, handle: externalHandle(data) } : sharedMemoryAvailable() ? shareDataset(data) : null;
   const pool = givenPool ?? createPool(workers);
   try {
-    const byRestart = shared !== null && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
+    // A whole restart on a worker draws its start from the data itself: not with a separate initialisation sample.
+    const byRestart = shared !== null && !data.external && driverOptions.initData === undefined && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
     let results: RestartOutcome<P>[];
     if (byRestart) {
       const local = new AbortController();

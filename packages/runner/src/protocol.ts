@@ -1,4 +1,4 @@
-import type { FitProgress, ResolvedDriverOptions, RestartResult, RowRange } from '@emkit/core';
+import type { FitProgress, ResolvedDriverOptions, RestartResult, RowRange, ShardSource } from '@emkit/core';
 
 /**
  * The rows a worker sees. With shared memory `values` is the whole data set's SharedArrayBuffer,
@@ -23,6 +23,11 @@ export interface DataHandle {
   /** The missing-cell mask (Dataset.missing), rows × cols bytes, or null when nothing is missing. */
   readonly missing?: ArrayBufferLike | null;
   readonly missingByteOffset?: number;
+  /**
+   * Out-of-core data: the rows are not in `values` (empty) but in a file the worker reads
+   * itself, a shard at a time (Dataset.external); no row passes through the caller's thread.
+   */
+  readonly external?: ShardSource | null;
 }
 
 /** Which plugin a worker runs: the module it imports and the plugin name among its exports. */

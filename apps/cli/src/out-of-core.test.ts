@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Random } from '@emkit/linalg';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, runCli } from './test-support/in-process.js';
+
+/*
+ * A fit out of core (--memory below the data's size: the file is indexed, then read shard by
+ * shard on every pass, by the workers themselves) writes the model file of the in-memory fit
+ * started from the same reservoir sample (--init-sample), byte for byte: CSV and Parquet, on 1
+ * and 2 workers and in the main thread, with a column selection and --standardize.
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'emkit-out-of-core-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+// Three shards of the default 8192 rows; an id column to drop and a label column to ignore.
+const N = 20_000;
+let csv: string;
+let parquet: string;
+
+beforeAll(() => {
+  const random = new Random(11);
+  const names = ['id', 'a', 'b', 'c', 'd', 'kind'];
+  const columns: number[][] = names.map(() => []);
+  const lines = [names.join(',')];
+  const kinds: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const k = random.nextInt(3);
+    const row = [i, ...[0, 1, 2, 3].map((j) => Number((4 * k + (j + 1) * random.nextNormal()).toFixed(4)))];
+    row.forEach((v, j) => columns[j].push(v));
+    kinds.push(`k${k}`);
+    lines.push(`${row.join(',')},k${k}`);
+  }
+  csv = join(temp, 'blobs.csv');
+  writeFileSync(csv, `${lines.join('\n')}\n`);
+  parquet = join(temp, 'blobs.parquet');
+  const columnData = [
+    ...names.slice(0, 5).map((name, j) => ({ name, data: Float64Array.from(columns[j]), type: 'DOUBLE' as const })),
+    { name: 'kind', data: kinds, type: 'STRING' as const },
+  ];
+  writeFileSync(parquet, Buffer.from(parquetWriteBuffer({ columnData, rowGroupSize: 3000 })));
+});
+
+const common = ['--columns', 'd,a,c', '--standardize', '--k', '3', '--covariance', 'full', '--seed', '4', '--init-sample', '1500'];
+
+async function modelFile(args: string[], name: string): Promise<string> {
+  const out = join(temp, name);
+  const run = await runCli(['fit', 'gmm', ...args, '--out', out]);
+  expect(run.code, run.stderr).toBe(0);
+  return readFileSync(out, 'utf8');
+}
+
+describe('emkit fit --memory (out of core)', () => {
+  for (const format of ['csv', 'parquet'] as const) {
+    it(`fits a ${format} file out of core exactly as in memory, on 0, 1 and 2 workers`, async () => {
+      const data = format === 'csv' ? csv : parquet;
+      const inMemory = await modelFile(['--data', data, ...common, '--workers', '0'], `${format}-memory.json`);
+      for (const workers of ['0', '1', '2']) {
+        const outOfCore = await modelFile(['--data', data, ...common, '--memory', '64KiB', '--workers', workers], `${format}-ooc-${workers}.json`);
+        expect(outOfCore, `${format}, ${workers} workers`).toBe(inMemory);
+      }
+      // On workers in memory too (the shared-memory path) the same bits.
+      expect(await modelFile(['--data', data, ...common, '--workers', '2'], `${format}-memory-2.json`)).toBe(inMemory);
+    });
+  }
+
+  it('says it fits out of core, and that the label is not read then', async () => {
+    const run = await runCli(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'kind', '--k', '2', '--memory', '1MiB', '--init-sample', '500', '--workers', '0', '--max-iter', '2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/out of core: read shard by shard on every pass/);
+    expect(run.stderr).toMatch(/--label column is not read/);
+  });
+
+  it('reports a bad line found while indexing with its file, line and column', async () => {
+    const bad = join(temp, 'bad.csv');
+    const text = readFileSync(csv, 'utf8').split('\n');
+    text[12_345] = text[12_345].replace(/,([^,]*),/, ',x1,');
+    writeFileSync(bad, text.join('\n'));
+    const run = await runCli(['fit', 'gmm', '--data', bad, '--drop', 'id,kind', '--k', '2', '--memory', '1KiB']);
+    expect(run.code).toBe(2);
+    expectOneLineError(run, /bad\.csv:12346:2: cell "x1" is not a number/);
+  });
+
+  it('refuses what out-of-core reading cannot do, naming the flag', async () => {
+    expectOneLineError(await runCli(['fit', 'gmm', '--data', csv, '--drop', 'kind', '--k', '2', '--memory', '1KiB', '--standardize', 'robust']), /--memory: .* does not support --standardize robust/);
+    expectOneLineError(await runCli(['fit', 'gmm', '--data', csv, '--drop', 'kind', '--k', '2', '--memory', 'lots']), /--memory.*512MiB/);
+    expectOneLineError(await runCli(['fit', 'gmm', '--data', csv, '--drop', 'kind', '--k', '2', '--init-sample', '0']), /init-sample.* ≥ 1/);
+  });
+});
