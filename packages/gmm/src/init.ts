@@ -3,7 +3,7 @@ import { OptionError, readMatrix, readVector, totalWeight, type Dataset } from '
 import { kmeansPlusPlusCenters, lloyd, randomRowCenters } from '@emkit/kmeans';
 import { covarianceModel } from './covariance/index.js';
 import { accumulateLabels, assembleParams, estimateParameters, statsLength, withExtras } from './estimate.js';
-import type { GmmOptions } from './options.js';
+import { DEFAULT_SHORT_RUNS, type GmmOptions } from './options.js';
 import type { GmmParams, GmmPrior } from './params.js';
 import { resolvePrior } from './prior.js';
 import { hierarchicalLabels } from './hc.js';
@@ -38,7 +38,13 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
 
   if (given.weights && given.means && given.covariances) return finish(given.weights, given.means, given.covariances);
   if (options.initMethod === 'emEM' && !given.means)
-    return shortRunsStart(data, options, { runs: options.shortRuns, iterations: options.shortRunIterations, kept: options.shortRunsKept }, random, (o, r) => initialParams(data, o, r));
+    return shortRunsStart(
+      data,
+      options,
+      { runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs, iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations, kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept },
+      random,
+      (o, r) => initialParams(data, o, r),
+    );
 
   // hc: labels from the hierarchical agglomeration, centres their means; else centres, then labels.
   const hcLabels = !given.means && options.initMethod === 'hc' ? hierarchicalLabels(data, k, random, options.hcModel) : null;

@@ -54,12 +54,15 @@ export interface GmmOptions {
   regCovar: number;
   /** How to start when `init` does not give every parameter. */
   initMethod: InitMethod;
-  /** hc's merge criterion: the classification likelihood of a VVV (mclust's default) or EII model. */
-  hcModel: HcModel;
-  /** emEM: how many short EM runs, EM iterations in each, and how many of the best are continued (short-runs.ts). */
-  shortRuns: number;
-  shortRunIterations: number;
-  shortRunsKept: number;
+  /** hc's merge criterion: the classification likelihood of a VVV (mclust's default, when absent) or EII model. */
+  hcModel?: HcModel;
+  /**
+   * emEM: how many short EM runs, EM iterations in each, and how many of the best are continued
+   * (short-runs.ts); absent: DEFAULT_SHORT_RUNS. parseGmmOptions fills these in.
+   */
+  shortRuns?: number;
+  shortRunIterations?: number;
+  shortRunsKept?: number;
   init: GmmInit | null;
   /**
    * Parameters the M-step keeps at their starting values. Frozen weights are `init.weights` when
