@@ -1,6 +1,7 @@
-import { argmax, cholesky, type Random } from '@emkit/linalg';
+import { cholesky, type Random } from '@emkit/linalg';
 import {
   FitError,
+  mixtureMethods,
   ModelFileError,
   PLUGIN_API_VERSION,
   readFiniteNumber,
@@ -11,7 +12,7 @@ import {
   type FitResult,
   type ModelPlugin,
 } from '@emkit/core';
-import { assignRow, checkColumns, eStepRows, logRhoRow, RowScratch } from './estep.js';
+import { bgmmDensity, eStepRows } from './estep.js';
 import { initialParams } from './init.js';
 import { BGMM_COVARIANCES, bgmmOptionSpecs, parseBgmmOptions, WEIGHT_PRIORS, type BgmmCovariance, type BgmmOptions, type WeightPrior } from './options.js';
 import { PRECISION_MODELS } from './covariance/index.js';
@@ -37,16 +38,6 @@ function singularComponent(iteration?: number) {
       detail: j < 0 ? 'the covariance prior is not positive definite; raise regCovar or give covariancePrior' : `the expected covariance of component ${j + 1} is not positive definite (round-off on nearly collinear data); raise regCovar`,
     });
   };
-}
-
-/** Calls f(i, lse, responsibilities, rho) for each row. */
-function forEachRow(params: BgmmParams, data: Dataset, f: (i: number, lse: number, responsibilities: Float64Array, rho: Float64Array) => void): void {
-  checkColumns(params, data);
-  const scratch = new RowScratch(params);
-  for (let i = 0; i < data.rows; i++) {
-    logRhoRow(params, scratch, data.values, i * params.d);
-    f(i, assignRow(params, scratch), scratch.responsibilities, scratch.rho);
-  }
 }
 
 /**
@@ -79,27 +70,10 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
 
   mStep: (params, stats, summary) => updatePosterior(params, stats, params.means, summary.totalWeight, singularComponent()),
 
-  scoreSamples(params, data) {
-    const out = new Float64Array(data.rows);
-    forEachRow(params, data, (i, lse) => (out[i] = lse));
-    return out;
-  },
+  ...mixtureMethods(bgmmDensity),
 
   describeView: describeBgmmView,
   components: (params) => params.k,
-
-  responsibilities(params, data) {
-    const k = params.k;
-    const out = new Float64Array(data.rows * k);
-    forEachRow(params, data, (i, _lse, r) => out.set(r, i * k));
-    return out;
-  },
-
-  predict(params, data) {
-    const out = new Int32Array(data.rows);
-    forEachRow(params, data, (i, _lse, _r, rho) => (out[i] = argmax(rho, 0, params.k)));
-    return out;
-  },
 
   parameterCount: () => null,
 

@@ -1,5 +1,5 @@
 import type { Dataset } from '@emkit/core';
-import { axpy, nearestRow, nearestRows4 } from '@emkit/linalg';
+import { axpy, KERNEL_CHUNK_ROWS, nearestRow, nearestRows4, padded, type WasmKernels } from '@emkit/linalg';
 
 /**
  * The k-means sufficient statistics: one flat Float64Array of K·(6 + 2D) numbers.
@@ -167,5 +167,62 @@ export function assignRows(k: number, cols: number, centers: Float64Array, data:
       }
     }
   }
+  return -inertia;
+}
+
+/**
+ * `assignRows` on the WebAssembly kernels, with the same result bit for bit: rows in chunks of
+ * KERNEL_CHUNK_ROWS copied into wasm memory, nearestCentresExact for the labels and distances
+ * (each distance summed as nearestRow sums it, two centres per vector), the per-row bookkeeping
+ * (inertia, counts, weights, the farthest rows, Lloyd's fallback for rows without a finite
+ * distance) here, and addToCentres for the sums, which continue from the values in `stats` and
+ * add the rows in order as `assignRows` does.
+ */
+export function assignRowsWasm(wasm: WasmKernels, k: number, cols: number, centers: Float64Array, data: Dataset, start: number, end: number, stats: Float64Array): number {
+  const L = statsLayout(k, cols);
+  const { values: X, weights: W } = data;
+  const kp = padded(k);
+  const chunk = KERNEL_CHUNK_ROWS;
+  // Lengths in doubles: the labels (i32) take half of theirs.
+  const [x, cT, labelsAt, distAt, weightsAt, sums] = wasm.layout([chunk * cols, cols * kp, chunk, chunk, chunk, k * cols]);
+  let f = wasm.f64;
+  for (let j = 0; j < k; j++) for (let c = 0; c < cols; c++) f[cT / 8 + c * kp + j] = centers[j * cols + c];
+  f.set(stats.subarray(L.sum, L.sum + k * cols), sums / 8);
+  const fallback = new Float64Array(1);
+  const lastFar = L.farDistance + k - 1;
+  let farFloor = stats[lastFar];
+  let inertia = 0;
+  for (let first = start; first < end; first += chunk) {
+    const rows = Math.min(chunk, end - first);
+    f = wasm.f64;
+    f.set(X.subarray(first * cols, (first + rows) * cols), x / 8);
+    if (W !== null) f.set(W.subarray(first, first + rows), weightsAt / 8);
+    wasm.exports.nearestCentresExact(x, rows, cols, cT, kp, k, labelsAt, distAt);
+    f = wasm.f64;
+    const labels = wasm.i32;
+    for (let q = 0; q < rows; q++) {
+      const i = first + q;
+      const w = W === null ? 1 : W[i];
+      if (w === 0) continue;
+      const off = i * cols;
+      let label = labels[labelsAt / 4 + q];
+      let d2 = f[distAt / 8 + q];
+      if (label < 0) {
+        label = nearestRow(X, off, centers, 0, k, cols, fallback, 0);
+        d2 = fallback[0];
+        labels[labelsAt / 4 + q] = label;
+      }
+      inertia += w * d2;
+      stats[L.count + label] += 1;
+      stats[L.weight + label] += w;
+      if (d2 >= farFloor) {
+        offerFarRow(stats, L, d2, i, w, label, X, off);
+        farFloor = stats[lastFar];
+      }
+    }
+    wasm.exports.addToCentres(x, rows, cols, labelsAt, W === null ? 0 : weightsAt, sums);
+  }
+  f = wasm.f64;
+  stats.set(f.subarray(sums / 8, sums / 8 + k * cols), L.sum);
   return -inertia;
 }

@@ -387,7 +387,7 @@ function writeTerms(out: usize, row: i32, j: i32, k: i32, offsets: usize, a: v12
 /**
  * out[q·k + j] = bias[j] + Σ_c x[q·d + c]·w[c·kp + j]: rows x against a d×kp matrix (kp even,
  * pads zero), in 2-row × 8-column register blocks, each sum over c in order. The Bernoulli
- * mixture's log-probabilities (w = logit p) and the cross term of squared distances.
+ * mixture's log-probabilities (w = logit p).
  */
 export function gemmRows(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, out: usize, outStride: i32): void {
   gemmRowsStrided(x, d, rows, d, w, kp, k, bias, out, outStride);
@@ -457,66 +457,172 @@ function storeBiased(out: usize, row: i32, j: i32, k: i32, bias: usize, a0: v128
   storePair(out, row + j + 6, j + 6, k, f64x2.add(v128.load(at(bias, j + 6)), a3));
 }
 
-/**
- * Nearest centre of each row: with w = −2·Cᵀ (d×kp) and bias[j] = ‖c_j‖² (pads +∞),
- * labels[q] = the first j minimising ‖c_j‖² − 2·x_q·c_j, and dist[q] = ‖x_q‖² + that minimum
- * (the squared distance, clamped at 0). scratch holds rows×kp values.
- */
-export function nearestCentres(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, labels: usize, dist: usize, scratch: usize): void {
-  gemmRows(x, rows, d, w, kp, kp, bias, scratch, kp);
-  for (let q = 0; q < rows; q++) {
-    const row = at(scratch, q * kp);
-    let best = load<f64>(row);
-    let arg = 0;
-    for (let j = 1; j < k; j++) {
-      const v = load<f64>(at(row, j));
-      if (v < best) {
-        best = v;
-        arg = j;
-      }
-    }
-    const xr = at(x, q * d);
-    let n = 0.0;
-    for (let c = 0; c < d; c++) {
-      const v = load<f64>(at(xr, c));
-      n += v * v;
-    }
-    const s = n + best;
-    store<i32>(labels + (<usize>q << 2), arg);
-    store<f64>(at(dist, q), s > 0 ? s : 0);
+// Lloyd's k-means assignment with the scalar reference's bits.
+
+/** The least distance so far and its centre, for the two rows of a block (slots 0 and 1). */
+const BEST: usize = memory.data(32, 16);
+
+/** Takes the lanes of v (centres j, j + 1 below k) in order into `slot`, keeping the first strictly smaller. */
+// @ts-ignore: decorator
+@inline
+function consider(v: v128, j: i32, k: i32, slot: usize): void {
+  const p = BEST + (slot << 3);
+  const l = BEST + 16 + (slot << 3);
+  const a = f64x2.extract_lane(v, 0);
+  if (a < load<f64>(p)) {
+    store<f64>(p, a);
+    store<i64>(l, j);
+  }
+  const b = f64x2.extract_lane(v, 1);
+  if (j + 1 < k && b < load<f64>(p)) {
+    store<f64>(p, b);
+    store<i64>(l, j + 1);
   }
 }
 
+/** acc + (s − c)² per lane. */
+// @ts-ignore: decorator
+@inline
+function addSquare(acc: v128, s: v128, c: v128): v128 {
+  const u = f64x2.sub(s, c);
+  return f64x2.add(acc, f64x2.mul(u, u));
+}
+
+/**
+ * The nearest centre of each row by Lloyd's arithmetic: the squared distance to centre j is
+ * Σ_c (x_c − C_jc)², summed over c in order from 0 (two centres per vector, one sum per lane, so
+ * each distance has the bits of the scalar reference, linalg's nearestRow), and labels[q] is the
+ * first j of least distance, dist[q] that distance. cT holds the centres transposed (d×kp, pads
+ * zero). Rows without a finite distance get label −1 (the caller finds Lloyd's answer for them);
+ * returns how many there are. Blocks of 2 rows × 8 centres.
+ */
+export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: i32, k: i32, labels: usize, dist: usize): i32 {
+  let unresolved = 0;
+  for (let q = 0; q < rows; q += 2) {
+    const two = q + 1 < rows;
+    const x0 = at(x, q * d);
+    const x1 = two ? at(x, (q + 1) * d) : x0;
+    for (let slot: usize = 0; slot < 2; slot++) {
+      store<f64>(BEST + (slot << 3), Infinity);
+      store<i64>(BEST + 16 + (slot << 3), -1);
+    }
+    let j = 0;
+    // Whole blocks of 8 centres…
+    for (; j + 8 <= kp; j += 8) {
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const cp = at(cT, c * kp + j);
+        const c0 = v128.load(cp), c1 = v128.load(cp, 16), c2 = v128.load(cp, 32), c3 = v128.load(cp, 48);
+        const s = v128.load64_splat(at(x0, c));
+        const t = v128.load64_splat(at(x1, c));
+        a0 = addSquare(a0, s, c0);
+        a1 = addSquare(a1, s, c1);
+        a2 = addSquare(a2, s, c2);
+        a3 = addSquare(a3, s, c3);
+        b0 = addSquare(b0, t, c0);
+        b1 = addSquare(b1, t, c1);
+        b2 = addSquare(b2, t, c2);
+        b3 = addSquare(b3, t, c3);
+      }
+      consider(a0, j, k, 0);
+      consider(a1, j + 2, k, 0);
+      consider(a2, j + 4, k, 0);
+      consider(a3, j + 6, k, 0);
+      consider(b0, j, k, 1);
+      consider(b1, j + 2, k, 1);
+      consider(b2, j + 4, k, 1);
+      consider(b3, j + 6, k, 1);
+    }
+    // …then the last ones (an even number of lanes), a vector at a time.
+    for (; j < kp; j += 2) {
+      let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const cv = v128.load(at(cT, c * kp + j));
+        a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
+        b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
+      }
+      consider(a, j, k, 0);
+      consider(b, j, k, 1);
+    }
+    const count = two ? 2 : 1;
+    for (let slot = 0; slot < count; slot++) {
+      const label = <i32>load<i64>(BEST + 16 + (<usize>slot << 3));
+      if (label < 0) unresolved++;
+      store<i32>(labels + (<usize>(q + slot) << 2), label);
+      store<f64>(at(dist, q + slot), load<f64>(BEST + (<usize>slot << 3)));
+    }
+  }
+  return unresolved;
+}
+
+/**
+ * k-means' centre sums, row by row in order as the scalar reference adds them:
+ * sums[labels[q]·d + c] += w_q·x_qc for the rows with a label ≥ 0 and w_q ≠ 0 (w_q = weights[q],
+ * or 1 when `weights` is 0).
+ */
+export function addToCentres(x: usize, rows: i32, d: i32, labels: usize, weights: usize, sums: usize): void {
+  for (let q = 0; q < rows; q++) {
+    const label = load<i32>(labels + (<usize>q << 2));
+    const w = weights == 0 ? 1.0 : load<f64>(at(weights, q));
+    if (label < 0 || w == 0) continue;
+    const xr = at(x, q * d);
+    const y = at(sums, label * d);
+    const wv = f64x2.splat(w);
+    let c = 0;
+    for (; c + 2 <= d; c += 2) v128.store(at(y, c), f64x2.add(v128.load(at(y, c)), f64x2.mul(wv, v128.load(at(xr, c)))));
+    if (c < d) store<f64>(at(y, c), load<f64>(at(y, c)) + w * load<f64>(at(xr, c)));
+  }
+}
+
+/** Below this, e^x is exactly 0 in expV (its argument is clamped to −746 there). */
+const EXP_ZERO: f64 = -746.0;
+
 /**
  * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
- * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite;
- * those rows are left for the caller.
+ * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite
+ * (or that hold a NaN); those rows are left for the caller. Pairs of components far below the
+ * maximum (e^(t − max) exactly 0) skip the exponential.
  */
 export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: usize): i32 {
   let bad = 0;
+  const zero = f64x2.splat(0.0);
+  const floor = f64x2.splat(EXP_ZERO);
   for (let q = 0; q < rows; q++) {
     const row = at(logp, q * k);
     const out = at(resp, q * k);
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) {
-      const v = load<f64>(at(row, j));
-      if (v > max) max = v;
-    }
-    if (max == -Infinity || max == Infinity || max != max) {
+    // The maximum, NaN if any entry is NaN (f64x2.max and max propagate it).
+    let mv = f64x2.splat(-Infinity);
+    let j = 0;
+    for (; j + 2 <= k; j += 2) mv = f64x2.max(mv, v128.load(at(row, j)));
+    let top = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+    if (j < k) top = max(top, load<f64>(at(row, j)));
+    if (top == -Infinity || top == Infinity || top != top) {
       bad++;
-      store<f64>(at(lse, q), max);
+      store<f64>(at(lse, q), top);
       continue;
     }
-    const mv = f64x2.splat(max);
-    let j = 0;
-    for (; j + 2 <= k; j += 2) v128.store(at(out, j), expV(f64x2.sub(v128.load(at(row, j)), mv)));
-    if (j < k) store<f64>(at(out, j), f64x2.extract_lane(expV(f64x2.splat(load<f64>(at(row, j)) - max)), 0));
-    let sum = 0.0;
-    for (j = 0; j < k; j++) sum += load<f64>(at(out, j));
-    const sv = f64x2.splat(sum);
-    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), sv));
+    const tv = f64x2.splat(top);
+    let sv = zero;
+    for (j = 0; j + 2 <= k; j += 2) {
+      const t = f64x2.sub(v128.load(at(row, j)), tv);
+      if (i64x2.all_true(f64x2.lt(t, floor))) v128.store(at(out, j), zero);
+      else {
+        const e = expV(t);
+        v128.store(at(out, j), e);
+        sv = f64x2.add(sv, e);
+      }
+    }
+    let sum = hsum(sv);
+    if (j < k) {
+      const e = f64x2.extract_lane(expV(f64x2.splat(load<f64>(at(row, j)) - top)), 0);
+      store<f64>(at(out, j), e);
+      sum += e;
+    }
+    const dv = f64x2.splat(sum);
+    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), dv));
     if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) / sum);
-    store<f64>(at(lse, q), max + log1(sum));
+    store<f64>(at(lse, q), top + log1(sum));
   }
   return bad;
 }
@@ -527,52 +633,178 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
 /** 1: the lower triangles of Σ w·z·zᵀ (K×d×d); 2: Σ w·z² per coordinate (K×d); 3: Σ w·‖z‖² (K); 0: none. */
 const SCATTER_NONE = 0;
 const SCATTER_FULL = 1;
-const SCATTER_DIAG = 2;
 const SCATTER_SPHERICAL = 3;
+
+/** Rows one componentStats call lists at most (longer calls are split). */
+const LIST_ROWS = 4096;
+/** The rows with a non-zero weight for the current component, as i32. */
+const LIST: usize = memory.data(LIST_ROWS * 4, 16);
+
+/**
+ * n[j] += Σ_q wr[q·k + j] (in row order); lists the rows q with a non-zero weight in LIST and
+ * returns how many there are.
+ */
+// @ts-ignore: decorator
+@inline
+function listNonZero(wr: usize, rows: i32, k: i32, j: i32, n: usize): i32 {
+  let nj = 0.0;
+  let count = 0;
+  for (let q = 0; q < rows; q++) {
+    const w = load<f64>(at(wr, q * k + j));
+    nj += w;
+    if (w == 0) continue;
+    store<i32>(LIST + (<usize>count << 2), q);
+    count++;
+  }
+  store<f64>(at(n, j), load<f64>(at(n, j)) + nj);
+  return count;
+}
 
 /**
  * Adds one chunk of rows' statistics around reference means m_j, with weights wr[q·k + j]:
  * n[j] += Σ_q wr, first[j·d + c] += Σ_q wr·z_qc (z = x − m_j), and the second moments by
  * `mode` into block (see SCATTER_*). Each entry adds the chunk's sum, itself summed over rows in
- * order. z and a are rows×dp scratch; tri is d×dp scratch.
+ * order. Rows whose weight for a component is exactly 0 are left out of that component's sums:
+ * they would add only zeros (±0, which change no sum that starts at +0), so the bits are the
+ * same, and well-separated components cost only their own rows. z and a are rows×dp scratch;
+ * tri is d×dp scratch.
  */
 export function componentStats(x: usize, rows: i32, d: i32, dp: i32, wr: usize, k: i32, means: usize, n: usize, first: usize, block: usize, mode: i32, z: usize, a: usize, tri: usize): void {
+  if (rows > LIST_ROWS) {
+    // Longer calls than the row list holds (the callers' chunks never are) go in parts.
+    componentStats(x, LIST_ROWS, d, dp, wr, k, means, n, first, block, mode, z, a, tri);
+    componentStats(at(x, LIST_ROWS * d), rows - LIST_ROWS, d, dp, at(wr, LIST_ROWS * k), k, means, n, first, block, mode, z, a, tri);
+    return;
+  }
+  if (mode != SCATTER_FULL) {
+    if (mode == SCATTER_NONE) componentMoments(x, rows, d, wr, k, means, n, first, block, false, false);
+    else componentMoments(x, rows, d, wr, k, means, n, first, block, true, mode == SCATTER_SPHERICAL);
+    return;
+  }
   for (let j = 0; j < k; j++) {
-    subtractRows(x, rows, d, at(means, j * d), z, dp);
-    let nj = 0.0;
-    let sph = 0.0;
-    for (let q = 0; q < rows; q++) {
+    // z and a get the rows with a non-zero weight, packed: z = x − m_j, a = w·z.
+    const mj = at(means, j * d);
+    const count = listNonZero(wr, rows, k, j, n);
+    for (let p = 0; p < count; p++) {
+      const q = load<i32>(LIST + (<usize>p << 2));
       const w = load<f64>(at(wr, q * k + j));
-      nj += w;
+      const xr = at(x, q * d);
+      const zr = at(z, p * dp);
+      const ar = at(a, p * dp);
       const wv = f64x2.splat(w);
-      const zr = at(z, q * dp);
-      const ar = at(a, q * dp);
-      let ss = f64x2.splat(0.0);
-      for (let c = 0; c < dp; c += 2) {
-        const zv = v128.load(at(zr, c));
+      let c = 0;
+      for (; c + 2 <= d; c += 2) {
+        const zv = f64x2.sub(v128.load(at(xr, c)), v128.load(at(mj, c)));
+        v128.store(at(zr, c), zv);
         v128.store(at(ar, c), f64x2.mul(wv, zv));
-        ss = f64x2.add(ss, f64x2.mul(zv, zv));
       }
-      if (mode == SCATTER_SPHERICAL) sph += w * hsum(ss);
+      if (c < d) {
+        const zc = load<f64>(at(xr, c)) - load<f64>(at(mj, c));
+        store<f64>(at(zr, c), zc);
+        store<f64>(at(zr, c + 1), 0.0);
+        store<f64>(at(ar, c), w * zc);
+        store<f64>(at(ar, c + 1), 0.0);
+      }
     }
-    store<f64>(at(n, j), load<f64>(at(n, j)) + nj);
+    if (count == 0) continue;
     for (let c = 0; c < dp; c += 2) {
       let s = f64x2.splat(0.0);
-      let t = f64x2.splat(0.0);
-      for (let q = 0; q < rows; q++) {
-        const av = v128.load(at(a, q * dp + c));
-        s = f64x2.add(s, av);
-        if (mode == SCATTER_DIAG) t = f64x2.add(t, f64x2.mul(av, v128.load(at(z, q * dp + c))));
-      }
+      for (let q = 0; q < count; q++) s = f64x2.add(s, v128.load(at(a, q * dp + c)));
       addLanes(first, j * d + c, c, d, s);
-      if (mode == SCATTER_DIAG) addLanes(block, j * d + c, c, d, t);
     }
-    if (mode == SCATTER_SPHERICAL) store<f64>(at(block, j), load<f64>(at(block, j)) + sph);
-    if (mode == SCATTER_FULL) {
-      scatterLower(a, z, rows, d, dp, tri);
-      addLower(block, j * d * d, d, dp, tri);
-    }
+    scatterLower(a, z, count, d, dp, tri);
+    addLower(block, j * d * d, d, dp, tri);
   }
+}
+
+/**
+ * componentStats without full scatter matrices, in one pass over the rows per component and
+ * block of eight coordinates: z = x − m_j, a = w·z and (with `squares`) a·z summed in registers
+ * over the chunk's rows with a non-zero weight (in order, from listNonZero), then added to first
+ * (and to block: per coordinate, or with `pooled` one sum per component). x has stride d.
+ */
+// @ts-ignore: decorator
+@inline
+function componentMoments(x: usize, rows: i32, d: i32, wr: usize, k: i32, means: usize, n: usize, first: usize, block: usize, squares: bool, pooled: bool): void {
+  for (let j = 0; j < k; j++) {
+    const count = listNonZero(wr, rows, k, j, n);
+    if (count == 0) continue;
+    const mj = at(means, j * d);
+    const fj = at(first, j * d);
+    const bj = at(block, pooled ? j : j * d);
+    let pool = f64x2.splat(0.0);
+    let c = 0;
+    for (; c + 8 <= d; c += 8) {
+      const m0 = v128.load(at(mj, c)), m1 = v128.load(at(mj, c), 16), m2 = v128.load(at(mj, c), 32), m3 = v128.load(at(mj, c), 48);
+      let f0 = f64x2.splat(0.0), f1 = f64x2.splat(0.0), f2 = f64x2.splat(0.0), f3 = f64x2.splat(0.0);
+      let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0);
+      for (let p = 0; p < count; p++) {
+        const q = load<i32>(LIST + (<usize>p << 2));
+        const xp = at(x, q * d + c);
+        const w = v128.load64_splat(at(wr, q * k + j));
+        const t0 = f64x2.sub(v128.load(xp), m0), t1 = f64x2.sub(v128.load(xp, 16), m1);
+        const t2 = f64x2.sub(v128.load(xp, 32), m2), t3 = f64x2.sub(v128.load(xp, 48), m3);
+        const a0 = f64x2.mul(w, t0), a1 = f64x2.mul(w, t1), a2 = f64x2.mul(w, t2), a3 = f64x2.mul(w, t3);
+        f0 = f64x2.add(f0, a0);
+        f1 = f64x2.add(f1, a1);
+        f2 = f64x2.add(f2, a2);
+        f3 = f64x2.add(f3, a3);
+        if (squares) {
+          s0 = f64x2.add(s0, f64x2.mul(a0, t0));
+          s1 = f64x2.add(s1, f64x2.mul(a1, t1));
+          s2 = f64x2.add(s2, f64x2.mul(a2, t2));
+          s3 = f64x2.add(s3, f64x2.mul(a3, t3));
+        }
+      }
+      addVectors(fj, c, f0, f1, f2, f3);
+      if (squares) {
+        if (pooled) pool = f64x2.add(pool, f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)));
+        else addVectors(bj, c, s0, s1, s2, s3);
+      }
+    }
+    for (; c + 2 <= d; c += 2) {
+      const m = v128.load(at(mj, c));
+      let f = f64x2.splat(0.0), s = f64x2.splat(0.0);
+      for (let p = 0; p < count; p++) {
+        const q = load<i32>(LIST + (<usize>p << 2));
+        const t = f64x2.sub(v128.load(at(x, q * d + c)), m);
+        const a = f64x2.mul(v128.load64_splat(at(wr, q * k + j)), t);
+        f = f64x2.add(f, a);
+        if (squares) s = f64x2.add(s, f64x2.mul(a, t));
+      }
+      v128.store(at(fj, c), f64x2.add(v128.load(at(fj, c)), f));
+      if (squares) {
+        if (pooled) pool = f64x2.add(pool, s);
+        else v128.store(at(bj, c), f64x2.add(v128.load(at(bj, c)), s));
+      }
+    }
+    let tail = 0.0;
+    if (c < d) {
+      const m = load<f64>(at(mj, c));
+      let f = 0.0;
+      for (let p = 0; p < count; p++) {
+        const q = load<i32>(LIST + (<usize>p << 2));
+        const t = load<f64>(at(x, q * d + c)) - m;
+        const a = load<f64>(at(wr, q * k + j)) * t;
+        f += a;
+        tail += a * t;
+      }
+      store<f64>(at(fj, c), load<f64>(at(fj, c)) + f);
+      if (squares && !pooled) store<f64>(at(bj, c), load<f64>(at(bj, c)) + tail);
+    }
+    if (squares && pooled) store<f64>(bj, load<f64>(bj) + (hsum(pool) + tail));
+  }
+}
+
+/** v[c..c + 8) += the four vectors' lanes. */
+// @ts-ignore: decorator
+@inline
+function addVectors(v: usize, c: i32, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  const p = at(v, c);
+  v128.store(p, f64x2.add(v128.load(p), s0));
+  v128.store(p, f64x2.add(v128.load(p, 16), s1), 16);
+  v128.store(p, f64x2.add(v128.load(p, 32), s2), 32);
+  v128.store(p, f64x2.add(v128.load(p, 48), s3), 48);
 }
 
 /** v[off + i] += lanes i of s for the lanes with c + i < d. */

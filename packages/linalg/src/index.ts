@@ -20,6 +20,8 @@ export {
   loadWasmKernels,
   wasmKernelsUnavailable,
   kernelModule,
+  kernelModuleSource,
+  loadedKernelModule,
   useKernelModule,
   kernelsFor,
   padded,

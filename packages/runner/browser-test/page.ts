@@ -123,6 +123,17 @@ async function closePool(): Promise<{ before: number; after: number }> {
   return { before, after: pool.workerCount };
 }
 
+/** Where the workers of a fresh pool of `workers` got their wasm kernel module, after the page loaded it. */
+async function workerKernelSources(workerUrl: string, workers: number): Promise<('received' | 'compiled' | null)[]> {
+  await loadWasmKernels();
+  const pool = new BrowserWorkerPool(workerUrl, workers);
+  try {
+    return await pool.kernelSources();
+  } finally {
+    await pool.close();
+  }
+}
+
 async function runFit(request: FitRequest): Promise<FitOutcome> {
   tasks = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
   if (request.usePool && !openedPool) throw new Error('usePool without openPool');
@@ -167,8 +178,8 @@ async function runFit(request: FitRequest): Promise<FitOutcome> {
 
 declare global {
   interface Window {
-    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; wasmKernels: () => Promise<string | null>; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
+    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; wasmKernels: () => Promise<string | null>; workerKernelSources: typeof workerKernelSources; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
   }
 }
 
-window.emkit = { fit: runFit, mathProbe, wasmKernels: async () => ((await loadWasmKernels()) ? null : wasmKernelsUnavailable()), openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };
+window.emkit = { fit: runFit, mathProbe, wasmKernels: async () => ((await loadWasmKernels()) ? null : wasmKernelsUnavailable()), workerKernelSources, openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };

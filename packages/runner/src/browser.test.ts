@@ -189,6 +189,9 @@ describe('wasm kernels: Chromium gives Node\'s bits on every gmm fixture', () =>
   // Math.exp and Math.log do in either engine, the fits agree to the last bit: in the page's
   // thread and on its Web Workers, against Node's in-process driver.
   it('the page loads the wasm kernels', async () => expect(await browser().isolated.wasmKernels()).toBeNull());
+  it('workers receive the module the page compiled instead of compiling it again', async () => {
+    for (const page of [browser().isolated, browser().plain]) expect(await page.workerKernelSources(2)).toEqual(['received', 'received']);
+  });
 
   for (const covariance of ['full', 'tied', 'diag', 'spherical'])
     for (const dataset of ['iris', 'faithful', 'blobs'])

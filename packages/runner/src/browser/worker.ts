@@ -1,10 +1,15 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
 import type { FitProgress } from '@emkit/core';
+import { kernelModuleSource, useKernelModule } from '@emkit/linalg';
 import { eStepBatch, eStepShard, restartOnWorker } from '../handlers.js';
 import type { EStepBatchTask, EStepTask, RestartTask } from '../protocol.js';
 
 /** The Web Worker side of the browser pool: the shared handlers behind comlink. */
 export const browserWorkerApi = {
+  /** The wasm kernels' module compiled by the page (posted first, so this worker never compiles it). */
+  useKernels: (module: WebAssembly.Module) => useKernelModule(module),
+  /** Where this worker's kernel module came from: 'received', 'compiled' here, or null (not loaded yet). */
+  kernelSource: () => kernelModuleSource(),
   eStep: (task: EStepTask) => eStepShard(task),
   batch: (task: EStepBatchTask) => eStepBatch(task),
   restart: async (task: RestartTask, onProgress?: (p: FitProgress) => void) => {
