@@ -125,11 +125,11 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset): Fitter {
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null): Fitter {
   // Out of core, and with --init-sample, the starting parameters come from a reservoir sample.
   const driver = { ...driverOptionsOf(flags), ...(initData !== undefined ? { initData } : {}) };
   if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
-  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
+  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver, transform);
   const workers = flags.workers ?? defaultWorkerCount();
   if (workers === 0) {
     const data = file.dataset;
@@ -187,7 +187,7 @@ export async function runFitting<T>(
     initData = initSampleOf(data, flags);
   }
   status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows${budget !== null ? ', out of core' : ''})`, true);
-  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform);
   let result: T;
   try {
     result = await body(fitter, status);

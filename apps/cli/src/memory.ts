@@ -2,7 +2,7 @@ import { totalmem } from 'node:os';
 import { type AnyModelPlugin, type Dataset, type Standardization, OptionError, reservoirSample } from '@emkit/core';
 import { type TableFormat, formatFromName, inMemoryEstimate, indexFile } from '@emkit/io/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { DataFile, DataFlags } from './data.js';
+import { type DataFile, type DataFlags, readingOptions } from './data.js';
 import { parseIntegerFlag } from './plugin-flags.js';
 import { stderr } from './shared.js';
 import { standardizeMethod } from './standardize.js';
@@ -84,7 +84,7 @@ export async function streamsRows(plugin: AnyModelPlugin, flags: DataFlags & Mem
  * (--memory, else half of the machine's memory). What out-of-core reading cannot do yet is
  * refused with --memory and read into memory without it.
  */
-export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags & MemoryFlags & { online?: boolean; redis?: unknown; standardize?: unknown }): Promise<number | null> {
+export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags & MemoryFlags & { online?: boolean; standardize?: unknown }): Promise<number | null> {
   if (flags.initSample !== undefined && flags.initSample < 1) throw new OptionError({ field: '--init-sample', detail: `must be an integer ≥ 1, got ${flags.initSample}` });
   const explicit = flags.memory !== undefined;
   if (flags.data === '-') {
@@ -95,7 +95,6 @@ export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags &
   if (estimate <= budget) return null;
   const unsupported = [
     [flags.online === true, '--online'],
-    [flags.redis !== undefined, '--redis'],
     [flags.sequence !== undefined || plugin.groupedRows === true, 'sequences (--sequence, grouped models)'],
     [flags.missing === 'marginalize', '--missing marginalize'],
     [flags.target !== undefined, '--target'],
@@ -124,17 +123,15 @@ export interface IndexedData {
 }
 
 /** Indexes --data for an out-of-core fit (one validating pass, a second one for z-scores). */
-export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown }, onProgress?: (text: string) => void): Promise<IndexedData> {
+export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown; shardRows?: number }, onProgress?: (text: string) => void): Promise<IndexedData> {
   const format = flags.format ?? formatFromName(flags.data) ?? 'csv';
   const indexed = await indexFile(flags.data, {
     format,
-    header: flags.header,
-    delimiter: flags.delimiter,
-    columns: flags.columns,
-    drop: flags.drop,
-    label: flags.label,
+    ...readingOptions(flags),
     standardize: standardizeMethod(flags.standardize as never) === 'zscore',
     sampleRows: flags.initSample ?? DEFAULT_INIT_SAMPLE,
+    // --shard-rows (with --redis): shards of that size; else the default plan.
+    shardRows: flags.shardRows,
     seed: flags.seed,
     onProgress: (p) => onProgress?.(p.pass === 1 ? `indexing ${flags.data}: ${p.rows.toLocaleString('en')} rows` : `standardising ${flags.data}: ${p.rows.toLocaleString('en')} rows`),
   });

@@ -39,8 +39,10 @@ export interface ShardFileReference {
   readonly selection: ResolvedColumns;
   /** CSV: the delimiter, the line of the first data row and the byte offset of each shard's first row (plus the file's size at the end). */
   readonly csv: { readonly delimiter: Delimiter; readonly firstDataLine: number; readonly offsets: readonly number[] } | null;
-  /** Applied to every shard as it is read (z-scores fitted in the index passes). */
+  /** Applied to every shard as it is read (z-scores fitted in the index passes, or given). */
   readonly standardization: Standardization | null;
+  /** CSV: whether empty cells, NaN and NA are missing cells (a mask with each shard) or errors. */
+  readonly missing: 'error' | 'marginalize';
 }
 
 export interface IndexFileOptions {
@@ -50,12 +52,17 @@ export interface IndexFileOptions {
   columns?: string;
   drop?: string;
   label?: string;
+  target?: string;
+  /** CSV: see ParseCsvOptions.missing. */
+  missing?: 'error' | 'marginalize';
   /** See ReadTableOptions.match. */
   match?: (header: readonly string[] | null, count: number) => ResolvedColumns;
   /** Rows per shard (the fit's shard plan). */
   shardRows?: number;
   /** Standardise the fitted columns to z-scores (fitted in a second pass). */
   standardize?: boolean;
+  /** Apply this standardisation to every shard (one fitted elsewhere, e.g. on the data in memory) instead. */
+  standardization?: Standardization | null;
   /** Rows of the initialisation sample (0: none). */
   sampleRows?: number;
   /** The fit's seed (the sample's seed derives from it, see initSampleSeed). */
@@ -146,9 +153,12 @@ export async function indexFile(path: string, options: IndexFileOptions): Promis
     selection: layout.selection,
     csv: pass1.csv,
     standardization: null,
+    missing: options.missing ?? 'error',
   };
-  let standardization: Standardization | null = null;
-  if (options.standardize) {
+  let standardization: Standardization | null = options.standardization ?? null;
+  if (standardization !== null) reference = { ...reference, standardization };
+  else if (options.standardize) {
+    if (options.missing === 'marginalize') throw new InputError({ file: path, detail: 'z-scores of data with missing cells are not fitted while indexing', remedy: 'fit the standardisation in memory and pass it as standardization' });
     standardization = await zscoresOf(reference, sums, options.onProgress);
     reference = { ...reference, standardization };
   }
@@ -200,6 +210,8 @@ async function indexCsv(path: string, options: IndexFileOptions, shardRows: numb
     columns: options.columns,
     drop: options.drop,
     label: options.label,
+    target: options.target,
+    missing: options.missing,
     match: options.match,
   });
   const decoder = new TextDecoder('utf-8');
@@ -257,7 +269,7 @@ async function indexCsv(path: string, options: IndexFileOptions, shardRows: numb
   };
 }
 
-async function openParquet(path: string, options: { match?: IndexFileOptions['match'] } & Pick<IndexFileOptions, 'columns' | 'drop' | 'label'>): Promise<TableReader & RandomAccessRows> {
+async function openParquet(path: string, options: { match?: IndexFileOptions['match'] } & Pick<IndexFileOptions, 'columns' | 'drop' | 'label' | 'target'>): Promise<TableReader & RandomAccessRows> {
   const [{ asyncBufferFromFile }, { parquetTableReader }] = await Promise.all([import('hyparquet'), import('./parquet.js')]);
   return parquetTableReader(await asyncBufferFromFile(path), path, options);
 }
@@ -356,7 +368,7 @@ async function readCsvShard(reference: ShardFileReference, range: RowRange): Pro
     await handle.close();
   }
   const selection = reference.selection;
-  const reader = new CsvReader(reference.path, { header: 'no', delimiter: csv.delimiter, match: () => selection, firstLine: csv.firstDataLine + range.start });
+  const reader = new CsvReader(reference.path, { header: 'no', delimiter: csv.delimiter, match: () => selection, missing: reference.missing, firstLine: csv.firstDataLine + range.start });
   // TextDecoder drops a BOM at the start of the file, as the index pass did.
   reader.write(new TextDecoder('utf-8').decode(bytes));
   const parsed = reader.end();
