@@ -37,7 +37,7 @@ export function memoryOption(what: string): Option {
 
 export function memoryFlags(command: Command): Command {
   return command
-    .addOption(memoryOption('data that would not fit is kept on disk and read shard by shard on every pass (an out-of-core fit: CSV, TSV or Parquet files)'))
+    .addOption(memoryOption('data that would not fit is kept on disk and read shard by shard on every pass (an out-of-core fit: CSV, TSV, Parquet or Arrow IPC files)'))
     .addOption(
       new Option(
         '--init-sample <rows>',
@@ -91,7 +91,7 @@ export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags &
     if (explicit) throw new OptionError({ field: '--memory', detail: 'an out-of-core fit reads a file several times; standard input can be read once', remedy: 'save the stream to a file, or fit it with --online' });
     return null;
   }
-  const { budget, estimate, format } = await budgetFor(flags);
+  const { budget, estimate } = await budgetFor(flags);
   if (estimate <= budget) return null;
   const unsupported = [
     [flags.online === true, '--online'],
@@ -99,7 +99,6 @@ export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags &
     [flags.missing === 'marginalize', '--missing marginalize'],
     [flags.target !== undefined, '--target'],
     [standardizeMethod(flags.standardize as never) === 'robust', '--standardize robust (medians need every value at once; --standardize zscore streams)'],
-    [format === 'arrow', 'Arrow files (convert to Parquet)'],
   ] as const;
   const blocker = unsupported.find(([applies]) => applies);
   if (blocker !== undefined) {

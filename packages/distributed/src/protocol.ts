@@ -35,7 +35,7 @@ const columnIndex = z.number().int().min(0).max(1_000_000);
 /** A shard index as published in Redis, checked before a worker reads a byte with it. */
 export const shardIndexSchema = z.strictObject({
   path: z.string().min(2).max(4096),
-  format: z.enum(['csv', 'parquet']),
+  format: z.enum(['csv', 'parquet', 'arrow']),
   size: z.number().int().min(0),
   mtimeMs: finiteNumber,
   rows: z.number().int().min(1),
@@ -54,6 +54,7 @@ export const shardIndexSchema = z.strictObject({
       offsets: z.array(z.number().int().min(0)),
     })
     .nullable(),
+  arrow: z.strictObject({ batchStarts: z.array(z.number().int().min(0)) }).nullable(),
   standardization: z.strictObject({ method: z.enum(['zscore', 'robust']), center: z.array(finiteNumber), scale: z.array(finiteNumber) }).nullable(),
   missing: z.enum(['error', 'marginalize']),
 });
