@@ -3,10 +3,11 @@ import { OptionError, readMatrix, readVector, totalWeight, type Dataset } from '
 import { kmeansPlusPlusCenters, lloyd, randomRowCenters } from '@emkit/kmeans';
 import { covarianceModel } from './covariance/index.js';
 import { accumulateLabels, assembleParams, estimateParameters, statsLength, withExtras } from './estimate.js';
-import type { GmmOptions } from './options.js';
+import { DEFAULT_SHORT_RUNS, type GmmOptions } from './options.js';
 import type { GmmParams, GmmPrior } from './params.js';
 import { resolvePrior } from './prior.js';
 import { hierarchicalLabels } from './hc.js';
+import { shortRunsStart } from './short-runs.js';
 
 /**
  * Starting parameters. Given `init` parts are used as they are (no regCovar added, as
@@ -36,9 +37,17 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     withExtras(assembleGiven(options, k, d, weights, means, covariances), extras);
 
   if (given.weights && given.means && given.covariances) return finish(given.weights, given.means, given.covariances);
+  if (options.initMethod === 'emEM' && !given.means)
+    return shortRunsStart(
+      data,
+      options,
+      { runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs, iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations, kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept },
+      random,
+      (o, r) => initialParams(data, o, r),
+    );
 
   // hc: labels from the hierarchical agglomeration, centres their means; else centres, then labels.
-  const hcLabels = !given.means && options.initMethod === 'hc' ? hierarchicalLabels(data, k, random) : null;
+  const hcLabels = !given.means && options.initMethod === 'hc' ? hierarchicalLabels(data, k, random, options.hcModel) : null;
   const centres = given.means ?? (hcLabels ? labelMeans(data, hcLabels, k) : startingCentres(data, options, random));
   const labels = hcLabels ?? nearestCentre(data, centres, k);
   const provisional: GmmParams = {
@@ -128,6 +137,7 @@ function startingCentres(data: Dataset, options: GmmOptions, random: Random): Fl
       return kmeansPlusPlusCenters(data, options.k, random);
     case 'random':
     case 'hc': // (hc gives labels, not centres; see initialParams)
+    case 'emEM': // (only with given means, which are used instead)
       return randomRowCenters(data, options.k, random);
   }
 }
