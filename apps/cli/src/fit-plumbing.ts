@@ -155,7 +155,7 @@ export async function runFitting<T>(
   body: (fitter: Fitter, status: StatusLine) => Promise<T>,
   /** Whether the command can fit out of core (with --memory, or when the data would not fit in memory). */
   { outOfCore = false }: { outOfCore?: boolean } = {},
-): Promise<{ result: T; file: DataFile; transform: Standardization | null }> {
+): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
   try {
     checkOptions();
     checkDriverFlags(plugin, flags);
@@ -176,7 +176,7 @@ export async function runFitting<T>(
     // Out of core: one validating pass indexes the file (z-scores and the initialisation sample
     // drawn in it); every E-step then streams the file shard by shard.
     await checkOutputFlags(flags);
-    ({ file, transform, initData } = await indexFitData(flags, (text) => status.show(text)));
+    ({ file, transform, initData } = await indexFitData(flags, budget, (text) => status.show(text)));
     status.clear();
     data = file.dataset;
     throwIfInterrupted(signal);
@@ -198,7 +198,7 @@ export async function runFitting<T>(
     await fitter.close();
   }
   throwIfInterrupted(signal);
-  return { result, file, transform };
+  return { result, file, transform, initRows: initData?.rows ?? null };
 }
 
 /** The model file of a fit, with the registry's extra fields and any the command adds. */

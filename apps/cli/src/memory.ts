@@ -15,8 +15,13 @@ export interface MemoryFlags {
   initSample?: number;
 }
 
-/** Rows of the initialisation sample of an out-of-core fit when --init-sample is not given. */
+/** Most rows of the initialisation sample of an out-of-core fit when --init-sample is not given. */
 export const DEFAULT_INIT_SAMPLE = 100_000;
+
+/** The default sample: 100 000 rows, fewer when they would take more than a quarter of the budget (1000 at least). */
+export function defaultInitSample(budget: number, cols: number): number {
+  return Math.max(1000, Math.min(DEFAULT_INIT_SAMPLE, Math.floor(budget / (4 * 8 * cols))));
+}
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
@@ -41,7 +46,7 @@ export function memoryFlags(command: Command): Command {
     .addOption(
       new Option(
         '--init-sample <rows>',
-        `draw the starting parameters from a seeded reservoir sample of this many rows (out-of-core fits always do; default there ${DEFAULT_INIT_SAMPLE}); the same flag on an in-memory fit starts it identically`,
+        `draw the starting parameters from a seeded reservoir sample of this many rows (out-of-core fits always do; default there ${DEFAULT_INIT_SAMPLE}, fewer when that would take over a quarter of --memory); the same flag on an in-memory fit starts it identically`,
       ).argParser(parseIntegerFlag),
     );
 }
@@ -122,13 +127,13 @@ export interface IndexedData {
 }
 
 /** Indexes --data for an out-of-core fit (one validating pass, a second one for z-scores). */
-export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown; shardRows?: number }, onProgress?: (text: string) => void): Promise<IndexedData> {
+export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown; shardRows?: number }, budget: number, onProgress?: (text: string) => void): Promise<IndexedData> {
   const format = flags.format ?? formatFromName(flags.data) ?? 'csv';
   const indexed = await indexFile(flags.data, {
     format,
     ...readingOptions(flags),
     standardize: standardizeMethod(flags.standardize as never) === 'zscore',
-    sampleRows: flags.initSample ?? DEFAULT_INIT_SAMPLE,
+    sampleRows: flags.initSample ?? ((cols) => defaultInitSample(budget, cols)),
     // --shard-rows (with --redis): shards of that size; else the default plan.
     shardRows: flags.shardRows,
     seed: flags.seed,

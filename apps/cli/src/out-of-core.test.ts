@@ -82,6 +82,7 @@ describe('emkit fit --memory (out of core)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/out of core: read shard by shard on every pass/);
     expect(run.stderr).toMatch(/--label column is not read/);
+    expect(run.stderr).toMatch(/initialisation +from a seeded reservoir sample of 500 rows \(--init-sample 500 starts an in-memory fit the same way\)/);
   });
 
   it('reports a bad line found while indexing with its file, line and column', async () => {

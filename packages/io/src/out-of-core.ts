@@ -66,7 +66,7 @@ export interface IndexFileOptions {
   /** Apply this standardisation to every shard (one fitted elsewhere, e.g. on the data in memory) instead. */
   standardization?: Standardization | null;
   /** Rows of the initialisation sample (0: none). */
-  sampleRows?: number;
+  sampleRows?: number | ((cols: number) => number);
   /** The fit's seed (the sample's seed derives from it, see initSampleSeed). */
   seed?: number;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number | null; pass: number }) => void;
@@ -187,7 +187,9 @@ interface FirstPass {
 /** Sums, sample and progress over the chunks of the first pass. */
 function firstPassAccumulator(cols: number, options: IndexFileOptions) {
   const sums = new Float64Array(cols);
-  const sampler = (options.sampleRows ?? 0) > 0 ? new ReservoirSampler(options.sampleRows!, cols, initSampleSeed(options.seed ?? 0)) : null;
+  // A function of the column count: the sample's size may depend on the row width (known now).
+  const capacity = typeof options.sampleRows === 'function' ? options.sampleRows(cols) : (options.sampleRows ?? 0);
+  const sampler = capacity > 0 ? new ReservoirSampler(capacity, cols, initSampleSeed(options.seed ?? 0)) : null;
   let rows = 0;
   return {
     sums,
