@@ -77,6 +77,23 @@ describe('emkit fit --memory (out of core)', () => {
     });
   }
 
+  it('k-means (per-shard states on pinned workers) and factor analysis too', async () => {
+    for (const [model, ...options] of [
+      ['kmeans', '--k', '4'],
+      ['factor-analysis', '--factors', '2', '--max-iter', '15'],
+    ]) {
+      const args = ['fit', model, '--data', csv, '--drop', 'id,kind', '--seed', '2', '--init-sample', '3000', ...options];
+      const run = async (extra: string[], name: string) => {
+        const out = join(temp, name);
+        const result = await runCli([...args, ...extra, '--out', out]);
+        expect(result.code, result.stderr).toBe(0);
+        return readFileSync(out, 'utf8');
+      };
+      const inMemory = await run(['--workers', '0'], `${model}-memory.json`);
+      expect(await run(['--memory', '64KiB', '--workers', '2'], `${model}-ooc.json`), model).toBe(inMemory);
+    }
+  });
+
   it('says it fits out of core, and that the label is not read then', async () => {
     const run = await runCli(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'kind', '--k', '2', '--memory', '1MiB', '--init-sample', '500', '--workers', '0', '--max-iter', '2']);
     expect(run.code, run.stderr).toBe(0);
