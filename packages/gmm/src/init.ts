@@ -3,10 +3,11 @@ import { OptionError, readMatrix, readVector, totalWeight, type Dataset, type In
 import { kmeansPlusPlusCenters, lloyd, randomRowCenters } from '@emkit/kmeans';
 import { covarianceModel } from './covariance/index.js';
 import { accumulateLabels, assembleParams, estimateParameters, statsLength, withExtras } from './estimate.js';
-import type { GmmOptions } from './options.js';
+import { DEFAULT_SHORT_RUNS, type GmmOptions } from './options.js';
 import type { GmmParams, GmmPrior } from './params.js';
 import { resolvePrior } from './prior.js';
 import { hierarchicalLabels } from './hc.js';
+import { shortRunsStart } from './short-runs.js';
 
 /**
  * Starting parameters. Given `init` parts are used as they are (no regCovar added, as
@@ -37,9 +38,17 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     withExtras(assembleGiven(options, k, d, weights, means, covariances), extras);
 
   if (given.weights && given.means && given.covariances) return finish(given.weights, given.means, given.covariances);
+  if (options.initMethod === 'emEM' && !given.means)
+    return shortRunsStart(
+      data,
+      options,
+      { runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs, iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations, kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept },
+      random,
+      (o, r) => initialParams(data, o, r),
+    );
 
   // hc: labels from the hierarchical agglomeration, centres their means; else centres, then labels.
-  const hcLabels = !given.means && options.initMethod === 'hc' ? agglomerate(data, k, random, onProgress) : null;
+  const hcLabels = !given.means && options.initMethod === 'hc' ? agglomerate(data, k, random, options.hcModel, onProgress) : null;
   const centres = given.means ?? (hcLabels ? labelMeans(data, hcLabels, k) : startingCentres(data, options, random, onProgress));
   const labels = hcLabels ?? nearestCentre(data, centres, k);
   const provisional: GmmParams = {
@@ -122,9 +131,9 @@ function readGivenInit(options: GmmOptions, k: number, d: number): GivenInit {
 }
 
 /** hc's labels, reported as one step (the agglomeration does not report its merges). */
-function agglomerate(data: Dataset, k: number, random: Random, onProgress?: (progress: InitProgress) => void): Int32Array {
+function agglomerate(data: Dataset, k: number, random: Random, model: GmmOptions['hcModel'], onProgress?: (progress: InitProgress) => void): Int32Array {
   onProgress?.({ method: 'hc', done: 0, total: 1, unit: 'agglomerations' });
-  const labels = hierarchicalLabels(data, k, random);
+  const labels = hierarchicalLabels(data, k, random, model);
   onProgress?.({ method: 'hc', done: 1, total: 1, unit: 'agglomerations' });
   return labels;
 }
@@ -137,6 +146,7 @@ function startingCentres(data: Dataset, options: GmmOptions, random: Random, onP
       return kmeansPlusPlusCenters(data, options.k, random, onProgress);
     case 'random':
     case 'hc': // (hc gives labels, not centres; see initialParams)
+    case 'emEM': // (only with given means, which are used instead)
       return randomRowCenters(data, options.k, random);
   }
 }
