@@ -3,7 +3,7 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   readingModelFile,
-  readFiniteNumber,
+  readCount,
   readMatrix,
   readVector,
   forEachMixtureBlock,
@@ -93,8 +93,7 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const weights = readVector(json.weights, 'weights', k);
     weights.forEach((w, j) => {
       if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });

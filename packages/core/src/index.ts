@@ -23,7 +23,7 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
 export { parseOptionsWith } from './options.js';
 export {
   EmkitError,

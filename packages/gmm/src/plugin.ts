@@ -3,6 +3,8 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   readingModelFile,
+  readCount,
+  readMixtureWeights,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -160,8 +162,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const covariance = resolveCovarianceName(json.covariance);
     if (covariance === undefined) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
     // Model files written before hard EM existed have no `assignment`: they are soft.
@@ -169,16 +170,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
     if (!ASSIGNMENTS.includes(assignment)) throw new ModelFileError({ field: 'assignment', detail: `expected one of ${ASSIGNMENTS.join(', ')}; got ${JSON.stringify(json.assignment)}` });
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
-    const weights = readVector(json.weights, 'weights', k);
-    let total = 0;
-    weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-      total += w;
-    });
-    // Weights within 1e-3 of summing to 1 (rounded by hand, say) are normalised; further off is
-    // a mistake worth reporting. Normalising also makes equivalent files the same model.
-    if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
-    for (let j = 0; j < k; j++) weights[j] /= total;
+    const weights = readMixtureWeights(json.weights, 'weights', k);
     const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
     const params = assembleParams(covariance, assignment, k, d, weights, meansMatrix.values, covariances, (j) => {
       throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
