@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { createDataset } from '@emkit/core';
 import { gmmPlugin } from '@emkit/gmm';
 import { Random } from '@emkit/linalg';
-import { CASES } from './matrix-cases.mjs';
+import { blobs, overlappingClusters } from './clusters.mjs';
+import { CASES, dataName } from './matrix-cases.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const N = Number(process.env.BENCH_MATRIX_N ?? 100_000);
@@ -41,25 +42,17 @@ const dir = mkdtempSync(join(tmpdir(), 'emkit-matrix-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-/** Blobs: K well-separated centres, unequal spreads per coordinate; the same on every run. */
-function blobs(n, d, k, seed) {
-  const random = new Random(seed);
-  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 6 * random.nextNormal()));
-  const values = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = centres[i % k][c] + random.nextNormal() * (1 + (c % 3));
-  return values;
-}
-
-// Data per D (generated with the largest K's centres) and the shared start per case.
+// Data per D and kind (generated with the largest K's centres) and the shared start per case.
 const datasets = new Map();
 for (const spec of cases) {
-  if (!datasets.has(spec.d)) {
-    const values = blobs(N, spec.d, 16, 42 + spec.d);
-    datasets.set(spec.d, values);
-    writeFileSync(join(dir, `data-${spec.d}.f64`), Buffer.from(values.buffer));
-    writeFileSync(join(dir, `data-${spec.d}.json`), JSON.stringify({ n: N, d: spec.d }));
+  const name = dataName(spec);
+  if (!datasets.has(name)) {
+    const values = (spec.data === 'overlapping' ? overlappingClusters : blobs)(N, spec.d, 16, 42 + spec.d);
+    datasets.set(name, values);
+    writeFileSync(join(dir, `data-${name}.f64`), Buffer.from(values.buffer));
+    writeFileSync(join(dir, `data-${name}.json`), JSON.stringify({ n: N, d: spec.d }));
   }
-  const values = datasets.get(spec.d);
+  const values = datasets.get(name);
   // K rows spread through the data as the starting centres.
   const centers = Array.from({ length: spec.k }, (_, j) => Array.from(values.subarray(((j * 997) % N) * spec.d, (((j * 997) % N) + 1) * spec.d)));
   let start = { centers };
@@ -93,7 +86,7 @@ else {
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const casesFile = join(dir, 'cases.json');
-  writeFileSync(casesFile, JSON.stringify(cases.map(({ id, model, d, k, peer: p }) => ({ id, model, d, k, peer: p }))));
+  writeFileSync(casesFile, JSON.stringify(cases.map((spec) => ({ id: spec.id, model: spec.model, d: spec.d, k: spec.k, peer: spec.peer, data: dataName(spec) }))));
   try {
     peer = [1, 2].map((threads) => {
       const runs = Array.from({ length: REPEATS }, () =>

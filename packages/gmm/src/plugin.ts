@@ -13,6 +13,7 @@ import {
   rowHasMissing,
   toNested,
   type Dataset,
+  type InitContext,
   type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
@@ -75,7 +76,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   parseOptions: parseGmmOptions,
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
-  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data.missing ? meanImputed(data) : data, options, random),
+  init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),
 
   describeView: describeGmmView,
 

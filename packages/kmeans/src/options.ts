@@ -1,4 +1,5 @@
 import { type OptionSpec, parseOptionsWith, readMatrix } from '@emkit/core';
+import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import { z } from 'zod';
 
 export const INIT_METHODS = ['kmeans++', 'random'] as const;
@@ -21,6 +22,12 @@ export interface KMeansOptions {
    * picks one of them by K and D.
    */
   readonly algorithm?: KMeansAlgorithm;
+  /**
+   * Which kernels compute Lloyd's distances and centre sums: 'wasm' (the default, also when
+   * absent; WebAssembly SIMD where the engine has it) or 'js' (the scalar reference). Both give
+   * the same bits.
+   */
+  readonly kernels?: KernelChoice;
 }
 
 const schema = z.object({
@@ -34,6 +41,7 @@ const schema = z.object({
     .nullish(),
   initMethod: z.enum(INIT_METHODS, { error: `expected one of ${INIT_METHODS.join(', ')}` }).default('kmeans++'),
   algorithm: z.enum(KMEANS_ALGORITHMS, { error: `expected one of ${KMEANS_ALGORITHMS.join(', ')}` }).optional(),
+  kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]], { error: `expected one of ${KERNEL_CHOICES.join(', ')}` }).optional(),
 }).strict(); // a misspelt option is an error, not silently ignored
 
 export function parseKMeansOptions(raw: unknown): KMeansOptions {
@@ -44,7 +52,8 @@ export function parseKMeansOptions(raw: unknown): KMeansOptions {
     init = { centers: m.values, cols: m.cols };
   }
   // Absent stays absent ('auto'): variants built on these options (online k-means) have no assignment step to choose.
-  return parsed.algorithm === undefined ? { k: parsed.k, init, initMethod: parsed.initMethod } : { k: parsed.k, init, initMethod: parsed.initMethod, algorithm: parsed.algorithm };
+  const options: KMeansOptions = parsed.algorithm === undefined ? { k: parsed.k, init, initMethod: parsed.initMethod } : { k: parsed.k, init, initMethod: parsed.initMethod, algorithm: parsed.algorithm };
+  return parsed.kernels === undefined ? options : { ...options, kernels: parsed.kernels };
 }
 
 export const kmeansOptionSpecs: readonly OptionSpec[] = [
@@ -69,4 +78,5 @@ export const kmeansOptionSpecs: readonly OptionSpec[] = [
     choices: KMEANS_ALGORITHMS,
     defaultValue: 'auto',
   },
+  { ...KERNELS_OPTION_SPEC, description: "Lloyd's distances and centre sums: wasm (WebAssembly SIMD, where the engine has it) or js (the scalar reference); the same bits either way" },
 ];

@@ -21,6 +21,8 @@ export {
   loadWasmKernels,
   wasmKernelsUnavailable,
   kernelModule,
+  kernelModuleSource,
+  loadedKernelModule,
   useKernelModule,
   kernelsFor,
   padded,
