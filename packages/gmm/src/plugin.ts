@@ -8,7 +8,7 @@ import {
   readFiniteNumber,
   readMatrix,
   readVector,
-  forEachMixtureBlock,
+  mixtureImpute,
   mixtureMethods,
   rowHasMissing,
   toNested,
@@ -99,21 +99,14 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   missingValues: true,
 
   impute(params, data) {
-    const out = data.values.slice();
     const density = gmmDensity(params, data);
-    const mask = data.missing;
-    if (!mask) return out;
-    // The completion of a row is MissingRowModel's state for the last row it was given.
-    const missing = new MissingRowModel(params);
+    // A row's completion is MissingRowModel's state for the last row it was given.
+    const missing = data.missing ? new MissingRowModel(params) : null;
     const logProb = new Float64Array(params.k);
-    forEachMixtureBlock(density, 0, data.rows, (first, rows, block) => {
-      for (let i = first; i < first + rows; i++) {
-        if (!rowHasMissing(data, i)) continue;
-        missing.logProbs(data.values, mask, i, logProb);
-        missing.impute(block.responsibilityRow(i - first), out, i * params.d);
-      }
+    return mixtureImpute(density, data, (i, responsibilities, out) => {
+      missing!.logProbs(data.values, data.missing!, i, logProb);
+      missing!.impute(responsibilities, out, i * params.d);
     });
-    return out;
   },
 
   ...mixtureMethods(gmmDensity),
