@@ -15,7 +15,7 @@
 import { cholesky, logDetFromCholesky, precisionCholeskyFromCovarianceCholesky, traceWithGram } from '@emkit/linalg';
 import { PRECISION_MODELS, type PrecisionContext } from './covariance/index.js';
 import type { BgmmParams, BgmmPrior, PosteriorFields } from './params.js';
-import type { BgmmCovariance, WeightPrior } from './options.js';
+import type { WeightPrior } from './options.js';
 import { digamma, lnBeta, lnGamma } from './special.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
