@@ -1,6 +1,6 @@
 import { totalmem } from 'node:os';
 import { type AnyModelPlugin, type Dataset, type Standardization, OptionError, reservoirSample } from '@emkit/core';
-import { formatFromName, inMemoryEstimate, indexFile } from '@emkit/io/node';
+import { type TableFormat, formatFromName, inMemoryEstimate, indexFile } from '@emkit/io/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { DataFile, DataFlags } from './data.js';
 import { parseIntegerFlag } from './plugin-flags.js';
@@ -30,14 +30,14 @@ export function parseMemoryBudget(value: string): number {
   return bytes;
 }
 
+/** --memory, for commands that read data (`what`: what happens to data over the budget). */
+export function memoryOption(what: string): Option {
+  return new Option('--memory <budget>', `memory for the data (512MiB, 2GiB): ${what}; default: half of this machine's memory`).argParser(parseMemoryBudget);
+}
+
 export function memoryFlags(command: Command): Command {
   return command
-    .addOption(
-      new Option(
-        '--memory <budget>',
-        'memory for the data (512MiB, 2GiB): data that would not fit is kept on disk and read shard by shard on every pass (an out-of-core fit: CSV, TSV or Parquet files); default: half of this machine\'s memory',
-      ).argParser(parseMemoryBudget),
-    )
+    .addOption(memoryOption('data that would not fit is kept on disk and read shard by shard on every pass (an out-of-core fit: CSV, TSV or Parquet files)'))
     .addOption(
       new Option(
         '--init-sample <rows>',
@@ -59,6 +59,26 @@ function formatBudget(bytes: number): string {
   return bytes >= 2 ** 10 ? `${Math.round(bytes / 2 ** 10)} KiB` : `${bytes} bytes`;
 }
 
+/** The budget (--memory, else the default), and what reading the file into memory would take. */
+async function budgetFor(flags: DataFlags & MemoryFlags): Promise<{ budget: number; estimate: number; format: TableFormat }> {
+  const budget = flags.memory ?? defaultMemoryBudget();
+  const format = flags.format ?? formatFromName(flags.data) ?? 'csv';
+  const estimate = await inMemoryEstimate(flags.data, format).catch(() => 0);
+  return { budget, estimate, format };
+}
+
+/**
+ * Whether predict and score stream the rows chunk by chunk rather than read them whole: when the
+ * file would not fit the budget, or for standard input with --memory. Sequences (--sequence, a
+ * grouped model) are read whole: a chunk could cut one.
+ */
+export async function streamsRows(plugin: AnyModelPlugin, flags: DataFlags & MemoryFlags): Promise<boolean> {
+  if (flags.sequence !== undefined || plugin.groupedRows === true) return false;
+  if (flags.data === '-') return flags.memory !== undefined;
+  const { budget, estimate } = await budgetFor(flags);
+  return estimate > budget;
+}
+
 /**
  * Whether a fit keeps the data on disk: when reading it into memory would exceed the budget
  * (--memory, else half of the machine's memory). What out-of-core reading cannot do yet is
@@ -71,9 +91,7 @@ export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags &
     if (explicit) throw new OptionError({ field: '--memory', detail: 'an out-of-core fit reads a file several times; standard input can be read once', remedy: 'save the stream to a file, or fit it with --online' });
     return null;
   }
-  const budget = flags.memory ?? defaultMemoryBudget();
-  const format = flags.format ?? formatFromName(flags.data) ?? 'csv';
-  const estimate = await inMemoryEstimate(flags.data, format).catch(() => 0);
+  const { budget, estimate, format } = await budgetFor(flags);
   if (estimate <= budget) return null;
   const unsupported = [
     [flags.online === true, '--online'],

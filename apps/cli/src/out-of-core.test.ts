@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '@emkit/linalg';
@@ -88,5 +88,45 @@ describe('emkit fit --memory (out of core)', () => {
     expectOneLineError(await runCli(['fit', 'gmm', '--data', csv, '--drop', 'kind', '--k', '2', '--memory', '1KiB', '--standardize', 'robust']), /--memory: .* does not support --standardize robust/);
     expectOneLineError(await runCli(['fit', 'gmm', '--data', csv, '--drop', 'kind', '--k', '2', '--memory', 'lots']), /--memory.*512MiB/);
     expectOneLineError(await runCli(['fit', 'gmm', '--data', csv, '--drop', 'kind', '--k', '2', '--init-sample', '0']), /init-sample.* ≥ 1/);
+  });
+});
+
+describe('emkit predict and score --memory (streamed)', () => {
+  let model: string;
+  beforeAll(async () => {
+    model = join(temp, 'for-predict.json');
+    const run = await runCli(['fit', 'gmm', '--data', csv, '--columns', 'a,b,c', '--standardize', '--k', '3', '--max-iter', '5', '--workers', '0', '--out', model]);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  for (const format of ['csv', 'parquet'] as const) {
+    it(`writes and prints what the in-memory commands do, chunk by chunk (${format})`, async () => {
+      const data = format === 'csv' ? csv : parquet;
+      for (const extra of [[], ['--proba']]) {
+        const whole = join(temp, `whole-${format}${extra.join('')}.csv`);
+        const streamed = join(temp, `streamed-${format}${extra.join('')}.csv`);
+        expect((await runCli(['predict', '--model', model, '--data', data, ...extra, '--out', whole])).code).toBe(0);
+        const run = await runCli(['predict', '--model', model, '--data', data, ...extra, '--memory', '1KiB', '--out', streamed]);
+        expect(run.code, run.stderr).toBe(0);
+        expect(readFileSync(streamed, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+      }
+      const score = await runCli(['score', '--model', model, '--data', data]);
+      const streamedScore = await runCli(['score', '--model', model, '--data', data, '--memory', '1KiB']);
+      expect(streamedScore.stdout).toBe(score.stdout);
+      expect(Number(score.stdout)).toBeLessThan(0);
+    });
+  }
+
+  it('leaves the previous output in place when a chunk fails', async () => {
+    const out = join(temp, 'kept.csv');
+    writeFileSync(out, 'old\n');
+    const bad = join(temp, 'bad-late.csv');
+    const text = readFileSync(csv, 'utf8').split('\n');
+    text[19_000] = text[19_000].replace(/,([^,]*),/, ',oops,');
+    writeFileSync(bad, text.join('\n'));
+    const run = await runCli(['predict', '--model', model, '--data', bad, '--memory', '1KiB', '--out', out]);
+    expectOneLineError(run, /bad-late\.csv:19001:2: cell "oops" is not a number/);
+    expect(readFileSync(out, 'utf8')).toBe('old\n');
+    expect(readdirSync(temp).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

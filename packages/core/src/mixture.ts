@@ -18,6 +18,8 @@ export const MIXTURE_BLOCK_ROWS = 256;
  */
 export interface RowAssignment {
   assign(logProb: Float64Array, k: number, out: Float64Array): number;
+  /** The term alone, for scoreSamples, where it costs less than `assign` (default: `assign` into scratch). */
+  objective?(logProb: Float64Array, k: number): number;
 }
 
 /**
@@ -31,6 +33,7 @@ export const SOFT_ASSIGNMENT: RowAssignment = {
     for (let j = 0; j < k; j++) out[j] = Math.exp(logProb[j] - lse);
     return lse;
   },
+  objective: (logProb, k) => logSumExp(logProb, 0, k),
 };
 
 /** A mixture's per-component weighted log-density over rows of one dataset. */
@@ -97,6 +100,12 @@ export class MixtureBlock {
     for (let q = 0; q < rows; q++) this.objectives[q] = rule.assign(this.logProbRows[q], k, this.responsibilityRows[q]);
   }
 
+  /** Objective terms alone of rows [0, rows) (responsibilities left as they were). */
+  score(rows: number): void {
+    const { rule, k } = this;
+    for (let q = 0; q < rows; q++) this.objectives[q] = rule.objective ? rule.objective(this.logProbRows[q], k) : rule.assign(this.logProbRows[q], k, this.responsibilityRows[q]);
+  }
+
   /**
    * The E-step's part for rows [0, rows) of a block that starts at data row `first`: each row's
    * responsibilities times its weight w (a row of weight 0 gets zeros and adds nothing) and
@@ -105,17 +114,17 @@ export class MixtureBlock {
    * prior, a KL divergence) that makes shard sums add up to the whole objective.
    */
   weigh(rows: number, weights: Float64Array | null, first: number, total: number, offset = 0): number {
-    const { rule, k } = this;
+    const { rule, k, logProbRows, responsibilityRows, objectives } = this;
     let weighted = 0;
     for (let q = 0; q < rows; q++) {
       const w = weights === null ? 1 : weights[first + q];
-      const r = this.responsibilityRows[q];
+      const r = responsibilityRows[q];
       if (w === 0) {
         r.fill(0);
         continue;
       }
-      const objective = rule.assign(this.logProbRows[q], k, r);
-      this.objectives[q] = objective;
+      const objective = rule.assign(logProbRows[q], k, r);
+      objectives[q] = objective;
       total += w * (objective + offset);
       if (w !== 1) for (let j = 0; j < k; j++) r[j] *= w;
       weighted++;
@@ -123,6 +132,7 @@ export class MixtureBlock {
     this.weightedRows = weighted;
     return total;
   }
+
 }
 
 /**
@@ -165,7 +175,13 @@ export function mixtureEStep(
 /** Each row's objective term (log p(x) for soft EM). */
 export function mixtureScoreSamples(density: MixtureDensity, rows: number): Float64Array {
   const out = new Float64Array(rows);
-  forEachMixtureBlock(density, 0, rows, (first, n, block) => out.set(block.objectives.subarray(0, n), first));
+  const block = new MixtureBlock(density);
+  for (let first = 0; first < rows; first += block.blockRows) {
+    const n = Math.min(block.blockRows, rows - first);
+    density.weightedLogProbs(first, n, block.logProb);
+    block.score(n);
+    for (let q = 0; q < n; q++) out[first + q] = block.objectives[q];
+  }
   return out;
 }
 
@@ -173,7 +189,9 @@ export function mixtureScoreSamples(density: MixtureDensity, rows: number): Floa
 export function mixtureResponsibilities(density: MixtureDensity, rows: number): Float64Array {
   const k = density.k;
   const out = new Float64Array(rows * k);
-  forEachMixtureBlock(density, 0, rows, (first, n, block) => out.set(block.responsibilities.subarray(0, n * k), first * k));
+  forEachMixtureBlock(density, 0, rows, (first, n, block) => {
+    for (let i = 0; i < n * k; i++) out[first * k + i] = block.responsibilities[i];
+  });
   return out;
 }
 

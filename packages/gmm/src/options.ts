@@ -5,7 +5,12 @@ import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/l
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
 import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, resolveCovarianceName } from './covariance/index.js';
 
-export type InitMethod = 'kmeans' | 'kmeans++' | 'random' | 'hc';
+export type InitMethod = 'kmeans' | 'kmeans++' | 'random' | 'hc' | 'emEM';
+export const INIT_METHODS: readonly InitMethod[] = ['kmeans', 'kmeans++', 'random', 'hc', 'emEM'];
+
+/** The merge criterion of the hierarchical agglomeration (hc.ts): mclust's hcVVV or hcEII. */
+export type HcModel = 'VVV' | 'EII';
+export const HC_MODELS: readonly HcModel[] = ['VVV', 'EII'];
 
 /**
  * Starting parameters in scikit-learn's shapes — exactly a fixture's `init` object. Any subset
@@ -49,6 +54,15 @@ export interface GmmOptions {
   regCovar: number;
   /** How to start when `init` does not give every parameter. */
   initMethod: InitMethod;
+  /** hc's merge criterion: the classification likelihood of a VVV (mclust's default, when absent) or EII model. */
+  hcModel?: HcModel;
+  /**
+   * emEM: how many short EM runs, EM iterations in each, and how many of the best are continued
+   * (short-runs.ts); absent: DEFAULT_SHORT_RUNS. parseGmmOptions fills these in.
+   */
+  shortRuns?: number;
+  shortRunIterations?: number;
+  shortRunsKept?: number;
   init: GmmInit | null;
   /**
    * Parameters the M-step keeps at their starting values. Frozen weights are `init.weights` when
@@ -87,6 +101,9 @@ export interface GmmOptions {
   kernels?: KernelChoice;
 }
 
+/** emEM's defaults (chosen on the peer benchmark; see the README). */
+export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3 } as const;
+
 const frozenParameter = z.enum(['weights', 'means', 'covariances']);
 const finite = z.number().refine(Number.isFinite, 'must be finite');
 const positive = z.number().refine((x) => Number.isFinite(x) && x > 0, 'must be a finite number > 0');
@@ -114,7 +131,11 @@ const schema = z
         return type ?? 'full';
       }),
     regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(['kmeans', 'kmeans++', 'random', 'hc']).default('kmeans'),
+    initMethod: z.enum(INIT_METHODS as [InitMethod, ...InitMethod[]]).default('kmeans'),
+    hcModel: z.enum(HC_MODELS as [HcModel, ...HcModel[]]).default('VVV'),
+    shortRuns: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(DEFAULT_SHORT_RUNS.runs),
+    shortRunIterations: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(DEFAULT_SHORT_RUNS.iterations),
+    shortRunsKept: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(DEFAULT_SHORT_RUNS.kept),
     init: z
       .object({
         weights: z.array(z.number()).optional(),
@@ -184,10 +205,15 @@ export const gmmOptionSpecs: readonly OptionSpec[] = [
   {
     name: 'initMethod',
     type: 'string',
-    description: "start from k-means, k-means++ seeds, random rows, or hc: mclust's model-based hierarchical agglomeration (EII, on SVD-whitened data, over at most 1000 rows, the others joining the nearest class)",
-    choices: ['kmeans', 'kmeans++', 'random', 'hc'],
+    description:
+      "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
+    choices: INIT_METHODS,
     defaultValue: 'kmeans',
   },
+  { name: 'hcModel', type: 'string', description: "hc's merge criterion: the classification likelihood of a VVV (mclust's default) or EII (Ward) model", choices: HC_MODELS, defaultValue: 'VVV' },
+  { name: 'shortRuns', type: 'integer', description: 'emEM: the number of short EM runs', defaultValue: DEFAULT_SHORT_RUNS.runs },
+  { name: 'shortRunIterations', type: 'integer', description: 'emEM: EM iterations in each short run', defaultValue: DEFAULT_SHORT_RUNS.iterations },
+  { name: 'shortRunsKept', type: 'integer', description: 'emEM: how many of the best short runs are continued to convergence', defaultValue: DEFAULT_SHORT_RUNS.kept },
   { name: 'init', type: 'json', description: 'JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture\'s init object)' },
   { name: 'freeze', type: 'list', description: 'parameters kept at their starting values', choices: ['weights', 'means', 'covariances'] },
   {

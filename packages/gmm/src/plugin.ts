@@ -11,6 +11,7 @@ import {
   rowHasMissing,
   toNested,
   type Dataset,
+  type InitContext,
   type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
@@ -73,7 +74,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   parseOptions: parseGmmOptions,
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
-  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data.missing ? meanImputed(data) : data, options, random),
+  init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),
 
   describeView: describeGmmView,
 
@@ -215,13 +216,14 @@ function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPr
     if (!(x > above)) throw new ModelFileError({ field: `prior.${field}`, detail: `is ${x}; must be > ${above}` });
     return x;
   };
-  const scale: Float64Array = readingModelFile(() => covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale'));
+  const model = covarianceModel(covariance);
+  const scale: Float64Array = readingModelFile(() => model.readPriorScale(p.scale, d, 'prior.scale'));
   const weightConcentration = readFiniteNumber(p.weightConcentration, 'prior.weightConcentration');
   if (!(weightConcentration >= 1)) throw new ModelFileError({ field: 'prior.weightConcentration', detail: `is ${weightConcentration}; must be ≥ 1` });
   return {
     shrinkage: positive('shrinkage'),
     mean: readVector(p.mean, 'prior.mean', d),
-    dof: positive('dof', covariance === 'full' || covariance === 'tied' ? d - 1 : 0),
+    dof: positive('dof', model.priorDofAbove?.(d) ?? 0),
     scale,
     weightConcentration,
   };

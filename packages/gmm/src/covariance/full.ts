@@ -78,6 +78,8 @@ export const fullCovariance: CovarianceModel = {
   smallestVariance: (covariances, j, d) => smallestPivot(covariances, j * d * d, d),
   priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
   readPriorScale: readMatrixScale,
+  // An inverse-Wishart scale: proper for dof > D − 1.
+  priorDofAbove: (d) => d - 1,
   logPriorDensity(params, prior) {
     const { k, d } = params;
     const logDetLambda = logDetScale(prior.scale, d);

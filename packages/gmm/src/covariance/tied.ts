@@ -119,6 +119,8 @@ export const tiedCovariance: CovarianceModel = {
   smallestVariance: (covariances, _j, d) => smallestPivot(covariances, 0, d),
   priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
   readPriorScale: readMatrixScale,
+  // An inverse-Wishart scale: proper for dof > D − 1.
+  priorDofAbove: (d) => d - 1,
   logPriorDensity(params, prior) {
     const { k, d } = params;
     const logDetU = params.logDetPrecisionCholesky[0];
