@@ -233,12 +233,23 @@ export function subtractRows(x: usize, rows: i32, d: i32, v: usize, z: usize, dp
  * blocks, each y[q][c] summed over r = 0, 1, … in order. y has stride dp.
  */
 export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize): void {
+  triangular(z, rows, d, dp, u, y, false);
+}
+
+/**
+ * triangularRows' kernel. With `norms`, y is not stored: y[q] receives ‖z_q·U‖² instead (the
+ * squares added per vector as the blocks come, then the two lanes).
+ */
+// @ts-ignore: decorator
+@inline
+function triangular(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize, norms: bool): void {
   let q = 0;
   for (; q + 2 <= rows; q += 2) {
     const z0 = at(z, q * dp);
     const z1 = at(z, (q + 1) * dp);
-    const y0 = at(y, q * dp);
-    const y1 = at(y, (q + 1) * dp);
+    const y0 = at(y, norms ? q : q * dp);
+    const y1 = at(y, norms ? q + 1 : (q + 1) * dp);
+    let n0 = f64x2.splat(0.0), n1 = f64x2.splat(0.0);
     let c = 0;
     for (; c + 8 <= dp; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
@@ -258,10 +269,15 @@ export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y
         b2 = f64x2.add(b2, f64x2.mul(t, u2));
         b3 = f64x2.add(b3, f64x2.mul(t, u3));
       }
-      const o0 = at(y0, c);
-      const o1 = at(y1, c);
-      v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
-      v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+      if (norms) {
+        n0 = f64x2.add(n0, squares4(a0, a1, a2, a3));
+        n1 = f64x2.add(n1, squares4(b0, b1, b2, b3));
+      } else {
+        const o0 = at(y0, c);
+        const o1 = at(y1, c);
+        v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
+        v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+      }
     }
     for (; c < dp; c += 2) {
       let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
@@ -271,41 +287,52 @@ export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y
         a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), uv));
         b = f64x2.add(b, f64x2.mul(v128.load64_splat(at(z1, r)), uv));
       }
-      v128.store(at(y0, c), a);
-      v128.store(at(y1, c), b);
+      if (norms) {
+        n0 = f64x2.add(n0, f64x2.mul(a, a));
+        n1 = f64x2.add(n1, f64x2.mul(b, b));
+      } else {
+        v128.store(at(y0, c), a);
+        v128.store(at(y1, c), b);
+      }
+    }
+    if (norms) {
+      store<f64>(y0, hsum(n0));
+      store<f64>(y1, hsum(n1));
     }
   }
   for (; q < rows; q++) {
     const z0 = at(z, q * dp);
-    const y0 = at(y, q * dp);
+    const y0 = at(y, norms ? q : q * dp);
+    let n0 = f64x2.splat(0.0);
     for (let c = 0; c < dp; c += 2) {
       let a = f64x2.splat(0.0);
       const rEnd = min(c + 2, d);
       for (let r = 0; r < rEnd; r++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), v128.load(at(u, r * dp + c))));
-      v128.store(at(y0, c), a);
+      if (norms) n0 = f64x2.add(n0, f64x2.mul(a, a));
+      else v128.store(at(y0, c), a);
     }
+    if (norms) store<f64>(y0, hsum(n0));
   }
+}
+
+/** a0² + a1² + a2² + a3² per lane. */
+// @ts-ignore: decorator
+@inline
+function squares4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  return f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3)));
 }
 
 /**
  * The full-covariance E-step term: out[q·k + j] = offsets[j] − ½·‖(x_q − μ_j)·U_j‖² for rows×d
  * rows x, K means (K×d), K upper-triangular factors U_j each padded to d×dp (at u + j·d·dp).
- * z and y are scratch of rows×dp each.
+ * z is scratch of rows×dp, y of rows (the squared norms).
  */
 export function mahalanobisFull(x: usize, rows: i32, d: i32, dp: i32, means: usize, u: usize, k: i32, offsets: usize, out: usize, z: usize, y: usize): void {
   for (let j = 0; j < k; j++) {
     subtractRows(x, rows, d, at(means, j * d), z, dp);
-    triangularRows(z, rows, d, dp, at(u, j * d * dp), y);
+    triangular(z, rows, d, dp, at(u, j * d * dp), y, true);
     const off = load<f64>(at(offsets, j));
-    for (let q = 0; q < rows; q++) {
-      const yr = at(y, q * dp);
-      let s = f64x2.splat(0.0);
-      for (let c = 0; c < dp; c += 2) {
-        const v = v128.load(at(yr, c));
-        s = f64x2.add(s, f64x2.mul(v, v));
-      }
-      store<f64>(at(out, q * k + j), off - 0.5 * hsum(s));
-    }
+    for (let q = 0; q < rows; q++) store<f64>(at(out, q * k + j), off - 0.5 * load<f64>(at(y, q)));
   }
 }
 
@@ -459,25 +486,44 @@ function storeBiased(out: usize, row: i32, j: i32, k: i32, bias: usize, a0: v128
 
 // Lloyd's k-means assignment with the scalar reference's bits.
 
-/** The least distance so far and its centre, for the two rows of a block (slots 0 and 1). */
-const BEST: usize = memory.data(32, 16);
+/** The least distances so far, per lane (lane 0: even centres, lane 1: odd), of the block's two rows. */
+let best0 = f64x2.splat(0.0);
+let best1 = f64x2.splat(0.0);
+/** Their centres (i64 lanes; −1: none yet). */
+let arg0 = i64x2.splat(-1);
+let arg1 = i64x2.splat(-1);
 
-/** Takes the lanes of v (centres j, j + 1 below k) in order into `slot`, keeping the first strictly smaller. */
+/**
+ * Takes the distances v of centres (j, j + 1) into the running per-lane minimum of `row`,
+ * branch-free: a lane takes v only when strictly smaller, so within a lane the first of equal
+ * distances stays (NaN never replaces anything).
+ */
 // @ts-ignore: decorator
 @inline
-function consider(v: v128, j: i32, k: i32, slot: usize): void {
-  const p = BEST + (slot << 3);
-  const l = BEST + 16 + (slot << 3);
-  const a = f64x2.extract_lane(v, 0);
-  if (a < load<f64>(p)) {
-    store<f64>(p, a);
-    store<i64>(l, j);
+function consider(v: v128, j: i32, row: i32): void {
+  const index = i64x2.add(i64x2.splat(<i64>j), i64x2(0, 1));
+  if (row == 0) {
+    const take = f64x2.lt(v, best0);
+    best0 = v128.bitselect(v, best0, take);
+    arg0 = v128.bitselect(index, arg0, take);
+  } else {
+    const take = f64x2.lt(v, best1);
+    best1 = v128.bitselect(v, best1, take);
+    arg1 = v128.bitselect(index, arg1, take);
   }
-  const b = f64x2.extract_lane(v, 1);
-  if (j + 1 < k && b < load<f64>(p)) {
-    store<f64>(p, b);
-    store<i64>(l, j + 1);
-  }
+}
+
+/** The first centre of least distance from a row's two lanes (even and odd centres); −1 when none. */
+// @ts-ignore: decorator
+@inline
+function firstLeast(best: v128, arg: v128, labels: usize, dist: usize, q: i32): void {
+  const b0 = f64x2.extract_lane(best, 0);
+  const b1 = f64x2.extract_lane(best, 1);
+  const i0 = <i32>i64x2.extract_lane(arg, 0);
+  const i1 = <i32>i64x2.extract_lane(arg, 1);
+  const odd = b1 < b0 || (b1 == b0 && i1 >= 0 && (i0 < 0 || i1 < i0));
+  store<i32>(labels + (<usize>q << 2), odd ? i1 : i0);
+  store<f64>(at(dist, q), odd ? b1 : b0);
 }
 
 /** acc + (s − c)² per lane. */
@@ -492,20 +538,20 @@ function addSquare(acc: v128, s: v128, c: v128): v128 {
  * The nearest centre of each row by Lloyd's arithmetic: the squared distance to centre j is
  * Σ_c (x_c − C_jc)², summed over c in order from 0 (two centres per vector, one sum per lane, so
  * each distance has the bits of the scalar reference, linalg's nearestRow), and labels[q] is the
- * first j of least distance, dist[q] that distance. cT holds the centres transposed (d×kp, pads
- * zero). Rows without a finite distance get label −1 (the caller finds Lloyd's answer for them);
- * returns how many there are. Blocks of 2 rows × 8 centres.
+ * first j of least distance, dist[q] that distance, found without branches. cT holds the centres
+ * transposed (d×kp) with NaN in the pad column (never nearest). Rows without a finite distance
+ * get label −1 (the caller finds Lloyd's answer for them); returns how many there are. Blocks of
+ * 2 rows × 8 centres.
  */
 export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: i32, k: i32, labels: usize, dist: usize): i32 {
-  let unresolved = 0;
   for (let q = 0; q < rows; q += 2) {
     const two = q + 1 < rows;
     const x0 = at(x, q * d);
     const x1 = two ? at(x, (q + 1) * d) : x0;
-    for (let slot: usize = 0; slot < 2; slot++) {
-      store<f64>(BEST + (slot << 3), Infinity);
-      store<i64>(BEST + 16 + (slot << 3), -1);
-    }
+    best0 = f64x2.splat(Infinity);
+    best1 = f64x2.splat(Infinity);
+    arg0 = i64x2.splat(-1);
+    arg1 = i64x2.splat(-1);
     let j = 0;
     // Whole blocks of 8 centres…
     for (; j + 8 <= kp; j += 8) {
@@ -525,14 +571,14 @@ export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: 
         b2 = addSquare(b2, t, c2);
         b3 = addSquare(b3, t, c3);
       }
-      consider(a0, j, k, 0);
-      consider(a1, j + 2, k, 0);
-      consider(a2, j + 4, k, 0);
-      consider(a3, j + 6, k, 0);
-      consider(b0, j, k, 1);
-      consider(b1, j + 2, k, 1);
-      consider(b2, j + 4, k, 1);
-      consider(b3, j + 6, k, 1);
+      consider(a0, j, 0);
+      consider(a1, j + 2, 0);
+      consider(a2, j + 4, 0);
+      consider(a3, j + 6, 0);
+      consider(b0, j, 1);
+      consider(b1, j + 2, 1);
+      consider(b2, j + 4, 1);
+      consider(b3, j + 6, 1);
     }
     // …then the last ones (an even number of lanes), a vector at a time.
     for (; j < kp; j += 2) {
@@ -542,52 +588,70 @@ export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: 
         a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
         b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
       }
-      consider(a, j, k, 0);
-      consider(b, j, k, 1);
+      consider(a, j, 0);
+      consider(b, j, 1);
     }
-    const count = two ? 2 : 1;
-    for (let slot = 0; slot < count; slot++) {
-      const label = <i32>load<i64>(BEST + 16 + (<usize>slot << 3));
-      if (label < 0) unresolved++;
-      store<i32>(labels + (<usize>(q + slot) << 2), label);
-      store<f64>(at(dist, q + slot), load<f64>(BEST + (<usize>slot << 3)));
-    }
+    firstLeast(best0, arg0, labels, dist, q);
+    if (two) firstLeast(best1, arg1, labels, dist, q + 1);
   }
+  let unresolved = 0;
+  for (let q = 0; q < rows; q++) if (load<i32>(labels + (<usize>q << 2)) < 0) unresolved++;
   return unresolved;
 }
 
 /**
- * k-means' centre sums, row by row in order as the scalar reference adds them:
- * sums[labels[q]·d + c] += w_q·x_qc for the rows with a label ≥ 0 and w_q ≠ 0 (w_q = weights[q],
- * or 1 when `weights` is 0).
+ * k-means' statistics of a chunk after nearestCentresExact, row by row in order as the scalar
+ * reference adds them, from row `from` on: for the rows with a label ≥ 0 and w_q ≠ 0 (w_q =
+ * weights[q], or 1 when `weights` is 0), acc[0] += w_q·dist[q] (the inertia), counts[label] += 1,
+ * wsum[label] += w_q and sums[label·d + c] += w_q·x_qc. Stops after the first row whose distance
+ * is ≥ acc[1] (the farthest-rows list's floor, for the caller to offer it) and returns the next
+ * row to continue from; returns `rows` when the chunk is done.
  */
-export function addToCentres(x: usize, rows: i32, d: i32, labels: usize, weights: usize, sums: usize): void {
-  for (let q = 0; q < rows; q++) {
+export function lloydStats(x: usize, from: i32, rows: i32, d: i32, labels: usize, dist: usize, weights: usize, acc: usize, counts: usize, wsum: usize, sums: usize): i32 {
+  let inertia = load<f64>(acc);
+  const floor = load<f64>(acc, 8);
+  let q = from;
+  for (; q < rows; q++) {
     const label = load<i32>(labels + (<usize>q << 2));
     const w = weights == 0 ? 1.0 : load<f64>(at(weights, q));
     if (label < 0 || w == 0) continue;
+    const d2 = load<f64>(at(dist, q));
+    inertia += w * d2;
+    store<f64>(at(counts, label), load<f64>(at(counts, label)) + 1.0);
+    store<f64>(at(wsum, label), load<f64>(at(wsum, label)) + w);
     const xr = at(x, q * d);
     const y = at(sums, label * d);
     const wv = f64x2.splat(w);
     let c = 0;
     for (; c + 2 <= d; c += 2) v128.store(at(y, c), f64x2.add(v128.load(at(y, c)), f64x2.mul(wv, v128.load(at(xr, c)))));
     if (c < d) store<f64>(at(y, c), load<f64>(at(y, c)) + w * load<f64>(at(xr, c)));
+    if (d2 >= floor) {
+      q++;
+      break;
+    }
   }
+  store<f64>(acc, inertia);
+  return q;
 }
 
-/** Below this, e^x is exactly 0 in expV (its argument is clamped to −746 there). */
-const EXP_ZERO: f64 = -746.0;
+/**
+ * softmaxRows flushes e^(t − max) to 0 below this: e^−708 ≈ 3·10⁻³⁰⁸ is about where results turn
+ * subnormal, and subnormal arithmetic costs about 4× on x86 (in the exponential and in every
+ * statistic the weight multiplies). Such a weight changes no statistic of a component with more
+ * than 10⁻²⁹⁰ of weight, so the fit agrees with the scalar kernels to round-off.
+ */
+const EXP_FLUSH: f64 = -708.0;
 
 /**
  * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
  * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite
- * (or that hold a NaN); those rows are left for the caller. Pairs of components far below the
- * maximum (e^(t − max) exactly 0) skip the exponential.
+ * (or that hold a NaN); those rows are left for the caller. Weights below e^−708 are flushed to
+ * 0 (EXP_FLUSH); pairs of components both that far below the maximum skip the exponential.
  */
 export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: usize): i32 {
   let bad = 0;
   const zero = f64x2.splat(0.0);
-  const floor = f64x2.splat(EXP_ZERO);
+  const floor = f64x2.splat(EXP_FLUSH);
   for (let q = 0; q < rows; q++) {
     const row = at(logp, q * k);
     const out = at(resp, q * k);
@@ -606,16 +670,19 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
     let sv = zero;
     for (j = 0; j + 2 <= k; j += 2) {
       const t = f64x2.sub(v128.load(at(row, j)), tv);
-      if (i64x2.all_true(f64x2.lt(t, floor))) v128.store(at(out, j), zero);
+      const flush = f64x2.lt(t, floor);
+      if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
       else {
-        const e = expV(t);
+        // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
+        const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
         v128.store(at(out, j), e);
         sv = f64x2.add(sv, e);
       }
     }
     let sum = hsum(sv);
     if (j < k) {
-      const e = f64x2.extract_lane(expV(f64x2.splat(load<f64>(at(row, j)) - top)), 0);
+      const t = load<f64>(at(row, j)) - top;
+      const e = t < EXP_FLUSH ? 0.0 : f64x2.extract_lane(expV(f64x2.splat(t)), 0);
       store<f64>(at(out, j), e);
       sum += e;
     }
@@ -825,9 +892,9 @@ export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri
     const two = r + 1 < d;
     const cEnd = min(r + 2, dp); // even
     let c = 0;
-    // Whole 8-column blocks while they fit in dp, even past the diagonal (those entries are
-    // computed and left unused): eight independent sums per pass over the rows.
-    for (; c < cEnd && c + 8 <= dp; c += 8) {
+    // Whole 8-column blocks on or below the diagonal (entries above it, in column r + 1 of row r,
+    // are computed and left unused): eight independent sums per pass over the rows…
+    for (; c + 8 <= cEnd; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
       let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
       for (let q = 0; q < rows; q++) {

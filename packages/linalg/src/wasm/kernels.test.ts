@@ -318,7 +318,7 @@ describe('wasm row kernels against their definitions', () => {
     }
   });
 
-  it("nearestCentresExact and addToCentres: Lloyd's labels, distances and centre sums bit for bit (scalar nearestRow, axpy)", () => {
+  it("nearestCentresExact and lloydStats: Lloyd's labels, distances, inertia, counts and centre sums bit for bit (scalar nearestRow, axpy)", () => {
     fc.assert(
       fc.property(shape, fc.boolean(), fc.boolean(), ({ rows, d, k, seed }, duplicate, weighted) => {
         const kp = padded(k);
@@ -327,24 +327,44 @@ describe('wasm row kernels against their definitions', () => {
         // Equal centres: the first of equal distances wins, as in nearestRow.
         if (duplicate && k > 1) centres.copyWithin((k - 1) * d, 0, d);
         const w = weighted ? values(seed + 2, rows, 1).map((v, i) => (i % 4 === 3 ? 0 : Math.abs(v))) : null;
-        const [px, pc, pl, pd, pw, ps] = kernels.layout([rows * d, d * kp, rows, rows, rows, k * d]);
+        const [px, pc, pl, pd, pw, pacc, pn, pws, ps] = kernels.layout([rows * d, d * kp, rows, rows, rows, 2, k, k, k * d]);
         let f = kernels.f64;
         f.set(x, px / 8);
-        for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) f[pc / 8 + c * kp + j] = centres[j * d + c];
+        for (let c = 0; c < d; c++) for (let j = 0; j < kp; j++) f[pc / 8 + c * kp + j] = j < k ? centres[j * d + c] : NaN;
         if (w) f.set(w, pw / 8);
         expect(kernels.exports.nearestCentresExact(px, rows, d, pc, kp, k, pl, pd)).toBe(0);
-        kernels.exports.addToCentres(px, rows, d, pl, w ? pw : 0, ps);
+        // A floor the distances reach: the kernel stops after each row at or above it.
+        const floor = 5 * d;
+        f[pacc / 8 + 1] = floor;
+        const stops: number[] = [];
+        for (let q = 0; q < rows; ) {
+          q = kernels.exports.lloydStats(px, q, rows, d, pl, pd, w ? pw : 0, pacc, pn, pws, ps);
+          stops.push(q);
+        }
         f = kernels.f64;
         const labels = kernels.i32;
         const best = new Float64Array(1);
         const sums = new Float64Array(k * d);
+        const counts = new Float64Array(k);
+        const wsum = new Float64Array(k);
+        const expectedStops: number[] = [];
+        let inertia = 0;
         for (let q = 0; q < rows; q++) {
           const label = nearestRow(x, q * d, centres, 0, k, d, best, 0);
           expect(labels[pl / 4 + q]).toBe(label);
           expect(Object.is(f[pd / 8 + q], best[0])).toBe(true);
           const wq = w ? w[q] : 1;
-          if (wq !== 0) axpy(wq, x, q * d, sums, label * d, d);
+          if (wq === 0) continue;
+          inertia += wq * best[0];
+          counts[label] += 1;
+          wsum[label] += wq;
+          axpy(wq, x, q * d, sums, label * d, d);
+          if (best[0] >= floor) expectedStops.push(q + 1);
         }
+        if (expectedStops.at(-1) !== rows) expectedStops.push(rows);
+        expect(stops).toEqual(expectedStops);
+        expect(Object.is(f[pacc / 8], inertia)).toBe(true);
+        for (let j = 0; j < k; j++) expect([f[pn / 8 + j], f[pws / 8 + j]]).toEqual([counts[j], wsum[j]]);
         for (let i = 0; i < k * d; i++) expect(Object.is(f[ps / 8 + i], sums[i])).toBe(true);
       }),
     );
@@ -356,9 +376,24 @@ describe('wasm row kernels against their definitions', () => {
     const [px, pc, pl, pd] = kernels.layout([2 * d, d * 4, 2, 2]);
     const f = kernels.f64;
     f.set([NaN, 0, 0, 1, 2, 3], px / 8);
-    f.set([0, 1, 2, 0, 0, 1, 2, 0, 0, 1, 2, 0], pc / 8);
+    f.set([0, 1, 2, NaN, 0, 1, 2, NaN, 0, 1, 2, NaN], pc / 8);
     expect(kernels.exports.nearestCentresExact(px, 2, d, pc, 4, k, pl, pd)).toBe(1);
     expect(kernels.i32[pl / 4]).toBe(-1);
     expect(kernels.i32[pl / 4 + 1]).toBe(2);
+  });
+
+  it('softmaxRows flushes weights below e^−708 to 0 (no subnormal weights) and keeps the rest', () => {
+    const row = [0, -707, -709, -745.5, -800, -1e300, -5];
+    const k = row.length;
+    const [pl, pr, ps] = kernels.layout([k, k, 1]);
+    kernels.f64.set(row, pl / 8);
+    expect(kernels.exports.softmaxRows(pl, 1, k, pr, ps)).toBe(0);
+    const f = kernels.f64;
+    const sum = 1 + Math.exp(-707) + Math.exp(-5);
+    close(f[pr / 8], 1 / sum);
+    close(f[pr / 8 + 1] / Math.exp(-707), 1 / sum);
+    for (const j of [2, 3, 4, 5]) expect(f[pr / 8 + j]).toBe(0);
+    close(f[pr / 8 + 6], Math.exp(-5) / sum);
+    close(f[ps / 8], Math.log(sum));
   });
 });

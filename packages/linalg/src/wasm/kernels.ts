@@ -37,7 +37,7 @@ export interface KernelExports {
   crossAccumulate(a: number, as: number, m: number, b: number, bs: number, np: number, w: number, rows: number, out: number): void;
   softmaxRows(logp: number, rows: number, k: number, resp: number, lse: number): number;
   nearestCentresExact(x: number, rows: number, d: number, cT: number, kp: number, k: number, labels: number, dist: number): number;
-  addToCentres(x: number, rows: number, d: number, labels: number, weights: number, sums: number): void;
+  lloydStats(x: number, from: number, rows: number, d: number, labels: number, dist: number, weights: number, acc: number, counts: number, wsum: number, sums: number): number;
   componentStats(x: number, rows: number, d: number, dp: number, wr: number, k: number, means: number, n: number, first: number, block: number, mode: number, z: number, a: number, tri: number): void;
   scatterLower(a: number, z: number, rows: number, d: number, dp: number, tri: number): void;
   pooledScatter(x: number, rows: number, d: number, dp: number, wr: number, k: number, centre: number, block: number, z: number, a: number, tri: number): void;
