@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type FitProgress, supportsStepwise } from '@emkit/core';
+import { type RestartInitProgress, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -38,8 +38,23 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { raw, files } = await rawPluginOptions(plugin, flags);
   if (flags.online === true && flags.data === '-') return runStreamFit(plugin, raw, files, flags as FitFlags & OnlineFlags, signal);
   // Options first: a bad flag should not wait for a large file to be read.
-  const { result: fitted, file, transform, initRows } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
-    fitter.fit(raw, { signal, onProgress: ((text) => (p: FitProgress) => status.show(text(p)))(restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter)) }),
+  const { result: fitted, file, transform, initRows } = await runFitting(
+    plugin,
+    flags,
+    files,
+    signal,
+    () => plugin.parseOptions(raw),
+    (fitter, status) => {
+      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter);
+      // A new stage of the init (k-means++, then k-means) is drawn at once, its steps at most 10 a second.
+      let stage = '';
+      const onInitProgress = (p: RestartInitProgress): void => {
+        const changed = p.method !== stage;
+        stage = p.method;
+        status.show(progress.init(p), changed);
+      };
+      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p)), onInitProgress });
+    },
     { outOfCore: true },
   );
 

@@ -4,6 +4,8 @@ import {
   type DriverOptions,
   type FitProgress,
   type FitResult,
+  type InitProgress,
+  type RestartInitProgress,
   FitAbortedError,
   OptionError,
   type Standardization,
@@ -109,7 +111,14 @@ export async function readFitData(flags: FitFlags, signal: AbortSignal, status?:
 }
 
 /** Fits one set of raw plugin options; how (in this thread or on workers) the fitter decides. */
-export type FitOne = (raw: unknown, context: { signal?: AbortSignal; onProgress?: (p: FitProgress) => void }) => Promise<FitResult<unknown, unknown>>;
+export type FitOne = (raw: unknown, context: FitContext) => Promise<FitResult<unknown, unknown>>;
+
+/** What a fit reports to and hears from the command: abort, iterations and initialisation steps. */
+export interface FitContext {
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+  onInitProgress?: (p: RestartInitProgress) => void;
+}
 
 export interface Fitter {
   /** The data the fits use (in shared memory when on workers). */
@@ -243,16 +252,31 @@ export function statusLine(quiet = false): StatusLine {
   const log = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
   let last = 0;
   let shown = false;
+  // A skipped update is drawn when its 100 ms are up, so the line never stays behind the work.
+  let pending: { text: string; timer: ReturnType<typeof setTimeout> } | null = null;
+  const draw = (text: string): void => {
+    if (pending !== null) clearTimeout(pending.timer);
+    pending = null;
+    last = Date.now();
+    // One line: cut to the terminal's width so that it never wraps.
+    log(text.length >= width() ? `${text.slice(0, width() - 2)}…` : text);
+    shown = true;
+  };
   return {
     show(text, now = false) {
-      const time = Date.now();
-      if (!now && time - last < 100) return;
-      last = time;
-      // One line: cut to the terminal's width so that it never wraps.
-      log(text.length >= width() ? `${text.slice(0, width() - 2)}…` : text);
-      shown = true;
+      const wait = 100 - (Date.now() - last);
+      if (now || wait <= 0) return draw(text);
+      if (pending !== null) pending.text = text;
+      else {
+        const timer = setTimeout(() => pending !== null && draw(pending.text), wait);
+        // A waiting update must not keep the process alive.
+        timer.unref();
+        pending = { text, timer };
+      }
     },
     clear() {
+      if (pending !== null) clearTimeout(pending.timer);
+      pending = null;
       if (shown) log.clear();
       shown = false;
     },
@@ -273,23 +297,52 @@ export function formatDuration(seconds: number): string {
   return `${minutes} min ${Math.round(seconds - 60 * minutes)} s`;
 }
 
+/** `k-means++ 3/8 centres`, `k-means iteration 4 of ≤ 300` (an iterative method may stop early). */
+export function describeInitStep(p: InitProgress): string {
+  return p.unit === 'iterations' ? `${p.method} iteration ${p.done} of ≤ ${p.total}` : `${p.method} ${p.done}/${p.total} ${p.unit}`;
+}
+
+/** The status line's texts for a fit's initialisation steps and iterations. */
+export interface RestartProgress {
+  init(p: RestartInitProgress): string;
+  fit(p: FitProgress): string;
+}
+
 /**
  * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
- * workers, their iterations interleave) an aggregate — how many are done and the best mean
- * log-likelihood so far — rather than a line that jumps between restarts.
+ * workers, their iterations interleave) an aggregate — how many are initialising, running and
+ * done, and the best mean log-likelihood so far — rather than a line that jumps between restarts.
+ * Initialisation shows its method and how far it has got.
  */
-export function restartProgress(restarts: number, maxIter: number): (p: FitProgress) => string {
+export function restartProgress(restarts: number, maxIter: number): RestartProgress {
   const latest = new Map<number, FitProgress>();
-  return (p) => {
-    latest.set(p.restart, p);
-    const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
-    if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+  const initialising = new Map<number, RestartInitProgress>();
+  const aggregate = (): string => {
     let done = 0;
     let best = -Infinity;
     for (const q of latest.values()) {
       if (q.converged || q.iteration >= maxIter) done++;
       best = Math.max(best, q.meanLogLikelihood);
     }
-    return `restarts ${done}/${restarts} done, ${latest.size - done} running  ·  best mean log-likelihood so far ${formatNumber(best)}`;
+    // Most telling first: the line is cut at the terminal's width.
+    const init = [...initialising.values()].at(-1);
+    const counts = [`restarts ${done}/${restarts} done`];
+    if (latest.size > done) counts.push(`${latest.size - done} running`);
+    if (init !== undefined) counts.push(`${initialising.size} initialising (restart ${init.restart}: ${describeInitStep(init)})`);
+    return `${counts.join(', ')}${Number.isFinite(best) ? `  ·  best mean log-likelihood ${formatNumber(best)}` : ''}`;
+  };
+  return {
+    init(p) {
+      if (restarts === 1) return `initialising ${p.plugin}: ${describeInitStep(p)}`;
+      initialising.set(p.restart, p);
+      return aggregate();
+    },
+    fit(p) {
+      initialising.delete(p.restart);
+      latest.set(p.restart, p);
+      const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
+      if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+      return aggregate();
+    },
   };
 }

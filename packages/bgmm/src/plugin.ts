@@ -9,6 +9,7 @@ import {
   readVector,
   toNested,
   type Dataset,
+  type InitContext,
   type FitResult,
   type ModelPlugin,
 } from '@emkit/core';
@@ -62,7 +63,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
 
   parseOptions: parseBgmmOptions,
 
-  init: (data: Dataset, options: BgmmOptions, random: Random) => initialParams(data, options, random),
+  init: (data: Dataset, options: BgmmOptions, random: Random, context?: InitContext) => initialParams(data, options, random, context?.onProgress),
 
   createStats: (params) => new Float64Array(statsLength(params.k, params.d)),
 

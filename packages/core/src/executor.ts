@@ -1,7 +1,7 @@
 import type { Dataset, RowRange } from './dataset.js';
 import { throwIfAborted } from './errors.js';
 import { readExternalShard } from './external.js';
-import { mergeStatsOf, type ModelPlugin } from './plugin.js';
+import { mergeStatsOf, type InitProgress, type ModelPlugin } from './plugin.js';
 
 export interface EStepOutcome {
   /** Merged statistics of all shards, merged in shard order. */
@@ -17,6 +17,21 @@ export interface EStepOutcome {
  */
 export interface EStepExecutor {
   eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome>;
+  /**
+   * Optional: a restart's starting parameters — `plugin.init` with a generator seeded by `seed`,
+   * as core's `drawInitialParams` draws them — computed where the E-steps run (a worker), so the
+   * thread that drives the fit stays free; the same bits as in-process. Absent: the driver runs
+   * init in its own thread.
+   */
+  initialize?<P, O>(plugin: ModelPlugin<P, O>, data: Dataset, options: O, seed: number, context: InitRunContext): Promise<P>;
+}
+
+/** What an executor's `initialize` is given besides the plugin, data, options and seed. */
+export interface InitRunContext {
+  /** The restart whose seed `seed` is (for error messages). */
+  readonly restart: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: InitProgress) => void;
 }
 
 /**

@@ -226,3 +226,29 @@ export function mixtureMethods<P>(densityOf: (params: P, data: Dataset) => Mixtu
     predict: (params, data) => mixturePredict(densityOf(params, data), data.rows),
   };
 }
+
+/** The ModelPlugin methods every model of one component shares. */
+export interface SingleComponentMethods<P> {
+  components(params: P): number;
+  responsibilities(params: P, data: Dataset): Float64Array;
+  predict(params: P, data: Dataset): Int32Array;
+}
+
+/**
+ * `components`, `responsibilities` and `predict` of a model with one component (factor analysis,
+ * a regression, a VAE): every row wholly in component 0, after `checkData` has checked the data
+ * against the parameters.
+ */
+export function singleComponentMethods<P>(checkData: (params: P, data: Dataset) => void): SingleComponentMethods<P> {
+  return {
+    components: () => 1,
+    responsibilities(params, data) {
+      checkData(params, data);
+      return new Float64Array(data.rows).fill(1);
+    },
+    predict(params, data) {
+      checkData(params, data);
+      return new Int32Array(data.rows);
+    },
+  };
+}

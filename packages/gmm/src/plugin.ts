@@ -11,6 +11,7 @@ import {
   rowHasMissing,
   toNested,
   type Dataset,
+  type InitContext,
   type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
@@ -73,7 +74,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   parseOptions: parseGmmOptions,
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
-  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data.missing ? meanImputed(data) : data, options, random),
+  init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),
 
   describeView: describeGmmView,
 

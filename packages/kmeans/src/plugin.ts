@@ -2,6 +2,7 @@ import {
   type ConvergenceContext,
   type Dataset,
   type DataSummary,
+  type InitContext,
   type ModelPlugin,
   ModelFileError,
   OptionError,
@@ -148,7 +149,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
 
   parseOptions: parseKMeansOptions,
 
-  init(data: Dataset, options: KMeansOptions, random: Random): KMeansParams {
+  init(data: Dataset, options: KMeansOptions, random: Random, context?: InitContext): KMeansParams {
     const { k } = options;
     const cols = data.cols;
     let centers: Float64Array;
@@ -163,7 +164,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
         for (let i = 0; i < data.rows; i++) if (data.weights[i] > 0) positive++;
       }
       if (k > positive) throw new OptionError({ field: 'k', detail: `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}` });
-      centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random);
+      centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random, context?.onProgress);
     }
     const { kernels } = options;
     return { k, cols, centers, dataVariance: meanColumnVariance(data), algorithm: resolveAlgorithm(options.algorithm ?? 'auto', k, cols, kernels), ...(kernels ? { kernels } : {}) };

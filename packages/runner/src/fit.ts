@@ -76,7 +76,7 @@ export async function fitWithPool<P, O>(
         const { restarts: _restarts, ...driver } = resolved;
         results = (await Promise.all(
           Array.from({ length: resolved.restarts }, (_, restart) =>
-            pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress }).catch((cloned: unknown) => {
+            pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress, onInitProgress: driverOptions.onInitProgress }).catch((cloned: unknown) => {
               // A restart's own failure (FitError) is recorded and the others go on, as in-process;
               // any other error (OptionError, a crash) is reported as it is and stops them.
               const error = reviveWorkerError(cloned);

@@ -1,6 +1,6 @@
-import { FitError, ShardStates, eStepExternalShard, externalDataset, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
+import { FitError, ShardStates, drawInitialParams, eStepExternalShard, externalDataset, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type InitProgress } from '@emkit/core';
 import { encodeWorkerError } from './errors.js';
-import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
+import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, InitTask, PluginLocation, RestartProgressHandlers, RestartTask, RestartTaskResult } from './protocol.js';
 
 /**
  * The work a worker does, the same in Node and in the browser: thin adapters (piscina, comlink)
@@ -105,12 +105,23 @@ export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult
   }
 }
 
-export async function restartOnWorker(task: RestartTask, onProgress?: (progress: FitProgress) => void): Promise<RestartTaskResult> {
+export async function restartOnWorker(task: RestartTask, { onProgress, onInitProgress }: RestartProgressHandlers = {}): Promise<RestartTaskResult> {
   try {
     const plugin = await loadPlugin(task.plugin);
     const data = datasetFromHandle(task.data);
     if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a whole restart needs all rows on the worker (shared memory)' });
-    return await runRestart(plugin, data, task.options, task.restart, { ...task.driver, onProgress });
+    return await runRestart(plugin, data, task.options, task.restart, { ...task.driver, onProgress, onInitProgress });
+  } catch (error) {
+    throw encodeWorkerError(error);
+  }
+}
+
+/** A restart's starting parameters, drawn here as core's driver draws them in-process. */
+export async function initOnWorker(task: InitTask, onProgress?: (progress: InitProgress) => void): Promise<unknown> {
+  try {
+    const plugin = await loadPlugin(task.plugin);
+    if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'init needs all rows on the worker (shared memory)' });
+    return drawInitialParams(plugin, datasetFromHandle(task.data), task.options, task.seed, onProgress);
   } catch (error) {
     throw encodeWorkerError(error);
   }

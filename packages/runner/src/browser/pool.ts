@@ -1,7 +1,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import { FitAbortedError, type FitProgress } from '@emkit/core';
+import { FitAbortedError, type InitProgress } from '@emkit/core';
 import { loadedKernelModule } from '@emkit/linalg';
-import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
+import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, InitTask, RestartProgressHandlers, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
 import type { BrowserWorkerApi } from './worker.js';
 
 interface Live {
@@ -73,8 +73,12 @@ export class BrowserWorkerPool implements WorkerPool {
     return this.submit((api) => api.batch(task), signal, task.slot ?? undefined) as Promise<EStepBatchResult>;
   }
 
-  runRestart(task: RestartTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult> {
-    return this.submit((api) => api.restart(task, onProgress ? proxy(onProgress) : undefined), signal) as Promise<RestartTaskResult>;
+  runRestart(task: RestartTask, { signal, onProgress, onInitProgress }: { signal?: AbortSignal } & RestartProgressHandlers): Promise<RestartTaskResult> {
+    return this.submit((api) => api.restart(task, onProgress ? proxy(onProgress) : undefined, onInitProgress ? proxy(onInitProgress) : undefined), signal) as Promise<RestartTaskResult>;
+  }
+
+  runInit(task: InitTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: InitProgress) => void }): Promise<unknown> {
+    return this.submit((api) => api.init(task, onProgress ? proxy(onProgress) : undefined), signal);
   }
 
   /**
