@@ -41,6 +41,11 @@ export function readMatrixScale(value: unknown, d: number, field: string): Float
   return m;
 }
 
+/** A D×D prior scale as nested rows (a model file's shape). */
+export function matrixScaleToJSON(scale: Float64Array, d: number): number[][] {
+  return Array.from({ length: d }, (_, a) => Array.from(scale.subarray(a * d, (a + 1) * d)));
+}
+
 /** Squared pivots of the Cholesky factor of the D×D matrix at `off`: the smallest, or 0 when it is not positive definite. */
 export function smallestPivot(m: Float64Array, off: number, d: number): number {
   const l = new Float64Array(d * d);
@@ -53,4 +58,11 @@ export function smallestPivot(m: Float64Array, off: number, d: number): number {
 /** K^(−2/D), mclust's defaultPrior scaling of the data covariance. */
 export function componentScaling(k: number, d: number): number {
   return Math.pow(k, -2 / d);
+}
+
+/** mclust's defaultPrior scale of the diagonal family (EII … VVI): the mean of the data variances · K^(−2/D). */
+export function meanVarianceScale(dataCovariance: Float64Array, k: number, d: number): number {
+  let trace = 0;
+  for (let c = 0; c < d; c++) trace += dataCovariance[c * d + c];
+  return (trace / d) * componentScaling(k, d);
 }
