@@ -15,7 +15,7 @@
 // skips this whole file. Timings are wall clock on whatever else the machine runs: the load
 // average is printed beside them.
 //
-// Out of core — a generated 20 000 000 × 8 CSV file (about 2.2 GB, in a temporary folder that
+// Out of core — a generated 20 000 000 × 8 CSV file (about 2.1 GB, in a temporary folder that
 // is deleted afterwards; BENCH_OUT_OF_CORE_ROWS changes N) fitted by `emkit fit gmm --memory
 // 512MiB` (BENCH_OUT_OF_CORE_MEMORY changes it; k = 4, full covariances, 2 workers, BENCH_OUT_OF_CORE_ITER iterations, default 5)
 // under `/usr/bin/time -v`: its peak resident set size, threads included, must stay under
@@ -29,7 +29,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDataset, fit, fitOnline } from '@emkit/core';
-import { fitDistributed, readReferencedData, referenceData } from '@emkit/distributed';
+import { fitDistributed, shareDataFile } from '@emkit/distributed';
+import { indexFile, readTable } from '@emkit/io/node';
 import { gmmPlugin } from '@emkit/gmm';
 import { Random } from '@emkit/linalg';
 
@@ -46,6 +47,13 @@ function blobs(n, d, k, seed) {
     for (let j = 0; j < d; j++) values[i * d + j] = c[j] + random.nextNormal() * (1 + (j % 3));
   }
   return values;
+}
+
+/** A headerless CSV file in memory here, and indexed for the workers, which read their shards from it. */
+async function sharedData(path, shardRows) {
+  const { dataset: data } = await readTable(path, { header: 'no' });
+  const dataFile = await shareDataFile((await indexFile(path, { format: 'csv', header: 'no', shardRows })).reference);
+  return { data, dataFile };
 }
 
 /** Generated blobs (K = 4) written as a headerless CSV file; returns its path. */
@@ -139,13 +147,12 @@ async function distributedBench() {
     const iterations = 10;
     console.log(`\nE-steps through Redis: 3 emkit worker processes (1 thread each) on this machine, gmm diag K = 4, ${iterations} iterations (load ${load()})`);
     for (const { label, path, shardRows } of cases) {
-      const data = await readReferencedData({ path, header: 'no', target: null });
-      const dataReference = await referenceData(path, data, { header: 'no', target: null });
+      const { data, dataFile } = await sharedData(path, shardRows);
       const options = { k: 4, covariance: 'diag' };
       const driver = { seed: 0, tol: 0, maxIter: iterations, shardRows };
-      await fitDistributed(gmmPlugin, data, options, { ...driver, maxIter: 1, redis: url, dataReference }); // warm-up: workers load the file
+      await fitDistributed(gmmPlugin, data, options, { ...driver, maxIter: 1, redis: url, dataFile }); // warm-up: workers check the file
       let started = performance.now();
-      const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: url, dataReference });
+      const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: url, dataFile });
       const distributedSeconds = (performance.now() - started) / 1000;
       started = performance.now();
       const local = await fit(gmmPlugin, data, options, driver);
@@ -193,9 +200,8 @@ async function scalingSweep() {
       const workers = await Promise.all(Array.from({ length: w }, () => startProcess(process.execPath, [cli, 'worker', '--redis', url, '--concurrency', '1'], 'serving queue')));
       try {
         for (const [i, n] of sizes.entries()) {
-          const data = await readReferencedData({ path: files[i], header: 'no', target: null });
-          const dataReference = await referenceData(files[i], data, { header: 'no', target: null });
-          const driver = { seed: 0, tol: 0, maxIter: 5, redis: url, dataReference };
+          const { data, dataFile } = await sharedData(files[i], 8192);
+          const driver = { seed: 0, tol: 0, maxIter: 5, redis: url, dataFile };
           await fitDistributed(gmmPlugin, data, { k: 4, covariance: 'diag' }, { ...driver, maxIter: 1 });
           const started = performance.now();
           const r = await fitDistributed(gmmPlugin, data, { k: 4, covariance: 'diag' }, driver);

@@ -16,7 +16,8 @@
 # - "mapFits": Mclust(x, G = K, modelNames = model, prior = priorControl()) for the ten models
 #   with a conjugate prior in mclust, K = 1..3: the fitted parameters as above, and the prior of
 #   defaultPrior(x, G = K, modelName = model) ("scale" a number for the diagonal family, a D x D
-#   matrix row-major for the others).
+#   matrix row-major for the others), and "next": the parameters after one more EM step from the
+#   fitted ones (estep, then mstep with the prior), for testing the MAP M-step formula by formula.
 # Data sets: mclust's diabetes and banknote, R's faithful and iris, and scikit-learn's wine
 # (bench/peers/data/wine.csv, written by bench/peers/sklearn_fits.py).
 suppressPackageStartupMessages(library(mclust))
@@ -47,6 +48,16 @@ loglikAt <- function(x, pro, mean, sigma) {
   lp <- matrix(lp, ncol = k)
   m <- apply(lp, 1, max)
   sum(m + log(rowSums(exp(lp - m))))
+}
+
+# ,"weights":…,"means":…,"covariances":… of mclust's parameters (means K x D, covariances K x D x D, row-major).
+paramsJson <- function(p, k, d) {
+  sigma <- p$variance$sigma
+  paste0(
+    ',"weights":', num(if (is.null(p$pro)) rep(1, k) else p$pro),
+    ',"means":', num(as.vector(matrix(p$mean, nrow = d))),
+    ',"covariances":', num(as.vector(sapply(1:k, function(j) t(matrix(sigma[, , j], d, d)))))
+  )
 }
 
 # Mclust(...)'s fit, or fit = NULL and the reason (its warning or error, else "no fit").
@@ -115,13 +126,17 @@ for (name in names(sets)) {
     if (is.null(fit <- tried$fit)) { mapFits <- c(mapFits, paste0(head, ',"fit":null,"reason":', str(tried$reason), "}")); next }
     p <- fit$parameters
     pr <- defaultPrior(x, G = k, modelName = model)
-    sigma <- p$variance$sigma
+    # One more EM step from the fitted parameters: estep, then mstep with the prior.
+    # (mclust's estep refuses some MAP fits' parameters, e.g. EEV's; those have no "next".)
+    step <- tryCatch(
+      mstep(data = x, modelName = model, z = estep(data = x, modelName = model, parameters = p)$z, prior = priorControl())$parameters,
+      error = function(e) NULL
+    )
     mapFits <- c(mapFits, paste0(
       head,
       ',"loglik":', scalar(fit$loglik),
-      ',"weights":', num(if (is.null(p$pro)) rep(1, k) else p$pro),
-      ',"means":', num(as.vector(matrix(p$mean, nrow = d))),
-      ',"covariances":', num(as.vector(sapply(1:k, function(j) t(sigma[, , j])))),
+      paramsJson(p, k, d),
+      if (is.null(step)) "" else paste0(',"next":{', substring(paramsJson(step, k, d), 2), "}"),
       ',"prior":{"shrinkage":', scalar(pr$shrinkage), ',"mean":', num(pr$mean), ',"dof":', scalar(pr$dof),
       ',"scale":', if (length(pr$scale) == 1) scalar(pr$scale) else num(as.vector(t(pr$scale))), "}",
       "}"

@@ -53,6 +53,8 @@ export interface MclustMapFit extends Pick<MclustFit, 'model' | 'k' | 'fit' | 'r
     /** One number (the diagonal family) or D×D row-major. */
     readonly scale: number | number[];
   };
+  /** The parameters after one more EM step from these (mclust's estep, then mstep with the prior); absent where mclust's estep refused them. */
+  readonly next?: Pick<MclustFit, 'weights' | 'means' | 'covariances'>;
 }
 
 /** The data sets with mclust fixtures (diabetes, banknote, faithful, iris, wine). */

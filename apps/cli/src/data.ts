@@ -63,19 +63,18 @@ export async function readDataFile(
   return flags.sequence === undefined ? file : withSequenceColumn(file, flags.sequence, flags.target !== undefined);
 }
 
+/** The reading flags as every reader (whole, streamed, indexed) takes them. */
+export function readingOptions(flags: DataFlags) {
+  return { header: flags.header, delimiter: flags.delimiter, columns: flags.columns, drop: flags.drop, label: flags.label, target: flags.target, missing: flags.missing };
+}
+
 /** How to read --data: its format and the column flags, or a model's columns found again by name. */
 function tableOptions(flags: DataFlags, model: ModelColumns | null | undefined): OpenTableOptions {
   const name = flags.data === '-' ? STDIN_NAME : flags.data;
   return {
     match: model ? (header, count) => withSequenceFeature(matchModelColumns(model, header, count, flags, name), header, count, flags.sequence) : undefined,
-    header: flags.header,
     format: flags.format,
-    delimiter: flags.delimiter,
-    columns: flags.columns,
-    drop: flags.drop,
-    label: flags.label,
-    target: flags.target,
-    missing: flags.missing,
+    ...readingOptions(flags),
   };
 }
 

@@ -27,7 +27,7 @@ export function fitCommand(model: RegisteredModel): Command {
     restarts: 'number of restarts, the best log-likelihood wins',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads for E-step shards and restarts',
-    out: 'write the model file here (atomically)',
+    out: 'write the model file here',
     json: 'print the model file and run details as JSON on stdout',
   }).action((flags: FitFlags) => withInterrupts((signal) => runFit(model, flags, signal)));
 }
@@ -38,7 +38,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { raw, files } = await rawPluginOptions(plugin, flags);
   if (flags.online === true && flags.data === '-') return runStreamFit(plugin, raw, files, flags as FitFlags & OnlineFlags, signal);
   // Options first: a bad flag should not wait for a large file to be read.
-  const { result: fitted, file, transform } = await runFitting(
+  const { result: fitted, file, transform, initRows } = await runFitting(
     plugin,
     flags,
     files,
@@ -53,7 +53,8 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
         stage = p.method;
         status.show(progress.init(p), changed);
       };
-      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p)), onInitProgress });
+      // The first iteration too, so that the line moves on from the init at once.
+      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p), p.iteration === 1), onInitProgress });
     },
     { outOfCore: true },
   );
@@ -72,6 +73,9 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const lines: [string, string][] = [
     ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
     ['data', `${describeData(file)}${file.dataset.external ? ', out of core: read shard by shard on every pass' : ''}`],
+    ...(initRows === null
+      ? []
+      : [['initialisation', `from a seeded reservoir sample of ${initRows.toLocaleString('en')} rows (--init-sample ${initRows} starts ${file.dataset.external ? 'an in-memory' : 'an out-of-core'} fit the same way)`] as [string, string]]),
     ...(transform === null ? [] : [['standardised', `${transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)'}; likelihoods in the original units`] as [string, string]]),
   ];
   if (stochastic) {

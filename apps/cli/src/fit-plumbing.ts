@@ -134,11 +134,11 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset): Fitter {
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null): Fitter {
   // Out of core, and with --init-sample, the starting parameters come from a reservoir sample.
   const driver = { ...driverOptionsOf(flags), ...(initData !== undefined ? { initData } : {}) };
   if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
-  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
+  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver, transform);
   const workers = flags.workers ?? defaultWorkerCount();
   if (workers === 0) {
     const data = file.dataset;
@@ -164,7 +164,7 @@ export async function runFitting<T>(
   body: (fitter: Fitter, status: StatusLine) => Promise<T>,
   /** Whether the command can fit out of core (with --memory, or when the data would not fit in memory). */
   { outOfCore = false }: { outOfCore?: boolean } = {},
-): Promise<{ result: T; file: DataFile; transform: Standardization | null }> {
+): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
   try {
     checkOptions();
     checkDriverFlags(plugin, flags);
@@ -185,7 +185,7 @@ export async function runFitting<T>(
     // Out of core: one validating pass indexes the file (z-scores and the initialisation sample
     // drawn in it); every E-step then streams the file shard by shard.
     await checkOutputFlags(flags);
-    ({ file, transform, initData } = await indexFitData(flags, (text) => status.show(text)));
+    ({ file, transform, initData } = await indexFitData(flags, budget, signal, (text) => status.show(text)));
     status.clear();
     data = file.dataset;
     throwIfInterrupted(signal);
@@ -196,7 +196,7 @@ export async function runFitting<T>(
     initData = initSampleOf(data, flags);
   }
   status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows${budget !== null ? ', out of core' : ''})`, true);
-  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform);
   let result: T;
   try {
     result = await body(fitter, status);
@@ -207,7 +207,7 @@ export async function runFitting<T>(
     await fitter.close();
   }
   throwIfInterrupted(signal);
-  return { result, file, transform };
+  return { result, file, transform, initRows: initData?.rows ?? null };
 }
 
 /** The model file of a fit, with the registry's extra fields and any the command adds. */

@@ -2,7 +2,7 @@ import { totalmem } from 'node:os';
 import { type AnyModelPlugin, type Dataset, type Standardization, OptionError, reservoirSample } from '@emkit/core';
 import { type TableFormat, formatFromName, inMemoryEstimate, indexFile } from '@emkit/io/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { DataFile, DataFlags } from './data.js';
+import { type DataFile, type DataFlags, readingOptions } from './data.js';
 import { parseIntegerFlag } from './plugin-flags.js';
 import { stderr } from './shared.js';
 import { standardizeMethod } from './standardize.js';
@@ -15,8 +15,13 @@ export interface MemoryFlags {
   initSample?: number;
 }
 
-/** Rows of the initialisation sample of an out-of-core fit when --init-sample is not given. */
+/** Most rows of the initialisation sample of an out-of-core fit when --init-sample is not given. */
 export const DEFAULT_INIT_SAMPLE = 100_000;
+
+/** The default sample: 100 000 rows, fewer when they would take more than a quarter of the budget (1000 at least). */
+export function defaultInitSample(budget: number, cols: number): number {
+  return Math.max(1000, Math.min(DEFAULT_INIT_SAMPLE, Math.floor(budget / (4 * 8 * cols))));
+}
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
@@ -37,11 +42,11 @@ export function memoryOption(what: string): Option {
 
 export function memoryFlags(command: Command): Command {
   return command
-    .addOption(memoryOption('data that would not fit is kept on disk and read shard by shard on every pass (an out-of-core fit: CSV, TSV or Parquet files)'))
+    .addOption(memoryOption('data that would not fit is kept on disk and read shard by shard on every pass (an out-of-core fit: CSV, TSV, Parquet or Arrow IPC files)'))
     .addOption(
       new Option(
         '--init-sample <rows>',
-        `draw the starting parameters from a seeded reservoir sample of this many rows (out-of-core fits always do; default there ${DEFAULT_INIT_SAMPLE}); the same flag on an in-memory fit starts it identically`,
+        `draw the starting parameters from a seeded reservoir sample of this many rows (out-of-core fits always do; default there ${DEFAULT_INIT_SAMPLE}, fewer when that would take over a quarter of --memory); the same flag on an in-memory fit starts it identically`,
       ).argParser(parseIntegerFlag),
     );
 }
@@ -84,23 +89,21 @@ export async function streamsRows(plugin: AnyModelPlugin, flags: DataFlags & Mem
  * (--memory, else half of the machine's memory). What out-of-core reading cannot do yet is
  * refused with --memory and read into memory without it.
  */
-export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags & MemoryFlags & { online?: boolean; redis?: unknown; standardize?: unknown }): Promise<number | null> {
+export async function outOfCoreBudget(plugin: AnyModelPlugin, flags: DataFlags & MemoryFlags & { online?: boolean; standardize?: unknown }): Promise<number | null> {
   if (flags.initSample !== undefined && flags.initSample < 1) throw new OptionError({ field: '--init-sample', detail: `must be an integer ≥ 1, got ${flags.initSample}` });
   const explicit = flags.memory !== undefined;
   if (flags.data === '-') {
     if (explicit) throw new OptionError({ field: '--memory', detail: 'an out-of-core fit reads a file several times; standard input can be read once', remedy: 'save the stream to a file, or fit it with --online' });
     return null;
   }
-  const { budget, estimate, format } = await budgetFor(flags);
+  const { budget, estimate } = await budgetFor(flags);
   if (estimate <= budget) return null;
   const unsupported = [
     [flags.online === true, '--online'],
-    [flags.redis !== undefined, '--redis'],
     [flags.sequence !== undefined || plugin.groupedRows === true, 'sequences (--sequence, grouped models)'],
     [flags.missing === 'marginalize', '--missing marginalize'],
     [flags.target !== undefined, '--target'],
     [standardizeMethod(flags.standardize as never) === 'robust', '--standardize robust (medians need every value at once; --standardize zscore streams)'],
-    [format === 'arrow', 'Arrow files (convert to Parquet)'],
   ] as const;
   const blocker = unsupported.find(([applies]) => applies);
   if (blocker !== undefined) {
@@ -124,18 +127,22 @@ export interface IndexedData {
 }
 
 /** Indexes --data for an out-of-core fit (one validating pass, a second one for z-scores). */
-export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown }, onProgress?: (text: string) => void): Promise<IndexedData> {
+export async function indexFitData(
+  flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown; shardRows?: number },
+  budget: number,
+  signal: AbortSignal,
+  onProgress?: (text: string) => void,
+): Promise<IndexedData> {
   const format = flags.format ?? formatFromName(flags.data) ?? 'csv';
   const indexed = await indexFile(flags.data, {
     format,
-    header: flags.header,
-    delimiter: flags.delimiter,
-    columns: flags.columns,
-    drop: flags.drop,
-    label: flags.label,
+    ...readingOptions(flags),
     standardize: standardizeMethod(flags.standardize as never) === 'zscore',
-    sampleRows: flags.initSample ?? DEFAULT_INIT_SAMPLE,
+    sampleRows: flags.initSample ?? ((cols) => defaultInitSample(budget, cols)),
+    // --shard-rows (with --redis): shards of that size; else the default plan.
+    shardRows: flags.shardRows,
     seed: flags.seed,
+    signal,
     onProgress: (p) => onProgress?.(p.pass === 1 ? `indexing ${flags.data}: ${p.rows.toLocaleString('en')} rows` : `standardising ${flags.data}: ${p.rows.toLocaleString('en')} rows`),
   });
   const file: DataFile = {

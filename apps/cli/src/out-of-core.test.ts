@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '@emkit/linalg';
+import { type Table as ArrowTable, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './test-support/in-process.js';
+import { emkitInterrupted } from './test-support/run.js';
 
 /*
  * A fit out of core (--memory below the data's size: the file is indexed, then read shard by
@@ -20,6 +22,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const N = 20_000;
 let csv: string;
 let parquet: string;
+let arrow: string;
 
 beforeAll(() => {
   const random = new Random(11);
@@ -42,6 +45,14 @@ beforeAll(() => {
     { name: 'kind', data: kinds, type: 'STRING' as const },
   ];
   writeFileSync(parquet, Buffer.from(parquetWriteBuffer({ columnData, rowGroupSize: 3000 })));
+  // An Arrow IPC file of 5000-row record batches.
+  let table: ArrowTable | null = null;
+  for (let start = 0; start < N; start += 5000) {
+    const part = tableFromArrays(Object.fromEntries(names.slice(0, 5).map((name, j) => [name, Float64Array.from(columns[j].slice(start, start + 5000))])));
+    table = table === null ? part : table.concat(part);
+  }
+  arrow = join(temp, 'blobs.arrow');
+  writeFileSync(arrow, tableToIPC(table!, 'file'));
 });
 
 const common = ['--columns', 'd,a,c', '--standardize', '--k', '3', '--covariance', 'full', '--seed', '4', '--init-sample', '1500'];
@@ -54,9 +65,9 @@ async function modelFile(args: string[], name: string): Promise<string> {
 }
 
 describe('emkit fit --memory (out of core)', () => {
-  for (const format of ['csv', 'parquet'] as const) {
+  for (const format of ['csv', 'parquet', 'arrow'] as const) {
     it(`fits a ${format} file out of core exactly as in memory, on 0, 1 and 2 workers`, async () => {
-      const data = format === 'csv' ? csv : parquet;
+      const data = { csv, parquet, arrow }[format];
       const inMemory = await modelFile(['--data', data, ...common, '--workers', '0'], `${format}-memory.json`);
       for (const workers of ['0', '1', '2']) {
         const outOfCore = await modelFile(['--data', data, ...common, '--memory', '64KiB', '--workers', workers], `${format}-ooc-${workers}.json`);
@@ -67,11 +78,36 @@ describe('emkit fit --memory (out of core)', () => {
     });
   }
 
+  it('k-means (per-shard states on pinned workers) and factor analysis too', async () => {
+    for (const [model, ...options] of [
+      ['kmeans', '--k', '4'],
+      ['factor-analysis', '--factors', '2', '--max-iter', '15'],
+    ]) {
+      const args = ['fit', model, '--data', csv, '--drop', 'id,kind', '--seed', '2', '--init-sample', '3000', ...options];
+      const run = async (extra: string[], name: string) => {
+        const out = join(temp, name);
+        const result = await runCli([...args, ...extra, '--out', out]);
+        expect(result.code, result.stderr).toBe(0);
+        return readFileSync(out, 'utf8');
+      };
+      const inMemory = await run(['--workers', '0'], `${model}-memory.json`);
+      expect(await run(['--memory', '64KiB', '--workers', '2'], `${model}-ooc.json`), model).toBe(inMemory);
+    }
+  });
+
   it('says it fits out of core, and that the label is not read then', async () => {
     const run = await runCli(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'kind', '--k', '2', '--memory', '1MiB', '--init-sample', '500', '--workers', '0', '--max-iter', '2']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/out of core: read shard by shard on every pass/);
     expect(run.stderr).toMatch(/--label column is not read/);
+    expect(run.stderr).toMatch(/initialisation +from a seeded reservoir sample of 500 rows \(--init-sample 500 starts an in-memory fit the same way\)/);
+  });
+
+  it('Ctrl-C stops an out-of-core fit: exit 130, no output file', async () => {
+    const out = join(temp, 'interrupted.json');
+    const run = await emkitInterrupted(['fit', 'gmm', '--data', csv, '--drop', 'id,kind', '--k', '5', '--tol', '0', '--max-iter', '1000000', '--memory', '1KiB', '--workers', '1', '--out', out], 1500);
+    expect(run.code, run.stderr).toBe(130);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('reports a bad line found while indexing with its file, line and column', async () => {

@@ -1,4 +1,4 @@
-import { createDataset, MixtureBlock, rowHasMissing, type Dataset, type MixtureDensity } from '@emkit/core';
+import { MixtureBlock, rowHasMissing, withMissingFilled, type Dataset, type MixtureDensity } from '@emkit/core';
 import { checkBinary, checkColumns, completeRowsDensity, eStepRows, jointLogProbRow, LogTables, logPrior } from './estimate.js';
 import type { BernoulliParams } from './params.js';
 
@@ -90,17 +90,5 @@ export function imputeRow(params: BernoulliParams, responsibilities: Float64Arra
 
 /** The data with each missing bit set to its column's majority bit, for seeding starts. */
 export function majorityFilled(data: Dataset): Dataset {
-  const mask = data.missing;
-  if (!mask) return data;
-  const { rows, cols } = data;
-  const ones = new Float64Array(cols);
-  const seen = new Float64Array(cols);
-  for (let i = 0; i < rows * cols; i++)
-    if (mask[i] === 0) {
-      ones[i % cols] += data.values[i];
-      seen[i % cols]++;
-    }
-  const values = data.values.slice();
-  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = 2 * ones[i % cols] >= seen[i % cols] && seen[i % cols] > 0 ? 1 : 0;
-  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns });
+  return withMissingFilled(data, (ones, seen) => (2 * ones >= seen && seen > 0 ? 1 : 0));
 }

@@ -163,6 +163,27 @@ export function missingCount(data: Dataset): number {
   return n;
 }
 
+/**
+ * The data with each missing cell replaced by fill(sum, count) of its column's observed cells
+ * (a column's mean, its majority bit…), and no mask: where a fit with missing values starts
+ * from. Weights, column names, target and groups are kept.
+ */
+export function withMissingFilled(data: Dataset, fill: (sum: number, count: number) => number): Dataset {
+  const mask = data.missing;
+  if (!mask) return data;
+  const { rows, cols } = data;
+  const sums = new Float64Array(cols);
+  const counts = new Float64Array(cols);
+  for (let i = 0; i < rows * cols; i++)
+    if (mask[i] === 0) {
+      sums[i % cols] += data.values[i];
+      counts[i % cols]++;
+    }
+  const values = data.values.slice();
+  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = fill(sums[i % cols], counts[i % cols]);
+  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns, target: data.target ?? null, groups: data.groups ?? null });
+}
+
 /** Whether row i has a missing cell. */
 export function rowHasMissing(data: Dataset, i: number): boolean {
   const m = data.missing;

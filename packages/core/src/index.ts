@@ -1,5 +1,5 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
 export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult, InitProgress, InitContext } from './plugin.js';
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome, InitRunContext } from './executor.js';
@@ -23,7 +23,7 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
 export { parseOptionsWith } from './options.js';
 export {
   EmkitError,
@@ -64,5 +64,5 @@ export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState
 export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';
-export type { RowAssignment, MixtureDensity, MixtureMethods } from './mixture.js';
-export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods } from './mixture.js';
+export type { RowAssignment, MixtureDensity, MixtureMethods, SingleComponentMethods } from './mixture.js';
+export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods, mixtureImpute, singleComponentMethods } from './mixture.js';

@@ -1,5 +1,5 @@
 import { argmax, logSumExp } from '@emkit/linalg';
-import type { Dataset } from './dataset.js';
+import { rowHasMissing, type Dataset } from './dataset.js';
 
 /**
  * What every mixture has in common, said once (as scikit-learn's BaseMixture over
@@ -172,6 +172,20 @@ export function mixtureEStep(
   return total;
 }
 
+/**
+ * A mixture's `impute`: a copy of the values in which `fillRow` completes each row with missing
+ * cells (row i into out[i·D…]) from the row's responsibilities under the density's rule. The
+ * density is made first, so the data are checked even when no cell is missing.
+ */
+export function mixtureImpute(density: MixtureDensity, data: Dataset, fillRow: (i: number, responsibilities: Float64Array, out: Float64Array) => void): Float64Array {
+  const out = data.values.slice();
+  if (!data.missing) return out;
+  forEachMixtureBlock(density, 0, data.rows, (first, rows, block) => {
+    for (let i = first; i < first + rows; i++) if (rowHasMissing(data, i)) fillRow(i, block.responsibilityRow(i - first), out);
+  });
+  return out;
+}
+
 /** Each row's objective term (log p(x) for soft EM). */
 export function mixtureScoreSamples(density: MixtureDensity, rows: number): Float64Array {
   const out = new Float64Array(rows);
@@ -224,5 +238,31 @@ export function mixtureMethods<P>(densityOf: (params: P, data: Dataset) => Mixtu
     scoreSamples: (params, data) => mixtureScoreSamples(densityOf(params, data), data.rows),
     responsibilities: (params, data) => mixtureResponsibilities(densityOf(params, data), data.rows),
     predict: (params, data) => mixturePredict(densityOf(params, data), data.rows),
+  };
+}
+
+/** The ModelPlugin methods every model of one component shares. */
+export interface SingleComponentMethods<P> {
+  components(params: P): number;
+  responsibilities(params: P, data: Dataset): Float64Array;
+  predict(params: P, data: Dataset): Int32Array;
+}
+
+/**
+ * `components`, `responsibilities` and `predict` of a model with one component (factor analysis,
+ * a regression, a VAE): every row wholly in component 0, after `checkData` has checked the data
+ * against the parameters.
+ */
+export function singleComponentMethods<P>(checkData: (params: P, data: Dataset) => void): SingleComponentMethods<P> {
+  return {
+    components: () => 1,
+    responsibilities(params, data) {
+      checkData(params, data);
+      return new Float64Array(data.rows).fill(1);
+    },
+    predict(params, data) {
+      checkData(params, data);
+      return new Int32Array(data.rows);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { covariancesFromQuadraticForm, createDataset, MixtureBlock, rowHasMissing, type Dataset } from '@emkit/core';
+import { covariancesFromQuadraticForm, MixtureBlock, rowHasMissing, withMissingFilled, type Dataset } from '@emkit/core';
 import { cholesky, solveLower, solveLowerTranspose } from '@emkit/linalg';
 import { responsibilityRule } from './assignment.js';
 import { covarianceModel, type CovarianceModel, type RowKernel } from './covariance/index.js';
@@ -237,17 +237,5 @@ export function eStepRowsWithMissing(params: GmmParams, data: Dataset, start: nu
  * column with none): where a fit with missing values starts from, and the baseline it beats.
  */
 export function meanImputed(data: Dataset): Dataset {
-  const mask = data.missing;
-  if (!mask) return data;
-  const { rows, cols } = data;
-  const sums = new Float64Array(cols);
-  const counts = new Float64Array(cols);
-  for (let i = 0; i < rows * cols; i++)
-    if (mask[i] === 0) {
-      sums[i % cols] += data.values[i];
-      counts[i % cols]++;
-    }
-  const values = data.values.slice();
-  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = counts[i % cols] > 0 ? sums[i % cols] / counts[i % cols] : 0;
-  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns, target: data.target ?? null, groups: data.groups ?? null });
+  return withMissingFilled(data, (sum, count) => (count > 0 ? sum / count : 0));
 }

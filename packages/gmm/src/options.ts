@@ -3,7 +3,7 @@ import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
 import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
-import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, resolveCovarianceName } from './covariance/index.js';
+import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, mclustName, resolveCovarianceName } from './covariance/index.js';
 
 export type InitMethod = 'kmeans' | 'kmeans++' | 'random' | 'hc' | 'emEM';
 export const INIT_METHODS: readonly InitMethod[] = ['kmeans', 'kmeans++', 'random', 'hc', 'emEM'];
@@ -36,7 +36,7 @@ export interface GmmPriorOptions {
   dof: number | null;
   /**
    * Λ: D×D (full, tied), D numbers (diag) or one number (spherical). Default: the data
-   * covariance / K^(2/D) (full, tied), its diagonal / K^(2/D) (diag), the mean of its diagonal
+   * covariance / K^(2/D) (full, tied), the mean of its diagonal / K^(2/D) in every coordinate (diag), the mean of its diagonal
    * / K^(2/D) (spherical).
    */
   scale: unknown;
@@ -181,7 +181,9 @@ export function parseGmmOptions(raw: unknown): GmmOptions {
   if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
     throw new OptionError({
       field: 'prior',
-      detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use full, diag, spherical or tied (VVV, VVI, VII, EEE)`,
+      detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use one of ${MCLUST_ORDER.filter((t) => covarianceModel(t).supportsPrior !== false)
+        .map(mclustName)
+        .join(', ')}`,
     });
   return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze as FrozenParameter[], prior: resolved };
 }

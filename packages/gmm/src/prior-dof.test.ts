@@ -9,7 +9,7 @@ const faithful = readFixtureDataset('faithful');
 const d = faithful.cols;
 
 /** The bound on a model file's prior.dof: an inverse-Wishart needs dof > D − 1, an inverse-gamma dof > 0. */
-const DOF_ABOVE: Record<string, number> = { full: d - 1, tied: d - 1, diag: 0, spherical: 0 };
+const DOF_ABOVE: Record<string, number> = { full: d - 1, tied: d - 1, diag: 0, spherical: 0, EII: 0, EEI: 0, VEI: 0, EVI: 0 };
 
 describe("a model file's prior.dof, checked through the covariance module (no covariance-name switch in plugin.ts)", () => {
   const withPrior = COVARIANCE_TYPES.filter((t) => covarianceModel(t).supportsPrior !== false);

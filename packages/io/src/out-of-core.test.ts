@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyStandardization, fitStandardization, isEmkitError, planShards, readExternalShard, reservoirSample } from '@emkit/core';
+import { type Table as ArrowTable, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,11 +89,11 @@ describe('indexed CSV files', () => {
     await expect(readShard(indexed.reference, { start: 2, end: 4 })).rejects.toThrow(/not whole shards of 4 rows/);
   });
 
-  it('refuses standard input and Arrow files with what to do instead', async () => {
+  it('refuses what is not a regular file, and Arrow streams (their batches cannot be read out of order)', async () => {
     expect(await rejection(indexFile(temp, { format: 'csv' }))).toMatch(/needs a regular file/);
-    const path = join(temp, 'x.arrow');
-    writeFileSync(path, 'not arrow');
-    expect(await rejection(indexFile(path, { format: 'arrow' }))).toMatch(/convert the file to Parquet/);
+    const path = join(temp, 'x.arrows');
+    writeFileSync(path, tableToIPC(tableFromArrays({ a: Float64Array.of(1, 2) }), 'stream'));
+    expect(await rejection(indexFile(path, { format: 'arrow' }))).toMatch(/is an Arrow IPC stream, .* write it in the Arrow IPC file format/);
   });
 });
 
@@ -109,6 +110,31 @@ describe('indexed Parquet files', () => {
         for (const shard of planShards(indexed.dataset.rows, shardRows)) read.push(...(await readExternalShard(indexed.dataset.external!, shard)).values);
         expect(Float64Array.from(read)).toEqual(table.dataset.values);
         expect(indexed.sample!.values).toEqual(reservoirSample(table.dataset, 4, 1).values);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('indexed Arrow IPC files', () => {
+  it('read shard by shard across record batches equal readTable bit for bit', async () => {
+    await fc.assert(
+      fc.asyncProperty(tableArbitrary, fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 20 }), async ([cols, cells], shardRows, batchRows) => {
+        let table = null as ArrowTable | null;
+        for (let start = 0; start < cells.length; start += batchRows) {
+          const part = tableFromArrays(Object.fromEntries(Array.from({ length: cols }, (_, j) => [`c${j}`, Float64Array.from(cells.slice(start, start + batchRows), (row) => row[j] / 100)])));
+          table = table === null ? part : table.concat(part);
+        }
+        const path = join(temp, `t${files++}.arrow`);
+        writeFileSync(path, tableToIPC(table!, 'file'));
+        const selection = { columns: cols > 2 ? 'c2,c0' : undefined };
+        const expected = (await readTable(path, selection)).dataset;
+        const indexed = await indexFile(path, { format: 'arrow', ...selection, shardRows, sampleRows: 4, seed: 2 });
+        expect(indexed.reference.arrow!.batchStarts).toHaveLength(Math.ceil(cells.length / batchRows) + 1);
+        const read: number[] = [];
+        for (const shard of planShards(indexed.dataset.rows, shardRows)) read.push(...(await readExternalShard(indexed.dataset.external!, shard)).values);
+        expect(Float64Array.from(read)).toEqual(expected.values);
+        expect(indexed.sample!.values).toEqual(reservoirSample(expected, 4, 2).values);
       }),
       { numRuns: 30 },
     );

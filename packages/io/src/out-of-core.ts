@@ -11,6 +11,7 @@ import {
   applyStandardization,
   externalDataset,
   initSampleSeed,
+  throwIfAborted,
 } from '@emkit/core';
 import type { ResolvedColumns } from './columns.js';
 import { CsvReader, type Delimiter } from './csv.js';
@@ -28,7 +29,7 @@ import type { RandomAccessRows, RowLocation, TableChunk, TableFormat, TableLayou
 /** What a thread needs to read any shard of an indexed file, and to check the file is the one indexed. */
 export interface ShardFileReference {
   readonly path: string;
-  readonly format: 'csv' | 'parquet';
+  readonly format: 'csv' | 'parquet' | 'arrow';
   /** Size and modification time at indexing: a file that differs later is refused. */
   readonly size: number;
   readonly mtimeMs: number;
@@ -39,8 +40,12 @@ export interface ShardFileReference {
   readonly selection: ResolvedColumns;
   /** CSV: the delimiter, the line of the first data row and the byte offset of each shard's first row (plus the file's size at the end). */
   readonly csv: { readonly delimiter: Delimiter; readonly firstDataLine: number; readonly offsets: readonly number[] } | null;
-  /** Applied to every shard as it is read (z-scores fitted in the index passes). */
+  /** Arrow IPC file: the first row of each record batch (plus the row count at the end). */
+  readonly arrow: { readonly batchStarts: readonly number[] } | null;
+  /** Applied to every shard as it is read (z-scores fitted in the index passes, or given). */
   readonly standardization: Standardization | null;
+  /** CSV: whether empty cells, NaN and NA are missing cells (a mask with each shard) or errors. */
+  readonly missing: 'error' | 'marginalize';
 }
 
 export interface IndexFileOptions {
@@ -50,17 +55,24 @@ export interface IndexFileOptions {
   columns?: string;
   drop?: string;
   label?: string;
+  target?: string;
+  /** CSV: see ParseCsvOptions.missing. */
+  missing?: 'error' | 'marginalize';
   /** See ReadTableOptions.match. */
   match?: (header: readonly string[] | null, count: number) => ResolvedColumns;
   /** Rows per shard (the fit's shard plan). */
   shardRows?: number;
   /** Standardise the fitted columns to z-scores (fitted in a second pass). */
   standardize?: boolean;
+  /** Apply this standardisation to every shard (one fitted elsewhere, e.g. on the data in memory) instead. */
+  standardization?: Standardization | null;
   /** Rows of the initialisation sample (0: none). */
-  sampleRows?: number;
+  sampleRows?: number | ((cols: number) => number);
   /** The fit's seed (the sample's seed derives from it, see initSampleSeed). */
   seed?: number;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number | null; pass: number }) => void;
+  /** Stops the passes (between pieces of the file) when aborted. */
+  signal?: AbortSignal;
 }
 
 /** An indexed file: the data as the driver sees it (rows on disk), its layout and the initialisation sample. */
@@ -128,16 +140,14 @@ export async function indexFile(path: string, options: IndexFileOptions): Promis
   const shardRows = options.shardRows ?? DEFAULT_SHARD_ROWS;
   const absolute = resolvePath(path);
   const before = await fileInfo(path);
-  if (options.format === 'arrow')
-    throw new InputError({ file: path, detail: 'Arrow files are read in memory only', remedy: 'convert the file to Parquet (or CSV) for an out-of-core fit, or raise --memory' });
-  const pass1 = options.format === 'parquet' ? await indexParquet(path, options) : await indexCsv(path, options, shardRows);
+  const pass1 = options.format === 'parquet' ? await indexParquet(path, options) : options.format === 'arrow' ? await indexArrow(path, options) : await indexCsv(path, options, shardRows);
   const after = await fileInfo(path);
   if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw changedError({ path, ...before }, after);
   const { layout, rows, sums, sampler, locateRow } = pass1;
   const cols = layout.selection.features.length;
   let reference: ShardFileReference = {
     path: absolute,
-    format: options.format === 'parquet' ? 'parquet' : 'csv',
+    format: options.format === 'parquet' || options.format === 'arrow' ? options.format : 'csv',
     size: before.size,
     mtimeMs: before.mtimeMs,
     rows,
@@ -145,11 +155,15 @@ export async function indexFile(path: string, options: IndexFileOptions): Promis
     shardRows,
     selection: layout.selection,
     csv: pass1.csv,
+    arrow: pass1.arrow,
     standardization: null,
+    missing: options.missing ?? 'error',
   };
-  let standardization: Standardization | null = null;
-  if (options.standardize) {
-    standardization = await zscoresOf(reference, sums, options.onProgress);
+  let standardization: Standardization | null = options.standardization ?? null;
+  if (standardization !== null) reference = { ...reference, standardization };
+  else if (options.standardize) {
+    if (options.missing === 'marginalize') throw new InputError({ file: path, detail: 'z-scores of data with missing cells are not fitted while indexing', remedy: 'fit the standardisation in memory and pass it as standardization' });
+    standardization = await zscoresOf(reference, sums, options);
     reference = { ...reference, standardization };
   }
   const columns = layout.selection.names;
@@ -169,13 +183,16 @@ interface FirstPass {
   readonly sums: Float64Array;
   readonly sampler: ReservoirSampler | null;
   readonly csv: ShardFileReference['csv'];
+  readonly arrow: ShardFileReference['arrow'];
   locateRow(row: number): RowLocation;
 }
 
 /** Sums, sample and progress over the chunks of the first pass. */
 function firstPassAccumulator(cols: number, options: IndexFileOptions) {
   const sums = new Float64Array(cols);
-  const sampler = (options.sampleRows ?? 0) > 0 ? new ReservoirSampler(options.sampleRows!, cols, initSampleSeed(options.seed ?? 0)) : null;
+  // A function of the column count: the sample's size may depend on the row width (known now).
+  const capacity = typeof options.sampleRows === 'function' ? options.sampleRows(cols) : (options.sampleRows ?? 0);
+  const sampler = capacity > 0 ? new ReservoirSampler(capacity, cols, initSampleSeed(options.seed ?? 0)) : null;
   let rows = 0;
   return {
     sums,
@@ -200,6 +217,8 @@ async function indexCsv(path: string, options: IndexFileOptions, shardRows: numb
     columns: options.columns,
     drop: options.drop,
     label: options.label,
+    target: options.target,
+    missing: options.missing,
     match: options.match,
   });
   const decoder = new TextDecoder('utf-8');
@@ -232,6 +251,7 @@ async function indexCsv(path: string, options: IndexFileOptions, shardRows: numb
       position += bytesRead;
       reader.write(decoder.decode(piece, { stream: true }));
       take();
+      throwIfAborted(options.signal);
       options.onProgress?.({ rows: state.accumulator?.rows ?? 0, bytesRead: position, totalBytes: null, pass: 1 });
     }
   } finally {
@@ -253,11 +273,12 @@ async function indexCsv(path: string, options: IndexFileOptions, shardRows: numb
     sums: acc.sums,
     sampler: acc.sampler,
     csv: { delimiter, firstDataLine, offsets: [...starts, position] },
+    arrow: null,
     locateRow: (row) => ({ line: row + firstDataLine, description: `line ${row + firstDataLine}` }),
   };
 }
 
-async function openParquet(path: string, options: { match?: IndexFileOptions['match'] } & Pick<IndexFileOptions, 'columns' | 'drop' | 'label'>): Promise<TableReader & RandomAccessRows> {
+async function openParquet(path: string, options: { match?: IndexFileOptions['match'] } & Pick<IndexFileOptions, 'columns' | 'drop' | 'label' | 'target'>): Promise<TableReader & RandomAccessRows> {
   const [{ asyncBufferFromFile }, { parquetTableReader }] = await Promise.all([import('hyparquet'), import('./parquet.js')]);
   return parquetTableReader(await asyncBufferFromFile(path), path, options);
 }
@@ -267,23 +288,75 @@ async function indexParquet(path: string, options: IndexFileOptions): Promise<Fi
   const layout = await reader.layout();
   const accumulator = firstPassAccumulator(layout.selection.features.length, options);
   for await (const chunk of reader.chunks()) {
+    throwIfAborted(options.signal);
     accumulator.add(chunk);
     options.onProgress?.({ rows: accumulator.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes, pass: 1 });
   }
   if (accumulator.rows === 0) throw new InputError({ file: path, detail: 'no data rows' });
-  return { layout, rows: accumulator.rows, sums: accumulator.sums, sampler: accumulator.sampler, csv: null, locateRow: (row) => reader.locateRow(row) };
+  return { layout, rows: accumulator.rows, sums: accumulator.sums, sampler: accumulator.sampler, csv: null, arrow: null, locateRow: (row) => reader.locateRow(row) };
+}
+
+/** An Arrow IPC file opened for random access to its record batches (the stream format has none). */
+async function openArrowFile(path: string, options: Pick<IndexFileOptions, 'columns' | 'drop' | 'label' | 'target' | 'match'>) {
+  const [{ RecordBatchReader }, { arrowLayout, batchChunk }] = await Promise.all([import('apache-arrow'), import('./arrow.js')]);
+  const handle = await open(path, 'r');
+  try {
+    const reader = await RecordBatchReader.from(handle).catch((error: unknown) => {
+      throw new InputError({ file: path, detail: `not a readable Arrow IPC file: ${error instanceof Error ? error.message : String(error)}` });
+    });
+    await reader.open();
+    if (!reader.isFile())
+      throw new InputError({ file: path, detail: 'is an Arrow IPC stream, whose record batches cannot be read out of order', remedy: 'write it in the Arrow IPC file format (.arrow) or as Parquet for an out-of-core fit, or raise --memory' });
+    const layout = arrowLayout(reader.schema.fields, options, path);
+    const batch = async (b: number, firstRow: number): Promise<TableChunk> => {
+      const read = await reader.readRecordBatch(b).catch((error: unknown) => {
+        throw new InputError({ file: path, detail: `record batch ${b + 1}: cannot decode: ${error instanceof Error ? error.message : String(error)}` });
+      });
+      if (read === null) throw new InputError({ file: path, detail: `record batch ${b + 1} is missing` });
+      return batchChunk(read, b + 1, firstRow, layout, path);
+    };
+    return { layout, batches: reader.numRecordBatches, batch, close: () => handle.close() };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+async function indexArrow(path: string, options: IndexFileOptions): Promise<FirstPass> {
+  const file = await openArrowFile(path, options);
+  try {
+    const accumulator = firstPassAccumulator(file.layout.selection.features.length, options);
+    const batchStarts: number[] = [];
+    for (let b = 0; b < file.batches; b++) {
+      throwIfAborted(options.signal);
+      batchStarts.push(accumulator.rows);
+      accumulator.add(await file.batch(b, accumulator.rows));
+      options.onProgress?.({ rows: accumulator.rows, bytesRead: 0, totalBytes: null, pass: 1 });
+    }
+    batchStarts.push(accumulator.rows);
+    if (accumulator.rows === 0) throw new InputError({ file: path, detail: 'no data rows' });
+    const locateRow = (row: number): RowLocation => {
+      let b = batchStarts.length - 2;
+      while (b > 0 && batchStarts[b] > row) b--;
+      return { description: `record batch ${b + 1}, row ${row - batchStarts[b] + 1} (row ${row + 1} of the file)` };
+    };
+    return { layout: file.layout, rows: accumulator.rows, sums: accumulator.sums, sampler: accumulator.sampler, csv: null, arrow: { batchStarts }, locateRow };
+  } finally {
+    await file.close();
+  }
 }
 
 /**
  * z-scores as fitStandardization computes them (mean, then the population standard deviation
  * around it, each summed in row order), the spreads from a second pass over the shards.
  */
-async function zscoresOf(reference: ShardFileReference, sums: Float64Array, onProgress: IndexFileOptions['onProgress']): Promise<Standardization> {
+async function zscoresOf(reference: ShardFileReference, sums: Float64Array, { onProgress, signal }: IndexFileOptions): Promise<Standardization> {
   const { cols, rows } = reference;
   const w = rows;
   const center = Array.from(sums, (s) => s / w);
   const ss = new Float64Array(cols);
   for (let start = 0; start < rows; start += reference.shardRows) {
+    throwIfAborted(signal);
     const shard = await readShard(reference, { start, end: Math.min(rows, start + reference.shardRows) });
     const { values } = shard;
     for (let i = 0; i < shard.rows; i++)
@@ -317,6 +390,7 @@ export async function readShard(referenceValue: unknown, range: RowRange): Promi
     throw new RangeError(`rows ${range.start}–${range.end} are not whole shards of ${shardRows} rows of ${path} (${rows} rows)`);
   let data: Dataset;
   if (reference.format === 'csv') data = await readCsvShard(reference, range);
+  else if (reference.format === 'arrow') data = await readArrowShard(reference, range);
   else {
     await checkUnchanged(reference);
     const key = `${path}\u0000${reference.size}\u0000${reference.mtimeMs}\u0000${JSON.stringify(reference.selection)}`;
@@ -333,6 +407,39 @@ export async function readShard(referenceValue: unknown, range: RowRange): Promi
     data = { rows: chunk.rows, cols: reference.cols, values: chunk.values, weights: null, columns: reference.selection.names, target: chunk.target };
   }
   return reference.standardization === null ? data : applyStandardization(data, reference.standardization, path);
+}
+
+/** This thread's open Arrow file (one at a time: a fit reads one file) and its last decoded batch. */
+let arrowFile: { key: string; file: ReturnType<typeof openArrowFile>; last: { b: number; chunk: TableChunk } | null } | null = null;
+
+async function readArrowShard(reference: ShardFileReference, range: RowRange): Promise<Dataset> {
+  await checkUnchanged(reference);
+  const key = `${reference.path}\u0000${reference.size}\u0000${reference.mtimeMs}\u0000${JSON.stringify(reference.selection)}`;
+  if (arrowFile === null || arrowFile.key !== key) {
+    if (arrowFile !== null) void arrowFile.file.then((f) => f.close()).catch(() => undefined);
+    const selection = reference.selection;
+    arrowFile = { key, file: openArrowFile(reference.path, { match: () => selection }), last: null };
+  }
+  const cached = arrowFile;
+  const file = await cached.file;
+  const starts = reference.arrow!.batchStarts;
+  const cols = reference.cols;
+  const rows = range.end - range.start;
+  const values = new Float64Array(rows * cols);
+  const target = reference.selection.target === null ? null : new Float64Array(rows);
+  let b = 0;
+  while (starts[b + 1] <= range.start) b++;
+  for (; b < starts.length - 1 && starts[b] < range.end; b++) {
+    // Consecutive shards of one batch decode it once.
+    if (cached.last?.b !== b) cached.last = { b, chunk: await file.batch(b, starts[b]) };
+    const { chunk } = cached.last;
+    if (chunk.rows !== starts[b + 1] - starts[b]) throw changedError(reference, await stat(reference.path));
+    const from = Math.max(range.start, starts[b]);
+    const to = Math.min(range.end, starts[b + 1]);
+    values.set(chunk.values.subarray((from - starts[b]) * cols, (to - starts[b]) * cols), (from - range.start) * cols);
+    if (target !== null) target.set(chunk.target!.subarray(from - starts[b], to - starts[b]), from - range.start);
+  }
+  return { rows, cols, values, weights: null, columns: reference.selection.names, target };
 }
 
 async function readCsvShard(reference: ShardFileReference, range: RowRange): Promise<Dataset> {
@@ -356,7 +463,7 @@ async function readCsvShard(reference: ShardFileReference, range: RowRange): Pro
     await handle.close();
   }
   const selection = reference.selection;
-  const reader = new CsvReader(reference.path, { header: 'no', delimiter: csv.delimiter, match: () => selection, firstLine: csv.firstDataLine + range.start });
+  const reader = new CsvReader(reference.path, { header: 'no', delimiter: csv.delimiter, match: () => selection, missing: reference.missing, firstLine: csv.firstDataLine + range.start });
   // TextDecoder drops a BOM at the start of the file, as the index pass did.
   reader.write(new TextDecoder('utf-8').decode(bytes));
   const parsed = reader.end();
