@@ -62,7 +62,8 @@ describe('k-means with bounds on workers: per-shard states pinned to workers', (
         expectSameFit(reference, await fit(kmeansPlugin, data, { k: 7, algorithm }, { ...driver, workers, parallelism: 'shards' }));
         expectSameFit(reference, await fit(kmeansPlugin, data, { k: 7, algorithm }, { ...driver, workers, parallelism: 'restarts' }));
       }
-  });
+    // 18 pooled fits: over a minute on a busy 2-core machine.
+  }, 240_000);
 
   it('each shard finds its state again at every later E-step (shards stay on their worker)', async () => {
     const data = blobs(3, 800, 3, 4); // 8 shards of 100 rows
