@@ -131,7 +131,7 @@ const schema = z
         return type ?? 'full';
       }),
     regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(INIT_METHODS as [InitMethod, ...InitMethod[]]).default('emEM'),
+    initMethod: z.enum(INIT_METHODS as [InitMethod, ...InitMethod[]]).default('kmeans'),
     hcModel: z.enum(HC_MODELS as [HcModel, ...HcModel[]]).default('VVV'),
     shortRuns: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(DEFAULT_SHORT_RUNS.runs),
     shortRunIterations: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(DEFAULT_SHORT_RUNS.iterations),
@@ -210,7 +210,7 @@ export const gmmOptionSpecs: readonly OptionSpec[] = [
     description:
       "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
     choices: INIT_METHODS,
-    defaultValue: 'emEM',
+    defaultValue: 'kmeans',
   },
   { name: 'hcModel', type: 'string', description: "hc's merge criterion: the classification likelihood of a VVV (mclust's default) or EII (Ward) model", choices: HC_MODELS, defaultValue: 'VVV' },
   { name: 'shortRuns', type: 'integer', description: 'emEM: the number of short EM runs', defaultValue: DEFAULT_SHORT_RUNS.runs },
