@@ -15,7 +15,7 @@
 // skips this whole file. Timings are wall clock on whatever else the machine runs: the load
 // average is printed beside them.
 //
-// Out of core — a generated 20 000 000 × 8 CSV file (about 2.2 GB, in a temporary folder that
+// Out of core — a generated 20 000 000 × 8 CSV file (about 2.1 GB, in a temporary folder that
 // is deleted afterwards; BENCH_OUT_OF_CORE_ROWS changes N) fitted by `emkit fit gmm --memory
 // 512MiB` (BENCH_OUT_OF_CORE_MEMORY changes it; k = 4, full covariances, 2 workers, BENCH_OUT_OF_CORE_ITER iterations, default 5)
 // under `/usr/bin/time -v`: its peak resident set size, threads included, must stay under

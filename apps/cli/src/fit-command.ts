@@ -27,7 +27,7 @@ export function fitCommand(model: RegisteredModel): Command {
     restarts: 'number of restarts, the best log-likelihood wins',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads for E-step shards and restarts',
-    out: 'write the model file here (atomically)',
+    out: 'write the model file here',
     json: 'print the model file and run details as JSON on stdout',
   }).action((flags: FitFlags) => withInterrupts((signal) => runFit(model, flags, signal)));
 }
@@ -53,7 +53,8 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
         stage = p.method;
         status.show(progress.init(p), changed);
       };
-      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p)), onInitProgress });
+      // The first iteration too, so that the line moves on from the init at once.
+      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p), p.iteration === 1), onInitProgress });
     },
     { outOfCore: true },
   );

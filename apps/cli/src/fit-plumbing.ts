@@ -185,7 +185,7 @@ export async function runFitting<T>(
     // Out of core: one validating pass indexes the file (z-scores and the initialisation sample
     // drawn in it); every E-step then streams the file shard by shard.
     await checkOutputFlags(flags);
-    ({ file, transform, initData } = await indexFitData(flags, budget, (text) => status.show(text)));
+    ({ file, transform, initData } = await indexFitData(flags, budget, signal, (text) => status.show(text)));
     status.clear();
     data = file.dataset;
     throwIfInterrupted(signal);

@@ -127,7 +127,12 @@ export interface IndexedData {
 }
 
 /** Indexes --data for an out-of-core fit (one validating pass, a second one for z-scores). */
-export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown; shardRows?: number }, budget: number, onProgress?: (text: string) => void): Promise<IndexedData> {
+export async function indexFitData(
+  flags: DataFlags & MemoryFlags & { seed: number; standardize?: unknown; shardRows?: number },
+  budget: number,
+  signal: AbortSignal,
+  onProgress?: (text: string) => void,
+): Promise<IndexedData> {
   const format = flags.format ?? formatFromName(flags.data) ?? 'csv';
   const indexed = await indexFile(flags.data, {
     format,
@@ -137,6 +142,7 @@ export async function indexFitData(flags: DataFlags & MemoryFlags & { seed: numb
     // --shard-rows (with --redis): shards of that size; else the default plan.
     shardRows: flags.shardRows,
     seed: flags.seed,
+    signal,
     onProgress: (p) => onProgress?.(p.pass === 1 ? `indexing ${flags.data}: ${p.rows.toLocaleString('en')} rows` : `standardising ${flags.data}: ${p.rows.toLocaleString('en')} rows`),
   });
   const file: DataFile = {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '@emkit/linalg';
@@ -6,6 +6,7 @@ import { type Table as ArrowTable, tableFromArrays, tableToIPC } from 'apache-ar
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './test-support/in-process.js';
+import { emkitInterrupted } from './test-support/run.js';
 
 /*
  * A fit out of core (--memory below the data's size: the file is indexed, then read shard by
@@ -100,6 +101,13 @@ describe('emkit fit --memory (out of core)', () => {
     expect(run.stderr).toMatch(/out of core: read shard by shard on every pass/);
     expect(run.stderr).toMatch(/--label column is not read/);
     expect(run.stderr).toMatch(/initialisation +from a seeded reservoir sample of 500 rows \(--init-sample 500 starts an in-memory fit the same way\)/);
+  });
+
+  it('Ctrl-C stops an out-of-core fit: exit 130, no output file', async () => {
+    const out = join(temp, 'interrupted.json');
+    const run = await emkitInterrupted(['fit', 'gmm', '--data', csv, '--drop', 'id,kind', '--k', '5', '--tol', '0', '--max-iter', '1000000', '--memory', '1KiB', '--workers', '1', '--out', out], 1500);
+    expect(run.code, run.stderr).toBe(130);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('reports a bad line found while indexing with its file, line and column', async () => {

@@ -82,7 +82,7 @@ export function selectCommand(model: RegisteredModel): Command {
     restarts: 'restarts per candidate, the best log-likelihood wins',
     seed: 'base seed of every candidate; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads shared by all candidates',
-    out: 'write the best model file here (atomically)',
+    out: 'write the best model file here',
     json: 'print the selection table and the best model file as JSON on stdout',
   })
     .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance all' : ''} --criterion bic --out best.json`)

@@ -6,9 +6,9 @@ import {
   mixtureMethods,
   OptionError,
   PLUGIN_API_VERSION,
-  readFiniteNumber,
+  readCount,
+  readMixtureWeights,
   readMatrix,
-  readVector,
   rowWeight,
   toNested,
   totalWeight,
@@ -81,17 +81,8 @@ function poissonDensity(params: PoissonMixtureParams, data: Dataset): MixtureDen
   };
 }
 
-/** Weights ≥ 0 summing to 1 (within 1e-3, then normalised) and rates > 0, or a ModelFileError naming the field. */
+/** Rates > 0, or a ModelFileError naming the field. */
 function checkedParams(k: number, weights: Float64Array, rates: Float64Array, d: number): PoissonMixtureParams {
-  let total = 0;
-  weights.forEach((w, j) => {
-    if (!(w >= 0)) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-    total += w;
-  });
-  if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
-  // Normalising makes equivalent files (weights 0.3, 0.7 and 0.30001, 0.70001) the same model,
-  // which the conformance kit's parameter count relies on.
-  for (let j = 0; j < k; j++) weights[j] /= total;
   rates.forEach((rate, i) => {
     if (!(rate > 0)) throw new ModelFileError({ field: `rates[${Math.floor(i / d)}][${i % d}]`, detail: `is ${rate}; rates must be > 0` });
   });
@@ -203,10 +194,9 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
   }),
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const rates = readMatrix(json.rates, 'rates', k);
-    const params = checkedParams(k, readVector(json.weights, 'weights', k), rates.values, rates.cols);
+    const params = checkedParams(k, readMixtureWeights(json.weights, 'weights', k), rates.values, rates.cols);
     const options = parsePoissonMixtureOptions({ k, rateFloor: json.rateFloor ?? 1e-10 });
     return { params, options };
   },

@@ -3,12 +3,11 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   readingModelFile,
-  readFiniteNumber,
+  readCount,
+  readMixtureWeights,
   readMatrix,
-  readVector,
-  forEachMixtureBlock,
+  mixtureImpute,
   mixtureMethods,
-  rowHasMissing,
   toNested,
   type Dataset,
   type ModelPlugin,
@@ -58,16 +57,7 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
   describeView: describeBernoulliView,
   components: (params) => params.k,
 
-  impute(params, data) {
-    const out = data.values.slice();
-    const density = bernoulliDensity(params, data);
-    const mask = data.missing;
-    if (mask)
-      forEachMixtureBlock(density, 0, data.rows, (first, rows, block) => {
-        for (let i = first; i < first + rows; i++) if (rowHasMissing(data, i)) imputeRow(params, block.responsibilityRow(i - first), mask, i, out, i * params.d);
-      });
-    return out;
-  },
+  impute: (params, data) => mixtureImpute(bernoulliDensity(params, data), data, (i, responsibilities, out) => imputeRow(params, responsibilities, data.missing!, i, out, i * params.d)),
 
   parameterCount: (params) => params.k - 1 + params.k * params.d,
 
@@ -93,12 +83,8 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
-    const weights = readVector(json.weights, 'weights', k);
-    weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-    });
+    const k = readCount(json.k, 'k');
+    const weights = readMixtureWeights(json.weights, 'weights', k);
     const m = readMatrix(json.probabilities, 'probabilities', k);
     checkProbabilities(m.values, m.cols, (field, message) => new ModelFileError({ field: `probabilities${field}`, detail: message }));
     const options: BernoulliOptions = readingModelFile(() =>

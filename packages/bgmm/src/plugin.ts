@@ -4,6 +4,7 @@ import {
   mixtureMethods,
   ModelFileError,
   PLUGIN_API_VERSION,
+  readCount,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -125,8 +126,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const covariance = (json.covariance ?? 'full') as BgmmCovariance;
     if (!BGMM_COVARIANCES.includes(covariance)) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${BGMM_COVARIANCES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
     const weightPrior = json.weightPrior as WeightPrior;

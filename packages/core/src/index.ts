@@ -23,7 +23,7 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
 export { parseOptionsWith } from './options.js';
 export {
   EmkitError,
@@ -65,4 +65,4 @@ export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, mea
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';
 export type { RowAssignment, MixtureDensity, MixtureMethods, SingleComponentMethods } from './mixture.js';
-export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods, singleComponentMethods } from './mixture.js';
+export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods, mixtureImpute, singleComponentMethods } from './mixture.js';

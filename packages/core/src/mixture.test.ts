@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { argmax, logSumExp } from '@emkit/linalg';
+import { createDataset } from './dataset.js';
 import {
   MixtureBlock,
   SOFT_ASSIGNMENT,
   forEachMixtureBlock,
   mixtureEStep,
+  mixtureImpute,
   mixturePredict,
   mixtureResponsibilities,
   mixtureScoreSamples,
@@ -193,5 +195,19 @@ describe('mixture helper', () => {
     expect(got).toEqual([1, logSumExp(table, 2, 2), 2, logSumExp(table, 4, 2)]);
     const one = new MixtureBlock({ k: 2, blockRows: 1 });
     expect(one.rule).toBe(SOFT_ASSIGNMENT);
+  });
+
+  it('mixtureImpute hands each row with a missing cell, and only those, its responsibilities; other cells are copied', () => {
+    const data = createDataset(Float64Array.of(1, NaN, 2, 3, NaN, 4), 3, 2, { missing: 'nan' });
+    const table = Float64Array.of(0, -1, -2, 0, -5, -5);
+    const rows: number[] = [];
+    const out = mixtureImpute(tableDensity(table, 2, 2), data, (i, r, values) => {
+      rows.push(i);
+      expect(Array.from(r)).toEqual([Math.exp(table[2 * i] - logSumExp(table, 2 * i, 2)), Math.exp(table[2 * i + 1] - logSumExp(table, 2 * i, 2))]);
+      for (let c = 0; c < 2; c++) if (Number.isNaN(values[2 * i + c])) values[2 * i + c] = 10 + i;
+    });
+    expect(rows).toEqual([0, 2]);
+    expect(Array.from(out)).toEqual([1, 10, 2, 3, 12, 4]);
+    expect(Number.isNaN(data.values[1])).toBe(true);
   });
 });

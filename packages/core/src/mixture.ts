@@ -1,5 +1,5 @@
 import { argmax, logSumExp } from '@emkit/linalg';
-import type { Dataset } from './dataset.js';
+import { rowHasMissing, type Dataset } from './dataset.js';
 
 /**
  * What every mixture has in common, said once (as scikit-learn's BaseMixture over
@@ -170,6 +170,20 @@ export function mixtureEStep(
     if (block.weightedRows > 0) accumulate(first, rows, block);
   }
   return total;
+}
+
+/**
+ * A mixture's `impute`: a copy of the values in which `fillRow` completes each row with missing
+ * cells (row i into out[i·D…]) from the row's responsibilities under the density's rule. The
+ * density is made first, so the data are checked even when no cell is missing.
+ */
+export function mixtureImpute(density: MixtureDensity, data: Dataset, fillRow: (i: number, responsibilities: Float64Array, out: Float64Array) => void): Float64Array {
+  const out = data.values.slice();
+  if (!data.missing) return out;
+  forEachMixtureBlock(density, 0, data.rows, (first, rows, block) => {
+    for (let i = first; i < first + rows; i++) if (rowHasMissing(data, i)) fillRow(i, block.responsibilityRow(i - first), out);
+  });
+  return out;
 }
 
 /** Each row's objective term (log p(x) for soft EM). */

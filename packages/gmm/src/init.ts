@@ -45,6 +45,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
       { runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs, iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations, kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept },
       random,
       (o, r) => initialParams(data, o, r),
+      onProgress,
     );
 
   // hc: labels from the hierarchical agglomeration, centres their means; else centres, then labels.

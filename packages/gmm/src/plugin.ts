@@ -3,10 +3,12 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   readingModelFile,
+  readCount,
+  readMixtureWeights,
   readFiniteNumber,
   readMatrix,
   readVector,
-  forEachMixtureBlock,
+  mixtureImpute,
   mixtureMethods,
   rowHasMissing,
   toNested,
@@ -98,21 +100,14 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   missingValues: true,
 
   impute(params, data) {
-    const out = data.values.slice();
     const density = gmmDensity(params, data);
-    const mask = data.missing;
-    if (!mask) return out;
-    // The completion of a row is MissingRowModel's state for the last row it was given.
-    const missing = new MissingRowModel(params);
+    // A row's completion is MissingRowModel's state for the last row it was given.
+    const missing = data.missing ? new MissingRowModel(params) : null;
     const logProb = new Float64Array(params.k);
-    forEachMixtureBlock(density, 0, data.rows, (first, rows, block) => {
-      for (let i = first; i < first + rows; i++) {
-        if (!rowHasMissing(data, i)) continue;
-        missing.logProbs(data.values, mask, i, logProb);
-        missing.impute(block.responsibilityRow(i - first), out, i * params.d);
-      }
+    return mixtureImpute(density, data, (i, responsibilities, out) => {
+      missing!.logProbs(data.values, data.missing!, i, logProb);
+      missing!.impute(responsibilities, out, i * params.d);
     });
-    return out;
   },
 
   ...mixtureMethods(gmmDensity),
@@ -162,8 +157,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const covariance = resolveCovarianceName(json.covariance);
     if (covariance === undefined) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
     // Model files written before hard EM existed have no `assignment`: they are soft.
@@ -171,17 +165,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
     if (!ASSIGNMENTS.includes(assignment)) throw new ModelFileError({ field: 'assignment', detail: `expected one of ${ASSIGNMENTS.join(', ')}; got ${JSON.stringify(json.assignment)}` });
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
-    const weights = readVector(json.weights, 'weights', k);
-    let total = 0;
-    weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-      total += w;
-    });
-    // Weights within 1e-3 of summing to 1 (rounded by hand, say) are normalised; further off is
-    // a mistake worth reporting. Normalising also makes equivalent files the same model.
-    if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
-    // Renormalised only beyond round-off, so that a file emkit wrote reads back bit for bit.
-    if (Math.abs(total - 1) > k * Number.EPSILON) for (let j = 0; j < k; j++) weights[j] /= total;
+    const weights = readMixtureWeights(json.weights, 'weights', k);
     const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
     const params = assembleParams(covariance, assignment, k, d, weights, meansMatrix.values, covariances, (j) => {
       throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });

@@ -25,6 +25,17 @@ function blobs(seed: number, n: number, d: number, groups: number): Dataset {
 }
 
 describe("initMethod 'emEM': many short EM runs, the best few continued", () => {
+  it('reports each short run, then each continued run, and reporting does not change the start', () => {
+    const data = blobs(4, 90, 2, 3);
+    const options = gmmPlugin.parseOptions({ k: 3, initMethod: 'emEM', shortRuns: 5, shortRunIterations: 3, shortRunsKept: 2 });
+    const steps: string[] = [];
+    const reported = gmmPlugin.init(data, options, new Random(2), { onProgress: (p) => steps.push(`${p.method} ${p.done}/${p.total} ${p.unit}`) });
+    const silent = gmmPlugin.init(data, options, new Random(2));
+    expect(steps).toEqual([1, 2, 3, 4, 5].map((r) => `emEM short runs ${r}/5 runs`).concat(['emEM best runs continued 1/2 runs', 'emEM best runs continued 2/2 runs']));
+    expect(Array.from(reported.means)).toEqual(Array.from(silent.means));
+    expect(Array.from(reported.covariances)).toEqual(Array.from(silent.covariances));
+  });
+
   it('is a pure function of data, options and seed: the same seed gives the same bits (fast-check)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('full', 'VEI', 'EII', 'tied'), (seed, k, covariance) => {

@@ -1,5 +1,5 @@
 import { Random, deriveSeed } from '@emkit/linalg';
-import { totalWeight, type Dataset } from '@emkit/core';
+import { totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { createStats, estimateParameters, eStepRows } from './estimate.js';
 import type { GmmOptions, InitMethod } from './options.js';
 import type { GmmParams } from './params.js';
@@ -48,6 +48,8 @@ export function shortRunsStart(
   settings: ShortRunsSettings,
   random: Random,
   start: (options: GmmOptions, random: Random) => GmmParams,
+  /** Hears of each short run done, then of each continued run (`emEM short runs 7/20 runs`). */
+  onProgress?: (progress: InitProgress) => void,
 ): GmmParams {
   const base = random.nextUint32();
   const weight = totalWeight(data);
@@ -61,18 +63,21 @@ export function shortRunsStart(
     } catch (error) {
       lastError = error;
     }
+    onProgress?.({ method: 'emEM short runs', done: r + 1, total: settings.runs, unit: 'runs' });
   }
   if (runs.length === 0) throw lastError;
   // Highest log-likelihood first; the lower run index on ties, so the order is deterministic.
   const byFit = (a: Run, b: Run) => b.mean - a.mean || a.index - b.index;
   runs.sort(byFit);
   const continued: Run[] = [];
-  for (const run of runs.slice(0, settings.kept)) {
+  const best = runs.slice(0, settings.kept);
+  for (const [q, run] of best.entries()) {
     try {
       continued.push({ ...iterate(data, options, weight, run.params, CONTINUE_MAX_ITER, CONTINUE_TOL), index: run.index });
     } catch (error) {
       lastError = error;
     }
+    onProgress?.({ method: 'emEM best runs continued', done: q + 1, total: best.length, unit: 'runs' });
   }
   if (continued.length === 0) throw lastError;
   // The driver counts its own iterations from here.

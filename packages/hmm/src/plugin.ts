@@ -1,4 +1,4 @@
-import { EMPTY_VIEW, ModelFileError, PLUGIN_API_VERSION, readFiniteNumber, readingModelFile, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import { EMPTY_VIEW, ModelFileError, PLUGIN_API_VERSION, readCount, readingModelFile, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
 import { describeGmmView } from '@emkit/gmm';
 import type { Random } from '@emkit/linalg';
 import { viterbiPath } from './inference.js';
@@ -96,8 +96,7 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const kind = json.emission as EmissionKind;
     if (!EMISSIONS.includes(kind)) throw new ModelFileError({ field: 'emission', detail: `expected one of ${EMISSIONS.join(', ')}; got ${JSON.stringify(json.emission)}` });
     const topology = json.topology ?? 'ergodic';

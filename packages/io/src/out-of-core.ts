@@ -11,6 +11,7 @@ import {
   applyStandardization,
   externalDataset,
   initSampleSeed,
+  throwIfAborted,
 } from '@emkit/core';
 import type { ResolvedColumns } from './columns.js';
 import { CsvReader, type Delimiter } from './csv.js';
@@ -70,6 +71,8 @@ export interface IndexFileOptions {
   /** The fit's seed (the sample's seed derives from it, see initSampleSeed). */
   seed?: number;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number | null; pass: number }) => void;
+  /** Stops the passes (between pieces of the file) when aborted. */
+  signal?: AbortSignal;
 }
 
 /** An indexed file: the data as the driver sees it (rows on disk), its layout and the initialisation sample. */
@@ -160,7 +163,7 @@ export async function indexFile(path: string, options: IndexFileOptions): Promis
   if (standardization !== null) reference = { ...reference, standardization };
   else if (options.standardize) {
     if (options.missing === 'marginalize') throw new InputError({ file: path, detail: 'z-scores of data with missing cells are not fitted while indexing', remedy: 'fit the standardisation in memory and pass it as standardization' });
-    standardization = await zscoresOf(reference, sums, options.onProgress);
+    standardization = await zscoresOf(reference, sums, options);
     reference = { ...reference, standardization };
   }
   const columns = layout.selection.names;
@@ -248,6 +251,7 @@ async function indexCsv(path: string, options: IndexFileOptions, shardRows: numb
       position += bytesRead;
       reader.write(decoder.decode(piece, { stream: true }));
       take();
+      throwIfAborted(options.signal);
       options.onProgress?.({ rows: state.accumulator?.rows ?? 0, bytesRead: position, totalBytes: null, pass: 1 });
     }
   } finally {
@@ -284,6 +288,7 @@ async function indexParquet(path: string, options: IndexFileOptions): Promise<Fi
   const layout = await reader.layout();
   const accumulator = firstPassAccumulator(layout.selection.features.length, options);
   for await (const chunk of reader.chunks()) {
+    throwIfAborted(options.signal);
     accumulator.add(chunk);
     options.onProgress?.({ rows: accumulator.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes, pass: 1 });
   }
@@ -323,6 +328,7 @@ async function indexArrow(path: string, options: IndexFileOptions): Promise<Firs
     const accumulator = firstPassAccumulator(file.layout.selection.features.length, options);
     const batchStarts: number[] = [];
     for (let b = 0; b < file.batches; b++) {
+      throwIfAborted(options.signal);
       batchStarts.push(accumulator.rows);
       accumulator.add(await file.batch(b, accumulator.rows));
       options.onProgress?.({ rows: accumulator.rows, bytesRead: 0, totalBytes: null, pass: 1 });
@@ -344,12 +350,13 @@ async function indexArrow(path: string, options: IndexFileOptions): Promise<Firs
  * z-scores as fitStandardization computes them (mean, then the population standard deviation
  * around it, each summed in row order), the spreads from a second pass over the shards.
  */
-async function zscoresOf(reference: ShardFileReference, sums: Float64Array, onProgress: IndexFileOptions['onProgress']): Promise<Standardization> {
+async function zscoresOf(reference: ShardFileReference, sums: Float64Array, { onProgress, signal }: IndexFileOptions): Promise<Standardization> {
   const { cols, rows } = reference;
   const w = rows;
   const center = Array.from(sums, (s) => s / w);
   const ss = new Float64Array(cols);
   for (let start = 0; start < rows; start += reference.shardRows) {
+    throwIfAborted(signal);
     const shard = await readShard(reference, { start, end: Math.min(rows, start + reference.shardRows) });
     const { values } = shard;
     for (let i = 0; i < shard.rows; i++)

@@ -80,6 +80,9 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
         columns: wanted,
         rowStart,
         rowEnd: rowStart + rows,
+        // A range inside a row group (an out-of-core shard) reads only the pages it overlaps
+        // when the file has an offset index; else the row group's column chunks.
+        useOffsetIndex: true,
         onChunk: ({ columnName, columnData, rowStart: chunkStart, rowEnd }) => {
           // A column chunk may come in pages (and a range may span row groups): gather them per column.
           let buffer = columns.get(columnName) as unknown[] | undefined;

@@ -9,6 +9,7 @@ import {
   PLUGIN_API_VERSION,
   type RowRange,
   type ShardEStepResult,
+  readCount,
   readFiniteNumber,
   readMatrix,
   toNested,
@@ -248,8 +249,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
   },
 
   fromJSON(json: Record<string, unknown>): { params: KMeansParams; options: KMeansOptions } {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const m = readMatrix(json.centers, 'centers', k);
     let initMethod: KMeansInitMethod = 'kmeans++';
     if (json.initMethod !== undefined) {

@@ -6,6 +6,7 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   type RowRange,
+  readCount,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -165,8 +166,7 @@ export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions> = {
   },
 
   fromJSON(json: Record<string, unknown>): { params: KMedoidsParams; options: KMedoidsOptions } {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const m = readMatrix(json.medoids, 'medoids', k);
     const indices = readVector(json.medoidIndices, 'medoidIndices', k);
     indices.forEach((x, j) => {

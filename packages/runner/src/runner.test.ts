@@ -80,15 +80,19 @@ describe('results do not depend on the number of workers', () => {
     expect(new Set(one.restarts.map((r) => r.meanLogLikelihood)).size).toBeGreaterThan(1);
   });
 
-  it('k-means (a plugin with a custom merge) is worker-count independent too', async () => {
+  it('k-means (a plugin with a custom merge) is worker-count independent too, with wasm and js kernels alike', async () => {
     const data = blobs(5, 777, 4, 3);
-    const options = { k: 6 };
     const driver = { seed: 2, shardRows: 100 };
-    const reference = await fitInProcess(kmeansPlugin, data, options, driver);
-    for (const workers of [1, 2, 3]) {
-      const r = await fit(kmeansPlugin, data, options, { ...driver, workers });
-      expect(Array.from(r.params.centers)).toEqual(Array.from(reference.params.centers));
-      expect(r.meanLogLikelihood).toBe(reference.meanLogLikelihood);
+    const scalar = await fitInProcess(kmeansPlugin, data, { k: 6, kernels: 'js' }, driver);
+    for (const kernels of ['wasm', 'js']) {
+      const options = { k: 6, kernels };
+      const reference = await fitInProcess(kmeansPlugin, data, options, driver);
+      expect(Array.from(reference.params.centers)).toEqual(Array.from(scalar.params.centers));
+      for (const workers of [1, 2, 3, 4]) {
+        const r = await fit(kmeansPlugin, data, options, { ...driver, workers });
+        expect(Array.from(r.params.centers)).toEqual(Array.from(reference.params.centers));
+        expect(r.meanLogLikelihood).toBe(reference.meanLogLikelihood);
+      }
     }
   });
 

@@ -1,4 +1,4 @@
-import { ModelFileError, PLUGIN_API_VERSION, readFiniteNumber, toNested, type ModelPlugin } from '@emkit/core';
+import { ModelFileError, PLUGIN_API_VERSION, readCount, readFiniteNumber, toNested, type ModelPlugin } from '@emkit/core';
 import { describeGmmView, gmmPlugin, type GmmParams, type InitMethod } from '@emkit/gmm';
 import { gmmOptionsFor, INIT_METHODS, parseSoftKMeansOptions, softKMeansOptionSpecs, type SoftKMeansOptions } from './options.js';
 
@@ -40,8 +40,7 @@ export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions> = {
   },
 
   fromJSON(json) {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const k = readCount(json.k, 'k');
     const c = readFiniteNumber(json.c, 'c');
     if (!(c > 0)) throw new ModelFileError({ field: 'c', detail: `expected a variance > 0, got ${c}` });
     const initMethod = json.initMethod ?? 'kmeans++';
