@@ -14,7 +14,7 @@ import {
 } from '@emkit/core';
 import { type Random, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
-import { INIT_METHODS, KMEANS_ALGORITHMS, type KMeansAlgorithm, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
+import { type KMeansAlgorithm, type KMeansOptions, type KMeansOptionsInput, kmeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
 import { describeCentresView } from './view.js';
 import { assignRows, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
@@ -127,15 +127,15 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
  * data). The test runs after each M-step, so `iterations` equals scikit-learn's `n_iter_`
  * (its strict-convergence case — labels unchanged — gives a zero shift and passes it too).
  */
-export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
+export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOptionsInput> = {
   name: 'kmeans',
   apiVersion: PLUGIN_API_VERSION,
   description: "k-means clustering by Lloyd's algorithm (scikit-learn-compatible), exact Hamerly/Elkan acceleration, k-means++ or random starts",
   moduleUrl: import.meta.url,
-  optionSpecs: kmeansOptionSpecs,
+  optionSpecs: kmeansOptions.specs,
   defaults: { tol: 1e-4, maxIter: 300 },
 
-  parseOptions: parseKMeansOptions,
+  parseOptions: kmeansOptions.parse,
 
   init(data: Dataset, options: KMeansOptions, random: Random): KMeansParams {
     const { k } = options;
@@ -226,30 +226,16 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
 
   toJSON(params: KMeansParams, options: KMeansOptions): Record<string, unknown> {
     return {
-      k: params.k,
+      ...kmeansOptions.toModelFile({ ...options, k: params.k }),
       centers: toNested(params.centers, params.k, params.cols),
-      initMethod: options.initMethod,
-      algorithm: options.algorithm ?? 'auto',
       dataVariance: params.dataVariance,
     };
   },
 
   fromJSON(json: Record<string, unknown>): { params: KMeansParams; options: KMeansOptions } {
-    const k = readFiniteNumber(json.k, 'k');
-    if (!Number.isInteger(k) || k < 1) throw new ModelFileError({ field: 'k', detail: `expected an integer ≥ 1, got ${k}` });
+    const options = kmeansOptions.fromModelFile(json);
+    const { k, algorithm = 'auto' } = options;
     const m = readMatrix(json.centers, 'centers', k);
-    let initMethod: KMeansInitMethod = 'kmeans++';
-    if (json.initMethod !== undefined) {
-      if (!(INIT_METHODS as readonly unknown[]).includes(json.initMethod))
-        throw new ModelFileError({ field: 'initMethod', detail: `expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}` });
-      initMethod = json.initMethod as KMeansInitMethod;
-    }
-    let algorithm: KMeansAlgorithm = 'auto';
-    if (json.algorithm !== undefined) {
-      if (!(KMEANS_ALGORITHMS as readonly unknown[]).includes(json.algorithm))
-        throw new ModelFileError({ field: 'algorithm', detail: `expected one of ${KMEANS_ALGORITHMS.join(', ')}, got ${JSON.stringify(json.algorithm)}` });
-      algorithm = json.algorithm as KMeansAlgorithm;
-    }
     // Only the convergence test uses dataVariance, and init recomputes it for every fit; a
     // hand-written model file may leave it out (tol is then absolute).
     let dataVariance = 1;
@@ -259,7 +245,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     }
     return {
       params: { k, cols: m.cols, centers: m.values, dataVariance, algorithm: resolveAlgorithm(algorithm, k, m.cols) },
-      options: { k, init: null, initMethod, algorithm },
+      options,
     };
   },
 };
