@@ -16,7 +16,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Random } from '@emkit/linalg';
+import { overlappingClusters } from './clusters.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 100_000);
@@ -28,14 +28,6 @@ const LONG = 21;
 const ALGORITHMS = ['lloyd', 'hamerly', 'elkan'];
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-
-function overlappingClusters(n, d, k, seed) {
-  const random = new Random(seed);
-  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => random.nextNormal()));
-  const values = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) values[i * d + j] = centres[i % k][j] + random.nextNormal() * (1 + (j % 3));
-  return values;
-}
 
 /** Wall seconds of a whole process and its last stdout line as JSON. */
 function timeProcess(command, args) {

@@ -5,7 +5,11 @@
 //  2. On 2 workers, an abort at iteration 2: abort → rejection (target < 1 s).
 //  3. On 2 workers, an E-step that throws on shard 3: start → rejection (target < 5 s).
 //  4. The CLI, Ctrl-C (SIGINT) during a fit: signal → exit 130 (target < 10 s, workers closed).
+//  5. The CLI on a 200 000-row CSV (id and label columns) under a pseudo-terminal (`script`):
+//     start → first status-line output (target < 1 s), → first initialisation step, → first
+//     EM iteration, with --workers 2 and 0. `BENCH_LATENCY=first-progress` runs this part alone.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,11 +31,13 @@ function blobs(n, d, k, seed) {
   return createDataset(values, n, d);
 }
 
+// BENCH_LATENCY=first-progress runs part 5 alone.
+const firstProgressOnly = process.env.BENCH_LATENCY === 'first-progress';
 const rows = [];
 const report = (what, ms, target, verdict) => rows.push({ what, ms, target, verdict });
 
 // 1. In-process: the fit returns to the event loop before every shard.
-{
+if (!firstProgressOnly) {
   const shardRows = 8192;
   const data = blobs(16 * shardRows, 8, 8, 1);
   const options = { k: 8, covariance: 'full' };
@@ -59,7 +65,7 @@ async function timeOneShard(data, options, shardRows) {
 }
 
 // 2. On workers: abort at iteration 2.
-{
+if (!firstProgressOnly) {
   const data = blobs(640, 2, 3, 2);
   const init = { means: [[0, 0], [5, 5], [-5, 5]] };
   const controller = new AbortController();
@@ -93,7 +99,7 @@ async function timeOneShard(data, options, shardRows) {
 }
 
 // 3. On workers: an E-step that throws on shard 3.
-{
+if (!firstProgressOnly) {
   const data = blobs(640, 2, 3, 2);
   const init = { means: [[0, 0], [5, 5], [-5, 5]] };
   let pool;
@@ -107,7 +113,7 @@ async function timeOneShard(data, options, shardRows) {
 }
 
 // 4. The CLI: SIGINT during a fit on workers and in the main thread.
-{
+if (!firstProgressOnly) {
   const dir = mkdtempSync(join(tmpdir(), 'emkit-bench-'));
   try {
     const random = new Random(3);
@@ -124,6 +130,57 @@ async function timeOneShard(data, options, shardRows) {
   }
 }
 
+// 5. Time to the first progress output on a terminal.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'emkit-bench-'));
+  try {
+    const csv = join(dir, 'rows200k.csv');
+    writeFileSync(csv, labelledRows(200_000, 6, 4, 5));
+    for (const workers of [2, 0]) {
+      const times = await firstOutputs(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'species', '--k', '4', '--workers', String(workers)]);
+      const load = loadavg()[0].toFixed(2);
+      report(`CLI fit 200k rows --workers ${workers}: start → first progress`, times.first, '< 1000 ms', times.first < 1000 ? 'OK' : 'SLOW');
+      report(`  … → first initialisation step (load ${load})`, times.init, 'shown', Number.isFinite(times.init) ? 'OK' : 'MISSING');
+      report('  … → first EM iteration', times.iteration, 'shown', Number.isFinite(times.iteration) ? 'OK' : 'MISSING');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `id,x0,…,species` CSV text: n rows around k centres in d dimensions, a row id and a class label. */
+function labelledRows(n, d, k, seed) {
+  const random = new Random(seed);
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 6 * random.nextNormal()));
+  const lines = [['id', ...Array.from({ length: d }, (_, j) => `x${j}`), 'species'].join(',')];
+  for (let i = 0; i < n; i++) lines.push([i + 1, ...centres[i % k].map((c) => (c + random.nextNormal()).toFixed(5)), `class_${i % k}`].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Runs the CLI under util-linux's `script` (a pseudo-terminal, so the status line is drawn) and
+ * returns the milliseconds from spawning it to its first output, its first initialisation step
+ * and its first EM iteration on the terminal.
+ */
+function firstOutputs(args) {
+  const command = [process.execPath, join(here, '../apps/cli/dist/bin.js'), ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const times = { first: Infinity, init: Infinity, iteration: Infinity };
+    let shown = '';
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', (chunk) => {
+      const at = performance.now() - started;
+      shown += chunk.toString();
+      if (times.first === Infinity) times.first = at;
+      if (times.init === Infinity && /initialising gmm: /.test(shown)) times.init = at;
+      if (times.iteration === Infinity && /iteration 1 {2}mean log-likelihood/.test(shown)) times.iteration = at;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(times) : reject(new Error(`emkit ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
 function interrupted(args, delayMs) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, '../apps/cli/dist/bin.js'), ...args], { stdio: 'ignore' });
@@ -136,6 +193,6 @@ function interrupted(args, delayMs) {
   });
 }
 
-console.log('\nlatency bench: how fast an abort or a failure ends a fit');
-console.log(`${'case'.padEnd(52)} ${'ms'.padStart(8)}   target`);
-for (const r of rows) console.log(`${r.what.padEnd(52)} ${r.ms.toFixed(1).padStart(8)}   ${r.target}  ${r.verdict}`);
+console.log('\nlatency bench: how fast an abort or a failure ends a fit, and how soon progress shows');
+console.log(`${'case'.padEnd(56)} ${'ms'.padStart(8)}   target`);
+for (const r of rows) console.log(`${r.what.padEnd(56)} ${r.ms.toFixed(1).padStart(8)}   ${r.target}  ${r.verdict}`);

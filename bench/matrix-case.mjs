@@ -9,15 +9,15 @@ import { gmmPlugin } from '@emkit/gmm';
 import { kmeansPlugin } from '@emkit/kmeans';
 import { allocateSharedValues } from '@emkit/runner';
 import { fit } from '@emkit/runner/node';
-import { CASES } from './matrix-cases.mjs';
+import { CASES, dataName } from './matrix-cases.mjs';
 
 const [dir, id, kernels, workersArg, iterArg] = process.argv.slice(2);
 const spec = CASES.find((c) => c.id === id);
 if (!spec) throw new Error(`unknown case ${id}`);
 const plugins = { gmm: gmmPlugin, kmeans: kmeansPlugin };
 const plugin = plugins[spec.model];
-const { n, d } = JSON.parse(readFileSync(join(dir, `data-${spec.d}.json`), 'utf8'));
-const bytes = readFileSync(join(dir, `data-${spec.d}.f64`));
+const { n, d } = JSON.parse(readFileSync(join(dir, `data-${dataName(spec)}.json`), 'utf8'));
+const bytes = readFileSync(join(dir, `data-${dataName(spec)}.f64`));
 const values = allocateSharedValues(n, d);
 values.set(new Float64Array(bytes.buffer, bytes.byteOffset, n * d));
 const data = createDataset(values, n, d);

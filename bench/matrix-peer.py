@@ -20,10 +20,11 @@ with threadpool_limits(threads):
     from sklearn.cluster import KMeans
     data = {}
     for case in cases:
-        meta = json.load(open(f"{directory}/data-{case['d']}.json"))
-        if case['d'] not in data:
-            data[case['d']] = np.fromfile(f"{directory}/data-{case['d']}.f64", dtype=np.float64).reshape(meta['n'], meta['d'])
-        X = data[case['d']]
+        name = case['data']
+        meta = json.load(open(f"{directory}/data-{name}.json"))
+        if name not in data:
+            data[name] = np.fromfile(f"{directory}/data-{name}.f64", dtype=np.float64).reshape(meta['n'], meta['d'])
+        X = data[name]
         peer = case['peer']
         start = json.load(open(f"{directory}/start-{case['model']}-{case['d']}-{case['k']}-{peer.get('covariance', 'none')}.json"))
         result = {}

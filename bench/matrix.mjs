@@ -11,9 +11,11 @@
 // (1 thread for 1 worker and for the peer's best, 2 threads for 2 workers).
 //
 // Environment: BENCH_MATRIX (comma-separated substrings of case ids, e.g. "gmm full,kmeans 32"),
-// BENCH_MATRIX_N (rows, default 100 000), BENCH_MATRIX_REPEATS (default 1: the median of that
-// many runs per cell), BENCH_MATRIX_COLUMNS (default "js:1,js:2,wasm:1,wasm:2"),
-// BENCH_SKLEARN=0 (skip the peer). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the peer.
+// BENCH_MATRIX_N (rows, default 100 000), BENCH_MATRIX_REPEATS (default 1: the least of that
+// many runs per cell, emkit and scikit-learn alike — other work only ever adds time),
+// BENCH_MATRIX_COLUMNS (default "js:1,js:2,wasm:1,wasm:2"), BENCH_SKLEARN=0 (skip the peer).
+// scikit-learn runs per row, right after emkit's cells, so a ratio's two sides share the load;
+// each row also prints the 1-minute load average. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the peer.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { createDataset } from '@emkit/core';
 import { gmmPlugin } from '@emkit/gmm';
 import { Random } from '@emkit/linalg';
-import { CASES } from './matrix-cases.mjs';
+import { blobs, overlappingClusters } from './clusters.mjs';
+import { CASES, dataName } from './matrix-cases.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const N = Number(process.env.BENCH_MATRIX_N ?? 100_000);
@@ -38,28 +41,19 @@ const columns = (process.env.BENCH_MATRIX_COLUMNS ?? 'js:1,js:2,wasm:1,wasm:2').
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'emkit-matrix-'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-/** Blobs: K well-separated centres, unequal spreads per coordinate; the same on every run. */
-function blobs(n, d, k, seed) {
-  const random = new Random(seed);
-  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 6 * random.nextNormal()));
-  const values = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = centres[i % k][c] + random.nextNormal() * (1 + (c % 3));
-  return values;
-}
-
-// Data per D (generated with the largest K's centres) and the shared start per case.
+// Data per D and kind (generated with the largest K's centres) and the shared start per case.
 const datasets = new Map();
 for (const spec of cases) {
-  if (!datasets.has(spec.d)) {
-    const values = blobs(N, spec.d, 16, 42 + spec.d);
-    datasets.set(spec.d, values);
-    writeFileSync(join(dir, `data-${spec.d}.f64`), Buffer.from(values.buffer));
-    writeFileSync(join(dir, `data-${spec.d}.json`), JSON.stringify({ n: N, d: spec.d }));
+  const name = dataName(spec);
+  if (!datasets.has(name)) {
+    const values = (spec.data === 'overlapping' ? overlappingClusters : blobs)(N, spec.d, 16, 42 + spec.d);
+    datasets.set(name, values);
+    writeFileSync(join(dir, `data-${name}.f64`), Buffer.from(values.buffer));
+    writeFileSync(join(dir, `data-${name}.json`), JSON.stringify({ n: N, d: spec.d }));
   }
-  const values = datasets.get(spec.d);
+  const values = datasets.get(name);
   // K rows spread through the data as the starting centres.
   const centers = Array.from({ length: spec.k }, (_, j) => Array.from(values.subarray(((j * 997) % N) * spec.d, (((j * 997) % N) + 1) * spec.d)));
   let start = { centers };
@@ -73,6 +67,7 @@ for (const spec of cases) {
   writeFileSync(join(dir, `start-${spec.model}-${spec.d}-${spec.k}-${spec.peer.covariance ?? 'none'}.json`), JSON.stringify(start));
 }
 
+/** The least of REPEATS wall times of one emkit fit (other work on the machine only ever adds time). */
 function emkitCell(spec, column, iterations) {
   const runs = [];
   let last;
@@ -81,41 +76,45 @@ function emkitCell(spec, column, iterations) {
     last = JSON.parse(out.trim().split('\n').pop());
     runs.push(last.ms);
   }
-  return { ...last, ms: median(runs) };
+  return { ...last, ms: Math.min(...runs) };
 }
 
-// The peer, once per thread count, over all cases at once.
-let peer = null;
-let peerNote = '';
-if (process.env.BENCH_SKLEARN === '0') peerNote = 'skipped (BENCH_SKLEARN=0)';
-else {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const casesFile = join(dir, 'cases.json');
-  writeFileSync(casesFile, JSON.stringify(cases.map(({ id, model, d, k, peer: p }) => ({ id, model, d, k, peer: p }))));
+// The peer: one process per case, thread count and repeat, run right after emkit's cells of that
+// case, so that both sides of a ratio are measured under the same load.
+const peerEnv = { ...process.env };
+delete peerEnv.OPENBLAS_CORETYPE;
+delete peerEnv.OPENBLAS_L2_SIZE;
+let peerNote = process.env.BENCH_SKLEARN === '0' ? 'skipped (BENCH_SKLEARN=0)' : '';
+/** scikit-learn's best of 1 and 2 threads on one case (least marginal time of REPEATS runs), or null. */
+function peerCase(spec) {
+  if (peerNote) return null;
+  const casesFile = join(dir, 'case.json');
+  writeFileSync(casesFile, JSON.stringify([{ id: spec.id, model: spec.model, d: spec.d, k: spec.k, peer: spec.peer, data: dataName(spec) }]));
+  let best = null;
   try {
-    peer = [1, 2].map((threads) => {
-      const runs = Array.from({ length: REPEATS }, () =>
-        JSON.parse(execFileSync('/usr/bin/python3', [join(here, 'matrix-peer.py'), dir, casesFile, String(threads), String(SHORT), String(LONG)], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })),
-      );
-      return { threads, runs };
-    });
+    for (const threads of [1, 2])
+      for (let r = 0; r < REPEATS; r++) {
+        const out = JSON.parse(execFileSync('/usr/bin/python3', [join(here, 'matrix-peer.py'), dir, casesFile, String(threads), String(SHORT), String(LONG)], { encoding: 'utf8', env: peerEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+        dgemm[threads - 1] = Math.max(dgemm[threads - 1] ?? 0, out.dgemmGflops);
+        const run = out[spec.id];
+        const ms = (run[`ms${LONG}`] - run[`ms${SHORT}`]) / (LONG - SHORT);
+        if (!best || ms < best.ms) best = { ms, threads, score: run.score, iterations: run.iterations };
+      }
   } catch (error) {
-    peer = null;
     peerNote = `n/a (${String(error.message ?? error).split('\n')[0].slice(0, 120)}; apt-get install python3-sklearn)`;
+    return null;
   }
+  return best;
 }
-const dgemm = peer ? peer.map((p) => median(p.runs.map((r) => r.dgemmGflops))) : null;
+/** numpy's dgemm GFLOP/s on 1 and 2 threads, the best seen so far. */
+const dgemm = [];
 
-const loadBefore = load();
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-console.log(`\nemkit bench matrix: N=${N}, ms per iteration = (time of ${LONG} iterations − time of ${SHORT}) / ${LONG - SHORT}, whole fits in their own processes (node ${process.version}), median of ${REPEATS}`);
-console.log(`load average (1/5/15 min) at the start: ${loadBefore} (2 cores; a busy machine makes every figure pessimistic)`);
-if (dgemm) console.log(`floor: 2 × multiply-adds per iteration at numpy's dgemm rate, ${dgemm[0].toFixed(1)} GFLOP/s on 1 thread and ${dgemm[1].toFixed(1)} on 2; "(3.1×)" = 3.1 × the floor`);
-else console.log(`scikit-learn: ${peerNote}; no dgemm rate, so no floor`);
+console.log(`\nemkit bench matrix: N=${N}, ms per iteration = (time of ${LONG} iterations − time of ${SHORT}) / ${LONG - SHORT}, whole fits in their own processes (node ${process.version}), least of ${REPEATS}`);
+console.log(`load average (1/5/15 min) at the start: ${load()} (2 cores; a busy machine makes every figure pessimistic; scikit-learn runs right after emkit on each row)`);
+console.log(`floor: 2 × multiply-adds per iteration at numpy's dgemm rate (the best measured on 1 and on 2 threads, shown at the end); "(3.1×)" = 3.1 × the floor`);
 const width = 17;
-console.log(['case'.padEnd(20), ...columns.map((c) => c.label.padStart(width)), 'scikit-learn'.padStart(width + 6), `${columns.at(-1).label} ÷ sk`.padStart(13), 'same result'.padStart(12)].join(' '));
+console.log(['case'.padEnd(20), ...columns.map((c) => c.label.padStart(width)), 'scikit-learn'.padStart(width + 6), `${columns.at(-1).label} ÷ sk`.padStart(13), 'same result'.padStart(12), 'load (1 min)'.padStart(13)].join(' '));
 // Each row is printed as soon as it is measured.
 for (const spec of cases) {
   const cells = columns.map((column) => {
@@ -123,14 +122,9 @@ for (const spec of cases) {
     const long = emkitCell(spec, column, LONG);
     return { column, ms: (long.ms - short.ms) / (LONG - SHORT), meanLogLikelihood: long.meanLogLikelihood, iterations: long.iterations };
   });
-  let best = null;
-  if (peer)
-    for (const p of peer) {
-      const ms = median(p.runs.map((r) => (r[spec.id][`ms${LONG}`] - r[spec.id][`ms${SHORT}`]) / (LONG - SHORT)));
-      if (!best || ms < best.ms) best = { ms, threads: p.threads, score: p.runs[0][spec.id].score, iterations: p.runs[0][spec.id].iterations };
-    }
+  const best = peerCase(spec);
   const flops = 2 * spec.madds(N, spec.d, spec.k);
-  const floor = (threads) => (dgemm ? (flops / (dgemm[threads > 1 ? 1 : 0] * 1e9)) * 1000 : null);
+  const floor = (threads) => (dgemm[threads > 1 ? 1 : 0] ? (flops / (dgemm[threads > 1 ? 1 : 0] * 1e9)) * 1000 : null);
   const cell = (ms, threads) => `${fmt(ms)}${floor(threads) ? ` (${(ms / floor(threads)).toFixed(1)}×)` : ''}`;
   const last = cells.at(-1);
   let same = '';
@@ -143,8 +137,10 @@ for (const spec of cases) {
       (best ? `${cell(best.ms, best.threads)} ${best.threads}t` : peerNote.slice(0, width + 6)).padStart(width + 6),
       (best ? (last.ms / best.ms).toFixed(2) : '').padStart(13),
       same.padStart(12),
+      load().split(' ')[0].padStart(13),
     ].join(' '),
   );
 }
+if (dgemm.length) console.log(`dgemm: ${dgemm.map((g) => g.toFixed(1)).join(' GFLOP/s on 1 thread, ')} on 2`);
 console.log(`load average at the end: ${load()}`);
 rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ await import('./kmeans.mjs');
 await import('./runner.mjs');
 await import('./runner-overhead.mjs');
 await import('./hmm.mjs');
+await import('./mixture.mjs');
 await import('./scale.mjs');
 const { peerBenchmark } = await import('./peers.mjs');
 await peerBenchmark();

@@ -1,4 +1,4 @@
-// pnpm bench: stepwise (online) EM against batch EM, and E-steps through Redis.
+// pnpm bench: stepwise (online) EM against batch EM, E-steps through Redis, and out-of-core fits.
 //
 // Online — 1 000 000 generated rows, K = 8, D = 8 (BENCH_ONLINE_N changes N): one pass of
 // stepwise EM (mini-batches of 1000 rows, α = 0.7) must end within 0.5 % of batch EM's mean
@@ -14,14 +14,23 @@
 // BENCH_SCALING=1 adds a sweep over rows × worker processes (docs/scaling-out.md); BENCH_SCALE=0
 // skips this whole file. Timings are wall clock on whatever else the machine runs: the load
 // average is printed beside them.
+//
+// Out of core — a generated 20 000 000 × 8 CSV file (about 2.1 GB, in a temporary folder that
+// is deleted afterwards; BENCH_OUT_OF_CORE_ROWS changes N) fitted by `emkit fit gmm --memory
+// 512MiB` (BENCH_OUT_OF_CORE_MEMORY changes it; k = 4, full covariances, 2 workers, BENCH_OUT_OF_CORE_ITER iterations, default 5)
+// under `/usr/bin/time -v`: its peak resident set size, threads included, must stay under
+// 1 GiB. It is skipped, saying why, when the temporary folder's disk has less than twice the
+// file's size free or /usr/bin/time is missing. BENCH_OUT_OF_CORE=0 skips it; BENCH_ONLINE=0
+// and BENCH_DISTRIBUTED=0 skip the other parts (to run this one alone).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDataset, fit, fitOnline } from '@emkit/core';
-import { fitDistributed, readReferencedData, referenceData } from '@emkit/distributed';
+import { fitDistributed, shareDataFile } from '@emkit/distributed';
+import { indexFile, readTable } from '@emkit/io/node';
 import { gmmPlugin } from '@emkit/gmm';
 import { Random } from '@emkit/linalg';
 
@@ -38,6 +47,13 @@ function blobs(n, d, k, seed) {
     for (let j = 0; j < d; j++) values[i * d + j] = c[j] + random.nextNormal() * (1 + (j % 3));
   }
   return values;
+}
+
+/** A headerless CSV file in memory here, and indexed for the workers, which read their shards from it. */
+async function sharedData(path, shardRows) {
+  const { dataset: data } = await readTable(path, { header: 'no' });
+  const dataFile = await shareDataFile((await indexFile(path, { format: 'csv', header: 'no', shardRows })).reference);
+  return { data, dataFile };
 }
 
 /** Generated blobs (K = 4) written as a headerless CSV file; returns its path. */
@@ -131,13 +147,12 @@ async function distributedBench() {
     const iterations = 10;
     console.log(`\nE-steps through Redis: 3 emkit worker processes (1 thread each) on this machine, gmm diag K = 4, ${iterations} iterations (load ${load()})`);
     for (const { label, path, shardRows } of cases) {
-      const data = await readReferencedData({ path, header: 'no', target: null });
-      const dataReference = await referenceData(path, data, { header: 'no', target: null });
+      const { data, dataFile } = await sharedData(path, shardRows);
       const options = { k: 4, covariance: 'diag' };
       const driver = { seed: 0, tol: 0, maxIter: iterations, shardRows };
-      await fitDistributed(gmmPlugin, data, options, { ...driver, maxIter: 1, redis: url, dataReference }); // warm-up: workers load the file
+      await fitDistributed(gmmPlugin, data, options, { ...driver, maxIter: 1, redis: url, dataFile }); // warm-up: workers check the file
       let started = performance.now();
-      const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: url, dataReference });
+      const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: url, dataFile });
       const distributedSeconds = (performance.now() - started) / 1000;
       started = performance.now();
       const local = await fit(gmmPlugin, data, options, driver);
@@ -185,9 +200,8 @@ async function scalingSweep() {
       const workers = await Promise.all(Array.from({ length: w }, () => startProcess(process.execPath, [cli, 'worker', '--redis', url, '--concurrency', '1'], 'serving queue')));
       try {
         for (const [i, n] of sizes.entries()) {
-          const data = await readReferencedData({ path: files[i], header: 'no', target: null });
-          const dataReference = await referenceData(files[i], data, { header: 'no', target: null });
-          const driver = { seed: 0, tol: 0, maxIter: 5, redis: url, dataReference };
+          const { data, dataFile } = await sharedData(files[i], 8192);
+          const driver = { seed: 0, tol: 0, maxIter: 5, redis: url, dataFile };
           await fitDistributed(gmmPlugin, data, { k: 4, covariance: 'diag' }, { ...driver, maxIter: 1 });
           const started = performance.now();
           const r = await fitDistributed(gmmPlugin, data, { k: 4, covariance: 'diag' }, driver);
@@ -206,6 +220,86 @@ async function scalingSweep() {
   }
 }
 
-await onlineBench();
-await distributedBench();
+/** N rows × 8 columns of blobs (K = 4) written as a headed CSV file in blocks, never all in memory. */
+function writeLargeCsv(path, n, seed) {
+  const d = 8;
+  const random = new Random(seed);
+  const centres = Array.from({ length: 4 }, () => Array.from({ length: d }, () => 10 * random.nextNormal()));
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, `${Array.from({ length: d }, (_, j) => `x${j}`).join(',')}\n`);
+    const block = 100_000;
+    for (let start = 0; start < n; start += block) {
+      const lines = [];
+      for (let i = start; i < Math.min(n, start + block); i++) {
+        const c = centres[random.nextInt(4)];
+        const cells = new Array(d);
+        for (let j = 0; j < d; j++) cells[j] = (c[j] + random.nextNormal() * (1 + (j % 3))).toFixed(9);
+        lines.push(cells.join(','));
+      }
+      writeSync(fd, `${lines.join('\n')}\n`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs a command under /usr/bin/time -v: its exit code, output, peak RSS (bytes) and wall seconds. */
+function timed(command, args) {
+  return new Promise((resolvePromise) => {
+    const child = spawn('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.resume();
+    child.on('exit', (code) => {
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
+      const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
+      resolvePromise({ code, stderr, rssBytes: rss ? Number(rss[1]) * 1024 : NaN, seconds });
+    });
+  });
+}
+
+async function outOfCoreBench() {
+  if (process.env.BENCH_OUT_OF_CORE === '0') return;
+  const n = Number(process.env.BENCH_OUT_OF_CORE_ROWS ?? 20_000_000);
+  const iterations = Number(process.env.BENCH_OUT_OF_CORE_ITER ?? 5);
+  console.log(`\nout of core: emkit fit gmm --memory ${process.env.BENCH_OUT_OF_CORE_MEMORY ?? '512MiB'} on a generated ${n.toLocaleString('en')} × 8 CSV file (load ${load()})`);
+  const bin = join(root, 'apps/cli/dist/bin.js');
+  if (!existsSync('/usr/bin/time')) return console.log('skipped: /usr/bin/time (GNU time) is not installed, and it measures the peak RSS');
+  const expectedBytes = n * 8 * 14;
+  const budget = process.env.BENCH_OUT_OF_CORE_MEMORY ?? '512MiB';
+  const { bavail, bsize } = statfsSync(tmpdir());
+  if (bavail * bsize < 2 * expectedBytes)
+    return console.log(`skipped: ${tmpdir()} has ${(bavail * bsize / 1e9).toFixed(1)} GB free, the file needs about ${(expectedBytes / 1e9).toFixed(1)} GB (twice that is required); free space or set TMPDIR`);
+  const temp = mkdtempSync(join(tmpdir(), 'emkit-bench-ooc-'));
+  try {
+    const path = join(temp, 'blobs.csv');
+    let started = performance.now();
+    writeLargeCsv(path, n, 5);
+    const size = statSync(path).size;
+    console.log(`generated ${(size / 1e9).toFixed(2)} GB in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const args = [bin, 'fit', 'gmm', '--data', path, '--k', '4', '--covariance', 'full', '--memory', budget, '--max-iter', String(iterations), '--workers', '2', '--quiet', '--out', join(temp, 'model.json')];
+    console.log(`$ /usr/bin/time -v node ${args.map((a) => a.replace(temp, '$TMP')).join(' ')}`);
+    const run = await timed(process.execPath, args);
+    if (run.code !== 0) {
+      console.log(`FAIL: the fit exited with code ${run.code}:\n${run.stderr.split('\n').slice(0, 20).join('\n')}`);
+      process.exitCode = 1;
+      return;
+    }
+    // The index pass, then one pass per E-step (the iterations and the final one).
+    const fitted = JSON.parse(readFileSync(join(temp, 'model.json'), 'utf8'));
+    const passes = fitted.iterations + 2;
+    const rssMiB = run.rssBytes / 2 ** 20;
+    console.log(`wall ${run.seconds.toFixed(1)} s for ${passes} passes over the file (${fitted.iterations} iterations): ${((size / 1e6) * passes / run.seconds).toFixed(0)} MB/s of CSV read and parsed`);
+    console.log(`peak RSS ${rssMiB.toFixed(0)} MiB (target < 1024 MiB): ${rssMiB < 1024 ? 'PASS' : 'FAIL'} (load ${load()})`);
+    if (!(rssMiB < 1024)) process.exitCode = 1;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+if (process.env.BENCH_ONLINE !== '0') await onlineBench();
+if (process.env.BENCH_DISTRIBUTED !== '0') await distributedBench();
 await scalingSweep();
+await outOfCoreBench();

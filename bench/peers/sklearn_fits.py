@@ -1,6 +1,7 @@
 """Peer benchmark, scikit-learn side (bench/peers.mjs runs it with /usr/bin/python3).
 
-    python3 sklearn_fits.py export <dir>              writes wine.csv and breast_cancer.csv
+    python3 sklearn_fits.py export <dir>              writes wine.csv and breast_cancer.csv (committed
+                                                      in bench/peers/data: `export bench/peers/data`)
     python3 sklearn_fits.py fit <csv> <name> <kmax>   one JSON line per covariance type and K:
         {"dataset", "covariance", "k", "loglik"}: GaussianMixture(n_init=10, random_state=0),
         defaults otherwise (k-means start, reg_covar 1e-6, tol 1e-3); loglik = score(X)·N.
@@ -16,8 +17,11 @@ def export(directory):
     from sklearn.datasets import load_breast_cancer, load_wine
     for name, loader in (("wine", load_wine), ("breast_cancer", load_breast_cancer)):
         bunch = loader()
-        header = ",".join(f"x{i + 1}" for i in range(bunch.data.shape[1]))
-        np.savetxt(f"{directory}/{name}.csv", bunch.data, delimiter=",", header=header, comments="", fmt="%.17g")
+        header = ",".join(str(f).replace(" ", "_") for f in bunch.feature_names)
+        # repr: the shortest text that reads back to the same double
+        lines = [header] + [",".join(repr(float(v)) for v in row) for row in bunch.data]
+        with open(f"{directory}/{name}.csv", "w") as out:
+            out.write("\n".join(lines) + "\n")
 
 
 def fit(path, name, kmax):

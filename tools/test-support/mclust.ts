@@ -38,9 +38,26 @@ export interface MclustFixture {
   /** n×d row-major. */
   readonly data: number[];
   readonly fits: MclustFit[];
+  /** mclust's hc classes as Mclust starts from them: hc(x, modelName, use = "SVD"), hclass for K = "2".."5" (labels 1..K). */
+  readonly hc: Record<'VVV' | 'EII', Record<string, number[]>>;
+  /** Mclust(…, prior = priorControl()) for the ten models with a conjugate prior, K = 1…3. */
+  readonly mapFits: MclustMapFit[];
 }
 
-/** The data sets with mclust fixtures (diabetes, banknote, faithful, iris). */
+/** One MAP fit (mclust's loglik is its last E-step's data log-likelihood) with the prior defaultPrior gave. */
+export interface MclustMapFit extends Pick<MclustFit, 'model' | 'k' | 'fit' | 'reason' | 'loglik' | 'weights' | 'means' | 'covariances'> {
+  readonly prior?: {
+    readonly shrinkage: number;
+    readonly mean: number[];
+    readonly dof: number;
+    /** One number (the diagonal family) or D×D row-major. */
+    readonly scale: number | number[];
+  };
+  /** The parameters after one more EM step from these (mclust's estep, then mstep with the prior); absent where mclust's estep refused them. */
+  readonly next?: Pick<MclustFit, 'weights' | 'means' | 'covariances'>;
+}
+
+/** The data sets with mclust fixtures (diabetes, banknote, faithful, iris, wine). */
 export function mclustFixtureNames(): string[] {
   return readdirSync(mclustFixturesDir)
     .filter((f) => f.endsWith('.json'))

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets, emkit, emkitInterrupted, references } from './test-support/run.js';
+import { runCli } from './test-support/in-process.js';
+import { registry } from './registry.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'emkit-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -337,5 +339,23 @@ describe('help and listings', () => {
   it('no command is a usage error', async () => {
     const run = await emkit([]);
     expect(run.code).toBe(2);
+  });
+});
+
+describe('--help', () => {
+  it('says each thing once on every line of every fitting command’s help', async () => {
+    for (const { plugin } of registry)
+      for (const command of ['fit', 'select']) {
+        const { stdout, code } = await runCli([command, plugin.name, '--help']);
+        expect(code).toBe(0);
+        // One line per option: commander wraps long descriptions onto indented lines.
+        const options = stdout.replace(/\n {3,}/g, ' ');
+        for (const line of options.split('\n')) {
+          const notes = line.match(/\([^()]*\)/g) ?? [];
+          expect(new Set(notes).size, `${command} ${plugin.name}: ${line}`).toBe(notes.length);
+          expect(line.match(/atomically/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
+        }
+        expect(options).toMatch(/--out <model\.json> +write the (best )?model file here \(atomically; through a symbolic link its target is replaced; - for standard output\)/);
+      }
   });
 });

@@ -1,5 +1,18 @@
-import { type Dataset, InputError, hasErrorCode, restateError } from '@emkit/core';
-import { type HeaderMode, type TableFormat, type Delimiter, type Table, type ModelColumns, type ResolvedColumns, matchModelColumns, readTable, rowIdColumns, STDIN_NAME } from '@emkit/io/node';
+import { type Dataset, InputError, createDataset, hasErrorCode, restateError } from '@emkit/core';
+import {
+  type HeaderMode,
+  type TableFormat,
+  type Delimiter,
+  type Table,
+  type ModelColumns,
+  type OpenTableOptions,
+  type ResolvedColumns,
+  matchModelColumns,
+  openTable,
+  readTable,
+  rowIdColumns,
+  STDIN_NAME,
+} from '@emkit/io/node';
 import { splitSequenceColumn } from './sequence.js';
 
 /** --missing: refuse missing cells (default) or read them as a mask for models that marginalise them. */
@@ -38,17 +51,8 @@ export async function readDataFile(
 ): Promise<DataFile> {
   let bytes = 0;
   const { model, onProgress } = options;
-  const name = flags.data === '-' ? STDIN_NAME : flags.data;
   const table = await readTable(flags.data, {
-    match: model ? (header, count) => withSequenceFeature(matchModelColumns(model, header, count, flags, name), header, count, flags.sequence) : undefined,
-    header: flags.header,
-    format: flags.format,
-    delimiter: flags.delimiter,
-    columns: flags.columns,
-    drop: flags.drop,
-    label: flags.label,
-    target: flags.target,
-    missing: flags.missing,
+    ...tableOptions(flags, model),
     onProgress: (p) => {
       bytes = p.bytesRead;
       onProgress?.(p);
@@ -57,6 +61,47 @@ export async function readDataFile(
   const { source, format: _format, ...rest } = table;
   const file = { ...rest, path: source, bytes };
   return flags.sequence === undefined ? file : withSequenceColumn(file, flags.sequence, flags.target !== undefined);
+}
+
+/** The reading flags as every reader (whole, streamed, indexed) takes them. */
+export function readingOptions(flags: DataFlags) {
+  return { header: flags.header, delimiter: flags.delimiter, columns: flags.columns, drop: flags.drop, label: flags.label, target: flags.target, missing: flags.missing };
+}
+
+/** How to read --data: its format and the column flags, or a model's columns found again by name. */
+function tableOptions(flags: DataFlags, model: ModelColumns | null | undefined): OpenTableOptions {
+  const name = flags.data === '-' ? STDIN_NAME : flags.data;
+  return {
+    match: model ? (header, count) => withSequenceFeature(matchModelColumns(model, header, count, flags, name), header, count, flags.sequence) : undefined,
+    format: flags.format,
+    ...readingOptions(flags),
+  };
+}
+
+/**
+ * --data read chunk by chunk (CSV pieces, Parquet row groups, Arrow record batches) with the
+ * columns readDataFile would give, for commands that stream rows in constant memory; each chunk
+ * comes as a DataFile of its rows whose locateRow names the file's lines. No --sequence.
+ */
+export async function* streamDataFile(flags: DataFlags, model?: ModelColumns | null): AsyncGenerator<DataFile> {
+  const reader = await openTable(flags.data, tableOptions(flags, model));
+  const layout = await reader.layout();
+  const names = layout.selection.names === null ? null : [...layout.selection.names];
+  const cols = layout.selection.features.length;
+  const path = reader.source;
+  for await (const chunk of reader.chunks()) {
+    const dataset = createDataset(chunk.values, chunk.rows, cols, { columns: names, source: path, target: chunk.target, missing: chunk.missing ?? null });
+    yield {
+      path,
+      bytes: reader.bytesRead,
+      dataset: chunk.target ? { ...dataset, target: chunk.target } : dataset,
+      layout,
+      columns: names,
+      labels: chunk.labels === null ? null : [...chunk.labels],
+      labelName: null,
+      locateRow: (row) => reader.locateRow(chunk.firstRow + row),
+    };
+  }
 }
 
 /**

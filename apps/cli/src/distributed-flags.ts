@@ -1,7 +1,9 @@
 import { resolve as resolvePath } from 'node:path';
-import { type AnyModelPlugin, OptionError } from '@emkit/core';
+import { type AnyModelPlugin, OptionError, type Standardization } from '@emkit/core';
+import type { SharedDataFile } from '@emkit/distributed';
+import { type ShardFileReference, formatFromName, indexFile } from '@emkit/io/node';
 import { type Command, Option } from 'commander';
-import type { DataFile } from './data.js';
+import { type DataFile, readingOptions } from './data.js';
 import type { FitFlags, Fitter } from './fit-plumbing.js';
 import { parseIntegerFlag, parseNumberFlag } from './plugin-flags.js';
 import { stderr } from './shared.js';
@@ -33,6 +35,7 @@ export function checkDistributedFlags(flags: FitFlags & Partial<DistributedFlags
     return;
   }
   if (flags.data === '-') throw new OptionError({ field: 'data', detail: 'with --redis, the data must be a file every worker can read at the same path, not stdin' });
+  if (flags.sequence !== undefined) throw new OptionError({ field: 'sequence', detail: 'sequences are not sharded through Redis: a shard job would cut them', remedy: 'fit sequence models without --redis' });
   if (flags.workers !== undefined) throw new OptionError({ field: 'workers', detail: 'with --redis, E-steps run on `emkit worker` processes; set their threads with `emkit worker --concurrency`' });
   if (!(flags.workerTimeout! > 0)) throw new OptionError({ field: 'worker-timeout', detail: `must be > 0 seconds, got ${flags.workerTimeout}` });
 }
@@ -42,20 +45,29 @@ export function checkDistributedFlags(flags: FitFlags & Partial<DistributedFlags
  * referenced by its absolute path and fingerprint; BullMQ and its Redis client are loaded only
  * here, so other commands do not pay their start-up time.
  */
-export function openDistributedFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags & DistributedFlags, driver: Record<string, unknown>): Fitter {
+export function openDistributedFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags & DistributedFlags, driver: Record<string, unknown>, transform: Standardization | null): Fitter {
   const data = file.dataset;
+  let shared: Promise<SharedDataFile> | null = null;
   return {
     data,
     pooled: false,
     async fit(raw, context) {
-      const { fitDistributed, referenceData } = await import('@emkit/distributed');
-      const dataReference = await referenceData(resolvePath(file.path), data, { header: flags.header, target: flags.target ?? null });
+      const { fitDistributed, shareDataFile } = await import('@emkit/distributed');
+      // Workers read their shards with the index of an out-of-core fit: that fit's own, or one
+      // made now for data read into memory here (with the same columns and standardisation).
+      shared ??= (async () => shareDataFile(data.external ? (data.external.reference as ShardFileReference) : (await indexFile(resolvePath(file.path), {
+        format: flags.format ?? formatFromName(file.path) ?? 'csv',
+        ...readingOptions(flags),
+        standardization: transform,
+        shardRows: flags.shardRows,
+      })).reference))();
+      const dataFile = await shared;
       return fitDistributed(plugin, data, raw, {
         ...driver,
         ...(flags.shardRows !== undefined ? { shardRows: flags.shardRows } : {}),
         ...context,
         redis: flags.redis!,
-        dataReference,
+        dataFile,
         run: flags.run,
         resume: flags.resume === true,
         queue: flags.queue,

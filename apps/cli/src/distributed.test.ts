@@ -114,6 +114,22 @@ describe('emkit fit --redis through 3 emkit worker processes', () => {
   });
 });
 
+describe('emkit fit --redis with column selection, --standardize and out of core', () => {
+  it('workers read their shards with the index of the file: equal to the local fit in memory and out of core', async () => {
+    const args = ['fit', 'gmm', '--data', small, '--columns', 'd,a,b', '--standardize', '--k', '3', '--seed', '5', '--init-sample', '2000'];
+    const local = await localFit(args, join(temp, 'std-l.json'));
+    expect(local.code, local.stderr).toBe(0);
+    for (const [name, extra] of [
+      ['std-d.json', []],
+      ['std-ooc-d.json', ['--memory', '1KiB']],
+    ] as const) {
+      const distributed = await emkit([...args, ...extra, '--redis', redis.url, '--out', join(temp, name)]);
+      expect(distributed.code, distributed.stderr).toBe(0);
+      expect(readFileSync(join(temp, name), 'utf8'), name).toBe(readFileSync(join(temp, 'std-l.json'), 'utf8'));
+    }
+  });
+});
+
 describe('faults', () => {
   it('a worker SIGKILLed mid-shard: its shard is re-queued by stalled-job detection and the result is the same', async () => {
     const args = ['fit', 'gmm', '--data', large, '--k', '4', '--covariance', 'full', '--tol', '0', '--max-iter', '4', '--seed', '2'];

@@ -16,7 +16,7 @@ import {
   type Standardization,
   restateError,
 } from '@emkit/core';
-import { type ModelColumns, readModelColumns, writeFileAtomic } from '@emkit/io/node';
+import { type ModelColumns, openAtomicWriter, readModelColumns, writeFileAtomic } from '@emkit/io/node';
 import { plugins } from './registry.js';
 
 export interface LoadedModel {
@@ -153,6 +153,22 @@ export function formatModelJson(model: unknown): string {
 export async function writeOutput(out: string | undefined, text: string): Promise<void> {
   if (out === undefined || out === '-') await writeStdout(text);
   else await writeFileAtomic(out, text);
+}
+
+/**
+ * Output written piece by piece by `produce`: to --out through a temporary file renamed into
+ * place once all of it is written (a failure leaves the old file), or straight to stdout.
+ */
+export async function streamOutput(out: string | undefined, produce: (write: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
+  if (out === undefined || out === '-') return produce(writeStdout);
+  const writer = await openAtomicWriter(out);
+  try {
+    await produce((text) => writer.write(text));
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  await writer.commit();
 }
 
 export function writeStdout(text: string): Promise<void> {

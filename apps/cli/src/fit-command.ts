@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type FitProgress, supportsStepwise } from '@emkit/core';
+import { type RestartInitProgress, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -10,6 +10,7 @@ import { modelColumnsOf } from '@emkit/io/node';
 import { agreementWithLabels, formatAgreement } from './labels.js';
 import { modelInputs, toOriginalUnits } from './standardize.js';
 import { distributedFlags } from './distributed-flags.js';
+import { memoryFlags } from './memory.js';
 import { type OnlineFlags, onlineFields, onlineFlags, runStreamFit } from './online-flags.js';
 
 /** `emkit fit <model>`: one subcommand per registered model, its flags from the plugin's optionSpecs. */
@@ -19,13 +20,14 @@ export function fitCommand(model: RegisteredModel): Command {
   dataOptions(command);
   for (const spec of plugin.optionSpecs) command.addOption(optionFor(spec));
   distributedFlags(command);
+  memoryFlags(command);
   // Plugins whose statistics are sums over rows can also be fitted online.
   if (supportsStepwise(plugin)) onlineFlags(command);
   return fitFlags(command, plugin, {
     restarts: 'number of restarts, the best log-likelihood wins',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads for E-step shards and restarts',
-    out: 'write the model file here (atomically)',
+    out: 'write the model file here',
     json: 'print the model file and run details as JSON on stdout',
   }).action((flags: FitFlags) => withInterrupts((signal) => runFit(model, flags, signal)));
 }
@@ -36,8 +38,25 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const { raw, files } = await rawPluginOptions(plugin, flags);
   if (flags.online === true && flags.data === '-') return runStreamFit(plugin, raw, files, flags as FitFlags & OnlineFlags, signal);
   // Options first: a bad flag should not wait for a large file to be read.
-  const { result: fitted, file, transform } = await runFitting(plugin, flags, files, signal, () => plugin.parseOptions(raw), (fitter, status) =>
-    fitter.fit(raw, { signal, onProgress: ((text) => (p: FitProgress) => status.show(text(p)))(restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter)) }),
+  const { result: fitted, file, transform, initRows } = await runFitting(
+    plugin,
+    flags,
+    files,
+    signal,
+    () => plugin.parseOptions(raw),
+    (fitter, status) => {
+      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter);
+      // A new stage of the init (k-means++, then k-means) is drawn at once, its steps at most 10 a second.
+      let stage = '';
+      const onInitProgress = (p: RestartInitProgress): void => {
+        const changed = p.method !== stage;
+        stage = p.method;
+        status.show(progress.init(p), changed);
+      };
+      // The first iteration too, so that the line moves on from the init at once.
+      return fitter.fit(raw, { signal, onProgress: (p) => status.show(progress.fit(p), p.iteration === 1), onInitProgress });
+    },
+    { outOfCore: true },
   );
 
   const result = toOriginalUnits(fitted, transform, file);
@@ -53,7 +72,10 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const stochastic = plugin.stochastic;
   const lines: [string, string][] = [
     ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
-    ['data', describeData(file)],
+    ['data', `${describeData(file)}${file.dataset.external ? ', out of core: read shard by shard on every pass' : ''}`],
+    ...(initRows === null
+      ? []
+      : [['initialisation', `from a seeded reservoir sample of ${initRows.toLocaleString('en')} rows (--init-sample ${initRows} starts ${file.dataset.external ? 'an in-memory' : 'an out-of-core'} fit the same way)`] as [string, string]]),
     ...(transform === null ? [] : [['standardised', `${transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)'}; likelihoods in the original units`] as [string, string]]),
   ];
   if (stochastic) {
@@ -84,7 +106,8 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   lines.push(['wall time', `${seconds.toFixed(2)} s`]);
   lines.push(['model file', flags.out ?? 'not written (no --out)']);
   printSummary(lines);
-  const agreement = agreementWithLabels(plugin, result.params, modelInputs(file, transform), file);
+  // Out of core the labels are not read (and the rows are not in memory).
+  const agreement = file.dataset.external ? null : agreementWithLabels(plugin, result.params, modelInputs(file, transform), file);
   if (agreement !== null) stderr(formatAgreement(agreement));
 
   if (flags.json) {

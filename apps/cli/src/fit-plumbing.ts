@@ -4,6 +4,8 @@ import {
   type DriverOptions,
   type FitProgress,
   type FitResult,
+  type InitProgress,
+  type RestartInitProgress,
   FitAbortedError,
   OptionError,
   type Standardization,
@@ -24,6 +26,7 @@ import { formatNumber, stderr } from './shared.js';
 import { createLogUpdate } from 'log-update';
 import { type DistributedFlags, checkDistributedFlags, openDistributedFitter } from './distributed-flags.js';
 import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-flags.js';
+import { type MemoryFlags, indexFitData, initSampleOf, outOfCoreBudget } from './memory.js';
 
 /**
  * What every command that fits shares (`fit`, `select` and those to come): the data and driver
@@ -32,7 +35,7 @@ import { type OnlineFlags, checkOnlineFlags, openOnlineFitter } from './online-f
  */
 
 /** The flags `fitFlags` adds, as commander parses them. */
-export interface FitFlags extends DataFlags {
+export interface FitFlags extends DataFlags, MemoryFlags {
   tol?: number;
   maxIter?: number;
   restarts: number;
@@ -88,10 +91,15 @@ export function throwIfInterrupted(signal: AbortSignal): void {
   if (signal.aborted) throw new FitAbortedError({ reason: signal.reason });
 }
 
-/** Checks --out, then reads --data: what a fitting command does once its options are known good. */
-export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
+/** Checks --out (and that it does not clash with --json) before any data is read. */
+async function checkOutputFlags(flags: FitFlags): Promise<void> {
   if (flags.out === '-' && flags.json) throw new OptionError({ field: '--out', detail: '- writes the model file to standard output, where --json writes too', remedy: 'give one of them' });
   if (flags.out !== undefined) await checkOutputPath(flags.out);
+}
+
+/** Checks --out, then reads --data: what a fitting command does once its options are known good. */
+export async function readFitData(flags: FitFlags, signal: AbortSignal, status?: StatusLine): Promise<DataFile> {
+  await checkOutputFlags(flags);
   const name = flags.data === '-' ? 'standard input' : flags.data;
   status?.show(`reading ${name}`, true);
   const file = await readDataFile(flags, { onProgress: (p) => status?.show(`reading ${name}: ${p.rows.toLocaleString('en')} rows, ${formatBytes(p.bytesRead)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''}`) });
@@ -103,7 +111,14 @@ export async function readFitData(flags: FitFlags, signal: AbortSignal, status?:
 }
 
 /** Fits one set of raw plugin options; how (in this thread or on workers) the fitter decides. */
-export type FitOne = (raw: unknown, context: { signal?: AbortSignal; onProgress?: (p: FitProgress) => void }) => Promise<FitResult<unknown, unknown>>;
+export type FitOne = (raw: unknown, context: FitContext) => Promise<FitResult<unknown, unknown>>;
+
+/** What a fit reports to and hears from the command: abort, iterations and initialisation steps. */
+export interface FitContext {
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+  onInitProgress?: (p: RestartInitProgress) => void;
+}
 
 export interface Fitter {
   /** The data the fits use (in shared memory when on workers). */
@@ -119,17 +134,19 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags): Fitter {
-  const driver = driverOptionsOf(flags);
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null): Fitter {
+  // Out of core, and with --init-sample, the starting parameters come from a reservoir sample.
+  const driver = { ...driverOptionsOf(flags), ...(initData !== undefined ? { initData } : {}) };
   if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
-  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver);
+  if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver, transform);
   const workers = flags.workers ?? defaultWorkerCount();
   if (workers === 0) {
     const data = file.dataset;
     return { data, pooled: false, fit: (raw, context) => fitInProcess(plugin, data, raw, { ...driver, ...context }), close: () => Promise.resolve() };
   }
   const pool = new NodeWorkerPool(workers);
-  const data = shareDataset(file.dataset).data;
+  // Out-of-core rows stay on disk: workers read their own shards.
+  const data = file.dataset.external ? file.dataset : shareDataset(file.dataset).data;
   return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
 }
 
@@ -145,7 +162,9 @@ export async function runFitting<T>(
   signal: AbortSignal,
   checkOptions: () => void,
   body: (fitter: Fitter, status: StatusLine) => Promise<T>,
-): Promise<{ result: T; file: DataFile; transform: Standardization | null }> {
+  /** Whether the command can fit out of core (with --memory, or when the data would not fit in memory). */
+  { outOfCore = false }: { outOfCore?: boolean } = {},
+): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
   try {
     checkOptions();
     checkDriverFlags(plugin, flags);
@@ -153,11 +172,31 @@ export async function runFitting<T>(
     throw withFlagNames(error, plugin, files);
   }
   const status = statusLine(flags.quiet === true);
-  const file = await readFitData(flags, signal, status);
-  // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
-  const { data, transform } = dataToFit(file, standardizeMethod(flags.standardize));
-  status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows)`, true);
-  const fitter = openFitter(plugin, { ...file, dataset: data }, flags);
+  const budget = outOfCore
+    ? await outOfCoreBudget(plugin, flags).catch((error: unknown) => {
+        throw withFlagNames(error, plugin, files);
+      })
+    : null;
+  let file: DataFile;
+  let data: Dataset;
+  let transform: Standardization | null;
+  let initData: Dataset | undefined;
+  if (budget !== null) {
+    // Out of core: one validating pass indexes the file (z-scores and the initialisation sample
+    // drawn in it); every E-step then streams the file shard by shard.
+    await checkOutputFlags(flags);
+    ({ file, transform, initData } = await indexFitData(flags, budget, signal, (text) => status.show(text)));
+    status.clear();
+    data = file.dataset;
+    throwIfInterrupted(signal);
+  } else {
+    file = await readFitData(flags, signal, status);
+    // --standardize: the fits see z-scores; the command reports in the original units (toOriginalUnits).
+    ({ data, transform } = dataToFit(file, standardizeMethod(flags.standardize)));
+    initData = initSampleOf(data, flags);
+  }
+  status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows${budget !== null ? ', out of core' : ''})`, true);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform);
   let result: T;
   try {
     result = await body(fitter, status);
@@ -168,7 +207,7 @@ export async function runFitting<T>(
     await fitter.close();
   }
   throwIfInterrupted(signal);
-  return { result, file, transform };
+  return { result, file, transform, initRows: initData?.rows ?? null };
 }
 
 /** The model file of a fit, with the registry's extra fields and any the command adds. */
@@ -213,16 +252,31 @@ export function statusLine(quiet = false): StatusLine {
   const log = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
   let last = 0;
   let shown = false;
+  // A skipped update is drawn when its 100 ms are up, so the line never stays behind the work.
+  let pending: { text: string; timer: ReturnType<typeof setTimeout> } | null = null;
+  const draw = (text: string): void => {
+    if (pending !== null) clearTimeout(pending.timer);
+    pending = null;
+    last = Date.now();
+    // One line: cut to the terminal's width so that it never wraps.
+    log(text.length >= width() ? `${text.slice(0, width() - 2)}…` : text);
+    shown = true;
+  };
   return {
     show(text, now = false) {
-      const time = Date.now();
-      if (!now && time - last < 100) return;
-      last = time;
-      // One line: cut to the terminal's width so that it never wraps.
-      log(text.length >= width() ? `${text.slice(0, width() - 2)}…` : text);
-      shown = true;
+      const wait = 100 - (Date.now() - last);
+      if (now || wait <= 0) return draw(text);
+      if (pending !== null) pending.text = text;
+      else {
+        const timer = setTimeout(() => pending !== null && draw(pending.text), wait);
+        // A waiting update must not keep the process alive.
+        timer.unref();
+        pending = { text, timer };
+      }
     },
     clear() {
+      if (pending !== null) clearTimeout(pending.timer);
+      pending = null;
       if (shown) log.clear();
       shown = false;
     },
@@ -243,23 +297,52 @@ export function formatDuration(seconds: number): string {
   return `${minutes} min ${Math.round(seconds - 60 * minutes)} s`;
 }
 
+/** `k-means++ 3/8 centres`, `k-means iteration 4 of ≤ 300` (an iterative method may stop early). */
+export function describeInitStep(p: InitProgress): string {
+  return p.unit === 'iterations' ? `${p.method} iteration ${p.done} of ≤ ${p.total}` : `${p.method} ${p.done}/${p.total} ${p.unit}`;
+}
+
+/** The status line's texts for a fit's initialisation steps and iterations. */
+export interface RestartProgress {
+  init(p: RestartInitProgress): string;
+  fit(p: FitProgress): string;
+}
+
 /**
  * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
- * workers, their iterations interleave) an aggregate — how many are done and the best mean
- * log-likelihood so far — rather than a line that jumps between restarts.
+ * workers, their iterations interleave) an aggregate — how many are initialising, running and
+ * done, and the best mean log-likelihood so far — rather than a line that jumps between restarts.
+ * Initialisation shows its method and how far it has got.
  */
-export function restartProgress(restarts: number, maxIter: number): (p: FitProgress) => string {
+export function restartProgress(restarts: number, maxIter: number): RestartProgress {
   const latest = new Map<number, FitProgress>();
-  return (p) => {
-    latest.set(p.restart, p);
-    const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
-    if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+  const initialising = new Map<number, RestartInitProgress>();
+  const aggregate = (): string => {
     let done = 0;
     let best = -Infinity;
     for (const q of latest.values()) {
       if (q.converged || q.iteration >= maxIter) done++;
       best = Math.max(best, q.meanLogLikelihood);
     }
-    return `restarts ${done}/${restarts} done, ${latest.size - done} running  ·  best mean log-likelihood so far ${formatNumber(best)}`;
+    // Most telling first: the line is cut at the terminal's width.
+    const init = [...initialising.values()].at(-1);
+    const counts = [`restarts ${done}/${restarts} done`];
+    if (latest.size > done) counts.push(`${latest.size - done} running`);
+    if (init !== undefined) counts.push(`${initialising.size} initialising (restart ${init.restart}: ${describeInitStep(init)})`);
+    return `${counts.join(', ')}${Number.isFinite(best) ? `  ·  best mean log-likelihood ${formatNumber(best)}` : ''}`;
+  };
+  return {
+    init(p) {
+      if (restarts === 1) return `initialising ${p.plugin}: ${describeInitStep(p)}`;
+      initialising.set(p.restart, p);
+      return aggregate();
+    },
+    fit(p) {
+      initialising.delete(p.restart);
+      latest.set(p.restart, p);
+      const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
+      if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+      return aggregate();
+    },
   };
 }

@@ -65,6 +65,10 @@ describe('the model file remembers its columns', () => {
       expect(run.code).toBe(2);
       expectOneLineError(run, new RegExp(`renamed\\.csv: the model was fitted on columns .*; this file lacks "${names[2]}" and has "petal_len" instead; rename the columns`));
     }
+    // The id the fit left out is in this file too: it is not offered as the renamed column.
+    const renamedWithId = join(temp, 'renamed-id.csv');
+    writeFileSync(renamedWithId, table([-1, 0, 1, 2, 3, -2], ['id', names[0], names[1], 'petal_len', names[3], 'species']));
+    expectOneLineError(await runCli(['score', '--model', model, '--data', renamedWithId]), new RegExp(`this file lacks "${names[2]}" and has "petal_len" instead; rename`));
     const wrongSelection = await runCli(['score', '--model', model, '--data', original, '--columns', '2..4']);
     expectOneLineError(wrongSelection, new RegExp(`the selected columns lack "${names[3]}"`));
   });

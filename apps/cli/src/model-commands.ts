@@ -1,16 +1,17 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, invertStandardization, logJacobian, type AnyModelPlugin } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, invertStandardization, logJacobian, type AnyModelPlugin, type Dataset } from '@emkit/core';
 import { modelInputs } from './standardize.js';
 import { formatCsv } from '@emkit/io/node';
-import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile } from './data.js';
+import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile, streamDataFile } from './data.js';
+import { type MemoryFlags, memoryOption, streamsRows } from './memory.js';
 import { Command, Option } from 'commander';
-import { type LoadedModel, checkOutputPath, loadModel, writeOutput, writeStdout } from './files.js';
+import { type LoadedModel, checkOutputPath, loadModel, streamOutput, writeOutput, writeStdout } from './files.js';
 import { parseIntegerFlag } from './plugin-flags.js';
 import { plugins } from './registry.js';
 import { dataOptions, stderr } from './shared.js';
 import { agreementWithLabels, formatAgreement } from './labels.js';
 
-interface ModelDataFlags extends DataFlags {
+interface ModelDataFlags extends DataFlags, MemoryFlags {
   model: string;
 }
 
@@ -44,35 +45,56 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
     .option('--proba', 'write the responsibilities p0..pK-1 instead of labels')
     .option('--impute', 'write the data with each missing cell (--missing marginalize) replaced by its conditional expectation under the model')
     .option('--out <file.csv>', 'write here (atomically; - for standard output) instead of stdout')
+    .addOption(memoryOption('data that would not fit is read and predicted chunk by chunk, the output streamed to a temporary file renamed into place'))
     .action(async (flags: ModelDataFlags & { proba?: boolean; impute?: boolean; out?: string }) => {
       if (flags.proba && flags.impute) throw new OptionError({ field: '--impute', detail: 'give --impute or --proba, not both' });
       if (flags.out !== undefined) await checkOutputPath(flags.out);
       const loaded = await loadModel(flags.model, known);
       const { plugin, params } = loaded;
       if (flags.impute && !plugin.impute) throw new OptionError({ field: '--impute', detail: `${flags.model}: a ${plugin.name} model cannot impute missing cells (gmm and bernoulli models can)` });
-      const file = await readData(flags, loaded);
-      const dataset = onData(file, flags.model, () => modelInputs(file, loaded.standardization));
-      onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
-      let text: string;
-      if (flags.impute) {
-        const imputed: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
-        const filled = loaded.standardization === null ? imputed : invertStandardization(imputed, loaded.standardization);
-        checkFiniteRows(filled, dataset.cols, file, 'an imputed value of');
-        text = formatCsv(filled, dataset.rows, dataset.cols, file.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
-      } else if (!flags.proba && plugin.predictTable) {
-        const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
-        checkFiniteRows(table.values, table.columns.length, file, 'a prediction of');
-        text = formatCsv(table.values, dataset.rows, table.columns.length, table.columns);
-      } else if (flags.proba) {
-        const k = plugin.components(params);
-        const header = Array.from({ length: k }, (_, j) => `p${j}`);
-        const responsibilities: Float64Array = onData(file, flags.model, () => plugin.responsibilities(params, dataset));
-        checkFiniteRows(responsibilities, k, file, 'a membership probability of');
-        text = formatCsv(responsibilities, dataset.rows, k, header);
-      } else {
-        text = formatCsv(onData(file, flags.model, () => plugin.predict(params, dataset) as Int32Array), dataset.rows, 1, ['label']);
+      // One chunk of rows → its CSV lines (with the header when asked): the whole file at once, or chunk by chunk.
+      const inputs = (file: DataFile): Dataset => {
+        const dataset = onData(file, flags.model, () => modelInputs(file, loaded.standardization));
+        onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
+        return dataset;
+      };
+      const rowsToCsv = (file: DataFile, dataset: Dataset, header: boolean): string => {
+        const csv = (values: Float64Array | Int32Array, cols: number, names: readonly string[]): string => formatCsv(values, dataset.rows, cols, header ? names : undefined);
+        if (flags.impute) {
+          const imputed: Float64Array = onData(file, flags.model, () => plugin.impute!(params, dataset));
+          const filled = loaded.standardization === null ? imputed : invertStandardization(imputed, loaded.standardization);
+          checkFiniteRows(filled, dataset.cols, file, 'an imputed value of');
+          return csv(filled, dataset.cols, file.columns ?? Array.from({ length: dataset.cols }, (_, j) => `x${j}`));
+        }
+        if (!flags.proba && plugin.predictTable) {
+          const table = onData(file, flags.model, () => plugin.predictTable!(params, dataset) as { columns: string[]; values: Float64Array });
+          checkFiniteRows(table.values, table.columns.length, file, 'a prediction of');
+          return csv(table.values, table.columns.length, table.columns);
+        }
+        if (flags.proba) {
+          const k = plugin.components(params);
+          const responsibilities: Float64Array = onData(file, flags.model, () => plugin.responsibilities(params, dataset));
+          checkFiniteRows(responsibilities, k, file, 'a membership probability of');
+          return csv(responsibilities, k, Array.from({ length: k }, (_, j) => `p${j}`));
+        }
+        return csv(onData(file, flags.model, () => plugin.predict(params, dataset) as Int32Array), 1, ['label']);
+      };
+      if (await streamsRows(plugin, flags)) {
+        // Constant memory: each chunk's rows in, its lines out (to a temporary file renamed into place at the end).
+        await streamOutput(flags.out, async (write) => {
+          let first = true;
+          for await (const file of streamDataFile(flags, loaded.columns)) {
+            await write(rowsToCsv(file, inputs(file), first));
+            first = false;
+          }
+          if (first) throw new InputError({ file: flags.data, detail: 'no data rows' });
+        });
+        if (flags.label !== undefined) stderr('note: streamed in chunks (over the memory budget), so no agreement with --label is reported');
+        return;
       }
-      await writeOutput(flags.out, text);
+      const file = await readData(flags, loaded);
+      const dataset = inputs(file);
+      await writeOutput(flags.out, rowsToCsv(file, dataset, true));
       const agreement = onData(file, flags.model, () => agreementWithLabels(plugin, params, dataset, file));
       if (agreement !== null) stderr(formatAgreement(agreement));
     });
@@ -84,22 +106,35 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
     .description('print the mean log-likelihood of the data under a model')
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)');
   dataOptions(command);
-  return command.option('--json', 'print {"meanLogLikelihood": …}').action(async (flags: ModelDataFlags & { json?: boolean }) => {
+  return command
+    .option('--json', 'print {"meanLogLikelihood": …}')
+    .addOption(memoryOption('data that would not fit is read and scored chunk by chunk'))
+    .action(async (flags: ModelDataFlags & { json?: boolean }) => {
     const loaded = await loadModel(flags.model, known);
     const { plugin, params, options, standardization } = loaded;
-    const file = await readData(flags, loaded);
-    const dataset = onData(file, flags.model, () => modelInputs(file, standardization));
-    onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
-    const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
+    // Σ log p(xᵢ) in row order over the file read whole, or chunk by chunk (the same sum, in constant memory).
+    let total = 0;
+    let rows = 0;
+    let path = flags.data;
+    const addScores = (file: DataFile): void => {
+      const dataset = onData(file, flags.model, () => modelInputs(file, standardization));
+      onData(file, flags.model, () => checkMissingSupport(plugin, dataset));
+      const scores: Float64Array = onData(file, flags.model, () => plugin.scoreSamples(params, dataset));
+      checkFiniteRows(scores, 1, file, 'a log-likelihood of');
+      for (let i = 0; i < scores.length; i++) total += scores[i];
+      rows += dataset.rows;
+      path = file.path;
+    };
+    if (await streamsRows(plugin, flags)) {
+      for await (const file of streamDataFile(flags, loaded.columns)) addScores(file);
+      if (rows === 0) throw new InputError({ file: flags.data, detail: 'no data rows' });
+    } else addScores(await readData(flags, loaded));
     // Densities of standardised rows, back in the original units (a cost has no Jacobian).
     const jacobian = standardization !== null && plugin.parameterCount(params, options) !== null ? logJacobian(standardization) : 0;
-    checkFiniteRows(scores, 1, file, 'a log-likelihood of');
-    let total = 0;
-    for (let i = 0; i < scores.length; i++) total += scores[i];
-    const mean = total / dataset.rows + jacobian;
+    const mean = total / rows + jacobian;
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
-    if (!Number.isFinite(mean)) throw new InputError({ file: file.path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
+    if (!Number.isFinite(mean)) throw new InputError({ file: path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
     await writeStdout(flags.json ? `${JSON.stringify({ meanLogLikelihood: mean })}\n` : `${mean}\n`);
   });
 }

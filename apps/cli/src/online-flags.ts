@@ -12,7 +12,7 @@ import {
   stepwiseLearner,
   supportsStepwise,
 } from '@emkit/core';
-import { parseCsv } from '@emkit/io';
+import { parseCsv } from '@emkit/io/node';
 import { performance } from 'node:perf_hooks';
 import { type Command, Option } from 'commander';
 import type { DataFile } from './data.js';

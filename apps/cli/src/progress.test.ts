@@ -40,10 +40,22 @@ describe('progress on a terminal', () => {
     const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--restarts', '3', '--workers', '0']);
     expect(shown).toMatch(/read(ing)? .*rows\.csv: [\d,]+ rows, [\d.]+ MB/);
     expect(shown).toMatch(/initialising gmm \(60,000 rows\)/);
-    expect(shown).toMatch(/restarts [0-3]\/3 done, [0-3] running {2}· {2}best mean log-likelihood so far -?\d/);
+    expect(shown).toMatch(/restarts [0-3]\/3 done(, 1 running)? {2}· {2}best mean log-likelihood -?\d/);
+    // Each restart's init, numbered from 0 as in the model file.
+    expect(shown).toMatch(/restarts 0\/3 done, 1 initialising \(restart 0: k-means\+\+ 1\/3 centres\)/);
+    expect(shown).toMatch(/restarts 1\/3 done, 1 initialising \(restart 1: k-means\+\+ 1\/3 centres\) {2}· {2}best/);
     expect(shown).not.toMatch(/restart \d\/3 {2}iteration/);
     expect(shown).toMatch(/mean log-likelihood +-?\d/);
   });
+
+  for (const workers of ['0', '2'])
+    it(`shows how far the initialisation has got (--workers ${workers}): the k-means++ centres, then the k-means iterations`, async () => {
+      const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '5', '--workers', workers]);
+      expect(shown).toMatch(/initialising gmm: k-means\+\+ 1\/5 centres/);
+      expect(shown).toMatch(/initialising gmm: k-means iteration 1 of ≤ 300/);
+      expect(shown.indexOf('k-means++ 1/5')).toBeLessThan(shown.indexOf('k-means iteration 1'));
+      expect(shown.indexOf('k-means iteration 1')).toBeLessThan(shown.search(/iteration 1 {2}mean log-likelihood/));
+    });
 
   it('select shows candidates done, elapsed time and an estimate of the time left', async () => {
     const shown = await inTerminal(['select', 'gmm', '--data', data, '--k', '1..3', '--covariance', 'diag', '--workers', '0']);

@@ -13,7 +13,7 @@ import {
 } from '@emkit/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeStdout } from './files.js';
-import { type FitFlags, describeData, fitFlags, formatDuration, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
+import { type FitFlags, describeData, describeInitStep, fitFlags, formatDuration, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
 import { RESERVED_FLAGS, attributeOf, defaultNote, flagNumber, flagOf, helpGroupOf, invalidFlagValue, optionFor, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
@@ -82,7 +82,7 @@ export function selectCommand(model: RegisteredModel): Command {
     restarts: 'restarts per candidate, the best log-likelihood wins',
     seed: 'base seed of every candidate; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads shared by all candidates',
-    out: 'write the best model file here (atomically)',
+    out: 'write the best model file here',
     json: 'print the selection table and the best model file as JSON on stdout',
   })
     .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance all' : ''} --criterion bic --out best.json`)
@@ -119,6 +119,7 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   // Progress: candidates done, elapsed time, an estimate of the time left, and what is running.
   let finished = 0;
   const running = new Map<unknown, string>();
+  const describeRaw = (raw: unknown): string => describeCandidate(Object.fromEntries(ordered.map((n) => [n, (raw as Record<string, unknown>)[n]])));
   const candidateProgress = (): string => {
     const elapsed = (performance.now() - started) / 1000;
     const left = finished > 0 ? ` · about ${formatDuration((elapsed / finished) * (candidates.length - finished))} left` : '';
@@ -133,8 +134,13 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
           signal,
           onProgress: (p) => {
             // A candidate's first iteration is drawn at once (fast candidates would otherwise never show).
+            const starting = p.iteration === 1 || !running.has(raw);
+            running.set(raw, `${describeRaw(raw)} at iteration ${p.iteration}`);
+            status.show(candidateProgress(), starting);
+          },
+          onInitProgress: (p) => {
             const starting = !running.has(raw);
-            running.set(raw, `${describeCandidate(Object.fromEntries(ordered.map((n) => [n, (raw as Record<string, unknown>)[n]])))} at iteration ${p.iteration}`);
+            running.set(raw, `${describeRaw(raw)} initialising (${describeInitStep(p)})`);
             status.show(candidateProgress(), starting);
           },
         }),

@@ -1,16 +1,18 @@
-import { argmax, logSumExp } from '@emkit/linalg';
 import {
   InputError,
   ModelFileError,
   EMPTY_VIEW,
+  mixtureEStep,
+  mixtureMethods,
   OptionError,
   PLUGIN_API_VERSION,
+  readMixtureWeights,
   readMatrix,
-  readVector,
   rowWeight,
   toNested,
   totalWeight,
   type Dataset,
+  type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
 import { poissonMixtureOptions, type PoissonMixtureOptions, type PoissonMixtureOptionsInput } from './options.js';
@@ -48,49 +50,38 @@ function checkCount(x: number, row: number, col: number): void {
 }
 
 /**
- * Calls f(i, logJoint, logDensity) for rows [start, end): logJoint[j] = log π_j + log p(x_i | j)
- * and logDensity = log p(x_i) = logSumExp(logJoint). Everything stays in the log domain, so a
- * row far from every component does not underflow to a density of 0.
+ * The mixture's weighted log-density, logJoint[j] = log π_j + log p(x_i | j) for a block of
+ * rows, from which core's mixture helper derives the E-step's log-sum-exp, scoreSamples,
+ * responsibilities and predict. Everything stays in the log domain, so a row far from every
+ * component does not underflow to a density of 0.
  */
-function forEachRow(
-  params: PoissonMixtureParams,
-  data: Dataset,
-  start: number,
-  end: number,
-  f: (i: number, logJoint: Float64Array, logDensity: number) => void,
-): void {
+function poissonDensity(params: PoissonMixtureParams, data: Dataset): MixtureDensity {
   const { k, d } = params;
   if (data.cols !== d) throw new InputError({ file: 'data', detail: `has ${data.cols} columns but the model has ${d}` });
   const { offsets, logRates } = componentTerms(params);
-  const logJoint = new Float64Array(k);
   const values = data.values;
-  for (let i = start; i < end; i++) {
-    const off = i * d;
-    let logFactorials = 0;
-    for (let c = 0; c < d; c++) {
-      checkCount(values[off + c], i, c);
-      logFactorials += logFactorial(values[off + c]);
-    }
-    for (let j = 0; j < k; j++) {
-      let s = offsets[j] - logFactorials;
-      for (let c = 0; c < d; c++) s += values[off + c] * logRates[j * d + c];
-      logJoint[j] = s;
-    }
-    f(i, logJoint, logSumExp(logJoint, 0, k));
-  }
+  return {
+    k,
+    weightedLogProbs(first, rows, logJoint) {
+      for (let q = 0; q < rows; q++) {
+        const off = (first + q) * d;
+        let logFactorials = 0;
+        for (let c = 0; c < d; c++) {
+          checkCount(values[off + c], first + q, c);
+          logFactorials += logFactorial(values[off + c]);
+        }
+        for (let j = 0; j < k; j++) {
+          let s = offsets[j] - logFactorials;
+          for (let c = 0; c < d; c++) s += values[off + c] * logRates[j * d + c];
+          logJoint[q * k + j] = s;
+        }
+      }
+    },
+  };
 }
 
-/** Weights ≥ 0 summing to 1 (within 1e-3, then normalised) and rates > 0, or a ModelFileError naming the field. */
+/** Rates > 0, or a ModelFileError naming the field. */
 function checkedParams(k: number, weights: Float64Array, rates: Float64Array, d: number): PoissonMixtureParams {
-  let total = 0;
-  weights.forEach((w, j) => {
-    if (!(w >= 0)) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-    total += w;
-  });
-  if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
-  // Normalising makes equivalent files (weights 0.3, 0.7 and 0.30001, 0.70001) the same model,
-  // which the conformance kit's parameter count relies on.
-  for (let j = 0; j < k; j++) weights[j] /= total;
   rates.forEach((rate, i) => {
     if (!(rate > 0)) throw new ModelFileError({ field: `rates[${Math.floor(i / d)}][${i % d}]`, detail: `is ${rate}; rates must be > 0` });
   });
@@ -136,19 +127,18 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
 
   eStep(params, data, range, stats) {
     const { k, d } = params;
-    let logLikelihood = 0;
-    forEachRow(params, data, range.start, range.end, (i, logJoint, logDensity) => {
-      const w = rowWeight(data, i);
-      if (w === 0) return;
-      logLikelihood += w * logDensity;
-      for (let j = 0; j < k; j++) {
-        const r = w * Math.exp(logJoint[j] - logDensity);
-        const base = j * (1 + d);
-        stats[base] += r;
-        for (let c = 0; c < d; c++) stats[base + 1 + c] += r * data.values[i * d + c];
+    // r = w_i·p(j | x_i) for each row of a block; returns Σ w_i·log p(x_i).
+    return mixtureEStep(poissonDensity(params, data), data.weights, range.start, range.end, (first, rows, block) => {
+      for (let i = first; i < first + rows; i++) {
+        if (rowWeight(data, i) === 0) continue;
+        const r = block.responsibilityRow(i - first);
+        for (let j = 0; j < k; j++) {
+          const base = j * (1 + d);
+          stats[base] += r[j];
+          for (let c = 0; c < d; c++) stats[base + 1 + c] += r[j] * data.values[i * d + c];
+        }
       }
     });
-    return logLikelihood;
   },
 
   mStep(params, stats, _summary, options) {
@@ -167,11 +157,7 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
     return { k, d, weights, rates };
   },
 
-  scoreSamples(params, data) {
-    const out = new Float64Array(data.rows);
-    forEachRow(params, data, 0, data.rows, (i, _logJoint, logDensity) => (out[i] = logDensity));
-    return out;
-  },
+  ...mixtureMethods(poissonDensity),
 
   components: (params) => params.k,
 
@@ -184,21 +170,6 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
     const covariances = new Float64Array(k * d * d);
     for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) covariances[j * d * d + c * d + c] = rates[j * d + c];
     return { ...EMPTY_VIEW, components: { count: k, dims: d, locationName: 'rate', locations: rates.slice(), weights: params.weights.slice(), covariances, hard: false } };
-  },
-
-  responsibilities(params, data) {
-    const { k } = params;
-    const out = new Float64Array(data.rows * k);
-    forEachRow(params, data, 0, data.rows, (i, logJoint, logDensity) => {
-      for (let j = 0; j < k; j++) out[i * k + j] = Math.exp(logJoint[j] - logDensity);
-    });
-    return out;
-  },
-
-  predict(params, data) {
-    const out = new Int32Array(data.rows);
-    forEachRow(params, data, 0, data.rows, (i, logJoint) => (out[i] = argmax(logJoint, 0, params.k)));
-    return out;
   },
 
   // K − 1 free weights (they sum to 1) and K·D rates.
@@ -223,8 +194,9 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
   fromJSON(json) {
     // k and rateFloor as the file has them, the schema's default for a missing rateFloor.
     const options = poissonMixtureOptions.fromModelFile(json);
-    const rates = readMatrix(json.rates, 'rates', options.k);
-    const params = checkedParams(options.k, readVector(json.weights, 'weights', options.k), rates.values, rates.cols);
+    const { k } = options;
+    const rates = readMatrix(json.rates, 'rates', k);
+    const params = checkedParams(k, readMixtureWeights(json.weights, 'weights', k), rates.values, rates.cols);
     return { params, options };
   },
 };

@@ -4,7 +4,9 @@ import {
   readFiniteNumber,
   readMatrix,
   readVector,
+  singleComponentMethods,
   toNested,
+  type Dataset,
   type ModelPlugin,
 } from '@emkit/core';
 import { cholesky, logDetFromCholesky } from '@emkit/linalg';
@@ -84,17 +86,7 @@ export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOption
   },
 
   describeView: describeBayesLinregView,
-  components: () => 1,
-
-  responsibilities(params, data) {
-    requireColumns(data, params.m);
-    return new Float64Array(data.rows).fill(1);
-  },
-
-  predict(params, data) {
-    requireColumns(data, params.m);
-    return new Int32Array(data.rows);
-  },
+  ...singleComponentMethods((params: BayesLinregParams, data: Dataset) => requireColumns(data, params.m)),
 
   /** The predictive distribution of each row's target: mean and variance (1/β + φᵀS_Nφ). */
   predictTable(params, data) {

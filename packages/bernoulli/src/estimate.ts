@@ -1,5 +1,5 @@
-import { axpy, dot, KERNEL_CHUNK_ROWS, kernelsFor, logSumExp, padded, WasmShard, type WasmKernels } from '@emkit/linalg';
-import { InputError, type Dataset } from '@emkit/core';
+import { axpy, dot, KERNEL_CHUNK_ROWS, kernelsFor, padded, WasmShard, type WasmKernels } from '@emkit/linalg';
+import { InputError, mixtureEStep, type Dataset, type MixtureBlock, type MixtureDensity } from '@emkit/core';
 import type { BernoulliParams } from './params.js';
 
 /**
@@ -83,20 +83,30 @@ export class LogTables {
   }
 }
 
-/** log π_j + log p(x | j) for every component into `out`; returns their log-sum-exp, log p(x). */
-export function jointLogProbRow(params: BernoulliParams, tables: LogTables, x: Float64Array, xOff: number, out: Float64Array): number {
+/** log π_j + log p(x | j) for every component into out[outOff..outOff + K). */
+export function jointLogProbRow(params: BernoulliParams, tables: LogTables, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void {
   const { k, d } = params;
   const { logit, base } = tables;
-  if (tables.finite) for (let j = 0; j < k; j++) out[j] = base[j] + dot(x, xOff, logit, j * d, d);
+  if (tables.finite) for (let j = 0; j < k; j++) out[outOff + j] = base[j] + dot(x, xOff, logit, j * d, d);
   else {
     const { logP, log1mP, logWeights } = tables;
     for (let j = 0; j < k; j++) {
       let s = logWeights[j];
       for (let c = 0; c < d; c++) s += x[xOff + c] === 0 ? log1mP[j * d + c] : logP[j * d + c];
-      out[j] = s;
+      out[outOff + j] = s;
     }
   }
-  return logSumExp(out, 0, k);
+}
+
+/** Complete rows' log π_j + log p(x | j) as a MixtureDensity (no checks: see bernoulliDensity). */
+export function completeRowsDensity(params: BernoulliParams, tables: LogTables, values: Float64Array): MixtureDensity {
+  const { k, d } = params;
+  return {
+    k,
+    weightedLogProbs(first, rows, out) {
+      for (let q = 0; q < rows; q++) jointLogProbRow(params, tables, values, (first + q) * d, out, q * k);
+    },
+  };
 }
 
 /**
@@ -141,24 +151,22 @@ export function eStepRows(params: BernoulliParams, data: Dataset, start: number,
   const { k, d } = params;
   const { values, weights } = data;
   const tables = new LogTables(params);
-  const logProb = new Float64Array(k);
-  let total = start === 0 ? logPrior(params, tables) : 0;
+  const total = start === 0 ? logPrior(params, tables) : 0;
   const wasm = tables.finite ? kernelsFor(params.kernels) : null;
   if (wasm) return total + eStepRowsWasm(params, tables, wasm, data, start, end, stats);
-  for (let i = start; i < end; i++) {
-    const w = weights === null ? 1 : weights[i];
-    if (w === 0) continue;
-    const xOff = i * d;
-    const lse = jointLogProbRow(params, tables, values, xOff, logProb);
-    total += w * lse;
+  return mixtureEStep(completeRowsDensity(params, tables, values), weights, start, end, (first, rows, block) => addRows(k, d, values, first, rows, block, stats), { total });
+}
+
+/** Adds N_j += w·r_j and S_jc += w·r_j·x_c for a block's rows (w·r in block.responsibilities). */
+function addRows(k: number, d: number, values: Float64Array, first: number, rows: number, block: MixtureBlock, stats: Float64Array): void {
+  const wr = block.responsibilities;
+  for (let q = 0; q < rows; q++)
     for (let j = 0; j < k; j++) {
-      const r = w * Math.exp(logProb[j] - lse);
+      const r = wr[q * k + j];
       if (r === 0) continue;
       stats[j] += r;
-      axpy(r, values, xOff, stats, k + j * d, d);
+      axpy(r, values, (first + q) * d, stats, k + j * d, d);
     }
-  }
-  return total;
 }
 
 /**

@@ -1,25 +1,40 @@
-import { createDataset, rowHasMissing, type Dataset } from '@emkit/core';
-import { eStepRows, LogTables, logPrior } from './estimate.js';
+import { MixtureBlock, rowHasMissing, withMissingFilled, type Dataset, type MixtureDensity } from '@emkit/core';
+import { checkBinary, checkColumns, completeRowsDensity, eStepRows, jointLogProbRow, LogTables, logPrior } from './estimate.js';
 import type { BernoulliParams } from './params.js';
 
-/**
- * log π_j + log p(x_o | j) of row i over its observed bits only (a missing bit sums out) into
- * `out`; returns their log-sum-exp, log p(x_o).
- */
-export function observedJointLogProbRow(params: BernoulliParams, tables: LogTables, values: Float64Array, mask: Uint8Array, i: number, out: Float64Array): number {
+/** log π_j + log p(x_o | j) of row i over its observed bits only (a missing bit sums out) into out[outOff..outOff + K). */
+export function observedJointLogProbRow(params: BernoulliParams, tables: LogTables, values: Float64Array, mask: Uint8Array, i: number, out: Float64Array, outOff: number): void {
   const { k, d } = params;
   const { logP, log1mP, logWeights } = tables;
-  let max = -Infinity;
   for (let j = 0; j < k; j++) {
     let s = logWeights[j];
     for (let c = 0; c < d; c++) if (mask[i * d + c] === 0) s += values[i * d + c] === 0 ? log1mP[j * d + c] : logP[j * d + c];
-    out[j] = s;
-    if (s > max) max = s;
+    out[outOff + j] = s;
   }
-  if (max === -Infinity) return max;
-  let sum = 0;
-  for (let j = 0; j < k; j++) sum += Math.exp(out[j] - max);
-  return max + Math.log(sum);
+}
+
+/**
+ * The Bernoulli mixture's weighted log-density of `data` (checked: D columns, 0/1 values): rows
+ * with missing bits over their observed bits.
+ */
+export function bernoulliDensity(params: BernoulliParams, data: Dataset): MixtureDensity {
+  checkColumns(params, data);
+  checkBinary(data);
+  const tables = new LogTables(params);
+  const complete = completeRowsDensity(params, tables, data.values);
+  const mask = data.missing;
+  if (!mask) return complete;
+  const { k, d } = params;
+  return {
+    k,
+    weightedLogProbs(first, rows, out) {
+      for (let q = 0; q < rows; q++) {
+        const i = first + q;
+        if (rowHasMissing(data, i)) observedJointLogProbRow(params, tables, data.values, mask, i, out, q * k);
+        else jointLogProbRow(params, tables, data.values, i * d, out, q * k);
+      }
+    },
+  };
 }
 
 /**
@@ -35,7 +50,8 @@ export function eStepRowsWithMissing(params: BernoulliParams, data: Dataset, sta
   const { k, d } = params;
   const tables = new LogTables(params);
   const hi = 1 - params.clamp;
-  const logProb = new Float64Array(k);
+  const block = new MixtureBlock({ k, blockRows: 1 });
+  const r = block.responsibilityRow(0);
   let total = 0;
   let runStart = start;
   // eStepRows adds the log-prior in the run that starts at row 0; when row 0 is incomplete, here.
@@ -44,17 +60,15 @@ export function eStepRowsWithMissing(params: BernoulliParams, data: Dataset, sta
     if (!rowHasMissing(data, i)) continue;
     if (runStart < i) total += eStepRows(params, data, runStart, i, stats);
     runStart = i + 1;
-    const w = data.weights === null ? 1 : data.weights[i];
-    if (w === 0) continue;
-    const lse = observedJointLogProbRow(params, tables, data.values, mask, i, logProb);
-    total += w * lse;
+    if (data.weights !== null && data.weights[i] === 0) continue;
+    observedJointLogProbRow(params, tables, data.values, mask, i, block.logProb, 0);
+    total = block.weigh(1, data.weights, i, total);
     for (let j = 0; j < k; j++) {
-      const r = w * Math.exp(logProb[j] - lse);
-      if (r === 0) continue;
-      stats[j] += r;
+      if (r[j] === 0) continue;
+      stats[j] += r[j];
       for (let c = 0; c < d; c++) {
         const p = Math.min(Math.max(params.probabilities[j * d + c], params.clamp), hi);
-        stats[k + j * d + c] += r * (mask[i * d + c] === 1 ? p : data.values[i * d + c]);
+        stats[k + j * d + c] += r[j] * (mask[i * d + c] === 1 ? p : data.values[i * d + c]);
       }
     }
   }
@@ -76,17 +90,5 @@ export function imputeRow(params: BernoulliParams, responsibilities: Float64Arra
 
 /** The data with each missing bit set to its column's majority bit, for seeding starts. */
 export function majorityFilled(data: Dataset): Dataset {
-  const mask = data.missing;
-  if (!mask) return data;
-  const { rows, cols } = data;
-  const ones = new Float64Array(cols);
-  const seen = new Float64Array(cols);
-  for (let i = 0; i < rows * cols; i++)
-    if (mask[i] === 0) {
-      ones[i % cols] += data.values[i];
-      seen[i % cols]++;
-    }
-  const values = data.values.slice();
-  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = 2 * ones[i % cols] >= seen[i % cols] && seen[i % cols] > 0 ? 1 : 0;
-  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns });
+  return withMissingFilled(data, (ones, seen) => (2 * ones >= seen && seen > 0 ? 1 : 0));
 }

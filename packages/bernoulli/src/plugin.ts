@@ -1,31 +1,21 @@
-import { argmax, type Random } from '@emkit/linalg';
+import type { Random } from '@emkit/linalg';
 import {
   ModelFileError,
   PLUGIN_API_VERSION,
+  readMixtureWeights,
   readMatrix,
-  readVector,
-  rowHasMissing,
+  mixtureImpute,
+  mixtureMethods,
   toNested,
   type Dataset,
   type ModelPlugin,
 } from '@emkit/core';
-import { checkBinary, checkColumns, estimateParameters, jointLogProbRow, LogTables, statsLength } from './estimate.js';
-import { eStepRowsWithMissing, imputeRow, majorityFilled, observedJointLogProbRow } from './missing.js';
+import { checkBinary, estimateParameters, statsLength } from './estimate.js';
+import { bernoulliDensity, eStepRowsWithMissing, imputeRow, majorityFilled } from './missing.js';
 import { initialParams } from './init.js';
 import { bernoulliOptions, checkProbabilities, type BernoulliOptions, type BernoulliOptionsInput } from './options.js';
 import { describeBernoulliView } from './view.js';
 import type { BernoulliParams } from './params.js';
-
-/** Calls f(i, log p(x_i), joint) for each row, joint[j] = log π_j + log p(x_i | j). */
-function forEachRow(params: BernoulliParams, data: Dataset, f: (i: number, lse: number, joint: Float64Array) => void): void {
-  checkColumns(params, data);
-  checkBinary(data);
-  const tables = new LogTables(params);
-  const joint = new Float64Array(params.k);
-  const mask = data.missing;
-  for (let i = 0; i < data.rows; i++)
-    f(i, mask && rowHasMissing(data, i) ? observedJointLogProbRow(params, tables, data.values, mask, i, joint) : jointLogProbRow(params, tables, data.values, i * params.d, joint), joint);
-}
 
 /**
  * Mixture of multivariate Bernoullis by EM in the log domain, as the reference NumPy EM:
@@ -60,36 +50,12 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions, Ber
 
   mStep: (params, stats) => estimateParameters(params, stats),
 
-  scoreSamples(params, data) {
-    const out = new Float64Array(data.rows);
-    forEachRow(params, data, (i, lse) => (out[i] = lse));
-    return out;
-  },
+  ...mixtureMethods(bernoulliDensity),
 
   describeView: describeBernoulliView,
   components: (params) => params.k,
 
-  responsibilities(params, data) {
-    const k = params.k;
-    const out = new Float64Array(data.rows * k);
-    forEachRow(params, data, (i, lse, joint) => {
-      for (let j = 0; j < k; j++) out[i * k + j] = Math.exp(joint[j] - lse);
-    });
-    return out;
-  },
-
-  impute(params, data) {
-    const out = data.values.slice();
-    const mask = data.missing;
-    if (mask) forEachRow(params, data, (i, lse, joint) => rowHasMissing(data, i) && imputeRow(params, joint.map((x) => Math.exp(x - lse)), mask, i, out, i * params.d));
-    return out;
-  },
-
-  predict(params, data) {
-    const out = new Int32Array(data.rows);
-    forEachRow(params, data, (i, _lse, joint) => (out[i] = argmax(joint, 0, params.k)));
-    return out;
-  },
+  impute: (params, data) => mixtureImpute(bernoulliDensity(params, data), data, (i, responsibilities, out) => imputeRow(params, responsibilities, data.missing!, i, out, i * params.d)),
 
   parameterCount: (params) => params.k - 1 + params.k * params.d,
 
@@ -115,10 +81,7 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions, Ber
   fromJSON(json) {
     const options = bernoulliOptions.fromModelFile(json);
     const { k } = options;
-    const weights = readVector(json.weights, 'weights', k);
-    weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-    });
+    const weights = readMixtureWeights(json.weights, 'weights', k);
     const m = readMatrix(json.probabilities, 'probabilities', k);
     checkProbabilities(m.values, m.cols, (field, message) => new ModelFileError({ field: `probabilities${field}`, detail: message }));
     const params: BernoulliParams = {

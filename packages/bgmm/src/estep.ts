@@ -1,42 +1,39 @@
-import { logSumExp, syrLower } from '@emkit/linalg';
-import { ModelFileError, type Dataset } from '@emkit/core';
+import { syrLower } from '@emkit/linalg';
+import { mixtureEStep, ModelFileError, type Dataset, type MixtureDensity } from '@emkit/core';
 import type { BgmmParams } from './params.js';
 
-/** Per-call scratch for the per-row loop, allocated once per shard, never per row. */
-export class RowScratch {
-  readonly rho: Float64Array;
-  readonly responsibilities: Float64Array;
-  readonly centred: Float64Array;
-  constructor(params: BgmmParams) {
-    this.rho = new Float64Array(params.k);
-    this.responsibilities = new Float64Array(params.k);
-    this.centred = new Float64Array(params.d);
-  }
-}
-
-/** ρᵢₖ = E[ln πₖ] + E[ln N(xᵢ | μₖ, Λₖ⁻¹)] for every component into scratch.rho. */
-export function logRhoRow(params: BgmmParams, scratch: RowScratch, x: Float64Array, xOff: number): void {
+/**
+ * ρᵢₖ = E[ln πₖ] + E[ln N(xᵢ | μₖ, Λₖ⁻¹)] of rows [first, first + rows) as a MixtureDensity:
+ * out[q·K + k] for row first + q (no column check: see bgmmDensity).
+ */
+export function rhoDensity(params: BgmmParams, values: Float64Array): MixtureDensity {
   const { k, d, means, precisionCholesky, rowConstant } = params;
-  const { rho, centred } = scratch;
-  for (let j = 0; j < k; j++) {
-    for (let c = 0; c < d; c++) centred[c] = x[xOff + c] - means[j * d + c];
-    const u = j * d * d;
-    let sum = 0;
-    for (let c = 0; c < d; c++) {
-      let y = 0;
-      for (let r = 0; r <= c; r++) y += centred[r] * precisionCholesky[u + r * d + c];
-      sum += y * y;
-    }
-    rho[j] = rowConstant[j] - 0.5 * sum;
-  }
+  const centred = new Float64Array(d);
+  return {
+    k,
+    weightedLogProbs(first, rows, out) {
+      for (let q = 0; q < rows; q++) {
+        const xOff = (first + q) * d;
+        for (let j = 0; j < k; j++) {
+          for (let c = 0; c < d; c++) centred[c] = values[xOff + c] - means[j * d + c];
+          const u = j * d * d;
+          let sum = 0;
+          for (let c = 0; c < d; c++) {
+            let y = 0;
+            for (let r = 0; r <= c; r++) y += centred[r] * precisionCholesky[u + r * d + c];
+            sum += y * y;
+          }
+          out[q * k + j] = rowConstant[j] - 0.5 * sum;
+        }
+      }
+    },
+  };
 }
 
-/** ln Σₖ exp ρᵢₖ, with the row's responsibilities softmax(ρᵢ) written into scratch.responsibilities. */
-export function assignRow(params: BgmmParams, scratch: RowScratch): number {
-  const { rho, responsibilities } = scratch;
-  const lse = logSumExp(rho, 0, params.k);
-  for (let j = 0; j < params.k; j++) responsibilities[j] = Math.exp(rho[j] - lse);
-  return lse;
+/** bgmm's ρ over `data`, checked against the model's dimension (scoreSamples gives ln Σₖ exp ρᵢₖ). */
+export function bgmmDensity(params: BgmmParams, data: Dataset): MixtureDensity {
+  checkColumns(params, data);
+  return rhoDensity(params, data.values);
 }
 
 export function checkColumns(params: BgmmParams, data: Dataset): void {
@@ -71,19 +68,16 @@ export function accumulateRow(k: number, d: number, reference: Float64Array, sta
 export function eStepRows(params: BgmmParams, data: Dataset, start: number, end: number, stats: Float64Array): number {
   checkColumns(params, data);
   const { k, d, means } = params;
-  const scratch = new RowScratch(params);
-  const wr = new Float64Array(k);
-  const perWeight = params.globalTerm / params.totalWeight;
+  const centred = new Float64Array(d);
   const { values, weights } = data;
-  let elbo = 0;
-  for (let i = start; i < end; i++) {
-    const w = weights === null ? 1 : weights[i];
-    if (w === 0) continue;
-    const xOff = i * d;
-    logRhoRow(params, scratch, values, xOff);
-    elbo += w * (assignRow(params, scratch) + perWeight);
-    for (let j = 0; j < k; j++) wr[j] = w * scratch.responsibilities[j];
-    accumulateRow(k, d, means, stats, values, xOff, wr, scratch.centred);
-  }
-  return elbo;
+  return mixtureEStep(
+    rhoDensity(params, values),
+    weights,
+    start,
+    end,
+    (first, rows, block) => {
+      for (let q = 0; q < rows; q++) accumulateRow(k, d, means, stats, values, (first + q) * d, block.responsibilityRow(q), centred);
+    },
+    { offset: params.globalTerm / params.totalWeight },
+  );
 }

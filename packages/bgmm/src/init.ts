@@ -1,5 +1,5 @@
 import { cholesky, type Random } from '@emkit/linalg';
-import { FitError, OptionError, readMatrix, readVector, totalWeight, type Dataset } from '@emkit/core';
+import { FitError, OptionError, readMatrix, readVector, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { kmeansPlusPlusCenters, lloyd } from '@emkit/kmeans';
 import { accumulateRow } from './estep.js';
 import type { BgmmCovariance, BgmmOptions } from './options.js';
@@ -71,7 +71,7 @@ export function resolvePrior(data: Dataset, options: BgmmOptions): BgmmPrior {
  * Starting parameters, as scikit-learn: responsibilities from k-means labels (Lloyd from
  * k-means++ seeds) or random ones normalised per row, then one M-step from them.
  */
-export function initialParams(data: Dataset, options: BgmmOptions, random: Random): BgmmParams {
+export function initialParams(data: Dataset, options: BgmmOptions, random: Random, onProgress?: (progress: InitProgress) => void): BgmmParams {
   const { k } = options;
   const d = data.cols;
   const prior = resolvePrior(data, options);
@@ -89,7 +89,7 @@ export function initialParams(data: Dataset, options: BgmmOptions, random: Rando
   const wr = new Float64Array(k);
   let labels: Int32Array | null = null;
   if (options.initMethod === 'kmeans') {
-    const result = lloyd(data, kmeansPlusPlusCenters(data, k, random), k);
+    const result = lloyd(data, kmeansPlusPlusCenters(data, k, random, onProgress), k, { onProgress });
     labels = result.labels;
     reference.set(result.centers);
   } else {

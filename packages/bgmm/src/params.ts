@@ -18,10 +18,10 @@ export interface BgmmPrior {
 
 /**
  * The variational posterior q(π)·Πₖ q(μₖ, Λₖ) with q(μₖ, Λₖ) = N(μₖ | mₖ, (βₖΛₖ)⁻¹)·W(Λₖ | Wₖ, νₖ)
- * (Bishop 2006, §10.2), in scikit-learn's parametrisation, plus quantities derived from it for
- * the E-step. Plain data (numbers, strings, Float64Arrays) so it can be sent to workers.
+ * (Bishop 2006, §10.2), in scikit-learn's parametrisation: the fields of BgmmParams that are
+ * not derived.
  */
-export interface BgmmParams {
+export interface PosteriorFields {
   readonly k: number;
   readonly d: number;
   readonly covariance: BgmmCovariance;
@@ -47,7 +47,13 @@ export interface BgmmParams {
    * spherical, the same matrix K times for tied); scikit-learn's covariances_ (Wₖ⁻¹/νₖ for full).
    */
   readonly covariances: Float64Array;
+}
 
+/**
+ * The posterior plus quantities derived from it for the E-step. Plain data (numbers, strings,
+ * Float64Arrays) so it can be sent to workers.
+ */
+export interface BgmmParams extends PosteriorFields {
   // Derived (recomputed from the above by assembleParams, never read from a file).
   /** Point estimate of the weights: E[πₖ] under q for a Dirichlet; scikit-learn's normalised stick means for the process. */
   readonly weights: Float64Array;

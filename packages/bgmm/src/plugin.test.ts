@@ -45,7 +45,7 @@ describe('bgmm plugin', () => {
   it('passes the conformance kit (parameter-count does not apply: parameterCount is null)', async () => {
     for (const options of [{ k: 3 }, { k: 4, weightPrior: 'dirichlet', initMethod: 'random' }]) {
       const report = await assertConformance(bgmmPlugin, { data: blobs(2, 120, 2, 3, true), options });
-      expect(report.checks.map((c) => c.name)).toEqual(['shard-additivity', 'determinism', 'purity', 'monotone', 'serialisation', 'view']);
+      expect(report.checks.map((c) => c.name)).toEqual(['shard-additivity', 'determinism', 'purity', 'init-progress', 'monotone', 'serialisation', 'view']);
     }
   });
 

@@ -1,6 +1,7 @@
-import { argmax, cholesky, type Random } from '@emkit/linalg';
+import { cholesky, type Random } from '@emkit/linalg';
 import {
   FitError,
+  mixtureMethods,
   ModelFileError,
   PLUGIN_API_VERSION,
   readFiniteNumber,
@@ -8,10 +9,11 @@ import {
   readVector,
   toNested,
   type Dataset,
+  type InitContext,
   type FitResult,
   type ModelPlugin,
 } from '@emkit/core';
-import { assignRow, checkColumns, eStepRows, logRhoRow, RowScratch } from './estep.js';
+import { bgmmDensity, eStepRows } from './estep.js';
 import { initialParams } from './init.js';
 import { bgmmOptions, type BgmmOptions, type BgmmOptionsInput } from './options.js';
 import { PRECISION_MODELS } from './covariance/index.js';
@@ -39,16 +41,6 @@ function singularComponent(iteration?: number) {
   };
 }
 
-/** Calls f(i, lse, responsibilities, rho) for each row. */
-function forEachRow(params: BgmmParams, data: Dataset, f: (i: number, lse: number, responsibilities: Float64Array, rho: Float64Array) => void): void {
-  checkColumns(params, data);
-  const scratch = new RowScratch(params);
-  for (let i = 0; i < data.rows; i++) {
-    logRhoRow(params, scratch, data.values, i * params.d);
-    f(i, assignRow(params, scratch), scratch.responsibilities, scratch.rho);
-  }
-}
-
 /**
  * Variational Bayesian Gaussian mixture, as scikit-learn's BayesianGaussianMixture: a
  * Dirichlet-process (stick-breaking) or Dirichlet prior on the weights, Normal–Wishart priors on
@@ -71,7 +63,7 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions, BgmmOptionsInput> 
 
   parseOptions: bgmmOptions.parse,
 
-  init: (data: Dataset, options: BgmmOptions, random: Random) => initialParams(data, options, random),
+  init: (data: Dataset, options: BgmmOptions, random: Random, context?: InitContext) => initialParams(data, options, random, context?.onProgress),
 
   createStats: (params) => new Float64Array(statsLength(params.k, params.d)),
 
@@ -79,27 +71,10 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions, BgmmOptionsInput> 
 
   mStep: (params, stats, summary) => updatePosterior(params, stats, params.means, summary.totalWeight, singularComponent()),
 
-  scoreSamples(params, data) {
-    const out = new Float64Array(data.rows);
-    forEachRow(params, data, (i, lse) => (out[i] = lse));
-    return out;
-  },
+  ...mixtureMethods(bgmmDensity),
 
   describeView: describeBgmmView,
   components: (params) => params.k,
-
-  responsibilities(params, data) {
-    const k = params.k;
-    const out = new Float64Array(data.rows * k);
-    forEachRow(params, data, (i, _lse, r) => out.set(r, i * k));
-    return out;
-  },
-
-  predict(params, data) {
-    const out = new Int32Array(data.rows);
-    forEachRow(params, data, (i, _lse, _r, rho) => (out[i] = argmax(rho, 0, params.k)));
-    return out;
-  },
 
   parameterCount: () => null,
 

@@ -12,28 +12,13 @@
  * half-step maximises L over one factor, so L never decreases. What depends on the covariance
  * type (the M-step for q(Λ), E[ln |Λ|], KL(q(Λ) ‖ p(Λ))) lives in ./covariance/.
  */
-import { cholesky, logDetFromCholesky, precisionCholeskyFromCovarianceCholesky } from '@emkit/linalg';
+import { cholesky, logDetFromCholesky, precisionCholeskyFromCovarianceCholesky, traceWithGram } from '@emkit/linalg';
 import { PRECISION_MODELS, type PrecisionContext } from './covariance/index.js';
-import type { BgmmParams, BgmmPrior } from './params.js';
-import type { BgmmCovariance, WeightPrior } from './options.js';
+import type { BgmmParams, BgmmPrior, PosteriorFields } from './params.js';
+import type { WeightPrior } from './options.js';
 import { digamma, lnBeta, lnGamma } from './special.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
-
-/** The fields of BgmmParams that are not derived. */
-export interface PosteriorFields {
-  readonly k: number;
-  readonly d: number;
-  readonly covariance: BgmmCovariance;
-  readonly weightPrior: WeightPrior;
-  readonly prior: BgmmPrior;
-  readonly totalWeight: number;
-  readonly weightConcentration: Float64Array;
-  readonly meanPrecision: Float64Array;
-  readonly means: Float64Array;
-  readonly degreesOfFreedom: Float64Array;
-  readonly covariances: Float64Array;
-}
 
 /** W₀⁻¹ + regCovar·I. */
 export function effectiveCovariancePrior(prior: BgmmPrior, d: number): Float64Array {
@@ -155,14 +140,7 @@ export function assembleParams(fields: PosteriorFields, onSingular: (component: 
 
     // E[Λₖ] = Σₖ⁻¹ = UₖUₖᵀ for every structure: tr(W₀⁻¹E[Λₖ]) = Σ_c u_cᵀ W₀⁻¹ u_c over the
     // columns u_c of Uₖ, and (mₖ − m₀)ᵀE[Λₖ](mₖ − m₀) = ‖Uₖᵀ(mₖ − m₀)‖².
-    let trace = 0;
-    for (let c = 0; c < d; c++)
-      for (let a = 0; a < d; a++) {
-        const ua = precisionCholesky[u + a * d + c];
-        if (ua === 0) continue;
-        for (let b = 0; b < d; b++) trace += ua * c0[a * d + b] * precisionCholesky[u + b * d + c];
-      }
-    traces[j] = trace;
+    traces[j] = traceWithGram(c0, precisionCholesky, u, d);
     for (let c = 0; c < d; c++) diff[c] = fields.means[j * d + c] - prior.meanPrior[c];
     let mahalanobis = 0;
     for (let c = 0; c < d; c++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDataset, datasetFromRows, datasetFromColumns, groupBoundaries, groupsFromIds, missingCount, rowAt, rowHasMissing, rowWeight, sliceRows, totalWeight } from './dataset.js';
+import { createDataset, datasetFromRows, datasetFromColumns, groupBoundaries, groupsFromIds, missingCount, rowAt, rowHasMissing, rowWeight, sliceRows, totalWeight, withMissingFilled } from './dataset.js';
 import { InputError } from './errors.js';
 
 function thrown(f: () => unknown): InputError {
@@ -208,5 +208,27 @@ describe('datasetFromColumns', () => {
     expect(uneven).toMatchObject({ code: 'input', field: 'b', detail: 'has 2 values, expected 3 as in column "a"' });
     expect(() => datasetFromColumns({ a: [1, NaN] })).toThrow(/row 2, column 1 is NaN/);
     expect(() => datasetFromColumns({})).toThrow(/no columns/);
+  });
+});
+
+describe('withMissingFilled', () => {
+  it('fills each missing cell from its column’s observed sum and count, keeps weights and names, drops the mask', () => {
+    const data = createDataset(Float64Array.of(1, NaN, 3, 4, NaN, NaN), 3, 2, { missing: 'nan', weights: [1, 2, 3], columns: ['a', 'b'] });
+    const seen: number[][] = [];
+    const filled = withMissingFilled(data, (sum, count) => {
+      seen.push([sum, count]);
+      return count > 0 ? sum / count : -1;
+    });
+    expect(Array.from(filled.values)).toEqual([1, 4, 3, 4, 2, 4]);
+    expect(filled.missing ?? null).toBeNull();
+    expect(Array.from(filled.weights!)).toEqual([1, 2, 3]);
+    expect(filled.columns).toEqual(['a', 'b']);
+    expect(seen).toEqual([[4, 1], [4, 2], [4, 1]]);
+    expect(Number.isNaN(data.values[1])).toBe(true);
+  });
+
+  it('returns data without a mask as it is', () => {
+    const data = createDataset(Float64Array.of(1, 2), 1, 2);
+    expect(withMissingFilled(data, () => 0)).toBe(data);
   });
 });

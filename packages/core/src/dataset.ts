@@ -1,4 +1,5 @@
 import { InputError } from './errors.js';
+import type { ShardSource } from './external.js';
 
 /**
  * N rows × D columns of float64 values, row-major, with optional per-row sample weights.
@@ -27,6 +28,11 @@ export interface Dataset {
    * marginalise them (plugins declaring `missingValues`). Absent or null: every cell is present.
    */
   readonly missing?: Uint8Array | null;
+  /**
+   * The rows live on disk, not in `values` (an out-of-core fit, see externalDataset): `values`
+   * is empty and executors read each shard through this source where they compute it.
+   */
+  readonly external?: ShardSource | null;
 }
 
 /**
@@ -155,6 +161,27 @@ export function missingCount(data: Dataset): number {
   let n = 0;
   for (let i = 0; i < data.missing.length; i++) n += data.missing[i];
   return n;
+}
+
+/**
+ * The data with each missing cell replaced by fill(sum, count) of its column's observed cells
+ * (a column's mean, its majority bit…), and no mask: where a fit with missing values starts
+ * from. Weights, column names, target and groups are kept.
+ */
+export function withMissingFilled(data: Dataset, fill: (sum: number, count: number) => number): Dataset {
+  const mask = data.missing;
+  if (!mask) return data;
+  const { rows, cols } = data;
+  const sums = new Float64Array(cols);
+  const counts = new Float64Array(cols);
+  for (let i = 0; i < rows * cols; i++)
+    if (mask[i] === 0) {
+      sums[i % cols] += data.values[i];
+      counts[i % cols]++;
+    }
+  const values = data.values.slice();
+  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = fill(sums[i % cols], counts[i % cols]);
+  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns, target: data.target ?? null, groups: data.groups ?? null });
 }
 
 /** Whether row i has a missing cell. */

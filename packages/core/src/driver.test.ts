@@ -2,9 +2,9 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Dataset, type RowRange, createDataset, datasetFromRows, rowWeight } from './dataset.js';
-import { type FitProgress, type RestartResult, firstNonFinite, fit, resolveDriverOptions, runRestart, selectBestRestart } from './driver.js';
+import { type FitProgress, type RestartResult, drawInitialParams, firstNonFinite, fit, resolveDriverOptions, runRestart, selectBestRestart } from './driver.js';
 import { FitAbortedError, FitError, OptionError, isEmkitError } from './errors.js';
-import { runShardsInProcess } from './executor.js';
+import { type InitRunContext, createInProcessExecutor, runShardsInProcess } from './executor.js';
 import { type ModelPlugin, PLUGIN_API_VERSION } from './plugin.js';
 import { planShards } from './shard-plan.js';
 import { type UnivariateGaussianMixtureParams, univariateGaussianMixture as ugm } from './testing/univariate-gaussian-mixture.js';
@@ -637,5 +637,63 @@ describe('information criteria of a fit', () => {
     expect(relDiff(r.bic!, -2 * r.logLikelihood + 5 * Math.log(80))).toBeLessThan(1e-14);
     expect(relDiff(r.aic!, -2 * r.logLikelihood + 10)).toBeLessThan(1e-14);
     expect(r.options).toEqual({ k: 2, minVariance: 1e-6, init: { weights: Float64Array.of(0.5, 0.5), means: Float64Array.of(-1, 1), variances: Float64Array.of(1, 1) } });
+  });
+});
+
+describe('initialisation: progress and where it runs', () => {
+  const random = new Random(4);
+  const data = createDataset(Float64Array.from({ length: 300 }, (_, i) => (i % 3) * 4 + random.nextNormal()), 300, 1);
+  /** ugm whose init reports two steps of a scan. */
+  const reporting: ModelPlugin<UnivariateGaussianMixtureParams, unknown> = {
+    ...(ugm as ModelPlugin<UnivariateGaussianMixtureParams, unknown>),
+    name: 'reporting',
+    init(d, o, r, context) {
+      for (const done of [1, 2]) context?.onProgress?.({ method: 'scan', done, total: 2, unit: 'passes' });
+      return ugm.init(d, o as never, r);
+    },
+  };
+
+  it('onInitProgress hears each restart’s steps, naming the plugin and the restart', async () => {
+    const steps: string[] = [];
+    await fit(reporting, data, { k: 3 }, { restarts: 2, maxIter: 5, onInitProgress: (p) => steps.push(`${p.plugin} r${p.restart} ${p.method} ${p.done}/${p.total} ${p.unit}`) });
+    expect(steps).toEqual(['reporting r0 scan 1/2 passes', 'reporting r0 scan 2/2 passes', 'reporting r1 scan 1/2 passes', 'reporting r1 scan 2/2 passes']);
+  });
+
+  it('an executor that initialises draws each restart’s start (from its seed) and the run gives the same bits', async () => {
+    const seeds: number[] = [];
+    const executor = {
+      ...createInProcessExecutor(),
+      initialize: async <P, O>(plugin: ModelPlugin<P, O>, d: Dataset, options: O, seed: number, { onProgress }: InitRunContext) => {
+        seeds.push(seed);
+        return drawInitialParams(plugin, d, options, seed, onProgress);
+      },
+    };
+    const driver = { restarts: 3, seed: 8, maxIter: 30 };
+    const steps: number[] = [];
+    const reference = await fit(reporting, data, { k: 3 }, driver);
+    const viaExecutor = await fit(reporting, data, { k: 3 }, { ...driver, executor, onInitProgress: (p) => steps.push(p.restart) });
+    expect(seeds).toEqual([0, 1, 2].map((r) => deriveSeed(8, r)));
+    expect(steps).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(viaExecutor.history).toEqual(reference.history);
+    expect(Array.from(viaExecutor.params.means)).toEqual(Array.from(reference.params.means));
+    expect(viaExecutor.restarts).toEqual(reference.restarts);
+  });
+
+  it('an executor’s init failure is the restart’s FitError, as in-process; data no run can fit is refused before it', async () => {
+    let calls = 0;
+    const executor = {
+      ...createInProcessExecutor(),
+      initialize: async () => {
+        calls++;
+        throw new Error('no start');
+      },
+    };
+    const error = await fit(reporting, data, { k: 3 }, { restarts: 2, executor }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FitError);
+    expect((error as Error).message).toMatch(/^reporting: all 2 restarts failed — restart 1 \(seed \d+\): reporting: no start; restart 2/);
+    expect(calls).toBe(2);
+    const empty = createDataset(new Float64Array(0), 0, 1);
+    await expect(fit(reporting, empty, { k: 1 }, { executor })).rejects.toThrow(/no rows with positive weight/);
+    expect(calls).toBe(2);
   });
 });

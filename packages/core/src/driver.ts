@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, totalWeight } from './dataset.js';
 import { FitError, OptionError, isEmkitError, throwIfAborted } from './errors.js';
 import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from './executor.js';
-import { type DataSummary, type ModelPlugin, checkMissingSupport } from './plugin.js';
+import { type DataSummary, type InitProgress, type ModelPlugin, checkMissingSupport } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
 import { allRestartsFailed, isFailedRestart, restartFailure, type FailedRestart, type RestartOutcome } from './restarts.js';
@@ -21,6 +21,12 @@ export interface FitProgress {
   readonly converged: boolean;
 }
 
+/** How far a restart's initialisation has got: the plugin's InitProgress, naming plugin and restart. */
+export interface RestartInitProgress extends InitProgress {
+  readonly plugin: string;
+  readonly restart: number;
+}
+
 export interface DriverOptions {
   /** Convergence tolerance on the change of the mean log-likelihood (plugin default otherwise). */
   tol?: number;
@@ -36,8 +42,15 @@ export interface DriverOptions {
   monotoneTolerance?: number;
   signal?: AbortSignal;
   onProgress?: (progress: FitProgress) => void;
-  /** Runs E-steps; in-process by default, a worker pool with @emkit/runner. */
+  /** Progress of each restart's init (plugins that report it: k-means++ centres, k-means iterations). */
+  onInitProgress?: (progress: RestartInitProgress) => void;
+  /** Runs E-steps (and init, when it can); in-process by default, a worker pool with @emkit/runner. */
   executor?: EStepExecutor;
+  /**
+   * The rows `init` draws starting parameters from, instead of the data: a reservoir sample
+   * (reservoirSample) — required for out-of-core data, whose rows are not in memory.
+   */
+  initData?: Dataset;
 }
 
 /** An iteration at which the mean log-likelihood went down by more than round-off. */
@@ -188,15 +201,16 @@ export function createRun<Params, Options>(
   // A fresh in-process executor per run: plugins' per-shard states live for this run only.
   const executor = runOptions.executor ?? createInProcessExecutor();
   const { signal, onProgress, resume } = runOptions;
-  const summary = summarize(data);
-  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
-  checkMissingSupport(plugin, data);
+  const summary = checkFitData(plugin, data);
   const shards = planShardsFor(plugin, data, resolved.shardRows);
   const seed = deriveSeed(resolved.seed, restart);
   const typed = plugin as ModelPlugin<Params, unknown>;
 
   throwIfAborted(signal);
-  let params = resume ? resume.params : callPlugin(plugin.name, undefined, () => plugin.init(data, options, new Random(seed)));
+  const initData = runOptions.initData ?? data;
+  if (!resume && initData.external)
+    throw new FitError({ plugin: plugin.name, detail: `the rows of ${initData.external.name} are on disk: initialise from a sample of them (initData: reservoirSample…)` });
+  let params = resume ? resume.params : drawInitialParams(plugin, initData, options, seed, initProgressOf(plugin.name, restart, runOptions.onInitProgress));
   const history: number[] = resume ? [...resume.history] : [];
   const violations: MonotonicityViolation[] = resume?.monotonicityViolations ? [...resume.monotonicityViolations] : [];
   let iteration = resume?.iterations ?? 0;
@@ -309,10 +323,38 @@ export function createRun<Params, Options>(
   };
 }
 
+/** The data's summary, after refusing data no run can fit (no positive weight, missing cells the plugin cannot take). */
+function checkFitData(plugin: ModelPlugin<unknown, unknown>, data: Dataset): DataSummary {
+  const summary = summarize(data);
+  if (data.rows === 0 || !(summary.totalWeight > 0)) throw new FitError({ plugin: plugin.name, detail: 'no rows with positive weight to fit' });
+  checkMissingSupport(plugin, data);
+  return summary;
+}
+
+/**
+ * A restart's starting parameters: `plugin.init` with a generator seeded by `seed` (the
+ * restart's derived seed), its exceptions as FitErrors naming the plugin. The one way init is
+ * called, in this thread or on a worker, so both give the same bits and the same errors.
+ */
+export function drawInitialParams<Params, Options>(
+  plugin: ModelPlugin<Params, Options>,
+  data: Dataset,
+  options: Options,
+  seed: number,
+  onProgress?: (progress: InitProgress) => void,
+): Params {
+  return callPlugin(plugin.name, undefined, () => plugin.init(data, options, new Random(seed), onProgress ? { onProgress } : {}));
+}
+
+function initProgressOf(plugin: string, restart: number, report: DriverOptions['onInitProgress']): ((progress: InitProgress) => void) | undefined {
+  return report && ((progress) => report({ ...progress, plugin, restart }));
+}
+
 /**
  * One EM run from the seed of restart `restart`: init, then E/M until converged or maxIter, then
  * a final E-step so the reported log-likelihood belongs to the returned parameters (as
- * scikit-learn does, so that fit-then-predict agrees with the fit).
+ * scikit-learn does, so that fit-then-predict agrees with the fit). When the executor can run
+ * init (a worker pool), init runs there and the run starts from its parameters — the same bits.
  */
 export async function runRestart<Params, Options>(
   plugin: ModelPlugin<Params, Options>,
@@ -321,7 +363,19 @@ export async function runRestart<Params, Options>(
   restart: number,
   driverOptions: DriverOptions = {},
 ): Promise<RestartResult<Params>> {
-  return createRun(plugin, data, options, { ...driverOptions, restart }).finish();
+  const { executor, signal } = driverOptions;
+  // A start from a sample (initData) or from rows on disk is drawn here, where they are.
+  if (executor?.initialize === undefined || driverOptions.initData !== undefined || data.external)
+    return createRun(plugin, data, options, { ...driverOptions, restart }).finish();
+  const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
+  checkFitData(plugin as ModelPlugin<unknown, unknown>, data);
+  throwIfAborted(signal);
+  const onProgress = initProgressOf(plugin.name, restart, driverOptions.onInitProgress);
+  const params = await executor.initialize(plugin, data, options, deriveSeed(resolved.seed, restart), { restart, signal, onProgress }).catch((error: unknown) => {
+    throw asFitError(plugin.name, undefined, error);
+  });
+  const start: RunResumePoint<Params> = { params, iterations: 0, converged: false, history: [] };
+  return createRun(plugin, data, options, { ...driverOptions, restart, resume: start }).finish();
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Dataset, RowRange } from './dataset.js';
 import { throwIfAborted } from './errors.js';
-import { mergeStatsOf, type ModelPlugin } from './plugin.js';
+import { readExternalShard } from './external.js';
+import { mergeStatsOf, type InitProgress, type ModelPlugin } from './plugin.js';
 
 export interface EStepOutcome {
   /** Merged statistics of all shards, merged in shard order. */
@@ -16,6 +17,21 @@ export interface EStepOutcome {
  */
 export interface EStepExecutor {
   eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome>;
+  /**
+   * Optional: a restart's starting parameters — `plugin.init` with a generator seeded by `seed`,
+   * as core's `drawInitialParams` draws them — computed where the E-steps run (a worker), so the
+   * thread that drives the fit stays free; the same bits as in-process. Absent: the driver runs
+   * init in its own thread.
+   */
+  initialize?<P, O>(plugin: ModelPlugin<P, O>, data: Dataset, options: O, seed: number, context: InitRunContext): Promise<P>;
+}
+
+/** What an executor's `initialize` is given besides the plugin, data, options and seed. */
+export interface InitRunContext {
+  /** The restart whose seed `seed` is (for error messages). */
+  readonly restart: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: InitProgress) => void;
 }
 
 /**
@@ -68,6 +84,17 @@ function addShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, 
   const logLikelihood = runShard(plugin, params, data, shard, shardStats, states);
   mergeStatsOf(plugin, stats, shardStats, params);
   return logLikelihood;
+}
+
+/**
+ * The E-step of one shard of out-of-core data: its rows read from the source, then plain eStep
+ * over them (per-shard states are not kept: the rows are read afresh every time).
+ */
+export async function eStepExternalShard<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shard: RowRange): Promise<{ stats: Float64Array; logLikelihood: number }> {
+  const rows = await readExternalShard(data.external!, shard);
+  const stats = plugin.createStats(params, data.cols);
+  const logLikelihood = plugin.eStep(params, rows, { start: 0, end: rows.rows }, stats);
+  return { stats, logLikelihood };
 }
 
 /**
@@ -137,7 +164,11 @@ async function runShardsYielding<P>(
   for (const shard of shards) {
     await yieldToEventLoop();
     throwIfAborted(signal);
-    logLikelihood += addShard(plugin, params, data, shard, stats, states);
+    if (data.external) {
+      const outcome = await eStepExternalShard(plugin, params, data, shard);
+      mergeStatsOf(plugin, stats, outcome.stats, params);
+      logLikelihood += outcome.logLikelihood;
+    } else logLikelihood += addShard(plugin, params, data, shard, stats, states);
   }
   return { stats, logLikelihood };
 }

@@ -1,13 +1,15 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing } from './dataset.js';
-export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult } from './plugin.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
+export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext } from './plugin.js';
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
-export type { EStepExecutor, EStepOutcome } from './executor.js';
+export type { EStepExecutor, EStepOutcome, InitRunContext } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
+export { type ShardSource, type ReadShard, readExternalShard, externalDataset, isExternal, ReservoirSampler, reservoirSample, initSampleSeed } from './external.js';
+export { eStepExternalShard } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
 export { isFailedRestart, restartFailure, allRestartsFailed, type FailedRestart, type RestartOutcome } from './restarts.js';
-export type { DriverOptions, ResolvedDriverOptions, FitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
-export { fit, createRun, runRestart, runRestartOrFailure, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
+export type { DriverOptions, ResolvedDriverOptions, FitProgress, RestartInitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
+export { fit, createRun, runRestart, runRestartOrFailure, drawInitialParams, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';
 export type { ModelFile, FitSummaryFields } from './model-file.js';
 export {
@@ -21,7 +23,7 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readVector, readMatrix, readMatrixStack, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
 export {
   defineOptions,
   parseOptionsWith,
@@ -77,3 +79,5 @@ export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState
 export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';
+export type { RowAssignment, MixtureDensity, MixtureMethods, SingleComponentMethods } from './mixture.js';
+export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods, mixtureImpute, singleComponentMethods } from './mixture.js';

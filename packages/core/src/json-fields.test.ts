@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelFileError, OptionError } from './errors.js';
-import { readFiniteNumber, readMatrix, readMatrixStack, readVector, toNested } from './json-fields.js';
+import { hasErrorCode, ModelFileError, OptionError } from './errors.js';
+import { readCount, readFiniteNumber, readMatrix, readMatrixStack, readMixtureWeights, readVector, toNested } from './json-fields.js';
 
 function fieldOf(f: () => unknown, type: typeof ModelFileError | typeof OptionError = ModelFileError): { field: string | undefined; message: string } {
   try {
@@ -120,3 +120,30 @@ describe('toNested', () => {
     expect(Array.from(readMatrix(nested, 'm').values)).toEqual(flat.slice(1));
   });
 });
+
+describe('readCount and readMixtureWeights', () => {
+  it('readCount takes a whole number ≥ 1 and names the field otherwise', () => {
+    expect(readCount(3, 'k')).toBe(3);
+    for (const bad of [0, -1, 2.5]) expect(() => readCount(bad, 'k')).toThrow(`k: expected an integer ≥ 1, got ${bad}`);
+    expect(() => readCount('3', 'k')).toThrow(/^k: expected a finite number/);
+    expect(hasErrorCode(catchError(() => readCount(0, 'k', 'option')), 'option')).toBe(true);
+  });
+
+  it('readMixtureWeights normalises weights that sum to 1 within 1e-3, refuses negative ones and further-off sums', () => {
+    const w = readMixtureWeights([0.3, 0.7004], 'weights', 2);
+    expect(w[0] + w[1]).toBeCloseTo(1, 15);
+    expect(w[0] / w[1]).toBeCloseTo(0.3 / 0.7004, 15);
+    expect(() => readMixtureWeights([1.2, -0.2], 'weights', 2)).toThrow('weights[1]: is -0.2; weights must be ≥ 0');
+    expect(() => readMixtureWeights([0.5, 0.6], 'weights', 2)).toThrow(/^weights: sum to 1\.1; they must sum to 1/);
+    expect(() => readMixtureWeights([1], 'weights', 2)).toThrow(/^weights/);
+  });
+});
+
+function catchError(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

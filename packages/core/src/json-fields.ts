@@ -20,6 +20,30 @@ export function readFiniteNumber(value: unknown, field: string, kind: FieldError
   return value;
 }
 
+/** A whole number ≥ 1, such as a component count K. */
+export function readCount(value: unknown, field: string, kind: FieldErrorKind = 'model-file'): number {
+  const n = readFiniteNumber(value, field, kind);
+  if (!Number.isInteger(n) || n < 1) throw factory(kind)(field, `expected an integer ≥ 1, got ${n}`);
+  return n;
+}
+
+/**
+ * K mixing weights, each ≥ 0. Weights within 1e-3 of summing to 1 (rounded by hand, say) are
+ * normalised, so that equivalent files are the same model; further off is a mistake worth
+ * reporting.
+ */
+export function readMixtureWeights(value: unknown, field: string, k: number, kind: FieldErrorKind = 'model-file'): Float64Array {
+  const weights = readVector(value, field, k, kind);
+  let total = 0;
+  weights.forEach((w, j) => {
+    if (!(w >= 0)) throw factory(kind)(`${field}[${j}]`, `is ${w}; weights must be ≥ 0`);
+    total += w;
+  });
+  if (Math.abs(total - 1) > 1e-3) throw factory(kind)(field, `sum to ${total}; they must sum to 1`);
+  for (let j = 0; j < k; j++) weights[j] /= total;
+  return weights;
+}
+
 /** A flat vector of `length` finite numbers (length undefined: any length ≥ 1). */
 export function readVector(value: unknown, field: string, length?: number, kind: FieldErrorKind = 'model-file'): Float64Array {
   const err = factory(kind);

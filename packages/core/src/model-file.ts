@@ -63,13 +63,17 @@ export function modelFileFromFit<P, O>(plugin: ModelPlugin<P, O>, result: FitRes
   if (result.aic !== null) fields.aic = result.aic;
   // A fit on standardised inputs (fitStandardized) carries its transform; predict applies it.
   const { standardization } = result as { standardization?: Standardization };
-  const transform = standardization === undefined ? {} : { standardize: { method: standardization.method, center: [...standardization.center], scale: [...standardization.scale] } };
-  return withHeader(plugin.name, { ...plugin.toJSON(result.params, result.options), ...fields, ...transform });
+  return withHeader(plugin.name, { ...plugin.toJSON(result.params, result.options), ...fields, ...standardizeField(standardization) });
 }
 
-/** The model file of given parameters (no fit). */
-export function modelFileFromParams<P, O>(plugin: ModelPlugin<P, O>, params: P, options: O): ModelFile {
-  return withHeader(plugin.name, plugin.toJSON(params, options));
+/** The model file of given parameters (no fit), with the transform of standardised inputs when they were. */
+export function modelFileFromParams<P, O>(plugin: ModelPlugin<P, O>, params: P, options: O, standardization?: Standardization | null): ModelFile {
+  return withHeader(plugin.name, { ...plugin.toJSON(params, options), ...standardizeField(standardization) });
+}
+
+/** The `standardize` field of a model whose inputs were standardised (predict applies it), or nothing. */
+function standardizeField(t: Standardization | null | undefined): { standardize?: { method: string; center: number[]; scale: number[] } } {
+  return t ? { standardize: { method: t.method, center: [...t.center], scale: [...t.scale] } } : {};
 }
 
 /** Checks the header of a parsed model file and returns the model name it names. */

@@ -58,6 +58,26 @@ export interface ConvergenceContext<Params> {
   readonly iteration: number;
 }
 
+/** How far a plugin's `init` has got, for a progress line (`k-means++: 3/8 centres`). */
+export interface InitProgress {
+  /** The method as a user names it: `k-means++`, `k-means`, `hc`. */
+  readonly method: string;
+  /** Steps done, of at most `total` (an iterative method may stop before it). */
+  readonly done: number;
+  readonly total: number;
+  /** What a step is, plural: `centres`, `iterations`, `merges`. */
+  readonly unit: string;
+}
+
+/** What the driver gives `init` besides the data and the seeded generator. */
+export interface InitContext {
+  /**
+   * Where to report progress: a plugin whose init takes long on large data calls it after each
+   * step (a centre chosen, an iteration run) — never per row. It does not change the result.
+   */
+  readonly onProgress?: (progress: InitProgress) => void;
+}
+
 /** What `eStepWithState` returns: eStep's log-likelihood and the shard's state for the next E-step. */
 export interface ShardEStepResult {
   readonly logLikelihood: number;
@@ -121,9 +141,11 @@ export interface ModelPlugin<Params, Options, Input = unknown> {
 
   /**
    * Starting parameters: from given parameters in the options, or from the data with a seeded
-   * method using `random` (the only source of randomness).
+   * method using `random` (the only source of randomness). A long init reports through
+   * `context.onProgress`; it runs on a worker when the fit does (so the data may be a view on
+   * shared memory) and must give the same bits there as in-process.
    */
-  init(data: Dataset, options: Options, random: Random): Params;
+  init(data: Dataset, options: Options, random: Random, context?: InitContext): Params;
 
   /** An empty statistics buffer (the identity of mergeStats; zeros for additive stats). */
   createStats(params: Params, cols: number): Float64Array;

@@ -20,11 +20,13 @@ import {
   type RestartResult,
   type RowRange,
 } from '@emkit/core';
+import type { SharedDataFile } from './data-file.js';
 import { RedisUnavailableError, checkRedis, coordinatorConnection, describeRedisError, parseRedisUrl, type RedisTarget } from './connection.js';
 import {
   PROTOCOL_VERSION,
   type DataReference,
   type IterationAddress,
+  indexKey,
   type ShardJob,
   decodeCheckpoint,
   decodeShardResult,
@@ -43,8 +45,8 @@ import {
 export interface DistributedFitOptions extends Omit<DriverOptions, 'executor'> {
   /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
   readonly redis: string | RedisTarget;
-  /** The data file every worker reads, as `referenceData` describes it. */
-  readonly dataReference: DataReference;
+  /** The data file every worker reads its shards from, as `shareDataFile` describes it. */
+  readonly dataFile: SharedDataFile;
   /**
    * The run's name in Redis (letters, digits, - and _). Default: derived from the plugin, its
    * options, the driver settings and the data's fingerprint, so the same command names the
@@ -99,11 +101,12 @@ export async function fitDistributed<P, O>(
   rawOptions: unknown,
   options: DistributedFitOptions,
 ): Promise<DistributedFitResult<P, O>> {
-  const { redis, dataReference, resume = false, queue = 'emkit', workerTimeoutMs = 30_000, checkpointTtlSeconds = 7 * 86_400, onNotice, ...driverOptions } = options;
+  const { redis, dataFile, resume = false, queue = 'emkit', workerTimeoutMs = 30_000, checkpointTtlSeconds = 7 * 86_400, onNotice, ...driverOptions } = options;
   const parsed = plugin.parseOptions(rawOptions);
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
+  const dataReference = dataFile.reference;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(queue)) throw new OptionError({ field: 'queue', detail: `"${queue}" must be 1–64 letters, digits, - or _` });
-  if (dataReference.rows !== data.rows || dataReference.cols !== data.cols) throw new OptionError({ field: 'dataReference', detail: `describes ${dataReference.rows}×${dataReference.cols} rows, the data has ${data.rows}×${data.cols}` });
+  if (dataReference.rows !== data.rows || dataReference.cols !== data.cols) throw new OptionError({ field: 'dataFile', detail: `describes ${dataReference.rows}×${dataReference.cols} rows, the data has ${data.rows}×${data.cols}` });
   const fingerprint = sha256(
     JSON.stringify({ plugin: plugin.name, options: serialize(parsed).toString('base64'), driver: { ...resolved, restarts: undefined }, data: dataReference }),
   ).toString('hex');
@@ -126,6 +129,8 @@ export async function fitDistributed<P, O>(
   try {
     const conn: Connections = { target, queue, client, shards: shardsQueue, iterations: iterationsQueue, flows };
     const meta = await redisCall(conn, () => startOrResume(conn, run, fingerprint, resume, onNotice));
+    // The shard index once per run; jobs name it by its digest.
+    await redisCall(conn, () => client.set(indexKey({ queue, run, epoch: meta.epoch }, dataReference.index), dataFile.indexJson, 'EX', checkpointTtlSeconds));
     await waitForWorkers(conn, workerTimeoutMs, driverOptions.signal, onNotice);
     const shards = planShards(data.rows, resolved.shardRows);
     const results: RestartResult<P>[] = [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { InputError, type Dataset } from '@emkit/core';
-import { readDatasetFile } from '@emkit/io/node';
+import { InputError } from '@emkit/core';
+import type { ShardFileReference } from '@emkit/io/node';
 import type { DataReference } from './protocol.js';
 
 /** SHA-256 of a file's bytes, streamed (hex). */
@@ -19,16 +19,28 @@ export async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/**
- * Reads the data a reference names exactly as `emkit fit` reads it, so every machine parses the
- * same bytes into the same float64 values.
- */
-export async function readReferencedData(ref: Pick<DataReference, 'path' | 'header' | 'target'>): Promise<Dataset> {
-  const parsed = await readDatasetFile(ref.path, { header: ref.header, ...(ref.target !== null ? { target: ref.target } : {}) });
-  return parsed.target ? { ...parsed.dataset, target: parsed.target } : parsed.dataset;
+/** A data file shared with the workers: the reference jobs carry, and the shard index published once per run. */
+export interface SharedDataFile {
+  readonly reference: DataReference;
+  /** The index as published (JSON); its SHA-256 is reference.index. */
+  readonly indexJson: string;
 }
 
-/** A reference to `path` for shard jobs: its fingerprint and shape, checked by every worker. */
-export async function referenceData(path: string, data: Dataset, options: { header: DataReference['header']; target: string | null }): Promise<DataReference> {
-  return { path, format: 'csv', header: options.header, target: options.target, sha256: await fileSha256(path), rows: data.rows, cols: data.cols };
+/**
+ * The data file of an indexed shard source (indexFile of @emkit/io) as shard jobs reference it:
+ * its fingerprint and shape, and the digest of the index every worker reads its shards with —
+ * the index of an out-of-core fit on one machine, so both read the same rows the same way.
+ */
+export async function shareDataFile(index: ShardFileReference): Promise<SharedDataFile> {
+  const indexJson = JSON.stringify(index);
+  return {
+    reference: {
+      path: index.path,
+      sha256: await fileSha256(index.path),
+      rows: index.rows,
+      cols: index.cols,
+      index: createHash('sha256').update(indexJson).digest('hex'),
+    },
+    indexJson,
+  };
 }

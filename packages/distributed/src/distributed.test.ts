@@ -5,9 +5,10 @@ import { Queue, QueueEvents } from 'bullmq';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fit } from '@emkit/core';
+import { indexFile, readTable } from '@emkit/io/node';
 import { gmmPlugin } from '@emkit/gmm';
 import { type TestRedis, startRedis } from '../../../tools/test-support/redis.js';
-import { RedisUnavailableError, fitDistributed, parseRedisUrl, readReferencedData, referenceData, startShardWorker, type ShardWorker } from './index.js';
+import { RedisUnavailableError, fitDistributed, parseRedisUrl, shareDataFile, startShardWorker, type ShardWorker } from './index.js';
 import { PROTOCOL_VERSION, decodeShardResult, encodeShardResult, shardJobSchema, type ShardJob } from './protocol.js';
 
 describe('parseRedisUrl', () => {
@@ -74,16 +75,26 @@ afterAll(async () => {
 
 describe('fitDistributed with an in-process shard worker (Redis with a password)', () => {
   it('equals core fit bit for bit', async () => {
-    const data = await readReferencedData({ path, header: 'auto', target: null });
-    const dataReference = await referenceData(path, data, { header: 'auto', target: null });
-    const options = { k: 2, covariance: 'full' };
+    const { dataset: data } = await readTable(path);
     const driver = { seed: 3, shardRows: 3000, restarts: 2 };
-    const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: redis.url, dataReference });
+    const dataFile = await shareDataFile((await indexFile(path, { format: 'csv', shardRows: driver.shardRows })).reference);
+    const options = { k: 2, covariance: 'full' };
+    const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: redis.url, dataFile });
     const local = await fit(gmmPlugin, data, options, driver);
     expect(distributed.history).toEqual(local.history);
     expect(gmmPlugin.toJSON(distributed.params, distributed.options)).toEqual(gmmPlugin.toJSON(local.params, local.options));
     expect(Object.is(distributed.logLikelihood, local.logLikelihood)).toBe(true);
     expect(distributed.resumedIterations).toBe(0);
+  });
+
+  it("reads the shards out of core as a local out-of-core fit does: standardised, from the coordinator's index", async () => {
+    const indexed = await indexFile(path, { format: 'csv', columns: 'y,x', standardize: true, sampleRows: 500, seed: 1, shardRows: 4096 });
+    const driver = { seed: 1, shardRows: 4096, initData: indexed.sample! };
+    const options = { k: 2, covariance: 'diag' };
+    const distributed = await fitDistributed(gmmPlugin, indexed.dataset, options, { ...driver, redis: redis.url, dataFile: await shareDataFile(indexed.reference) });
+    const local = await fit(gmmPlugin, indexed.dataset, options, driver);
+    expect(distributed.history).toEqual(local.history);
+    expect(gmmPlugin.toJSON(distributed.params, distributed.options)).toEqual(gmmPlugin.toJSON(local.params, local.options));
   });
 
   it('a wrong password is a clear error', async () => {
@@ -104,7 +115,7 @@ function probeJob(overrides: Partial<ShardJob> = {}): ShardJob {
     iteration: 1,
     shard: 0,
     plugin: 'gmm',
-    data: { path, format: 'csv', header: 'auto', target: null, sha256: 'a'.repeat(64), rows: 20_000, cols: 2 },
+    data: { path, sha256: 'a'.repeat(64), rows: 20_000, cols: 2, index: 'b'.repeat(64) },
     range: { start: 0, end: 100 },
     ...overrides,
   };

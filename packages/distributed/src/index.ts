@@ -1,5 +1,5 @@
 export { fitDistributed, type DistributedFitOptions, type DistributedFitResult } from './coordinator.js';
 export { startShardWorker, type ShardWorker, type ShardWorkerOptions, type WorkerEvent } from './worker.js';
 export { parseRedisUrl, checkRedis, RedisUnavailableError, type RedisTarget } from './connection.js';
-export { referenceData, readReferencedData, fileSha256 } from './data-file.js';
-export { PROTOCOL_VERSION, shardJobSchema, encodeShardResult, decodeShardResult, type DataReference, type ShardJob } from './protocol.js';
+export { shareDataFile, fileSha256, type SharedDataFile } from './data-file.js';
+export { PROTOCOL_VERSION, shardJobSchema, encodeShardResult, decodeShardResult, shardIndexSchema, type DataReference, type ShardJob } from './protocol.js';

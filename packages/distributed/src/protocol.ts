@@ -10,21 +10,53 @@ import { z } from 'zod';
  */
 
 /** Protocol version; a worker refuses jobs of another version. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const dataReferenceSchema = z.strictObject({
   /** An absolute path every worker can read (a shared file system). */
   path: z.string().min(2).max(4096).refine((p) => p.startsWith('/'), 'must be an absolute path'),
-  format: z.literal('csv'),
-  header: z.enum(['auto', 'yes', 'no']),
-  /** The response column of a supervised model, left out of the data. */
-  target: z.string().max(256).nullable(),
   /** SHA-256 of the file's bytes: a worker that sees another file refuses the job. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   rows: z.number().int().min(1),
   cols: z.number().int().min(1),
+  /**
+   * SHA-256 of the file's shard index (the ShardFileReference of @emkit/io: format, columns,
+   * standardisation, CSV byte offsets), published once per run under indexKey. Workers read
+   * their shards with it exactly as an out-of-core fit on one machine does.
+   */
+  index: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+const finiteNumber = z.number().refine(Number.isFinite, 'must be finite');
+const columnIndex = z.number().int().min(0).max(1_000_000);
+
+/** A shard index as published in Redis, checked before a worker reads a byte with it. */
+export const shardIndexSchema = z.strictObject({
+  path: z.string().min(2).max(4096),
+  format: z.enum(['csv', 'parquet', 'arrow']),
+  size: z.number().int().min(0),
+  mtimeMs: finiteNumber,
+  rows: z.number().int().min(1),
+  cols: z.number().int().min(1),
+  shardRows: z.number().int().min(1),
+  selection: z.strictObject({
+    features: z.array(columnIndex).min(1),
+    label: columnIndex.nullable(),
+    target: columnIndex.nullable(),
+    names: z.array(z.string().max(4096)).nullable(),
+  }),
+  csv: z
+    .strictObject({
+      delimiter: z.enum([',', '\t', ';', '|']),
+      firstDataLine: z.number().int().min(1),
+      offsets: z.array(z.number().int().min(0)),
+    })
+    .nullable(),
+  arrow: z.strictObject({ batchStarts: z.array(z.number().int().min(0)) }).nullable(),
+  standardization: z.strictObject({ method: z.enum(['zscore', 'robust']), center: z.array(finiteNumber), scale: z.array(finiteNumber) }).nullable(),
+  missing: z.enum(['error', 'marginalize']),
 });
 
 export type DataReference = z.infer<typeof dataReferenceSchema>;
@@ -66,6 +98,8 @@ const iterationKey = (a: IterationAddress) => `${runKeyPrefix(a.queue, a.run)}:$
 export const paramsKey = (a: IterationAddress) => `${iterationKey(a)}:params`;
 export const mergedKey = (a: IterationAddress) => `${iterationKey(a)}:merged`;
 export const shardResultKey = (a: IterationAddress, shard: number) => `${iterationKey(a)}:s${shard}`;
+/** Where a run publishes its data file's shard index (by the index's digest). */
+export const indexKey = (a: Pick<IterationAddress, 'queue' | 'run' | 'epoch'>, digest: string) => `${runKeyPrefix(a.queue, a.run)}:${a.epoch}:index:${digest}`;
 
 /*
  * BullMQ job ids: no ':' (its key separator), never all digits. One id per (run, epoch, restart,

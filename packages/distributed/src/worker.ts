@@ -3,12 +3,26 @@ import { resolve as resolvePath, sep } from 'node:path';
 import { deserialize } from 'node:v8';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { type AnyModelPlugin, type Dataset } from '@emkit/core';
-import { shareDataset, type DataHandle, type WorkerPool } from '@emkit/runner';
+import { stat } from 'node:fs/promises';
+import { type AnyModelPlugin, externalDataset } from '@emkit/core';
+import { type ShardFileReference, shardSourceOf } from '@emkit/io/node';
+import { externalHandle, type DataHandle, type WorkerPool } from '@emkit/runner';
 import { NodeWorkerPool } from '@emkit/runner/node';
 import { type RedisTarget, checkRedis, describeRedisError, parseRedisUrl, workerConnection } from './connection.js';
-import { fileSha256, readReferencedData } from './data-file.js';
-import { type DataReference, type IterationAddress, type ShardJob, encodeShardResult, paramsKey, queueNames, shardJobSchema, shardResultKey } from './protocol.js';
+import { fileSha256 } from './data-file.js';
+import {
+  type DataReference,
+  type IterationAddress,
+  type ShardJob,
+  encodeShardResult,
+  indexKey,
+  paramsKey,
+  queueNames,
+  sha256,
+  shardIndexSchema,
+  shardJobSchema,
+  shardResultKey,
+} from './protocol.js';
 
 export interface ShardWorkerOptions {
   /** redis://[user:password@]host:port[/db] or rediss://… (TLS). */
@@ -50,7 +64,7 @@ export interface ShardWorker {
 
 interface LoadedData {
   readonly key: string;
-  readonly data: Dataset;
+  /** The file's shard source: the pool's threads read their own shards through it. */
   readonly handle: DataHandle;
 }
 
@@ -83,17 +97,26 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Sha
     throw new UnrecoverableError(why);
   };
 
-  const loadData = (ref: DataReference): Promise<LoadedData> => {
-    const key = `${ref.path}\u0000${ref.sha256}\u0000${ref.header}\u0000${ref.target ?? ''}`;
+  /** The data file checked against its fingerprint, then its shard index from Redis, checked against its digest. */
+  const loadData = (ref: DataReference, address: IterationAddress): Promise<LoadedData> => {
+    const key = `${ref.path}\u0000${ref.sha256}\u0000${ref.index}`;
     if (loaded && loadedKey === key) return loaded;
     loadedKey = key;
     loaded = (async () => {
       const digest = await fileSha256(ref.path);
       if (digest !== ref.sha256) refuse(`${ref.path} on this worker is not the file the coordinator read (SHA-256 differs); every worker must see the same data`);
-      const data = await readReferencedData(ref);
-      if (data.rows !== ref.rows || data.cols !== ref.cols) refuse(`${ref.path} reads as ${data.rows}×${data.cols} here, ${ref.rows}×${ref.cols} on the coordinator`);
-      const shared = shareDataset(data);
-      return { key, data: shared.data, handle: shared.handle };
+      const bytes = await client.getBuffer(indexKey(address, ref.index));
+      if (bytes === null) refuse(`the shard index of run ${address.run} is no longer in Redis (expired, or Redis was restarted)`);
+      if (sha256(bytes!).toString('hex') !== ref.index) refuse(`the shard index of run ${address.run} in Redis does not match its digest`);
+      const parsed = shardIndexSchema.safeParse(JSON.parse(bytes!.toString('utf8')));
+      if (!parsed.success) refuse(`invalid shard index: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(index)'}: ${i.message}`).join('; ')}`);
+      const index = parsed.data as ShardFileReference;
+      if (index.path !== ref.path || index.rows !== ref.rows || index.cols !== ref.cols) refuse(`the shard index describes ${index.path} (${index.rows}×${index.cols}), the job ${ref.path} (${ref.rows}×${ref.cols})`);
+      // The same bytes (checked above) may carry another modification time on this machine.
+      const local = await stat(ref.path);
+      if (local.size !== index.size) refuse(`${ref.path} has ${local.size} bytes here, ${index.size} where it was indexed`);
+      const source = shardSourceOf({ ...index, mtimeMs: local.mtimeMs });
+      return { key, handle: externalHandle(externalDataset(source, index.rows, index.cols, index.selection.names)) };
     })();
     loaded.catch(() => {
       if (loadedKey === key) loaded = null;
@@ -129,7 +152,7 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Sha
     if (dataRoot !== null && !resolvePath(task.data.path).startsWith(dataRoot + sep)) refuse(`${task.data.path} is outside this worker's --data-root ${dataRoot}`);
     const address: IterationAddress = { queue: task.queue, run: task.run, epoch: task.epoch, restart: task.restart, iteration: task.iteration };
     // The data first: a worker that sees another file should say so, whatever else is wrong.
-    const { handle } = await loadData(task.data);
+    const { handle } = await loadData(task.data, address);
     const current = await loadParams(client, address);
     let result;
     try {

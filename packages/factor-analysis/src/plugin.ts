@@ -1,5 +1,5 @@
 import type { Random } from '@emkit/linalg';
-import { ModelFileError, PLUGIN_API_VERSION, readMatrix, readVector, toNested, type Dataset, type ModelPlugin } from '@emkit/core';
+import { ModelFileError, PLUGIN_API_VERSION, readMatrix, readVector, singleComponentMethods, toNested, type Dataset, type ModelPlugin } from '@emkit/core';
 import { eStepRows, estimateParameters, statsLayout } from './estimate.js';
 import { initialParams, readNoiseVariance } from './init.js';
 import { type LikelihoodMethod, RowScratch, latentMeanRow, logDensityRow, modelCovariance, prepareModel } from './model.js';
@@ -77,17 +77,7 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions, Fact
   scoreSamples: (params, data) => logDensities(params, data),
 
   describeView: describeFactorView,
-  components: () => 1,
-
-  responsibilities(params, data) {
-    checkData(params, data);
-    return new Float64Array(data.rows).fill(1);
-  },
-
-  predict(params, data) {
-    checkData(params, data);
-    return new Int32Array(data.rows);
-  },
+  ...singleComponentMethods(checkData),
 
   /** The embedding: E[z | x] per row, columns z0..z(q−1). */
   predictTable: (params, data) => ({ columns: Array.from({ length: params.q }, (_, j) => `z${j}`), values: latentMeans(params, data) }),

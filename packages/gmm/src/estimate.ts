@@ -1,7 +1,8 @@
-import type { Dataset } from '@emkit/core';
+import { mixtureEStep, type Dataset, type MixtureBlock } from '@emkit/core';
 import { KERNEL_CHUNK_ROWS, kernelsFor, type KernelChoice, type WasmKernels } from '@emkit/linalg';
 import { responsibilityRule, type Assignment } from './assignment.js';
 import type { CovarianceModel, RowKernel } from './covariance/index.js';
+import { kernelDensity } from './density.js';
 import { BLOCK_ROWS, covarianceModel } from './covariance/index.js';
 import type { CovarianceType, FrozenParameter, GmmParams, SingularPolicy } from './params.js';
 import { logPriorOf } from './prior.js';
@@ -29,29 +30,6 @@ export function createStats(params: GmmParams): Float64Array {
   return stats;
 }
 
-/** Per-call scratch for the per-row loop, allocated once per shard, never per row. */
-export class RowScratch {
-  readonly logProb: Float64Array;
-  readonly wr: Float64Array;
-  /** The covariance structure's row kernel for these parameters (its constants computed once). */
-  readonly kernel: RowKernel;
-  constructor(readonly params: GmmParams) {
-    this.logProb = new Float64Array(params.k);
-    this.wr = new Float64Array(params.k);
-    this.kernel = covarianceModel(params.covariance).rowKernel(params);
-  }
-}
-
-/** log π_j + log N(x | μ_j, Σ_j) for every component into scratch.logProb (`model` is scratch's: its kernel). */
-export function weightedLogProbRow(_model: CovarianceModel, scratch: RowScratch, x: Float64Array, xOff: number): void {
-  scratch.kernel.weightedLogProbs(x, xOff, scratch.logProb);
-}
-
-/** Adds one row's statistics given its weighted responsibilities scratch.wr. */
-export function accumulateRow(_model: CovarianceModel, scratch: RowScratch, stats: Float64Array, x: Float64Array, xOff: number): void {
-  scratch.kernel.accumulate(stats, x, xOff, scratch.wr);
-}
-
 /**
  * The E-step over rows [start, end): adds statistics with the responsibilities of
  * `params.assignment`'s rule and returns the rule's objective summed over the rows:
@@ -64,45 +42,29 @@ export function eStepRows(params: GmmParams, data: Dataset, start: number, end: 
   const model = covarianceModel(params.covariance);
   const wasm = model.wasmKernel && params.precisionCholesky.length > 0 ? kernelsFor(params.kernels) : null;
   if (wasm) return eStepRowsWasm(params, model, wasm, data, start, end, stats);
-  const rule = responsibilityRule(params.assignment);
-  const kernel = model.rowKernel(params);
+  return eStepCompleteRows(params, model.rowKernel(params), data, start, end, stats);
+}
+
+/**
+ * eStepRows on the TypeScript row kernels, through `kernel` (made by the caller, so that short
+ * runs of complete rows between rows with missing cells share one): core's mixtureEStep over
+ * blocks of BLOCK_ROWS rows, with the re-seeding candidates offered and the statistics added
+ * right after each block's log-densities (the kernel reuses their x − μ_j).
+ */
+export function eStepCompleteRows(params: GmmParams, kernel: RowKernel, data: Dataset, start: number, end: number, stats: Float64Array): number {
   const { k, d } = params;
   const { values, weights } = data;
-  const logProbs = new Float64Array(BLOCK_ROWS * k);
-  const wrs = new Float64Array(BLOCK_ROWS * k);
-  // Row q's slices of the block buffers, for the rule (which reads and writes from index 0).
-  const logProbRows = Array.from({ length: BLOCK_ROWS }, (_, q) => logProbs.subarray(q * k, (q + 1) * k));
-  const wrRows = Array.from({ length: BLOCK_ROWS }, (_, q) => wrs.subarray(q * k, (q + 1) * k));
   // MAP-EM: each row carries its weight's share of log p(θ), so shard sums add up to the log posterior.
   const priorPerWeight = params.prior && params.totalWeight ? (params.logPrior ?? 0) / params.totalWeight : 0;
   const slots = params.reseedSlots ?? 0;
-  const farBase = statsLength(model, k, d);
-  let objective = 0;
-  for (let i = start; i < end; ) {
-    // Whole blocks, then the last rows (fewer than a block) one at a time.
-    const rows = end - i >= BLOCK_ROWS ? BLOCK_ROWS : 1;
-    const xOff = i * d;
-    if (rows === BLOCK_ROWS) kernel.weightedLogProbsBlock(values, xOff, logProbs);
-    else kernel.weightedLogProbs(values, xOff, logProbs);
-    let any = false;
-    for (let q = 0; q < rows; q++, i++) {
-      const w = weights === null ? 1 : weights[i];
-      const wr = wrRows[q];
-      if (w === 0) {
-        wr.fill(0);
-        continue;
-      }
-      const rowObjective = rule.assign(logProbRows[q], k, wr);
-      objective += w * (rowObjective + priorPerWeight);
-      if (slots > 0) offerFarRow(stats, farBase, slots, d, rowObjective, i, values, i * d);
-      if (w !== 1) for (let j = 0; j < k; j++) wr[j] *= w;
-      any = true;
-    }
-    if (!any) continue;
-    if (rows === BLOCK_ROWS) kernel.accumulateBlock(stats, values, xOff, wrs);
-    else kernel.accumulate(stats, values, xOff, wrs);
-  }
-  return objective;
+  const farBase = statsLength(covarianceModel(params.covariance), k, d);
+  const weighted = (i: number): boolean => weights === null || weights[i] !== 0;
+  const accumulate = (first: number, rows: number, block: MixtureBlock): void => {
+    if (slots > 0) for (let q = 0; q < rows; q++) if (weighted(first + q)) offerFarRow(stats, farBase, slots, d, block.objectives[q], first + q, values, (first + q) * d);
+    if (rows === BLOCK_ROWS) kernel.accumulateBlock(stats, values, first * d, block.responsibilities);
+    else for (let q = 0; q < rows; q++) if (weighted(first + q)) kernel.accumulate(stats, values, (first + q) * d, block.responsibilityRow(q));
+  };
+  return mixtureEStep(kernelDensity(params, kernel, values, BLOCK_ROWS), weights, start, end, accumulate, { offset: priorPerWeight });
 }
 
 /**
@@ -161,14 +123,14 @@ function eStepRowsWasm(params: GmmParams, model: CovarianceModel, wasm: WasmKern
 
 /** Adds statistics with hard (one-hot) responsibilities, for initialisation from labels. */
 export function accumulateLabels(params: GmmParams, data: Dataset, labels: Int32Array, stats: Float64Array): void {
-  const model = covarianceModel(params.covariance);
-  const scratch = new RowScratch(params);
+  const kernel = covarianceModel(params.covariance).rowKernel(params);
+  const wr = new Float64Array(params.k);
   for (let i = 0; i < data.rows; i++) {
     const w = data.weights === null ? 1 : data.weights[i];
     if (w === 0) continue;
-    scratch.wr.fill(0);
-    scratch.wr[labels[i]] = w;
-    accumulateRow(model, scratch, stats, data.values, i * params.d);
+    wr.fill(0);
+    wr[labels[i]] = w;
+    kernel.accumulate(stats, data.values, i * params.d, wr);
   }
 }
 

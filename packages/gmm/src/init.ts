@@ -1,21 +1,23 @@
 import { argmin, squaredDistance, type Random } from '@emkit/linalg';
-import { OptionError, readMatrix, readVector, totalWeight, type Dataset } from '@emkit/core';
+import { OptionError, readMatrix, readVector, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { kmeansPlusPlusCenters, lloyd, randomRowCenters } from '@emkit/kmeans';
 import { covarianceModel } from './covariance/index.js';
 import { accumulateLabels, assembleParams, estimateParameters, statsLength, withExtras } from './estimate.js';
-import type { GmmOptions } from './options.js';
+import { DEFAULT_SHORT_RUNS, type GmmOptions } from './options.js';
 import type { GmmParams, GmmPrior } from './params.js';
 import { resolvePrior } from './prior.js';
 import { hierarchicalLabels } from './hc.js';
+import { shortRunsStart } from './short-runs.js';
 
 /**
  * Starting parameters. Given `init` parts are used as they are (no regCovar added, as
  * scikit-learn does with weights_init / means_init / precisions_init); missing parts come from
  * one M-step on hard assignments to starting centres: the given means if any, else k-means
  * (Lloyd from k-means++ seeds), k-means++ seeds, or K distinct random rows; or on the classes of
- * a model-based hierarchical agglomeration (hc, see hc.ts).
+ * a model-based hierarchical agglomeration (hc, see hc.ts). `onProgress` hears how far the
+ * k-means++ seeding, the k-means iterations or the agglomeration have got.
  */
-export function initialParams(data: Dataset, options: GmmOptions, random: Random): GmmParams {
+export function initialParams(data: Dataset, options: GmmOptions, random: Random, onProgress?: (progress: InitProgress) => void): GmmParams {
   const { k, covariance } = options;
   const d = data.cols;
   const model = covarianceModel(covariance);
@@ -36,10 +38,19 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     withExtras(assembleGiven(options, k, d, weights, means, covariances), extras);
 
   if (given.weights && given.means && given.covariances) return finish(given.weights, given.means, given.covariances);
+  if (options.initMethod === 'emEM' && !given.means)
+    return shortRunsStart(
+      data,
+      options,
+      { runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs, iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations, kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept },
+      random,
+      (o, r) => initialParams(data, o, r),
+      onProgress,
+    );
 
   // hc: labels from the hierarchical agglomeration, centres their means; else centres, then labels.
-  const hcLabels = !given.means && options.initMethod === 'hc' ? hierarchicalLabels(data, k, random) : null;
-  const centres = given.means ?? (hcLabels ? labelMeans(data, hcLabels, k) : startingCentres(data, options, random));
+  const hcLabels = !given.means && options.initMethod === 'hc' ? agglomerate(data, k, random, options.hcModel, onProgress) : null;
+  const centres = given.means ?? (hcLabels ? labelMeans(data, hcLabels, k) : startingCentres(data, options, random, onProgress));
   const labels = hcLabels ?? nearestCentre(data, centres, k);
   const provisional: GmmParams = {
     k,
@@ -120,14 +131,23 @@ function readGivenInit(options: GmmOptions, k: number, d: number): GivenInit {
   return out;
 }
 
-function startingCentres(data: Dataset, options: GmmOptions, random: Random): Float64Array {
+/** hc's labels, reported as one step (the agglomeration does not report its merges). */
+function agglomerate(data: Dataset, k: number, random: Random, model: GmmOptions['hcModel'], onProgress?: (progress: InitProgress) => void): Int32Array {
+  onProgress?.({ method: 'hc', done: 0, total: 1, unit: 'agglomerations' });
+  const labels = hierarchicalLabels(data, k, random, model);
+  onProgress?.({ method: 'hc', done: 1, total: 1, unit: 'agglomerations' });
+  return labels;
+}
+
+function startingCentres(data: Dataset, options: GmmOptions, random: Random, onProgress?: (progress: InitProgress) => void): Float64Array {
   switch (options.initMethod) {
     case 'kmeans':
-      return lloyd(data, kmeansPlusPlusCenters(data, options.k, random), options.k).centers;
+      return lloyd(data, kmeansPlusPlusCenters(data, options.k, random, onProgress), options.k, { onProgress }).centers;
     case 'kmeans++':
-      return kmeansPlusPlusCenters(data, options.k, random);
+      return kmeansPlusPlusCenters(data, options.k, random, onProgress);
     case 'random':
     case 'hc': // (hc gives labels, not centres; see initialParams)
+    case 'emEM': // (only with given means, which are used instead)
       return randomRowCenters(data, options.k, random);
   }
 }

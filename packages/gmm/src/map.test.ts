@@ -6,7 +6,7 @@ import { Random, inverse, symmetricEigen } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
 import { COVARIANCE_TYPES, covarianceModel } from './covariance/index.js';
 
-/** The structures with a conjugate prior (mclust has none for its ten constrained models' M-steps here). */
+/** The structures with a conjugate prior (mclust's; it has none for VEE, EVE, VVE, EVV, and EEV and VEV are not offered here yet). */
 const WITH_PRIOR = COVARIANCE_TYPES.filter((t) => covarianceModel(t).supportsPrior !== false);
 import type { CovarianceType, GmmParams } from './params.js';
 import { lnGamma } from './special.js';
@@ -123,12 +123,20 @@ describe('MAP-EM with conjugate priors (mclust priorControl)', () => {
       for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) moments.cov[a * 2 + b] += ((faithful.values[2 * i + a] - moments.mean[a]) * (faithful.values[2 * i + b] - moments.mean[b])) / (n - 1);
     const k = 3;
     const s = Math.pow(k, -2 / 2);
-    const expectedScale: Record<CovarianceType, unknown> = {
-      full: [[moments.cov[0] * s, moments.cov[1] * s], [moments.cov[2] * s, moments.cov[3] * s]],
-      tied: [[moments.cov[0] * s, moments.cov[1] * s], [moments.cov[2] * s, moments.cov[3] * s]],
-      diag: [moments.cov[0] * s, moments.cov[3] * s],
-      spherical: ((moments.cov[0] + moments.cov[3]) / 2) * s,
+    // mclust's defaultPrior: the data covariance for the ellipsoidal models, the mean variance for the diagonal family.
+    const matrix = [[moments.cov[0] * s, moments.cov[1] * s], [moments.cov[2] * s, moments.cov[3] * s]];
+    const meanVariance = ((moments.cov[0] + moments.cov[3]) / 2) * s;
+    const expectedScale: Partial<Record<CovarianceType, unknown>> = {
+      full: matrix,
+      tied: matrix,
+      diag: [meanVariance, meanVariance],
+      EEI: [meanVariance, meanVariance],
+      VEI: [meanVariance, meanVariance],
+      EVI: [meanVariance, meanVariance],
+      spherical: meanVariance,
+      EII: meanVariance,
     };
+    expect(Object.keys(expectedScale).sort()).toEqual([...WITH_PRIOR].sort());
     for (const covariance of WITH_PRIOR) {
       const options = gmmPlugin.parseOptions({ k, covariance, prior: 'default' });
       const json = gmmPlugin.toJSON(gmmPlugin.init(faithful, options, new Random(0)), options) as { prior: Record<string, unknown>; totalWeight: number };
@@ -156,7 +164,7 @@ describe('MAP-EM with conjugate priors (mclust priorControl)', () => {
     expect(() => gmmPlugin.parseOptions({ k: 2, prior: { shrinkage: 0 } })).toThrow(/^prior\.shrinkage/);
     expect(() => gmmPlugin.parseOptions({ k: 2, prior: { bogus: 1 } })).toThrow(OptionError);
     const random = new Random(0);
-    expect(() => gmmPlugin.init(faithful, gmmPlugin.parseOptions({ k: 2, prior: { dof: 0.5 } }), random)).toThrow(/prior\.dof: must be greater than D − 1 = 1/);
+    expect(() => gmmPlugin.init(faithful, gmmPlugin.parseOptions({ k: 2, prior: { dof: 0.5 } }), random)).toThrow(/prior\.dof: must be greater than 1 with covariance full/);
     expect(() => gmmPlugin.init(faithful, gmmPlugin.parseOptions({ k: 2, covariance: 'diag', prior: { scale: [1, -1] } }), random)).toThrow(/prior\.scale\[1\]/);
     expect(() => gmmPlugin.init(faithful, gmmPlugin.parseOptions({ k: 2, prior: { scale: [[1, 2], [2, 1]] } }), random)).toThrow(/prior\.scale: the prior scale must be positive definite/);
     expect(() => gmmPlugin.init(faithful, gmmPlugin.parseOptions({ k: 2, prior: { mean: [1] } }), random)).toThrow(/prior\.mean/);

@@ -1,9 +1,8 @@
-import { covariancesFromQuadraticForm, createDataset, rowHasMissing, type Dataset } from '@emkit/core';
+import { covariancesFromQuadraticForm, MixtureBlock, rowHasMissing, withMissingFilled, type Dataset } from '@emkit/core';
 import { cholesky, solveLower, solveLowerTranspose } from '@emkit/linalg';
 import { responsibilityRule } from './assignment.js';
 import { covarianceModel, type CovarianceModel, type RowKernel } from './covariance/index.js';
-import { eStepRows, statsLength } from './estimate.js';
-import { offerFarRow } from './singularity.js';
+import { eStepCompleteRows, eStepRows } from './estimate.js';
 import type { GmmParams } from './params.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -194,7 +193,7 @@ export class MissingRowModel {
   }
 }
 
-/** Runs of complete rows shorter than this go row by row through one row kernel. */
+/** Runs of complete rows shorter than this share one row kernel rather than set up eStepRows'. */
 const SHORT_RUN = 256;
 
 /**
@@ -205,46 +204,29 @@ const SHORT_RUN = 256;
 export function eStepRowsWithMissing(params: GmmParams, data: Dataset, start: number, end: number, stats: Float64Array): number {
   const mask = data.missing;
   if (!mask) return eStepRows(params, data, start, end, stats);
-  const { k } = params;
-  const rule = responsibilityRule(params.assignment);
   const priorPerWeight = params.prior && params.totalWeight ? (params.logPrior ?? 0) / params.totalWeight : 0;
-  const logProb = new Float64Array(k);
-  const wr = new Float64Array(k);
-  // Long runs of complete rows go through eStepRows (blocked or WebAssembly kernels); short ones
-  // row by row through one row kernel made here, since eStepRows sets up its kernels per call.
+  // Long runs of complete rows go through eStepRows (which may take the WebAssembly kernels);
+  // short ones through one row kernel made here, since eStepRows sets up its kernels per call.
   let kernel: RowKernel | null = null;
-  const slots = params.reseedSlots ?? 0;
-  const farBase = statsLength(covarianceModel(params.covariance), k, params.d);
   const completeRows = (from: number, to: number): number => {
     if (to - from >= SHORT_RUN) return eStepRows(params, data, from, to, stats);
     kernel ??= covarianceModel(params.covariance).rowKernel(params);
-    let sum = 0;
-    for (let i = from; i < to; i++) {
-      const w = data.weights === null ? 1 : data.weights[i];
-      if (w === 0) continue;
-      kernel.weightedLogProbs(data.values, i * params.d, logProb);
-      const rowObjective = rule.assign(logProb, k, wr);
-      sum += w * (rowObjective + priorPerWeight);
-      if (slots > 0) offerFarRow(stats, farBase, slots, params.d, rowObjective, i, data.values, i * params.d);
-      if (w !== 1) for (let j = 0; j < k; j++) wr[j] *= w;
-      kernel.accumulate(stats, data.values, i * params.d, wr);
-    }
-    return sum;
+    return eStepCompleteRows(params, kernel, data, from, to, stats);
   };
   let rows: MissingRowModel | null = null;
+  // One row at a time: a row's completion is MissingRowModel's state for the last row it was given.
+  const block = new MixtureBlock({ k: params.k, blockRows: 1, rule: responsibilityRule(params.assignment) });
   let objective = 0;
   let runStart = start;
   for (let i = start; i < end; i++) {
     if (!rowHasMissing(data, i)) continue;
     if (runStart < i) objective += completeRows(runStart, i);
     runStart = i + 1;
-    const w = data.weights === null ? 1 : data.weights[i];
-    if (w === 0) continue;
+    if (data.weights !== null && data.weights[i] === 0) continue;
     rows ??= new MissingRowModel(params);
-    rows.logProbs(data.values, mask, i, logProb);
-    objective += w * (rule.assign(logProb, k, wr) + priorPerWeight);
-    if (w !== 1) for (let j = 0; j < k; j++) wr[j] *= w;
-    rows.accumulate(stats, wr);
+    rows.logProbs(data.values, mask, i, block.logProbRow(0));
+    objective = block.weigh(1, data.weights, i, objective, priorPerWeight);
+    rows.accumulate(stats, block.responsibilityRow(0));
   }
   if (runStart < end) objective += completeRows(runStart, end);
   return objective;
@@ -255,17 +237,5 @@ export function eStepRowsWithMissing(params: GmmParams, data: Dataset, start: nu
  * column with none): where a fit with missing values starts from, and the baseline it beats.
  */
 export function meanImputed(data: Dataset): Dataset {
-  const mask = data.missing;
-  if (!mask) return data;
-  const { rows, cols } = data;
-  const sums = new Float64Array(cols);
-  const counts = new Float64Array(cols);
-  for (let i = 0; i < rows * cols; i++)
-    if (mask[i] === 0) {
-      sums[i % cols] += data.values[i];
-      counts[i % cols]++;
-    }
-  const values = data.values.slice();
-  for (let i = 0; i < rows * cols; i++) if (mask[i] === 1) values[i] = counts[i % cols] > 0 ? sums[i % cols] / counts[i % cols] : 0;
-  return createDataset(values, rows, cols, { weights: data.weights, columns: data.columns, target: data.target ?? null, groups: data.groups ?? null });
+  return withMissingFilled(data, (sum, count) => (count > 0 ? sum / count : 0));
 }

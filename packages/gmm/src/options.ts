@@ -3,10 +3,14 @@ import { OptionError, defineOptions, kernelsOption, type OptionsInput } from '@e
 import type { KernelChoice } from '@emkit/linalg';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
-import { COVARIANCE_ALIASES, COVARIANCE_NAMES, COVARIANCE_TYPES, MCLUST_ORDER, covarianceModel, mclustName, resolveCovarianceName, type CovarianceName } from './covariance/index.js';
+import { COVARIANCE_ALIASES, COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, mclustName, resolveCovarianceName, type CovarianceName } from './covariance/index.js';
 
-export const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'hc'] as const;
+export const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'hc', 'emEM'] as const;
 export type InitMethod = (typeof INIT_METHODS)[number];
+
+/** The merge criterion of the hierarchical agglomeration (hc.ts): mclust's hcVVV or hcEII. */
+export const HC_MODELS = ['VVV', 'EII'] as const;
+export type HcModel = (typeof HC_MODELS)[number];
 export const FROZEN_PARAMETERS = ['weights', 'means', 'covariances'] as const satisfies readonly FrozenParameter[];
 export const SINGULAR_POLICIES = ['fail', 'reseed'] as const satisfies readonly SingularPolicy[];
 
@@ -34,7 +38,7 @@ export interface GmmPriorOptions {
   dof: number | null;
   /**
    * Λ: D×D (full, tied), D numbers (diag) or one number (spherical). Default: the data
-   * covariance / K^(2/D) (full, tied), its diagonal / K^(2/D) (diag), the mean of its diagonal
+   * covariance / K^(2/D) (full, tied), the mean of its diagonal / K^(2/D) in every coordinate (diag), the mean of its diagonal
    * / K^(2/D) (spherical).
    */
   scale: unknown;
@@ -52,6 +56,15 @@ export interface GmmOptions {
   regCovar: number;
   /** How to start when `init` does not give every parameter. */
   initMethod: InitMethod;
+  /** hc's merge criterion: the classification likelihood of a VVV (mclust's default, when absent) or EII model. */
+  hcModel?: HcModel;
+  /**
+   * emEM: how many short EM runs, EM iterations in each, and how many of the best are continued
+   * (short-runs.ts); absent: DEFAULT_SHORT_RUNS. parseGmmOptions fills these in.
+   */
+  shortRuns?: number;
+  shortRunIterations?: number;
+  shortRunsKept?: number;
   init: GmmInit | null;
   /**
    * Parameters the M-step keeps at their starting values. Frozen weights are `init.weights` when
@@ -90,6 +103,9 @@ export interface GmmOptions {
   kernels?: KernelChoice;
 }
 
+/** emEM's defaults (chosen on the peer benchmark; see the README). */
+export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3 } as const;
+
 const frozenParameter = z.enum(FROZEN_PARAMETERS);
 const shrinkage = z.number().positive().meta({ expected: "a number > 0 (the mean prior's precision)" });
 const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
@@ -101,8 +117,8 @@ const priorObject = z.strictObject({
   weightConcentration: concentration.optional(),
 });
 
-/** The four structures with a conjugate prior, by both names: `full, diag, spherical or tied (VVV, VVI, VII, EEE)`. */
-const withPrior = COVARIANCE_TYPES.filter((type) => covarianceModel(type).supportsPrior !== false);
+/** The structures with a conjugate prior, by mclust's names in its order. */
+const withPrior = MCLUST_ORDER.filter((type) => covarianceModel(type).supportsPrior !== false).map(mclustName);
 
 /**
  * gmm's options, each declared once: the CLI's flags and help, the web form, `emkit models` and
@@ -125,9 +141,14 @@ export const gmmOptions = defineOptions(
       }),
     regCovar: z.number().min(0).default(1e-6).meta({ description: 'added to the covariance diagonal at every M-step', modelFile: 'always' }),
     initMethod: z.enum(INIT_METHODS).default('kmeans').meta({
-      description: "start from k-means, k-means++ seeds, random rows, or hc: mclust's model-based hierarchical agglomeration (EII, on SVD-whitened data, over at most 1000 rows, the others joining the nearest class)",
+      description:
+        "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
       group: 'start',
     }),
+    hcModel: z.enum(HC_MODELS).default('VVV').meta({ description: "hc's merge criterion: the classification likelihood of a VVV (mclust's default) or EII (Ward) model", group: 'start' }),
+    shortRuns: z.number().int().min(1).default(DEFAULT_SHORT_RUNS.runs).meta({ description: 'emEM: the number of short EM runs', group: 'start' }),
+    shortRunIterations: z.number().int().min(0).default(DEFAULT_SHORT_RUNS.iterations).meta({ description: 'emEM: EM iterations in each short run', group: 'start' }),
+    shortRunsKept: z.number().int().min(1).default(DEFAULT_SHORT_RUNS.kept).meta({ description: 'emEM: how many of the best short runs are continued to convergence', group: 'start' }),
     init: z
       .looseObject({ weights: z.array(z.number()).optional(), means: z.array(z.array(z.number())).optional(), covariances: z.unknown().optional() })
       .nullable()
@@ -194,7 +215,7 @@ export const gmmOptions = defineOptions(
     if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
       throw new OptionError({
         field: 'prior',
-        detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use ${withPrior.join(', ')} (${withPrior.map(mclustName).join(', ')})`,
+        detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use one of ${withPrior.join(', ')}`,
       });
     return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze, prior: resolved };
   },

@@ -1,19 +1,24 @@
-import { argmax, type Random } from '@emkit/linalg';
+import type { Random } from '@emkit/linalg';
 import {
   ModelFileError,
   PLUGIN_API_VERSION,
   readingModelFile,
+  readMixtureWeights,
   readFiniteNumber,
   readMatrix,
   readVector,
+  mixtureImpute,
+  mixtureMethods,
   rowHasMissing,
   toNested,
   type Dataset,
+  type InitContext,
+  type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
-import { responsibilityRule } from './assignment.js';
 import { covarianceModel } from './covariance/index.js';
-import { assembleParams, createStats, estimateParameters, RowScratch, statsLength, weightedLogProbRow, withExtras } from './estimate.js';
+import { assembleParams, createStats, estimateParameters, statsLength, withExtras } from './estimate.js';
+import { kernelDensity } from './density.js';
 import { mergeFarRows } from './singularity.js';
 import { priorToJSON } from './prior.js';
 import { MissingRowModel, eStepRowsWithMissing, meanImputed } from './missing.js';
@@ -23,27 +28,29 @@ import { gmmOptions, type GmmOptions, type GmmOptionsInput } from './options.js'
 import type { CovarianceType, GmmParams, GmmPrior, SingularityWarning } from './params.js';
 
 /**
- * Calls f(i, objective, responsibilities, logProb) for each row: logProb holds log π_j + log N(x_i | j),
- * and the objective and responsibilities are those of the E-step's responsibility rule.
+ * gmm's weighted log-density of `data` (for scoreSamples, responsibilities, predict, impute):
+ * complete rows through the row kernel, rows with missing cells the marginal density of their
+ * observed cells (MissingRowModel); the responsibility rule of params.assignment.
  */
-function forEachRow(
-  params: GmmParams,
-  data: Dataset,
-  f: (i: number, objective: number, responsibilities: Float64Array, logProb: Float64Array, missing: MissingRowModel | null) => void,
-): void {
+export function gmmDensity(params: GmmParams, data: Dataset): MixtureDensity {
   if (data.cols !== params.d) throw new ModelFileError({ field: 'means', detail: `the model has ${params.d} dimensions but the data has ${data.cols} columns` });
-  const model = covarianceModel(params.covariance);
-  const rule = responsibilityRule(params.assignment);
-  const scratch = new RowScratch(params);
-  const { logProb, wr } = scratch;
-  // Rows with missing cells: the marginal density of their observed cells.
-  const missing = data.missing ? new MissingRowModel(params) : null;
-  for (let i = 0; i < data.rows; i++) {
-    const incomplete = missing !== null && rowHasMissing(data, i);
-    if (incomplete) missing.logProbs(data.values, data.missing!, i, logProb);
-    else weightedLogProbRow(model, scratch, data.values, i * params.d);
-    f(i, rule.assign(logProb, params.k, wr), wr, logProb, incomplete ? missing : null);
-  }
+  const complete = kernelDensity(params, covarianceModel(params.covariance).rowKernel(params), data.values);
+  const mask = data.missing;
+  if (!mask) return complete;
+  const { k } = params;
+  const missing = new MissingRowModel(params);
+  const row = new Float64Array(k);
+  return {
+    ...complete,
+    weightedLogProbs(first, rows, out) {
+      complete.weightedLogProbs(first, rows, out);
+      for (let q = 0; q < rows; q++)
+        if (rowHasMissing(data, first + q)) {
+          missing.logProbs(data.values, mask, first + q, row);
+          out.set(row, q * k);
+        }
+    },
+  };
 }
 
 /**
@@ -67,7 +74,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
   parseOptions: gmmOptions.parse,
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
-  init: (data: Dataset, options: GmmOptions, random: Random) => initialParams(data.missing ? meanImputed(data) : data, options, random),
+  init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),
 
   describeView: describeGmmView,
 
@@ -90,31 +97,19 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
   missingValues: true,
 
   impute(params, data) {
-    const out = data.values.slice();
-    forEachRow(params, data, (i, _objective, responsibilities, _logProb, missing) => missing?.impute(responsibilities, out, i * params.d));
-    return out;
+    const density = gmmDensity(params, data);
+    // A row's completion is MissingRowModel's state for the last row it was given.
+    const missing = data.missing ? new MissingRowModel(params) : null;
+    const logProb = new Float64Array(params.k);
+    return mixtureImpute(density, data, (i, responsibilities, out) => {
+      missing!.logProbs(data.values, data.missing!, i, logProb);
+      missing!.impute(responsibilities, out, i * params.d);
+    });
   },
 
-  scoreSamples(params, data) {
-    const out = new Float64Array(data.rows);
-    forEachRow(params, data, (i, objective) => (out[i] = objective));
-    return out;
-  },
+  ...mixtureMethods(gmmDensity),
 
   components: (params) => params.k,
-
-  responsibilities(params, data) {
-    const k = params.k;
-    const out = new Float64Array(data.rows * k);
-    forEachRow(params, data, (i, _objective, responsibilities) => out.set(responsibilities.subarray(0, k), i * k));
-    return out;
-  },
-
-  predict(params, data) {
-    const out = new Int32Array(data.rows);
-    forEachRow(params, data, (i, _objective, _responsibilities, logProb) => (out[i] = argmax(logProb, 0, params.k)));
-    return out;
-  },
 
   parameterCount(params, options) {
     const { k, d } = params;
@@ -159,16 +154,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
     const { k, covariance, assignment } = fileOptions;
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
-    const weights = readVector(json.weights, 'weights', k);
-    let total = 0;
-    weights.forEach((w, j) => {
-      if (w < 0) throw new ModelFileError({ field: `weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-      total += w;
-    });
-    // Weights within 1e-3 of summing to 1 (rounded by hand, say) are normalised; further off is
-    // a mistake worth reporting. Normalising also makes equivalent files the same model.
-    if (Math.abs(total - 1) > 1e-3) throw new ModelFileError({ field: 'weights', detail: `sum to ${total}; they must sum to 1` });
-    for (let j = 0; j < k; j++) weights[j] /= total;
+    const weights = readMixtureWeights(json.weights, 'weights', k);
     const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
     const params = assembleParams(covariance, assignment, k, d, weights, meansMatrix.values, covariances, (j) => {
       throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
@@ -197,13 +183,14 @@ function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPr
     if (!(x > above)) throw new ModelFileError({ field: `prior.${field}`, detail: `is ${x}; must be > ${above}` });
     return x;
   };
-  const scale: Float64Array = readingModelFile(() => covarianceModel(covariance).readPriorScale(p.scale, d, 'prior.scale'));
+  const model = covarianceModel(covariance);
+  const scale: Float64Array = readingModelFile(() => model.readPriorScale(p.scale, d, 'prior.scale'));
   const weightConcentration = readFiniteNumber(p.weightConcentration, 'prior.weightConcentration');
   if (!(weightConcentration >= 1)) throw new ModelFileError({ field: 'prior.weightConcentration', detail: `is ${weightConcentration}; must be ≥ 1` });
   return {
     shrinkage: positive('shrinkage'),
     mean: readVector(p.mean, 'prior.mean', d),
-    dof: positive('dof', covariance === 'full' || covariance === 'tied' ? d - 1 : 0),
+    dof: positive('dof', model.priorDofAbove?.(d) ?? 0),
     scale,
     weightConcentration,
   };

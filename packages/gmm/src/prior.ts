@@ -45,15 +45,13 @@ export function resolvePrior(data: Dataset, options: GmmPriorOptions, covariance
     throw new OptionError({ field: 'prior.scale', detail: `the default (the data covariance) needs a total weight above 1, the data has ${moments!.weight}; give prior.scale` });
   const mean = options.mean === null ? moments!.mean : readVector(options.mean, 'prior.mean', d, 'option');
   const dof = options.dof ?? d + 2;
-  const fullShape = covariance === 'full' || covariance === 'tied';
-  if (fullShape ? !(dof > d - 1) : !(dof > 0))
-    throw new OptionError({ field: 'prior.dof', detail: `must be greater than ${fullShape ? `D − 1 = ${d - 1} (inverse-Wishart)` : '0 (inverse-gamma)'}, got ${dof}` });
+  const dofAbove = model.priorDofAbove?.(d) ?? 0;
+  if (!(dof > dofAbove)) throw new OptionError({ field: 'prior.dof', detail: `must be greater than ${dofAbove} with covariance ${covariance} (D = ${d}), got ${dof}` });
   const scale = options.scale === null ? model.priorScaleFrom(moments!.covariance, k, d) : model.readPriorScale(options.scale, d, 'prior.scale');
-  if (options.scale === null) {
-    // A constant column gives a singular data covariance; the default scale would be improper.
-    const probe = fullShape ? model.smallestVariance(scale, 0, d) : Math.min(...scale);
-    if (!(probe > 0)) throw new OptionError({ field: 'prior.scale', detail: 'the default (from the data covariance) is singular — is a column constant? Give prior.scale' });
-  }
+  // A constant column gives a singular data covariance; the default scale would be improper.
+  // (The scale has the shape of one component's covariance, so the structure measures it.)
+  if (options.scale === null && !(model.smallestVariance(scale, 0, d) > 0))
+    throw new OptionError({ field: 'prior.scale', detail: 'the default (from the data covariance) is singular — is a column constant? Give prior.scale' });
   return { shrinkage: options.shrinkage, mean, dof, scale, weightConcentration: options.weightConcentration };
 }
 
@@ -74,7 +72,6 @@ export function logPriorOf(params: GmmParams): number {
 
 /** The prior as model-file fields (the scale in the structure's shape). */
 export function priorToJSON(prior: GmmPrior, covariance: CovarianceType, d: number): Record<string, unknown> {
-  const scale =
-    covariance === 'spherical' ? prior.scale[0] : covariance === 'diag' ? Array.from(prior.scale) : Array.from({ length: d }, (_, a) => Array.from(prior.scale.subarray(a * d, (a + 1) * d)));
+  const scale = covarianceModel(covariance).priorScaleToJSON(prior.scale, d);
   return { shrinkage: prior.shrinkage, mean: Array.from(prior.mean), dof: prior.dof, scale, weightConcentration: prior.weightConcentration };
 }

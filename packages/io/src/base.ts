@@ -1,5 +1,5 @@
 // What both entry points export: the browser-safe CSV reader, column selection and table types.
-export { CsvReader, parseCsv, formatCsv, csvTableReader, detectDelimiter, DELIMITERS, type ParseCsvOptions, type ParsedCsv, type HeaderMode, type Delimiter } from './csv.js';
+export { CsvReader, parseCsv, previewCsvColumns, formatCsv, csvTableReader, detectDelimiter, DELIMITERS, type CsvColumnsPreview, type ParseCsvOptions, type ParsedCsv, type HeaderMode, type Delimiter } from './csv.js';
 export {
   type ColumnSelection,
   type ResolvedColumns,

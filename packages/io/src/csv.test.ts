@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, hasErrorCode } from '@emkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvReader, formatCsv, parseCsv } from './index.js';
+import { CsvReader, formatCsv, parseCsv, previewCsvColumns } from './index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -290,5 +290,24 @@ describe('missing cells', () => {
     expect(() => parseCsv('a,b\n1,NA\n', 'e.csv')).toThrow(/^e\.csv:2:2: cell "NA" is a missing value \(.*--missing marginalize\)$/);
     expect(() => parseCsv('a,b\n1,Inf\n', 'e.csv', { missing: 'marginalize' })).toThrow(/cell "Inf" is not a finite number/);
     expect(() => parseCsv('a,t\n1,\n', 'e.csv', { missing: 'marginalize', target: 't' })).toThrow(/e\.csv:2:2: empty cell; .*a target cannot be missing/);
+  });
+});
+
+describe('previewCsvColumns: what a loader offers before the columns are chosen', () => {
+  it('reads the header, the count, the delimiter and the text columns as parseCsv reads them', () => {
+    const wine = '\ufeffid,alcohol,"malic acid",cultivar\r\n1,14.23,1.71,class_0\r\n2,13.2,1.78,class_0\r\n';
+    expect(previewCsvColumns(wine, 'wine.csv')).toEqual({ header: ['id', 'alcohol', 'malic acid', 'cultivar'], count: 4, delimiter: ',', textColumns: [3] });
+    // The text column is the one parseCsv refuses, and the one its message offers as the label.
+    expect(() => parseCsv(wine, 'wine.csv')).toThrow(/"cultivar" \(column 4\) is not numeric.*--label cultivar/);
+    expect(parseCsv(wine, 'wine.csv', { label: 'cultivar' }).labels).toEqual(['class_0', 'class_0']);
+  });
+
+  it('tabs, no header, missing words and blank lines before the data', () => {
+    // A first line with text is a header unless told otherwise, as in parseCsv.
+    expect(previewCsvColumns('\n1\t2\tNA\tx\n', 't.tsv').header).toEqual(['1', '2', 'NA', 'x']);
+    expect(previewCsvColumns('\n1\t2\tNA\tx\n', 't.tsv', { header: 'no' })).toEqual({ header: null, count: 4, delimiter: '\t', textColumns: [3] });
+    expect(previewCsvColumns('a;b\n', 'h.csv')).toEqual({ header: ['a', 'b'], count: 2, delimiter: ';', textColumns: [] });
+    expect(previewCsvColumns('1,2\n', 'n.csv', { header: 'yes' })).toEqual({ header: ['1', '2'], count: 2, delimiter: ',', textColumns: [] });
+    expect(() => previewCsvColumns(' \n', 'empty.csv')).toThrow(/empty\.csv: the file is empty/);
   });
 });

@@ -30,6 +30,8 @@ export interface ParseCsvOptions extends ColumnSelection {
    * models that marginalise missing values.
    */
   missing?: 'error' | 'marginalize';
+  /** The file's line number of the text's first line (default 1): for a piece read from the middle of a file. */
+  firstLine?: number;
 }
 
 /** Cell spellings of a missing value under missing: 'marginalize' (besides an empty cell). */
@@ -185,6 +187,7 @@ export class CsvReader {
     this.match = options.match;
     this.delimiterOption = options.delimiter ?? 'auto';
     this.marginalize = options.missing === 'marginalize';
+    this.lineNumber = (options.firstLine ?? 1) - 1;
     if (!['auto', 'yes', 'no'].includes(this.headerMode))
       throw new InputError({ file: source, detail: `header must be "auto", "yes" or "no", got ${JSON.stringify(this.headerMode)}` });
     if (!DELIMITERS.includes(this.delimiterOption))
@@ -194,6 +197,11 @@ export class CsvReader {
   /** The file's columns and the resolved selection, once the first line has been read. */
   get layout(): TableLayout | null {
     return this.resolved;
+  }
+
+  /** The field separator in use: as given, or detected from line 1 once it is read. */
+  get fieldDelimiter(): Delimiter {
+    return this.delimiter as Delimiter;
   }
 
   /** The line of the first row of the data (after the header, if any). */
@@ -294,9 +302,7 @@ export class CsvReader {
   }
 
   private isHeader(cells: string[]): boolean {
-    if (this.headerMode === 'yes') return true;
-    if (this.headerMode === 'no') return false;
-    return cells.some((c) => classify(c).kind === 'text');
+    return isHeaderLine(cells, this.headerMode);
   }
 
   private resolve(): void {
@@ -381,6 +387,53 @@ export class CsvReader {
     if (this.takenRows + this.rows === 0) throw new InputError({ file: this.source, detail: nonNumericColumnMessage(this.header, index, cell), ...where });
     throw new InputError({ file: this.source, detail: `cell ${quoteForMessage(cell)} is not a number; a header is allowed on line 1 only, every other cell of ${describeColumn(this.header, index)} must be a number`, ...where });
   }
+}
+
+/** Whether a first line is a header: as `mode` says, or (auto) when one of its cells is not a number. */
+function isHeaderLine(cells: readonly string[], mode: HeaderMode): boolean {
+  if (mode === 'yes') return true;
+  if (mode === 'no') return false;
+  return cells.some((c) => classify(c).kind === 'text');
+}
+
+/** What the first lines of a CSV say about its columns, for a loader that lets the user choose them. */
+export interface CsvColumnsPreview {
+  /** The header's names, or null when line 1 is data. */
+  readonly header: readonly string[] | null;
+  readonly count: number;
+  readonly delimiter: Delimiter;
+  /**
+   * 0-based columns whose first data cell is text (not a number, an empty cell, NaN or NA): a
+   * class or a name, to keep as the label or leave out — fitting them is refused.
+   */
+  readonly textColumns: readonly number[];
+}
+
+/**
+ * The header, column count, delimiter and text columns of CSV text, from its first two
+ * non-blank lines, read as parseCsv reads them (BOM, quotes, delimiter detection).
+ */
+export function previewCsvColumns(text: string, source: string, options: Pick<ParseCsvOptions, 'header' | 'delimiter'> = {}): CsvColumnsPreview {
+  const lines: { text: string; number: number }[] = [];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let start = 0;
+  for (let number = 1; lines.length < 2 && start < body.length; number++) {
+    const nl = body.indexOf('\n', start);
+    const line = body.slice(start, nl === -1 ? body.length : nl).replace(/\r$/, '');
+    if (line.trim() !== '') lines.push({ text: line, number });
+    start = nl === -1 ? body.length : nl + 1;
+  }
+  if (lines.length === 0) throw new InputError({ file: source, detail: 'the file is empty; expected comma-separated numbers, one row per line' });
+  const option = options.delimiter ?? 'auto';
+  const delimiter = option === 'auto' ? detectDelimiter(lines[0].text) : option;
+  const first = splitLine(lines[0].text, source, lines[0].number, delimiter);
+  const hasHeader = isHeaderLine(first, options.header ?? 'auto');
+  const data = hasHeader ? (lines[1] ? splitLine(lines[1].text, source, lines[1].number, delimiter) : []) : first;
+  const textColumns: number[] = [];
+  data.forEach((cell, j) => {
+    if (classify(cell).kind === 'text' && !MISSING_WORD.test(cell)) textColumns.push(j);
+  });
+  return { header: hasHeader ? first : null, count: first.length, delimiter, textColumns };
 }
 
 /**

@@ -95,7 +95,9 @@ export function matchModelColumns(model: ModelColumns, header: readonly string[]
     const position = (name: string | null): number | null => (name === null ? null : header.indexOf(name) === -1 ? null : header.indexOf(name));
     const missing = model.names.filter((n) => !header.includes(n));
     if (missing.length > 0) {
-      const extra = header.filter((n) => !model.names!.includes(n) && n !== model.label && n !== model.target);
+      // Columns the training file had too (an id left out) are not candidates for the missing ones.
+      const trained = new Set([...(model.fileHeader ?? model.names), model.label, model.target]);
+      const extra = header.filter((n) => !trained.has(n));
       throw new InputError({ file: source, detail: `the model was fitted on columns ${list(model.names)}; this file lacks ${list(missing)}${extra.length > 0 ? ` and has ${list(extra)} instead` : ''}`, remedy: `rename the columns, choose them with --columns, or give a file without a header (--header no) to match by position` });
     }
     // Columns the training file did not have are refused: they may be the model's under another name.

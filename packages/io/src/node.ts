@@ -10,6 +10,7 @@ import { type ReadTableOptions, type Table, type TableFormat, type TableReader, 
 // The Parquet and Arrow readers are imported when a file needs them: apache-arrow alone takes
 // a good part of a second to load, which every CSV command would otherwise pay at start-up.
 export * from './base.js';
+export { indexFile, readShard, shardSourceOf, inMemoryEstimate, type ShardFileReference, type IndexedFile, type IndexFileOptions } from './out-of-core.js';
 
 function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -164,46 +165,66 @@ async function finalTarget(path: string): Promise<string> {
  * - anything else (a directory, a socket, a block device) is refused and left alone.
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const writer = await openAtomicWriter(path);
+  await writer.write(text);
+  await writer.commit();
+}
+
+/** Output written piece by piece (see openAtomicWriter); nothing is visible at the path until `commit`. */
+export interface AtomicWriter {
+  write(text: string): Promise<void>;
+  /** Flushes and moves the complete output into place. */
+  commit(): Promise<void>;
+  /** Drops what was written: the path keeps what it held before. */
+  abort(): Promise<void>;
+}
+
+/**
+ * writeFileAtomic for output too large to hold as one string (a prediction per row of a file
+ * read out of core): pieces go to a temporary file beside the target, which `commit` flushes
+ * and renames over it; FIFOs and character devices are written directly, as writeFileAtomic does.
+ */
+export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
   const info = await stat(path).catch(() => null);
-  if (info !== null && !info.isFile()) {
-    if (info.isFIFO() || info.isCharacterDevice()) return writeDirect(path, text);
+  if (info !== null && !info.isFile() && !info.isFIFO() && !info.isCharacterDevice())
     throw new OutputError({ file: path, detail: `cannot write: it is ${kindOf(info)}, not a regular file; emkit replaces only regular files` });
-  }
-  return replaceAtomically(await finalTarget(path), text, path);
-}
-
-async function writeDirect(path: string, text: string): Promise<void> {
-  try {
-    const handle = await open(path, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw new OutputError({ file: path, detail: `cannot write: ${describeFsError(error)}`, cause: error });
-  }
-}
-
-async function replaceAtomically(path: string, text: string, asGiven: string): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let created = false;
-  try {
-    const handle = await open(temp, 'wx');
-    created = true;
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    created = false;
-  } catch (error) {
-    if (created) await unlink(temp).catch(() => undefined);
+  const direct = info !== null && !info.isFile();
+  const target = direct ? path : await finalTarget(path);
+  const temp = direct ? path : join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fail = (error: unknown): OutputError => {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const why = code === 'ENOENT' ? `cannot write: the directory ${dir} does not exist` : `cannot write: ${describeFsError(error)}`;
-    throw new OutputError({ file: asGiven, detail: why, cause: error });
-  }
+    return new OutputError({ file: path, detail: code === 'ENOENT' ? `cannot write: the directory ${dirname(target)} does not exist` : `cannot write: ${describeFsError(error)}`, cause: error });
+  };
+  const handle = await open(temp, direct ? 'w' : 'wx').catch((error: unknown) => {
+    throw fail(error);
+  });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return {
+    async write(text) {
+      await handle.writeFile(text, 'utf8').catch(async (error: unknown) => {
+        await close().catch(() => undefined);
+        if (!direct) await unlink(temp).catch(() => undefined);
+        throw fail(error);
+      });
+    },
+    async commit() {
+      try {
+        if (!direct) await handle.sync();
+        await close();
+        if (!direct) await rename(temp, target);
+      } catch (error) {
+        if (!direct) await unlink(temp).catch(() => undefined);
+        throw fail(error);
+      }
+    },
+    async abort() {
+      await close().catch(() => undefined);
+      if (!direct) await unlink(temp).catch(() => undefined);
+    },
+  };
 }

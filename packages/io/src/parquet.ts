@@ -1,7 +1,7 @@
 import { InputError } from '@emkit/core';
 import { type AsyncBuffer, type FileMetaData, type SchemaElement, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { resolveColumns } from './columns.js';
-import { type ReadTableOptions, type RowLocation, type TableChunk, type TableLayout, type TableReader, interleave, refuseNonNumeric } from './table.js';
+import { type RandomAccessRows, type ReadTableOptions, type RowLocation, type TableChunk, type TableLayout, type TableReader, interleave, refuseNonNumeric } from './table.js';
 
 export type { AsyncBuffer } from 'hyparquet';
 
@@ -26,7 +26,7 @@ function typeName(element: SchemaElement): string {
  * Float64Array. Text columns may be the label; any other non-numeric column must be dropped.
  * Errors name the row group, the row and the column.
  */
-export function parquetTableReader(file: AsyncBuffer, source: string, options: ReadTableOptions = {}): TableReader {
+export function parquetTableReader(file: AsyncBuffer, source: string, options: ReadTableOptions = {}): TableReader & RandomAccessRows {
   let metadata: FileMetaData | null = null;
   let layout: TableLayout | null = null;
   let bytesRead = 0;
@@ -63,60 +63,69 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
     return { description: `row group ${g + 1}, row ${row - (groupStarts[g] ?? 0) + 1} (row ${row + 1} of the file)` };
   }
 
-  async function* chunks(): AsyncGenerator<TableChunk> {
+  /**
+   * Rows [rowStart, rowStart + rows) as one chunk: only the selected columns, decoded by
+   * hyparquet from the row groups they span. `where(i)` names row i of the range in messages.
+   */
+  async function decode(rowStart: number, rows: number, where: (i: number) => string): Promise<TableChunk> {
     const { metadata: meta, layout: lay } = await open();
     const { features, label, target } = lay.selection;
     const header = lay.header!;
     const wanted = [...new Set([...features, ...(label === null ? [] : [label]), ...(target === null ? [] : [target])])].map((j) => header[j]);
+    const columns = new Map<string, unknown[] | ArrayLike<unknown>>();
+    try {
+      await parquetRead({
+        file,
+        metadata: meta,
+        columns: wanted,
+        rowStart,
+        rowEnd: rowStart + rows,
+        // A range inside a row group (an out-of-core shard) reads only the pages it overlaps
+        // when the file has an offset index; else the row group's column chunks.
+        useOffsetIndex: true,
+        onChunk: ({ columnName, columnData, rowStart: chunkStart, rowEnd }) => {
+          // A column chunk may come in pages (and a range may span row groups): gather them per column.
+          let buffer = columns.get(columnName) as unknown[] | undefined;
+          if (buffer === undefined) columns.set(columnName, (buffer = new Array<unknown>(rows)));
+          for (let i = Math.max(chunkStart, rowStart); i < Math.min(rowEnd, rowStart + rows); i++) buffer[i - rowStart] = (columnData as ArrayLike<unknown>)[i - chunkStart];
+        },
+      });
+    } catch (error) {
+      throw new InputError({ file: source, detail: `${where(0)}: cannot decode: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    const values = new Float64Array(rows * features.length);
+    interleave(
+      features.map((j) => columns.get(header[j]) ?? []),
+      rows,
+      values,
+      (i, k) => `${where(i)}, column ${JSON.stringify(header[features[k]])}`,
+      source,
+    );
+    let targetValues: Float64Array | null = null;
+    if (target !== null) {
+      targetValues = new Float64Array(rows);
+      const t = target;
+      interleave([columns.get(header[t]) ?? []], rows, targetValues, (i) => `${where(i)}, target column ${JSON.stringify(header[t])}`, source);
+    }
+    let labels: string[] | null = null;
+    if (label !== null) {
+      const cells = columns.get(header[label]) as ArrayLike<unknown>;
+      labels = new Array<string>(rows);
+      for (let i = 0; i < rows; i++) {
+        const cell = cells[i];
+        if (cell === null || cell === undefined) throw new InputError({ file: source, detail: `${where(i)}, label column ${JSON.stringify(header[label])} is missing (null); every row needs a label` });
+        labels[i] = typeof cell === 'string' ? cell : String(cell);
+      }
+    }
+    return { firstRow: rowStart, rows, values, target: targetValues, labels };
+  }
+
+  async function* chunks(): AsyncGenerator<TableChunk> {
+    const { metadata: meta } = await open();
     for (let g = 0; g < meta.row_groups.length; g++) {
-      const group = meta.row_groups[g];
-      const rows = Number(group.num_rows);
-      const rowStart = groupStarts[g];
-      const columns = new Map<string, unknown[] | ArrayLike<unknown>>();
-      try {
-        await parquetRead({
-          file,
-          metadata: meta,
-          columns: wanted,
-          rowStart,
-          rowEnd: rowStart + rows,
-          onChunk: ({ columnName, columnData, rowStart: chunkStart, rowEnd }) => {
-            // A column chunk may come in pages; gather them per column for this row group.
-            let buffer = columns.get(columnName) as unknown[] | undefined;
-            if (buffer === undefined) columns.set(columnName, (buffer = new Array<unknown>(rows)));
-            for (let i = Math.max(chunkStart, rowStart); i < Math.min(rowEnd, rowStart + rows); i++) buffer[i - rowStart] = (columnData as ArrayLike<unknown>)[i - chunkStart];
-          },
-        });
-      } catch (error) {
-        throw new InputError({ file: source, detail: `row group ${g + 1}: cannot decode: ${error instanceof Error ? error.message : String(error)}` });
-      }
-      for (const group2 of metadata!.row_groups[g].columns) bytesRead += Number(group2.meta_data?.total_compressed_size ?? 0n);
-      const values = new Float64Array(rows * features.length);
-      interleave(
-        features.map((j) => columns.get(header[j]) ?? []),
-        rows,
-        values,
-        (i, k) => `row group ${g + 1}, row ${i + 1}, column ${JSON.stringify(header[features[k]])}`,
-        source,
-      );
-      let targetValues: Float64Array | null = null;
-      if (target !== null) {
-        targetValues = new Float64Array(rows);
-        const t = target;
-        interleave([columns.get(header[t]) ?? []], rows, targetValues, (i) => `row group ${g + 1}, row ${i + 1}, target column ${JSON.stringify(header[t])}`, source);
-      }
-      let labels: string[] | null = null;
-      if (label !== null) {
-        const cells = columns.get(header[label]) as ArrayLike<unknown>;
-        labels = new Array<string>(rows);
-        for (let i = 0; i < rows; i++) {
-          const cell = cells[i];
-          if (cell === null || cell === undefined)
-            throw new InputError({ file: source, detail: `row group ${g + 1}, row ${i + 1}, label column ${JSON.stringify(header[label])} is missing (null); every row needs a label` });
-          labels[i] = typeof cell === 'string' ? cell : String(cell);
-        }
-      }
-      yield { firstRow: rowStart, rows, values, target: targetValues, labels };
+      const chunk = await decode(groupStarts[g], Number(meta.row_groups[g].num_rows), (i) => `row group ${g + 1}, row ${i + 1}`);
+      for (const column of meta.row_groups[g].columns) bytesRead += Number(column.meta_data?.total_compressed_size ?? 0n);
+      yield chunk;
     }
   }
 
@@ -130,5 +139,9 @@ export function parquetTableReader(file: AsyncBuffer, source: string, options: R
     },
     totalBytes: file.byteLength,
     locateRow,
+    readRows: async (start, end) => {
+      await open();
+      return decode(start, end - start, (i) => locateRow(start + i).description);
+    },
   };
 }

@@ -56,6 +56,12 @@ export interface TableReader {
   locateRow(row: number): RowLocation;
 }
 
+/** A reader that can also read any row range on its own (Parquet): what out-of-core shards need. */
+export interface RandomAccessRows {
+  /** Rows [start, end) of the table as one chunk. */
+  readRows(start: number, end: number): Promise<TableChunk>;
+}
+
 export interface RowLocation {
   /** The file's line (CSV), when rows are lines. */
   readonly line?: number;

@@ -5,7 +5,8 @@ import { fixtureNames, readFixture, readFixtureTable } from '../../../tools/test
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
 import { lloyd } from './lloyd.js';
 import { type KMeansParams, kmeansPlugin, resolveAlgorithm } from './plugin.js';
-import { assignRows, createKMeansStats } from './stats.js';
+import { wasmKernels, type WasmKernels } from '@emkit/linalg';
+import { assignRows, assignRowsWasm, createKMeansStats } from './stats.js';
 
 const BOUNDED: readonly BoundedAlgorithm[] = ['hamerly', 'elkan'];
 
@@ -64,6 +65,17 @@ describe('k-means with bounds on the scikit-learn fixtures', () => {
         expect(sameBits(sharded.history, shardedPlain.history)).toBe(true);
       });
     }
+
+    it(`${name}: Lloyd on the wasm kernels gives the scalar kernels' labels, centres, inertia and history bit for bit (1 and several shards)`, async () => {
+      for (const shardRows of [undefined, 17]) {
+        const js = await fit(kmeansPlugin, data, { k: ref.k, init: ref.init, algorithm: 'lloyd', kernels: 'js' }, { shardRows });
+        const wasm = await fit(kmeansPlugin, data, { k: ref.k, init: ref.init, algorithm: 'lloyd', kernels: 'wasm' }, { shardRows });
+        expect(wasm.iterations).toBe(js.iterations);
+        expect(sameBits(wasm.params.centers, js.params.centers)).toBe(true);
+        expect(sameBits(wasm.history, js.history)).toBe(true);
+        expect(Array.from(kmeansPlugin.predict(wasm.params, data))).toEqual(ref.sklearn.labels);
+      }
+    });
 
     it(`${name}: lloyd() with bounds (auto) equals fit() with Lloyd`, async () => {
       const plain = await fit(kmeansPlugin, data, { k: ref.k, init: ref.init, algorithm: 'lloyd' });
@@ -124,12 +136,33 @@ describe('k-means with bounds: properties', () => {
     );
   });
 
+  it('the wasm Lloyd E-step equals the scalar one bit for bit (statistics continuing across shards, weights, ties)', () => {
+    const wasm = wasmKernels() as WasmKernels;
+    expect(wasm).not.toBeNull();
+    fc.assert(
+      fc.property(problem, ({ d, k, rows, centres, weights, shardRows }) => {
+        const n = rows.length;
+        const data: Dataset = createDataset(Float64Array.from(rows.flat()), n, d, { weights: weights === null ? null : weights.slice(0, n) });
+        for (const c of centres) {
+          const C = Float64Array.from(c);
+          const expected = createKMeansStats(k, d);
+          const got = createKMeansStats(k, d);
+          for (const shard of planShards(n, shardRows)) {
+            const expectedValue = assignRows(k, d, C, data, shard.start, shard.end, expected);
+            expect(Object.is(assignRowsWasm(wasm, k, d, C, data, shard.start, shard.end, got), expectedValue)).toBe(true);
+            expect(sameBits(got, expected)).toBe(true);
+          }
+        }
+      }),
+    );
+  });
+
   it('a fit with bounds equals Lloyd’s fit bit for bit, with the cache kept, dropped at random, or never kept', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 4 }).chain((d) => fc.record({ d: fc.constant(d), rows: rowsArb(d, false), integers: rowsArb(d, true) })),
         fc.integer({ min: 1, max: 5 }),
-        fc.constantFrom('hamerly', 'elkan', 'auto'),
+        fc.constantFrom('hamerly', 'elkan', 'auto', 'lloyd'),
         fc.integer(),
         fc.integer({ min: 1, max: 30 }),
         async ({ d, rows, integers }, k, algorithm, seed, shardRows) => {
@@ -138,7 +171,7 @@ describe('k-means with bounds: properties', () => {
             if (k > r.length || distinct < 1) continue;
             const data = createDataset(Float64Array.from(r.flat()), r.length, d);
             const driver = { seed, shardRows, tol: 0, maxIter: 30 };
-            const plain = await fit(kmeansPlugin, data, { k, initMethod: 'random', algorithm: 'lloyd' }, driver);
+            const plain = await fit(kmeansPlugin, data, { k, initMethod: 'random', algorithm: 'lloyd', kernels: 'js' }, driver);
             for (const executor of [undefined, forgetfulExecutor((c) => (seed + c) % 3 === 0), forgetfulExecutor(() => true)]) {
               const fast = await fit(kmeansPlugin, data, { k, initMethod: 'random', algorithm }, { ...driver, executor });
               expect(fast.iterations).toBe(plain.iterations);
@@ -166,13 +199,17 @@ describe('k-means with bounds: properties', () => {
     }
   });
 
-  it("'auto' resolves to a bounded method for K ≥ 2 and keeps it through the M-step", async () => {
-    expect(resolveAlgorithm('auto', 1, 4)).toBe('lloyd');
-    expect(['hamerly', 'elkan']).toContain(resolveAlgorithm('auto', 8, 8));
-    expect(['hamerly', 'elkan']).toContain(resolveAlgorithm('auto', 16, 32));
+  it("'auto' resolves to a bounded method for K ≥ 2 on the scalar kernels, to Lloyd on the wasm ones, and keeps it through the M-step", async () => {
+    expect(resolveAlgorithm('auto', 1, 4, 'js')).toBe('lloyd');
+    expect(['hamerly', 'elkan']).toContain(resolveAlgorithm('auto', 8, 8, 'js'));
+    expect(['hamerly', 'elkan']).toContain(resolveAlgorithm('auto', 16, 32, 'js'));
+    expect(resolveAlgorithm('auto', 16, 32, 'wasm')).toBe('lloyd');
+    expect(resolveAlgorithm('hamerly', 16, 32, 'wasm')).toBe('hamerly');
     const data = createDataset(Float64Array.from([0, 1, 2, 10, 11, 12]), 6, 1);
-    const r = await fit(kmeansPlugin, data, { k: 2, initMethod: 'random' });
-    expect((r.params as KMeansParams).algorithm).toBe(resolveAlgorithm('auto', 2, 1));
+    for (const kernels of ['js', 'wasm'] as const) {
+      const r = await fit(kmeansPlugin, data, { k: 2, initMethod: 'random', kernels });
+      expect((r.params as KMeansParams).algorithm).toBe(resolveAlgorithm('auto', 2, 1, kernels));
+    }
   });
 
   it('rejects an unknown algorithm naming the option', () => {

@@ -1,4 +1,4 @@
-import type { Dataset } from '@emkit/core';
+import type { Dataset, InitProgress } from '@emkit/core';
 import { type Random, squaredDistance } from '@emkit/linalg';
 
 function checkK(data: Dataset, k: number, positiveRows: number): void {
@@ -43,8 +43,9 @@ export function randomRowCenters(data: Dataset, k: number, random: Random): Floa
  * proportion to its sample weight; each further centre is the best of 2 + ⌊ln k⌋ candidate rows,
  * each drawn with probability ∝ wᵢ·D(xᵢ)² (D: distance to the nearest centre so far), where
  * "best" means the smallest resulting potential Σ wᵢ·D(xᵢ)². Returns K×D row-major.
+ * `onProgress` hears of each centre chosen (`k-means++ 3/8 centres`).
  */
-export function kmeansPlusPlusCenters(data: Dataset, k: number, random: Random): Float64Array {
+export function kmeansPlusPlusCenters(data: Dataset, k: number, random: Random, onProgress?: (progress: InitProgress) => void): Float64Array {
   const positiveRows = countPositiveRows(data);
   checkK(data, k, positiveRows);
   const { rows: n, cols: d, values: X, weights: w } = data;
@@ -64,6 +65,7 @@ export function kmeansPlusPlusCenters(data: Dataset, k: number, random: Random):
     weighted[i] = w === null ? closest[i] : w[i] * closest[i];
     potential += weighted[i];
   }
+  onProgress?.({ method: 'k-means++', done: 1, total: k, unit: 'centres' });
 
   for (let c = 1; c < k; c++) {
     for (let t = 0; t < trials; t++) {
@@ -93,6 +95,7 @@ export function kmeansPlusPlusCenters(data: Dataset, k: number, random: Random):
       weighted[i] = w === null ? closest[i] : w[i] * closest[i];
       potential += weighted[i];
     }
+    onProgress?.({ method: 'k-means++', done: c + 1, total: k, unit: 'centres' });
   }
   return centers;
 }

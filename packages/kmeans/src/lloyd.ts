@@ -1,4 +1,4 @@
-import { type Dataset, type ModelPlugin, OptionError, ShardStates, planShards, runShardsInProcess, totalWeight } from '@emkit/core';
+import { type Dataset, type InitProgress, type ModelPlugin, OptionError, ShardStates, planShards, runShardsInProcess, totalWeight } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import type { KMeansOptions } from './options.js';
 import { type KMeansParams, kmeansPlugin } from './plugin.js';
@@ -8,6 +8,8 @@ export interface LloydOptions {
   maxIter?: number;
   /** Relative tolerance on the centre shift (scikit-learn's convention); default 1e-4. */
   tol?: number;
+  /** Hears of each iteration run (`k-means 4/300 iterations`, the total being maxIter). */
+  onProgress?: (progress: InitProgress) => void;
 }
 
 export interface LloydResult {
@@ -61,6 +63,7 @@ export function lloyd(data: Dataset, initialCenters: Float64Array, k: number, op
     params = next;
     previousMean = mean;
     iterations = iteration;
+    options.onProgress?.({ method: 'k-means', done: iteration, total: maxIter, unit: 'iterations' });
     if (converged) break;
   }
   return { centers: params.centers, labels: kmeansPlugin.predict(params, data), inertia: inertia(params, data), iterations };

@@ -1,4 +1,5 @@
 import { defineOptions, readMatrix, type OptionsInput } from '@emkit/core';
+import { KERNEL_CHOICES, type KernelChoice } from '@emkit/linalg';
 import { z } from 'zod';
 
 export const INIT_METHODS = ['kmeans++', 'random'] as const;
@@ -21,6 +22,12 @@ export interface KMeansOptions {
    * picks one of them by K and D.
    */
   readonly algorithm?: KMeansAlgorithm;
+  /**
+   * Which kernels compute Lloyd's distances and centre sums: 'wasm' (the default, also when
+   * absent; WebAssembly SIMD where the engine has it) or 'js' (the scalar reference). Both give
+   * the same bits.
+   */
+  readonly kernels?: KernelChoice;
 }
 
 /**
@@ -57,8 +64,20 @@ export const kmeansOptions = defineOptions(
       description: "assignment step: every distance (lloyd), or skip the distances Hamerly's or Elkan's bounds rule out — the same labels, centres and inertia, bit for bit; auto picks by K and D",
       modelFile: 'always',
     }),
+    kernels: z
+      .enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]])
+      .optional()
+      .meta({
+        description: "Lloyd's distances and centre sums: wasm (WebAssembly SIMD, where the engine has it) or js (the scalar reference); the same bits either way",
+        defaultText: 'wasm',
+        group: 'performance',
+      }),
   },
-  (o): KMeansOptions => ({ ...kmeansStart(o), algorithm: o.algorithm }),
+  (o): KMeansOptions => {
+    const options: KMeansOptions = { ...kmeansStart(o), algorithm: o.algorithm };
+    // Absent stays absent ('wasm' where available).
+    return o.kernels === undefined ? options : { ...options, kernels: o.kernels };
+  },
 );
 
 /** The options object callers write for k-means. */

@@ -147,13 +147,18 @@ describe('options', () => {
     await expect(fit(kmeansPlugin, weighted, { k: 3, initMethod: 'random' })).rejects.toMatchObject({ field: 'k' });
   });
 
-  it('describes k, init, initMethod and algorithm for user interfaces', () => {
+  it('describes k, init, initMethod, algorithm and kernels for user interfaces', () => {
     expect(kmeansPlugin.optionSpecs.map((s) => [s.name, s.type])).toEqual([
       ['k', 'integer'],
       ['init', 'json'],
       ['initMethod', 'string'],
       ['algorithm', 'string'],
+      ['kernels', 'string'],
     ]);
+  });
+
+  it('rejects an unknown kernels choice naming the option', () => {
+    expect(() => kmeansPlugin.parseOptions({ k: 2, kernels: 'gpu' })).toThrow(/kernels/);
   });
 });
 

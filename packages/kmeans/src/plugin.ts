@@ -2,6 +2,7 @@ import {
   type ConvergenceContext,
   type Dataset,
   type DataSummary,
+  type InitContext,
   type ModelPlugin,
   ModelFileError,
   OptionError,
@@ -12,12 +13,12 @@ import {
   readMatrix,
   toNested,
 } from '@emkit/core';
-import { type Random, nearestRow, squaredDistance } from '@emkit/linalg';
+import { type KernelChoice, type Random, kernelsFor, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
 import { type KMeansAlgorithm, type KMeansOptions, type KMeansOptionsInput, kmeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
 import { describeCentresView } from './view.js';
-import { assignRows, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
+import { assignRows, assignRowsWasm, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
 /** k-means parameters: plain structured-cloneable data. */
 export interface KMeansParams {
@@ -35,17 +36,28 @@ export interface KMeansParams {
    * the same numbers; the bounded ones keep per-shard state through `eStepWithState`.
    */
   readonly algorithm?: 'lloyd' | BoundedAlgorithm;
+  /** Which kernels run Lloyd's assignment (absent: 'wasm' where available); the same bits either way. */
+  readonly kernels?: KernelChoice;
 }
 
 /**
- * 'auto': Elkan's bounds where K is large enough for its K lower bounds per row to save more
- * distances than they cost to update, else Hamerly's single bound (measured at N = 100 000:
- * see bench/kmeans.mjs).
+ * 'auto': with the WebAssembly kernels (where the engine has them), Lloyd's assignment on them,
+ * which computes every distance faster than the bounded methods skip them (measured at
+ * N = 100 000, 8×8 and 32×16: see bench/kmeans.mjs); with the scalar kernels, Elkan's bounds
+ * where K is large enough for its K lower bounds per row to save more distances than they cost
+ * to update, else Hamerly's single bound.
  */
-export function resolveAlgorithm(algorithm: KMeansAlgorithm, k: number, cols: number): 'lloyd' | BoundedAlgorithm {
+export function resolveAlgorithm(algorithm: KMeansAlgorithm, k: number, cols: number, kernels?: KernelChoice): 'lloyd' | BoundedAlgorithm {
   if (algorithm !== 'auto') return algorithm;
-  if (k === 1) return 'lloyd';
+  if (k === 1 || kernelsFor(kernels) !== null) return 'lloyd';
   return k >= 16 && cols >= 16 ? 'elkan' : 'hamerly';
+}
+
+/** Lloyd's E-step over a range, on the kernels the parameters ask for (the same bits either way). */
+function assignLloyd(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array): number {
+  const wasm = kernelsFor(params.kernels);
+  if (wasm) return assignRowsWasm(wasm, params.k, params.cols, params.centers, data, range.start, range.end, stats);
+  return assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats);
 }
 
 /**
@@ -111,7 +123,7 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
       centers.set(params.centers.subarray(j * cols, (j + 1) * cols), j * cols);
     }
   }
-  return { k, cols, centers, dataVariance: params.dataVariance, algorithm: params.algorithm };
+  return { k, cols, centers, dataVariance: params.dataVariance, algorithm: params.algorithm, ...(params.kernels ? { kernels: params.kernels } : {}) };
 }
 
 /**
@@ -137,7 +149,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
 
   parseOptions: kmeansOptions.parse,
 
-  init(data: Dataset, options: KMeansOptions, random: Random): KMeansParams {
+  init(data: Dataset, options: KMeansOptions, random: Random, context?: InitContext): KMeansParams {
     const { k } = options;
     const cols = data.cols;
     let centers: Float64Array;
@@ -152,9 +164,10 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
         for (let i = 0; i < data.rows; i++) if (data.weights[i] > 0) positive++;
       }
       if (k > positive) throw new OptionError({ field: 'k', detail: `${k} clusters need at least ${k} rows of positive weight, the data has ${positive}` });
-      centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random);
+      centers = options.initMethod === 'random' ? randomRowCenters(data, k, random) : kmeansPlusPlusCenters(data, k, random, context?.onProgress);
     }
-    return { k, cols, centers, dataVariance: meanColumnVariance(data), algorithm: resolveAlgorithm(options.algorithm ?? 'auto', k, cols) };
+    const { kernels } = options;
+    return { k, cols, centers, dataVariance: meanColumnVariance(data), algorithm: resolveAlgorithm(options.algorithm ?? 'auto', k, cols, kernels), ...(kernels ? { kernels } : {}) };
   },
 
   createStats(params: KMeansParams, cols: number): Float64Array {
@@ -163,7 +176,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
 
   eStep(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array): number {
     checkCols(params, data);
-    return assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats);
+    return assignLloyd(params, data, range, stats);
   },
 
   // Counts, weights and sums are sums over rows; the farthest-row candidates follow them.
@@ -172,7 +185,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
   eStepWithState(params: KMeansParams, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult {
     checkCols(params, data);
     const { algorithm = 'lloyd' } = params;
-    if (algorithm === 'lloyd') return { logLikelihood: assignRows(params.k, params.cols, params.centers, data, range.start, range.end, stats), state: undefined };
+    if (algorithm === 'lloyd') return { logLikelihood: assignLloyd(params, data, range, stats), state: undefined };
     return assignRowsBounded(algorithm, params.k, params.cols, params.centers, data, range.start, range.end, stats, state);
   },
 

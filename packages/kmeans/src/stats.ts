@@ -1,5 +1,5 @@
 import type { Dataset } from '@emkit/core';
-import { axpy, nearestRow, nearestRows4 } from '@emkit/linalg';
+import { axpy, KERNEL_CHUNK_ROWS, nearestRow, nearestRows4, padded, type WasmKernels } from '@emkit/linalg';
 
 /**
  * The k-means sufficient statistics: one flat Float64Array of K·(6 + 2D) numbers.
@@ -168,4 +168,61 @@ export function assignRows(k: number, cols: number, centers: Float64Array, data:
     }
   }
   return -inertia;
+}
+
+/**
+ * `assignRows` on the WebAssembly kernels, with the same result bit for bit: rows in chunks of
+ * KERNEL_CHUNK_ROWS copied into wasm memory, nearestCentresExact for the labels and distances
+ * (each distance summed as nearestRow sums it, two centres per vector), Lloyd's fallback here for
+ * rows without a finite distance, and lloydStats for the inertia, counts, weights and sums (which
+ * continue from the values in `stats` and add the rows in order as `assignRows` does); it stops at
+ * each row as far as the farthest-rows list's last entry, which is offered to the list here.
+ */
+export function assignRowsWasm(wasm: WasmKernels, k: number, cols: number, centers: Float64Array, data: Dataset, start: number, end: number, stats: Float64Array): number {
+  const L = statsLayout(k, cols);
+  const { values: X, weights: W } = data;
+  const kp = padded(k);
+  const chunk = KERNEL_CHUNK_ROWS;
+  // Lengths in doubles: the labels (i32) take half of theirs. acc: [inertia, far floor].
+  const [x, cT, labelsAt, distAt, weightsAt, acc, counts] = wasm.layout([chunk * cols, cols * kp, chunk, chunk, chunk, 2, (2 + cols) * k]);
+  // counts | weights | sums, as in stats: the blocks continue from stats' values.
+  const wsum = counts + 8 * k;
+  const sums = counts + 16 * k;
+  let f = wasm.f64;
+  // The pad column (odd K) is NaN: never the nearest.
+  for (let c = 0; c < cols; c++) for (let j = 0; j < kp; j++) f[cT / 8 + c * kp + j] = j < k ? centers[j * cols + c] : NaN;
+  f.set(stats.subarray(L.count, L.sum + k * cols), counts / 8);
+  const fallback = new Float64Array(1);
+  const lastFar = L.farDistance + k - 1;
+  f[acc / 8 + 1] = stats[lastFar];
+  for (let first = start; first < end; first += chunk) {
+    const rows = Math.min(chunk, end - first);
+    f = wasm.f64;
+    f.set(X.subarray(first * cols, (first + rows) * cols), x / 8);
+    if (W !== null) f.set(W.subarray(first, first + rows), weightsAt / 8);
+    if (wasm.exports.nearestCentresExact(x, rows, cols, cT, kp, k, labelsAt, distAt) > 0) {
+      const labels = wasm.i32;
+      for (let q = 0; q < rows; q++) {
+        if (labels[labelsAt / 4 + q] >= 0) continue;
+        labels[labelsAt / 4 + q] = nearestRow(X, (first + q) * cols, centers, 0, k, cols, fallback, 0);
+        wasm.f64[distAt / 8 + q] = fallback[0];
+      }
+    }
+    for (let q = 0; q < rows; ) {
+      q = wasm.exports.lloydStats(x, q, rows, cols, labelsAt, distAt, W === null ? 0 : weightsAt, acc, counts, wsum, sums);
+      if (q === rows && !(wasm.f64[distAt / 8 + q - 1] >= wasm.f64[acc / 8 + 1])) break;
+      // Row q − 1 is at least as far as the list's last entry (or the chunk's last row may be).
+      const i = first + q - 1;
+      const w = W === null ? 1 : W[i];
+      const label = wasm.i32[labelsAt / 4 + q - 1];
+      const d2 = wasm.f64[distAt / 8 + q - 1];
+      if (w !== 0 && label >= 0 && d2 >= stats[lastFar]) {
+        offerFarRow(stats, L, d2, i, w, label, X, i * cols);
+        wasm.f64[acc / 8 + 1] = stats[lastFar];
+      }
+    }
+  }
+  f = wasm.f64;
+  stats.set(f.subarray(counts / 8, counts / 8 + (2 + cols) * k), L.count);
+  return -f[acc / 8];
 }

@@ -233,12 +233,23 @@ export function subtractRows(x: usize, rows: i32, d: i32, v: usize, z: usize, dp
  * blocks, each y[q][c] summed over r = 0, 1, … in order. y has stride dp.
  */
 export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize): void {
+  triangular(z, rows, d, dp, u, y, false);
+}
+
+/**
+ * triangularRows' kernel. With `norms`, y is not stored: y[q] receives ‖z_q·U‖² instead (the
+ * squares added per vector as the blocks come, then the two lanes).
+ */
+// @ts-ignore: decorator
+@inline
+function triangular(z: usize, rows: i32, d: i32, dp: i32, u: usize, y: usize, norms: bool): void {
   let q = 0;
   for (; q + 2 <= rows; q += 2) {
     const z0 = at(z, q * dp);
     const z1 = at(z, (q + 1) * dp);
-    const y0 = at(y, q * dp);
-    const y1 = at(y, (q + 1) * dp);
+    const y0 = at(y, norms ? q : q * dp);
+    const y1 = at(y, norms ? q + 1 : (q + 1) * dp);
+    let n0 = f64x2.splat(0.0), n1 = f64x2.splat(0.0);
     let c = 0;
     for (; c + 8 <= dp; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
@@ -258,10 +269,15 @@ export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y
         b2 = f64x2.add(b2, f64x2.mul(t, u2));
         b3 = f64x2.add(b3, f64x2.mul(t, u3));
       }
-      const o0 = at(y0, c);
-      const o1 = at(y1, c);
-      v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
-      v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+      if (norms) {
+        n0 = f64x2.add(n0, squares4(a0, a1, a2, a3));
+        n1 = f64x2.add(n1, squares4(b0, b1, b2, b3));
+      } else {
+        const o0 = at(y0, c);
+        const o1 = at(y1, c);
+        v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
+        v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+      }
     }
     for (; c < dp; c += 2) {
       let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
@@ -271,41 +287,52 @@ export function triangularRows(z: usize, rows: i32, d: i32, dp: i32, u: usize, y
         a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), uv));
         b = f64x2.add(b, f64x2.mul(v128.load64_splat(at(z1, r)), uv));
       }
-      v128.store(at(y0, c), a);
-      v128.store(at(y1, c), b);
+      if (norms) {
+        n0 = f64x2.add(n0, f64x2.mul(a, a));
+        n1 = f64x2.add(n1, f64x2.mul(b, b));
+      } else {
+        v128.store(at(y0, c), a);
+        v128.store(at(y1, c), b);
+      }
+    }
+    if (norms) {
+      store<f64>(y0, hsum(n0));
+      store<f64>(y1, hsum(n1));
     }
   }
   for (; q < rows; q++) {
     const z0 = at(z, q * dp);
-    const y0 = at(y, q * dp);
+    const y0 = at(y, norms ? q : q * dp);
+    let n0 = f64x2.splat(0.0);
     for (let c = 0; c < dp; c += 2) {
       let a = f64x2.splat(0.0);
       const rEnd = min(c + 2, d);
       for (let r = 0; r < rEnd; r++) a = f64x2.add(a, f64x2.mul(v128.load64_splat(at(z0, r)), v128.load(at(u, r * dp + c))));
-      v128.store(at(y0, c), a);
+      if (norms) n0 = f64x2.add(n0, f64x2.mul(a, a));
+      else v128.store(at(y0, c), a);
     }
+    if (norms) store<f64>(y0, hsum(n0));
   }
+}
+
+/** a0² + a1² + a2² + a3² per lane. */
+// @ts-ignore: decorator
+@inline
+function squares4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  return f64x2.add(f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)), f64x2.add(f64x2.mul(a2, a2), f64x2.mul(a3, a3)));
 }
 
 /**
  * The full-covariance E-step term: out[q·k + j] = offsets[j] − ½·‖(x_q − μ_j)·U_j‖² for rows×d
  * rows x, K means (K×d), K upper-triangular factors U_j each padded to d×dp (at u + j·d·dp).
- * z and y are scratch of rows×dp each.
+ * z is scratch of rows×dp, y of rows (the squared norms).
  */
 export function mahalanobisFull(x: usize, rows: i32, d: i32, dp: i32, means: usize, u: usize, k: i32, offsets: usize, out: usize, z: usize, y: usize): void {
   for (let j = 0; j < k; j++) {
     subtractRows(x, rows, d, at(means, j * d), z, dp);
-    triangularRows(z, rows, d, dp, at(u, j * d * dp), y);
+    triangular(z, rows, d, dp, at(u, j * d * dp), y, true);
     const off = load<f64>(at(offsets, j));
-    for (let q = 0; q < rows; q++) {
-      const yr = at(y, q * dp);
-      let s = f64x2.splat(0.0);
-      for (let c = 0; c < dp; c += 2) {
-        const v = v128.load(at(yr, c));
-        s = f64x2.add(s, f64x2.mul(v, v));
-      }
-      store<f64>(at(out, q * k + j), off - 0.5 * hsum(s));
-    }
+    for (let q = 0; q < rows; q++) store<f64>(at(out, q * k + j), off - 0.5 * load<f64>(at(y, q)));
   }
 }
 
@@ -387,7 +414,7 @@ function writeTerms(out: usize, row: i32, j: i32, k: i32, offsets: usize, a: v12
 /**
  * out[q·k + j] = bias[j] + Σ_c x[q·d + c]·w[c·kp + j]: rows x against a d×kp matrix (kp even,
  * pads zero), in 2-row × 8-column register blocks, each sum over c in order. The Bernoulli
- * mixture's log-probabilities (w = logit p) and the cross term of squared distances.
+ * mixture's log-probabilities (w = logit p).
  */
 export function gemmRows(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, out: usize, outStride: i32): void {
   gemmRowsStrided(x, d, rows, d, w, kp, k, bias, out, outStride);
@@ -457,66 +484,212 @@ function storeBiased(out: usize, row: i32, j: i32, k: i32, bias: usize, a0: v128
   storePair(out, row + j + 6, j + 6, k, f64x2.add(v128.load(at(bias, j + 6)), a3));
 }
 
+// Lloyd's k-means assignment with the scalar reference's bits.
+
+/** The least distances so far, per lane (lane 0: even centres, lane 1: odd), of the block's two rows. */
+let best0 = f64x2.splat(0.0);
+let best1 = f64x2.splat(0.0);
+/** Their centres (i64 lanes; −1: none yet). */
+let arg0 = i64x2.splat(-1);
+let arg1 = i64x2.splat(-1);
+
 /**
- * Nearest centre of each row: with w = −2·Cᵀ (d×kp) and bias[j] = ‖c_j‖² (pads +∞),
- * labels[q] = the first j minimising ‖c_j‖² − 2·x_q·c_j, and dist[q] = ‖x_q‖² + that minimum
- * (the squared distance, clamped at 0). scratch holds rows×kp values.
+ * Takes the distances v of centres (j, j + 1) into the running per-lane minimum of `row`,
+ * branch-free: a lane takes v only when strictly smaller, so within a lane the first of equal
+ * distances stays (NaN never replaces anything).
  */
-export function nearestCentres(x: usize, rows: i32, d: i32, w: usize, kp: i32, k: i32, bias: usize, labels: usize, dist: usize, scratch: usize): void {
-  gemmRows(x, rows, d, w, kp, kp, bias, scratch, kp);
-  for (let q = 0; q < rows; q++) {
-    const row = at(scratch, q * kp);
-    let best = load<f64>(row);
-    let arg = 0;
-    for (let j = 1; j < k; j++) {
-      const v = load<f64>(at(row, j));
-      if (v < best) {
-        best = v;
-        arg = j;
-      }
-    }
-    const xr = at(x, q * d);
-    let n = 0.0;
-    for (let c = 0; c < d; c++) {
-      const v = load<f64>(at(xr, c));
-      n += v * v;
-    }
-    const s = n + best;
-    store<i32>(labels + (<usize>q << 2), arg);
-    store<f64>(at(dist, q), s > 0 ? s : 0);
+// @ts-ignore: decorator
+@inline
+function consider(v: v128, j: i32, row: i32): void {
+  const index = i64x2.add(i64x2.splat(<i64>j), i64x2(0, 1));
+  if (row == 0) {
+    const take = f64x2.lt(v, best0);
+    best0 = v128.bitselect(v, best0, take);
+    arg0 = v128.bitselect(index, arg0, take);
+  } else {
+    const take = f64x2.lt(v, best1);
+    best1 = v128.bitselect(v, best1, take);
+    arg1 = v128.bitselect(index, arg1, take);
   }
 }
 
+/** The first centre of least distance from a row's two lanes (even and odd centres); −1 when none. */
+// @ts-ignore: decorator
+@inline
+function firstLeast(best: v128, arg: v128, labels: usize, dist: usize, q: i32): void {
+  const b0 = f64x2.extract_lane(best, 0);
+  const b1 = f64x2.extract_lane(best, 1);
+  const i0 = <i32>i64x2.extract_lane(arg, 0);
+  const i1 = <i32>i64x2.extract_lane(arg, 1);
+  const odd = b1 < b0 || (b1 == b0 && i1 >= 0 && (i0 < 0 || i1 < i0));
+  store<i32>(labels + (<usize>q << 2), odd ? i1 : i0);
+  store<f64>(at(dist, q), odd ? b1 : b0);
+}
+
+/** acc + (s − c)² per lane. */
+// @ts-ignore: decorator
+@inline
+function addSquare(acc: v128, s: v128, c: v128): v128 {
+  const u = f64x2.sub(s, c);
+  return f64x2.add(acc, f64x2.mul(u, u));
+}
+
+/**
+ * The nearest centre of each row by Lloyd's arithmetic: the squared distance to centre j is
+ * Σ_c (x_c − C_jc)², summed over c in order from 0 (two centres per vector, one sum per lane, so
+ * each distance has the bits of the scalar reference, linalg's nearestRow), and labels[q] is the
+ * first j of least distance, dist[q] that distance, found without branches. cT holds the centres
+ * transposed (d×kp) with NaN in the pad column (never nearest). Rows without a finite distance
+ * get label −1 (the caller finds Lloyd's answer for them); returns how many there are. Blocks of
+ * 2 rows × 8 centres.
+ */
+export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: i32, k: i32, labels: usize, dist: usize): i32 {
+  for (let q = 0; q < rows; q += 2) {
+    const two = q + 1 < rows;
+    const x0 = at(x, q * d);
+    const x1 = two ? at(x, (q + 1) * d) : x0;
+    best0 = f64x2.splat(Infinity);
+    best1 = f64x2.splat(Infinity);
+    arg0 = i64x2.splat(-1);
+    arg1 = i64x2.splat(-1);
+    let j = 0;
+    // Whole blocks of 8 centres…
+    for (; j + 8 <= kp; j += 8) {
+      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const cp = at(cT, c * kp + j);
+        const c0 = v128.load(cp), c1 = v128.load(cp, 16), c2 = v128.load(cp, 32), c3 = v128.load(cp, 48);
+        const s = v128.load64_splat(at(x0, c));
+        const t = v128.load64_splat(at(x1, c));
+        a0 = addSquare(a0, s, c0);
+        a1 = addSquare(a1, s, c1);
+        a2 = addSquare(a2, s, c2);
+        a3 = addSquare(a3, s, c3);
+        b0 = addSquare(b0, t, c0);
+        b1 = addSquare(b1, t, c1);
+        b2 = addSquare(b2, t, c2);
+        b3 = addSquare(b3, t, c3);
+      }
+      consider(a0, j, 0);
+      consider(a1, j + 2, 0);
+      consider(a2, j + 4, 0);
+      consider(a3, j + 6, 0);
+      consider(b0, j, 1);
+      consider(b1, j + 2, 1);
+      consider(b2, j + 4, 1);
+      consider(b3, j + 6, 1);
+    }
+    // …then the last ones (an even number of lanes), a vector at a time.
+    for (; j < kp; j += 2) {
+      let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        const cv = v128.load(at(cT, c * kp + j));
+        a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
+        b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
+      }
+      consider(a, j, 0);
+      consider(b, j, 1);
+    }
+    firstLeast(best0, arg0, labels, dist, q);
+    if (two) firstLeast(best1, arg1, labels, dist, q + 1);
+  }
+  let unresolved = 0;
+  for (let q = 0; q < rows; q++) if (load<i32>(labels + (<usize>q << 2)) < 0) unresolved++;
+  return unresolved;
+}
+
+/**
+ * k-means' statistics of a chunk after nearestCentresExact, row by row in order as the scalar
+ * reference adds them, from row `from` on: for the rows with a label ≥ 0 and w_q ≠ 0 (w_q =
+ * weights[q], or 1 when `weights` is 0), acc[0] += w_q·dist[q] (the inertia), counts[label] += 1,
+ * wsum[label] += w_q and sums[label·d + c] += w_q·x_qc. Stops after the first row whose distance
+ * is ≥ acc[1] (the farthest-rows list's floor, for the caller to offer it) and returns the next
+ * row to continue from; returns `rows` when the chunk is done.
+ */
+export function lloydStats(x: usize, from: i32, rows: i32, d: i32, labels: usize, dist: usize, weights: usize, acc: usize, counts: usize, wsum: usize, sums: usize): i32 {
+  let inertia = load<f64>(acc);
+  const floor = load<f64>(acc, 8);
+  let q = from;
+  for (; q < rows; q++) {
+    const label = load<i32>(labels + (<usize>q << 2));
+    const w = weights == 0 ? 1.0 : load<f64>(at(weights, q));
+    if (label < 0 || w == 0) continue;
+    const d2 = load<f64>(at(dist, q));
+    inertia += w * d2;
+    store<f64>(at(counts, label), load<f64>(at(counts, label)) + 1.0);
+    store<f64>(at(wsum, label), load<f64>(at(wsum, label)) + w);
+    const xr = at(x, q * d);
+    const y = at(sums, label * d);
+    const wv = f64x2.splat(w);
+    let c = 0;
+    for (; c + 2 <= d; c += 2) v128.store(at(y, c), f64x2.add(v128.load(at(y, c)), f64x2.mul(wv, v128.load(at(xr, c)))));
+    if (c < d) store<f64>(at(y, c), load<f64>(at(y, c)) + w * load<f64>(at(xr, c)));
+    if (d2 >= floor) {
+      q++;
+      break;
+    }
+  }
+  store<f64>(acc, inertia);
+  return q;
+}
+
+/**
+ * softmaxRows flushes e^(t − max) to 0 below this: e^−708 ≈ 3·10⁻³⁰⁸ is about where results turn
+ * subnormal, and subnormal arithmetic costs about 4× on x86 (in the exponential and in every
+ * statistic the weight multiplies). Such a weight changes no statistic of a component with more
+ * than 10⁻²⁹⁰ of weight, so the fit agrees with the scalar kernels to round-off.
+ */
+const EXP_FLUSH: f64 = -708.0;
+
 /**
  * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
- * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite;
- * those rows are left for the caller.
+ * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite
+ * (or that hold a NaN); those rows are left for the caller. Weights below e^−708 are flushed to
+ * 0 (EXP_FLUSH); pairs of components both that far below the maximum skip the exponential.
  */
 export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: usize): i32 {
   let bad = 0;
+  const zero = f64x2.splat(0.0);
+  const floor = f64x2.splat(EXP_FLUSH);
   for (let q = 0; q < rows; q++) {
     const row = at(logp, q * k);
     const out = at(resp, q * k);
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) {
-      const v = load<f64>(at(row, j));
-      if (v > max) max = v;
-    }
-    if (max == -Infinity || max == Infinity || max != max) {
+    // The maximum, NaN if any entry is NaN (f64x2.max and max propagate it).
+    let mv = f64x2.splat(-Infinity);
+    let j = 0;
+    for (; j + 2 <= k; j += 2) mv = f64x2.max(mv, v128.load(at(row, j)));
+    let top = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+    if (j < k) top = max(top, load<f64>(at(row, j)));
+    if (top == -Infinity || top == Infinity || top != top) {
       bad++;
-      store<f64>(at(lse, q), max);
+      store<f64>(at(lse, q), top);
       continue;
     }
-    const mv = f64x2.splat(max);
-    let j = 0;
-    for (; j + 2 <= k; j += 2) v128.store(at(out, j), expV(f64x2.sub(v128.load(at(row, j)), mv)));
-    if (j < k) store<f64>(at(out, j), f64x2.extract_lane(expV(f64x2.splat(load<f64>(at(row, j)) - max)), 0));
-    let sum = 0.0;
-    for (j = 0; j < k; j++) sum += load<f64>(at(out, j));
-    const sv = f64x2.splat(sum);
-    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), sv));
+    const tv = f64x2.splat(top);
+    let sv = zero;
+    for (j = 0; j + 2 <= k; j += 2) {
+      const t = f64x2.sub(v128.load(at(row, j)), tv);
+      const flush = f64x2.lt(t, floor);
+      if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
+      else {
+        // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
+        const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
+        v128.store(at(out, j), e);
+        sv = f64x2.add(sv, e);
+      }
+    }
+    let sum = hsum(sv);
+    if (j < k) {
+      const t = load<f64>(at(row, j)) - top;
+      const e = t < EXP_FLUSH ? 0.0 : f64x2.extract_lane(expV(f64x2.splat(t)), 0);
+      store<f64>(at(out, j), e);
+      sum += e;
+    }
+    const dv = f64x2.splat(sum);
+    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), dv));
     if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) / sum);
-    store<f64>(at(lse, q), max + log1(sum));
+    store<f64>(at(lse, q), top + log1(sum));
   }
   return bad;
 }
@@ -527,52 +700,178 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
 /** 1: the lower triangles of Σ w·z·zᵀ (K×d×d); 2: Σ w·z² per coordinate (K×d); 3: Σ w·‖z‖² (K); 0: none. */
 const SCATTER_NONE = 0;
 const SCATTER_FULL = 1;
-const SCATTER_DIAG = 2;
 const SCATTER_SPHERICAL = 3;
+
+/** Rows one componentStats call lists at most (longer calls are split). */
+const LIST_ROWS = 4096;
+/** The rows with a non-zero weight for the current component, as i32. */
+const LIST: usize = memory.data(LIST_ROWS * 4, 16);
+
+/**
+ * n[j] += Σ_q wr[q·k + j] (in row order); lists the rows q with a non-zero weight in LIST and
+ * returns how many there are.
+ */
+// @ts-ignore: decorator
+@inline
+function listNonZero(wr: usize, rows: i32, k: i32, j: i32, n: usize): i32 {
+  let nj = 0.0;
+  let count = 0;
+  for (let q = 0; q < rows; q++) {
+    const w = load<f64>(at(wr, q * k + j));
+    nj += w;
+    if (w == 0) continue;
+    store<i32>(LIST + (<usize>count << 2), q);
+    count++;
+  }
+  store<f64>(at(n, j), load<f64>(at(n, j)) + nj);
+  return count;
+}
 
 /**
  * Adds one chunk of rows' statistics around reference means m_j, with weights wr[q·k + j]:
  * n[j] += Σ_q wr, first[j·d + c] += Σ_q wr·z_qc (z = x − m_j), and the second moments by
  * `mode` into block (see SCATTER_*). Each entry adds the chunk's sum, itself summed over rows in
- * order. z and a are rows×dp scratch; tri is d×dp scratch.
+ * order. Rows whose weight for a component is exactly 0 are left out of that component's sums:
+ * they would add only zeros (±0, which change no sum that starts at +0), so the bits are the
+ * same, and well-separated components cost only their own rows. z and a are rows×dp scratch;
+ * tri is d×dp scratch.
  */
 export function componentStats(x: usize, rows: i32, d: i32, dp: i32, wr: usize, k: i32, means: usize, n: usize, first: usize, block: usize, mode: i32, z: usize, a: usize, tri: usize): void {
+  if (rows > LIST_ROWS) {
+    // Longer calls than the row list holds (the callers' chunks never are) go in parts.
+    componentStats(x, LIST_ROWS, d, dp, wr, k, means, n, first, block, mode, z, a, tri);
+    componentStats(at(x, LIST_ROWS * d), rows - LIST_ROWS, d, dp, at(wr, LIST_ROWS * k), k, means, n, first, block, mode, z, a, tri);
+    return;
+  }
+  if (mode != SCATTER_FULL) {
+    if (mode == SCATTER_NONE) componentMoments(x, rows, d, wr, k, means, n, first, block, false, false);
+    else componentMoments(x, rows, d, wr, k, means, n, first, block, true, mode == SCATTER_SPHERICAL);
+    return;
+  }
   for (let j = 0; j < k; j++) {
-    subtractRows(x, rows, d, at(means, j * d), z, dp);
-    let nj = 0.0;
-    let sph = 0.0;
-    for (let q = 0; q < rows; q++) {
+    // z and a get the rows with a non-zero weight, packed: z = x − m_j, a = w·z.
+    const mj = at(means, j * d);
+    const count = listNonZero(wr, rows, k, j, n);
+    for (let p = 0; p < count; p++) {
+      const q = load<i32>(LIST + (<usize>p << 2));
       const w = load<f64>(at(wr, q * k + j));
-      nj += w;
+      const xr = at(x, q * d);
+      const zr = at(z, p * dp);
+      const ar = at(a, p * dp);
       const wv = f64x2.splat(w);
-      const zr = at(z, q * dp);
-      const ar = at(a, q * dp);
-      let ss = f64x2.splat(0.0);
-      for (let c = 0; c < dp; c += 2) {
-        const zv = v128.load(at(zr, c));
+      let c = 0;
+      for (; c + 2 <= d; c += 2) {
+        const zv = f64x2.sub(v128.load(at(xr, c)), v128.load(at(mj, c)));
+        v128.store(at(zr, c), zv);
         v128.store(at(ar, c), f64x2.mul(wv, zv));
-        ss = f64x2.add(ss, f64x2.mul(zv, zv));
       }
-      if (mode == SCATTER_SPHERICAL) sph += w * hsum(ss);
+      if (c < d) {
+        const zc = load<f64>(at(xr, c)) - load<f64>(at(mj, c));
+        store<f64>(at(zr, c), zc);
+        store<f64>(at(zr, c + 1), 0.0);
+        store<f64>(at(ar, c), w * zc);
+        store<f64>(at(ar, c + 1), 0.0);
+      }
     }
-    store<f64>(at(n, j), load<f64>(at(n, j)) + nj);
+    if (count == 0) continue;
     for (let c = 0; c < dp; c += 2) {
       let s = f64x2.splat(0.0);
-      let t = f64x2.splat(0.0);
-      for (let q = 0; q < rows; q++) {
-        const av = v128.load(at(a, q * dp + c));
-        s = f64x2.add(s, av);
-        if (mode == SCATTER_DIAG) t = f64x2.add(t, f64x2.mul(av, v128.load(at(z, q * dp + c))));
-      }
+      for (let q = 0; q < count; q++) s = f64x2.add(s, v128.load(at(a, q * dp + c)));
       addLanes(first, j * d + c, c, d, s);
-      if (mode == SCATTER_DIAG) addLanes(block, j * d + c, c, d, t);
     }
-    if (mode == SCATTER_SPHERICAL) store<f64>(at(block, j), load<f64>(at(block, j)) + sph);
-    if (mode == SCATTER_FULL) {
-      scatterLower(a, z, rows, d, dp, tri);
-      addLower(block, j * d * d, d, dp, tri);
-    }
+    scatterLower(a, z, count, d, dp, tri);
+    addLower(block, j * d * d, d, dp, tri);
   }
+}
+
+/**
+ * componentStats without full scatter matrices, in one pass over the rows per component and
+ * block of eight coordinates: z = x − m_j, a = w·z and (with `squares`) a·z summed in registers
+ * over the chunk's rows with a non-zero weight (in order, from listNonZero), then added to first
+ * (and to block: per coordinate, or with `pooled` one sum per component). x has stride d.
+ */
+// @ts-ignore: decorator
+@inline
+function componentMoments(x: usize, rows: i32, d: i32, wr: usize, k: i32, means: usize, n: usize, first: usize, block: usize, squares: bool, pooled: bool): void {
+  for (let j = 0; j < k; j++) {
+    const count = listNonZero(wr, rows, k, j, n);
+    if (count == 0) continue;
+    const mj = at(means, j * d);
+    const fj = at(first, j * d);
+    const bj = at(block, pooled ? j : j * d);
+    let pool = f64x2.splat(0.0);
+    let c = 0;
+    for (; c + 8 <= d; c += 8) {
+      const m0 = v128.load(at(mj, c)), m1 = v128.load(at(mj, c), 16), m2 = v128.load(at(mj, c), 32), m3 = v128.load(at(mj, c), 48);
+      let f0 = f64x2.splat(0.0), f1 = f64x2.splat(0.0), f2 = f64x2.splat(0.0), f3 = f64x2.splat(0.0);
+      let s0 = f64x2.splat(0.0), s1 = f64x2.splat(0.0), s2 = f64x2.splat(0.0), s3 = f64x2.splat(0.0);
+      for (let p = 0; p < count; p++) {
+        const q = load<i32>(LIST + (<usize>p << 2));
+        const xp = at(x, q * d + c);
+        const w = v128.load64_splat(at(wr, q * k + j));
+        const t0 = f64x2.sub(v128.load(xp), m0), t1 = f64x2.sub(v128.load(xp, 16), m1);
+        const t2 = f64x2.sub(v128.load(xp, 32), m2), t3 = f64x2.sub(v128.load(xp, 48), m3);
+        const a0 = f64x2.mul(w, t0), a1 = f64x2.mul(w, t1), a2 = f64x2.mul(w, t2), a3 = f64x2.mul(w, t3);
+        f0 = f64x2.add(f0, a0);
+        f1 = f64x2.add(f1, a1);
+        f2 = f64x2.add(f2, a2);
+        f3 = f64x2.add(f3, a3);
+        if (squares) {
+          s0 = f64x2.add(s0, f64x2.mul(a0, t0));
+          s1 = f64x2.add(s1, f64x2.mul(a1, t1));
+          s2 = f64x2.add(s2, f64x2.mul(a2, t2));
+          s3 = f64x2.add(s3, f64x2.mul(a3, t3));
+        }
+      }
+      addVectors(fj, c, f0, f1, f2, f3);
+      if (squares) {
+        if (pooled) pool = f64x2.add(pool, f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)));
+        else addVectors(bj, c, s0, s1, s2, s3);
+      }
+    }
+    for (; c + 2 <= d; c += 2) {
+      const m = v128.load(at(mj, c));
+      let f = f64x2.splat(0.0), s = f64x2.splat(0.0);
+      for (let p = 0; p < count; p++) {
+        const q = load<i32>(LIST + (<usize>p << 2));
+        const t = f64x2.sub(v128.load(at(x, q * d + c)), m);
+        const a = f64x2.mul(v128.load64_splat(at(wr, q * k + j)), t);
+        f = f64x2.add(f, a);
+        if (squares) s = f64x2.add(s, f64x2.mul(a, t));
+      }
+      v128.store(at(fj, c), f64x2.add(v128.load(at(fj, c)), f));
+      if (squares) {
+        if (pooled) pool = f64x2.add(pool, s);
+        else v128.store(at(bj, c), f64x2.add(v128.load(at(bj, c)), s));
+      }
+    }
+    let tail = 0.0;
+    if (c < d) {
+      const m = load<f64>(at(mj, c));
+      let f = 0.0;
+      for (let p = 0; p < count; p++) {
+        const q = load<i32>(LIST + (<usize>p << 2));
+        const t = load<f64>(at(x, q * d + c)) - m;
+        const a = load<f64>(at(wr, q * k + j)) * t;
+        f += a;
+        tail += a * t;
+      }
+      store<f64>(at(fj, c), load<f64>(at(fj, c)) + f);
+      if (squares && !pooled) store<f64>(at(bj, c), load<f64>(at(bj, c)) + tail);
+    }
+    if (squares && pooled) store<f64>(bj, load<f64>(bj) + (hsum(pool) + tail));
+  }
+}
+
+/** v[c..c + 8) += the four vectors' lanes. */
+// @ts-ignore: decorator
+@inline
+function addVectors(v: usize, c: i32, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  const p = at(v, c);
+  v128.store(p, f64x2.add(v128.load(p), s0));
+  v128.store(p, f64x2.add(v128.load(p, 16), s1), 16);
+  v128.store(p, f64x2.add(v128.load(p, 32), s2), 32);
+  v128.store(p, f64x2.add(v128.load(p, 48), s3), 48);
 }
 
 /** v[off + i] += lanes i of s for the lanes with c + i < d. */
@@ -593,9 +892,9 @@ export function scatterLower(a: usize, z: usize, rows: i32, d: i32, dp: i32, tri
     const two = r + 1 < d;
     const cEnd = min(r + 2, dp); // even
     let c = 0;
-    // Whole 8-column blocks while they fit in dp, even past the diagonal (those entries are
-    // computed and left unused): eight independent sums per pass over the rows.
-    for (; c < cEnd && c + 8 <= dp; c += 8) {
+    // Whole 8-column blocks on or below the diagonal (entries above it, in column r + 1 of row r,
+    // are computed and left unused): eight independent sums per pass over the rows…
+    for (; c + 8 <= cEnd; c += 8) {
       let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
       let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
       for (let q = 0; q < rows; q++) {

@@ -124,3 +124,19 @@ export function fromCholesky(l: ArrayLike<number>, lOff: number, n: number, out:
   }
   return out;
 }
+
+/**
+ * tr(A·U·Uᵀ) = Σ_c u_cᵀ A u_c over the columns u_c of the n×n factor U at u[uOff..] (A n×n,
+ * row-major): the trace a Wishart or inverse-Wishart term takes with Σ⁻¹ = U·Uᵀ. Zero entries
+ * of U (a triangular or diagonal factor) are skipped.
+ */
+export function traceWithGram(a: ArrayLike<number>, u: ArrayLike<number>, uOff: number, n: number): number {
+  let trace = 0;
+  for (let c = 0; c < n; c++)
+    for (let i = 0; i < n; i++) {
+      const ui = u[uOff + i * n + c];
+      if (ui === 0) continue;
+      for (let j = 0; j < n; j++) trace += ui * a[i * n + j] * u[uOff + j * n + c];
+    }
+  return trace;
+}

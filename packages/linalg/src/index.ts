@@ -10,6 +10,7 @@ export {
   invertLower,
   precisionCholeskyFromCovarianceCholesky,
   fromCholesky,
+  traceWithGram,
   type JitteredCholesky,
 } from './cholesky.js';
 export { Random, deriveSeed } from './random.js';
@@ -20,6 +21,8 @@ export {
   loadWasmKernels,
   wasmKernelsUnavailable,
   kernelModule,
+  kernelModuleSource,
+  loadedKernelModule,
   useKernelModule,
   kernelsFor,
   padded,

@@ -3,6 +3,7 @@ import {
   type Dataset,
   type DataSummary,
   FitError,
+  type InitContext,
   type ModelPlugin,
   ModelFileError,
   type PluginOptions,
@@ -59,9 +60,9 @@ function stochasticPlugin<Options extends KMeansOptions, Input>(variant: Variant
     defaults: { tol: 1e-4, maxIter: 100 },
     parseOptions: (raw) => variant.options.parse(raw),
 
-    init(data: Dataset, options: Options, random: Random): StochasticKMeansParams {
+    init(data: Dataset, options: Options, random: Random, context?: InitContext): StochasticKMeansParams {
       // k-means' init: given centres or k-means++ / random rows, checks, and the tolerance scale.
-      const start = kmeansPlugin.init(data, options, random);
+      const start = kmeansPlugin.init(data, options, random, context);
       return { ...start, counts: new Float64Array(start.k), rows: data.rows, seed: random.nextUint32(), passes: 0, update: variant.update(options) };
     },
 

@@ -90,6 +90,8 @@ export interface TestPage {
   mathProbe(n: number): Promise<{ exp: number[]; log: number[] }>;
   /** Loads the wasm kernels on the page's thread: null, or why they are unavailable. */
   wasmKernels(): Promise<string | null>;
+  /** Where the workers of a fresh pool got their wasm kernel module ('received' from the page, or 'compiled' themselves). */
+  workerKernelSources(workers: number): Promise<('received' | 'compiled' | null)[]>;
   /** Opens a BrowserWorkerPool in the page for fits with `usePool`; returns its live workers. */
   openPool(workers: number): Promise<number>;
   /** Closes that pool: its live workers before and after. */
@@ -138,6 +140,7 @@ async function openPage(browser: Browser, base: string): Promise<TestPage> {
       ),
     mathProbe: (n) => page.evaluate((count) => window.emkit.mathProbe(count), n),
     wasmKernels: () => page.evaluate(() => window.emkit.wasmKernels()),
+    workerKernelSources: (workers) => page.evaluate(({ url, n }) => window.emkit.workerKernelSources(url, n), { url: `${base}worker.js`, n: workers }),
     openPool: (workers) => page.evaluate(({ url, n }) => window.emkit.openPool(url, n), { url: `${base}worker.js`, n: workers }),
     closePool: () => page.evaluate(() => window.emkit.closePool()),
     async workersGone(timeoutMs = 2000) {

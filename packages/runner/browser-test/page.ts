@@ -59,22 +59,24 @@ export interface FitOutcome {
    * What the pool was asked to run — tasks of one shard, batches pinned to a worker (and the
    * shards in them), whole restarts — and whether the data reached it in shared memory.
    */
-  tasks: { eStep: number; batch: number; batchShards: number; restart: number; sharedData: boolean[] };
+  tasks: { eStep: number; batch: number; batchShards: number; restart: number; init: number; sharedData: boolean[] };
   /** Progress reports received by the time the fit settled: [restart, iteration]. */
   progress: [number, number][];
+  /** Init steps received by the time the fit settled: [restart, method, done]. */
+  initProgress: [number, string, number][];
   /** Pool tasks not yet settled when the abort fired. */
   tasksRunningAtAbort?: number;
 }
 
 // Records each task the runner's pool receives (the pool `fit` creates is this class).
-let tasks: FitOutcome['tasks'] = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
+let tasks: FitOutcome['tasks'] = { eStep: 0, batch: 0, batchShards: 0, restart: 0, init: 0, sharedData: [] };
 let unsettled = 0;
 function track<T>(promise: Promise<T>): Promise<T> {
   unsettled++;
   return promise.finally(() => unsettled--);
 }
 const isShared = (buffer: ArrayBufferLike) => typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-const { runEStep, runEStepBatch, runRestart } = BrowserWorkerPool.prototype;
+const { runEStep, runEStepBatch, runRestart, runInit } = BrowserWorkerPool.prototype;
 BrowserWorkerPool.prototype.runEStep = function (this: BrowserWorkerPool, task, signal) {
   tasks.eStep++;
   tasks.sharedData.push(isShared(task.data.values));
@@ -91,6 +93,12 @@ BrowserWorkerPool.prototype.runRestart = function (this: BrowserWorkerPool, task
   tasks.sharedData.push(isShared(task.data.values));
   return track(runRestart.call(this, task, options));
 } as WorkerPool['runRestart'];
+
+BrowserWorkerPool.prototype.runInit = function (this: BrowserWorkerPool, task, options) {
+  tasks.init++;
+  tasks.sharedData.push(isShared(task.data.values));
+  return track(runInit.call(this, task, options));
+} as NonNullable<WorkerPool['runInit']>;
 
 function report(result: FitResult<GmmParams>): FitReport {
   return {
@@ -123,8 +131,19 @@ async function closePool(): Promise<{ before: number; after: number }> {
   return { before, after: pool.workerCount };
 }
 
+/** Where the workers of a fresh pool of `workers` got their wasm kernel module, after the page loaded it. */
+async function workerKernelSources(workerUrl: string, workers: number): Promise<('received' | 'compiled' | null)[]> {
+  await loadWasmKernels();
+  const pool = new BrowserWorkerPool(workerUrl, workers);
+  try {
+    return await pool.kernelSources();
+  } finally {
+    await pool.close();
+  }
+}
+
 async function runFit(request: FitRequest): Promise<FitOutcome> {
-  tasks = { eStep: 0, batch: 0, batchShards: 0, restart: 0, sharedData: [] };
+  tasks = { eStep: 0, batch: 0, batchShards: 0, restart: 0, init: 0, sharedData: [] };
   if (request.usePool && !openedPool) throw new Error('usePool without openPool');
   const data = createDataset(Float64Array.from(request.values), request.rows, request.cols);
   const controller = new AbortController();
@@ -143,6 +162,7 @@ async function runFit(request: FitRequest): Promise<FitOutcome> {
     if (request.abortDelayMs) abortTimer = setTimeout(abort, request.abortDelayMs);
     else abort();
   };
+  const initProgress: [number, string, number][] = [];
   const started = performance.now();
   try {
     const result = await fit(plugins[request.plugin], data, request.options, {
@@ -154,12 +174,13 @@ async function runFit(request: FitRequest): Promise<FitOutcome> {
       pool: request.usePool ? openedPool : undefined,
       signal: controller.signal,
       onProgress,
+      onInitProgress: (p) => initProgress.push([p.restart, p.method, p.done]),
     });
-    return { result: report(result), elapsedMs: performance.now() - started, progress: [...progress], tasks };
+    return { result: report(result), elapsedMs: performance.now() - started, progress: [...progress], initProgress: [...initProgress], tasks };
   } catch (error) {
     const ended = performance.now();
     const e = error instanceof Error ? error : new Error(String(error));
-    return { error: { name: e.name, message: e.message }, elapsedMs: ended - started, progress: [...progress], abortToRejectMs: abortedAt === undefined ? undefined : ended - abortedAt, tasksRunningAtAbort, tasks };
+    return { error: { name: e.name, message: e.message }, elapsedMs: ended - started, progress: [...progress], initProgress: [...initProgress], abortToRejectMs: abortedAt === undefined ? undefined : ended - abortedAt, tasksRunningAtAbort, tasks };
   } finally {
     clearTimeout(abortTimer);
   }
@@ -167,8 +188,8 @@ async function runFit(request: FitRequest): Promise<FitOutcome> {
 
 declare global {
   interface Window {
-    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; wasmKernels: () => Promise<string | null>; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
+    emkit: { fit: typeof runFit; mathProbe: typeof mathProbe; wasmKernels: () => Promise<string | null>; workerKernelSources: typeof workerKernelSources; openPool: typeof openPool; closePool: typeof closePool; crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
   }
 }
 
-window.emkit = { fit: runFit, mathProbe, wasmKernels: async () => ((await loadWasmKernels()) ? null : wasmKernelsUnavailable()), openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };
+window.emkit = { fit: runFit, mathProbe, wasmKernels: async () => ((await loadWasmKernels()) ? null : wasmKernelsUnavailable()), workerKernelSources, openPool, closePool, crossOriginIsolated: globalThis.crossOriginIsolated === true, sharedArrayBuffer: typeof SharedArrayBuffer === 'function' };

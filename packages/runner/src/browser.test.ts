@@ -175,7 +175,8 @@ describe('GMM full, K = 3, from a given init: Chromium workers give the in-proce
           // when isolated.
           const eSteps = reference.iterations + 1;
           expect(outcome.tasks).toMatchObject(
-            label === 'isolated' ? { eStep: 0, batch: 2 * workers * eSteps, batchShards: 10 * eSteps, restart: 0 } : { eStep: 10 * eSteps, batch: 0, restart: 0 },
+            // The init runs on a worker too when the data is shared.
+            label === 'isolated' ? { eStep: 0, batch: 2 * workers * eSteps, batchShards: 10 * eSteps, restart: 0, init: 1 } : { eStep: 10 * eSteps, batch: 0, restart: 0, init: 0 },
           );
           expect(new Set(outcome.tasks.sharedData)).toEqual(new Set([label === 'isolated']));
         }
@@ -189,6 +190,9 @@ describe('wasm kernels: Chromium gives Node\'s bits on every gmm fixture', () =>
   // Math.exp and Math.log do in either engine, the fits agree to the last bit: in the page's
   // thread and on its Web Workers, against Node's in-process driver.
   it('the page loads the wasm kernels', async () => expect(await browser().isolated.wasmKernels()).toBeNull());
+  it('workers receive the module the page compiled instead of compiling it again', async () => {
+    for (const page of [browser().isolated, browser().plain]) expect(await page.workerKernelSources(2)).toEqual(['received', 'received']);
+  });
 
   for (const covariance of ['full', 'tied', 'diag', 'spherical'])
     for (const dataset of ['iris', 'faithful', 'blobs'])
@@ -219,6 +223,21 @@ describe('restarts', () => {
       // Every iteration of every restart was reported from its worker before the fit resolved.
       const reported = reference.restarts.map((r) => outcome.progress.filter(([restart]) => restart === r.restart).length);
       expect(reported).toEqual(reference.restarts.map((r) => r.iterations));
+    }
+  });
+
+  it('k-means++ starts: each restart\'s init runs on a worker and its steps reach the page, as in its own thread', async () => {
+    const plusPlus = { ...options, initMethod: 'kmeans++' };
+    const page = browser().isolated;
+    const inPage = await page.fit({ plugin: 'gmm', ...dataOf(data), options: plusPlus, driver, workers: 0 });
+    expect(inPage.initProgress).toEqual([0, 1, 2, 3].flatMap((r) => [1, 2, 3].map((done) => [r, 'k-means++', done])));
+    for (const parallelism of ['shards', 'restarts'] as const) {
+      const outcome = await page.fit({ plugin: 'gmm', ...dataOf(data), options: plusPlus, driver, workers: 2, parallelism });
+      expectSameBits(resultOf(outcome), resultOf(inPage));
+      expect(outcome.tasks).toMatchObject(parallelism === 'shards' ? { init: 4, restart: 0 } : { init: 0, restart: 4 });
+      // Restarts on workers interleave: compare each restart's steps.
+      const sorted = [...outcome.initProgress].sort((a, b) => a[0] - b[0]);
+      expect(sorted).toEqual(inPage.initProgress);
     }
   });
 
@@ -273,7 +292,7 @@ describe('faults in the browser', () => {
       const outcome = await page().fit({ plugin: 'gmm', pluginUrl, ...dataOf(data), options, driver: { shardRows: 64, restarts }, workers: 2, parallelism }, 10_000);
       const error = errorOf(outcome);
       expect(error.name).toBe('WorkerError');
-      expect(error.message).toMatch(new RegExp(`plugin "gmm" failed on a worker at (shard|restart) \\d+.*no-such-plugin\\.js`));
+      expect(error.message).toMatch(new RegExp(`plugin "gmm" failed on a worker at (shard|restart|the init of restart) \\d+.*no-such-plugin\\.js`));
     });
   }
 
@@ -282,7 +301,8 @@ describe('faults in the browser', () => {
     const outcome = await page.fit({ plugin: 'gmm', workerUrl: `${page.base}no-such-worker.js`, ...dataOf(data), options, driver: { shardRows: 64 }, workers: 2 }, 10_000);
     const error = errorOf(outcome);
     expect(error.name).toBe('WorkerError');
-    expect(error.message).toMatch(/plugin "gmm" failed on a worker at shard \d+.*a worker failed: .*no-such-worker\.js/);
+    // The first task is the restart's init (on a worker too).
+    expect(error.message).toMatch(/plugin "gmm" failed on a worker at the init of restart 0.*a worker failed: .*no-such-worker\.js/);
   });
 
   it('an E-step that throws on shard 3 rejects naming the plugin and the shard', async () => {

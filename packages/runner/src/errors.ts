@@ -1,14 +1,14 @@
 import { EMKIT_ERROR_CODES, EmkitError, type EmkitErrorCode, type ErrorDetails, FitAbortedError, createEmkitError, isEmkitError } from '@emkit/core';
 import type { RowRange } from '@emkit/core';
 
-/** A worker that threw or died, named by plugin and shard (or restart). */
+/** A worker that threw or died, named by plugin and shard (or restart, or a restart's init). */
 export class WorkerError extends EmkitError {
   declare readonly plugin: string;
   readonly shard?: number;
   readonly restart?: number;
-  constructor({ plugin, shard, range, restart, cause }: { plugin: string; shard?: number; range?: RowRange; restart?: number; cause: unknown }) {
+  constructor({ plugin, shard, range, restart, init, cause }: { plugin: string; shard?: number; range?: RowRange; restart?: number; init?: boolean; cause: unknown }) {
     const why = cause instanceof Error ? stripMarker(cause.message) : String(cause);
-    const at = shard !== undefined ? `shard ${shard}${range ? ` (rows ${range.start + 1}–${range.end})` : ''}` : `restart ${restart}`;
+    const at = shard !== undefined ? `shard ${shard}${range ? ` (rows ${range.start + 1}–${range.end})` : ''}` : `${init ? 'the init of ' : ''}restart ${restart}`;
     const detail = `failed on a worker at ${at}: ${why}`;
     super('worker', { plugin, detail, cause }, `plugin "${plugin}" ${detail}`);
     this.name = 'WorkerError';

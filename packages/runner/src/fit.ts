@@ -17,7 +17,7 @@ import { deriveSeed } from '@emkit/linalg';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
 import { pooledExecutor } from './pooled-executor.js';
 import type { PluginLocation, WorkerPool } from './protocol.js';
-import { shareDataset, sharedMemoryAvailable } from './share.js';
+import { externalHandle, shareDataset, sharedMemoryAvailable } from './share.js';
 
 /** Driver options plus pool settings; `executor` is used only when workers = 0 (in-process). */
 export interface RunnerOptions extends DriverOptions {
@@ -59,10 +59,12 @@ export async function fitWithPool<P, O, I>(
   const location: PluginLocation = { url, name: plugin.name };
   throwIfAborted(driverOptions.signal);
 
-  const shared = sharedMemoryAvailable() ? shareDataset(data) : null;
+  // Out-of-core data stays on disk: tasks carry its reference and workers read their own shards.
+  const shared = data.external ? { data, handle: externalHandle(data) } : sharedMemoryAvailable() ? shareDataset(data) : null;
   const pool = givenPool ?? createPool(workers);
   try {
-    const byRestart = shared !== null && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
+    // A whole restart on a worker draws its start from the data itself: not with a separate initialisation sample.
+    const byRestart = shared !== null && !data.external && driverOptions.initData === undefined && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
     let results: RestartOutcome<P>[];
     if (byRestart) {
       const local = new AbortController();
@@ -74,7 +76,7 @@ export async function fitWithPool<P, O, I>(
         const { restarts: _restarts, ...driver } = resolved;
         results = (await Promise.all(
           Array.from({ length: resolved.restarts }, (_, restart) =>
-            pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress }).catch((cloned: unknown) => {
+            pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress, onInitProgress: driverOptions.onInitProgress }).catch((cloned: unknown) => {
               // A restart's own failure (FitError) is recorded and the others go on, as in-process;
               // any other error (OptionError, a crash) is reported as it is and stops them.
               const error = reviveWorkerError(cloned);

@@ -1,6 +1,6 @@
-import { FitError, ShardStates, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type FitProgress } from '@emkit/core';
+import { FitError, ShardStates, drawInitialParams, eStepExternalShard, externalDataset, isModelPlugin, runRestart, runShard, type AnyModelPlugin, type Dataset, type InitProgress } from '@emkit/core';
 import { encodeWorkerError } from './errors.js';
-import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, PluginLocation, RestartTask, RestartTaskResult } from './protocol.js';
+import type { DataHandle, EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, InitTask, PluginLocation, RestartProgressHandlers, RestartTask, RestartTaskResult } from './protocol.js';
 
 /**
  * The work a worker does, the same in Node and in the browser: thin adapters (piscina, comlink)
@@ -51,6 +51,7 @@ export async function eStepShard(task: EStepTask): Promise<EStepTaskResult> {
 
 async function eStepShardUnencoded(task: EStepTask): Promise<EStepTaskResult> {
   const plugin = await loadPlugin(task.plugin);
+  if (task.data.external) return eStepExternalShard(plugin, task.params, externalDataset(task.data.external, task.data.rows, task.data.cols, task.data.columns), task.shard);
   const data = datasetFromHandle(task.data);
   const stats = plugin.createStats(task.params, data.cols);
   const first = task.data.firstRow;
@@ -73,6 +74,16 @@ export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult
       return { results: [] };
     }
     const plugin = await loadPlugin(task.plugin);
+    if (task.data.external) {
+      // Out of core: each shard's rows read here, one shard at a time; no states are kept.
+      const data = externalDataset(task.data.external, task.data.rows, task.data.cols, task.data.columns);
+      const results: EStepTaskResult[] = [];
+      for (let q = 0; q < task.shards.length; q++) {
+        if (task.progress !== null) Atomics.store(task.progress, task.progressAt, q);
+        results.push(await eStepExternalShard(plugin, task.params, data, task.shards[q]));
+      }
+      return { results };
+    }
     if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a batch of shards needs all rows on the worker (shared memory)' });
     if (runStates === null || runStates.run !== task.run) {
       const data = datasetFromHandle(task.data);
@@ -94,12 +105,23 @@ export async function eStepBatch(task: EStepBatchTask): Promise<EStepBatchResult
   }
 }
 
-export async function restartOnWorker(task: RestartTask, onProgress?: (progress: FitProgress) => void): Promise<RestartTaskResult> {
+export async function restartOnWorker(task: RestartTask, { onProgress, onInitProgress }: RestartProgressHandlers = {}): Promise<RestartTaskResult> {
   try {
     const plugin = await loadPlugin(task.plugin);
     const data = datasetFromHandle(task.data);
     if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'a whole restart needs all rows on the worker (shared memory)' });
-    return await runRestart(plugin, data, task.options, task.restart, { ...task.driver, onProgress });
+    return await runRestart(plugin, data, task.options, task.restart, { ...task.driver, onProgress, onInitProgress });
+  } catch (error) {
+    throw encodeWorkerError(error);
+  }
+}
+
+/** A restart's starting parameters, drawn here as core's driver draws them in-process. */
+export async function initOnWorker(task: InitTask, onProgress?: (progress: InitProgress) => void): Promise<unknown> {
+  try {
+    const plugin = await loadPlugin(task.plugin);
+    if (task.data.firstRow !== 0) throw new FitError({ plugin: plugin.name, detail: 'init needs all rows on the worker (shared memory)' });
+    return drawInitialParams(plugin, datasetFromHandle(task.data), task.options, task.seed, onProgress);
   } catch (error) {
     throw encodeWorkerError(error);
   }

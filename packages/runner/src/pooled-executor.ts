@@ -1,4 +1,4 @@
-import { isEmkitError, mergeStatsOf, type Dataset, type EStepExecutor, type EStepOutcome, type ModelPlugin, type RowRange } from '@emkit/core';
+import { isEmkitError, mergeStatsOf, type Dataset, type EStepExecutor, type EStepOutcome, type InitRunContext, type ModelPlugin, type RowRange } from '@emkit/core';
 import { WorkerError, abortOr, reviveWorkerError } from './errors.js';
 import type { DataHandle, EStepTaskResult, PluginLocation, WorkerPool } from './protocol.js';
 import { copyShard } from './share.js';
@@ -26,6 +26,7 @@ function newRunId(): string {
  * i mod the slot count, every iteration), which keeps the states between E-steps; for others,
  * runs of consecutive shards, twice as many as workers, that any free worker takes (a worker
  * slowed by other work on the machine then takes fewer). Otherwise each shard is its own task.
+ * With shared data, each restart's init runs on a worker too (`initialize`).
  */
 export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): PooledExecutor {
   const runId = newRunId();
@@ -98,7 +99,22 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
     }
   }
 
+  // Init on a worker needs the whole data set there (shared memory, not rows on disk) and a pool that runs it.
+  const initialize =
+    handle !== null && !handle.external && pool.runInit !== undefined
+      ? async <P, O>(plugin: ModelPlugin<P, O>, _data: Dataset, options: O, seed: number, { restart, signal, onProgress }: InitRunContext): Promise<P> => {
+          try {
+            return (await pool.runInit!({ plugin: location, options, data: handle, seed }, { signal, onProgress })) as P;
+          } catch (cloned) {
+            const error = reviveWorkerError(cloned);
+            throw abortOr(signal, isEmkitError(error) ? error : new WorkerError({ plugin: plugin.name, restart, init: true, cause: error }));
+          }
+        }
+      : undefined;
+
   return {
+    ...(initialize ? { initialize } : {}),
+
     async eStep<P>(plugin: ModelPlugin<P, unknown>, params: P, data: Dataset, shards: readonly RowRange[], signal?: AbortSignal): Promise<EStepOutcome> {
       const results = await collect(plugin, params, data, shards, signal);
       const stats = plugin.createStats(params, data.cols);

@@ -1,4 +1,4 @@
-import type { FitProgress, ResolvedDriverOptions, RestartResult, RowRange } from '@emkit/core';
+import type { FitProgress, InitProgress, ResolvedDriverOptions, RestartInitProgress, RestartResult, RowRange, ShardSource } from '@emkit/core';
 
 /**
  * The rows a worker sees. With shared memory `values` is the whole data set's SharedArrayBuffer,
@@ -23,6 +23,11 @@ export interface DataHandle {
   /** The missing-cell mask (Dataset.missing), rows × cols bytes, or null when nothing is missing. */
   readonly missing?: ArrayBufferLike | null;
   readonly missingByteOffset?: number;
+  /**
+   * Out-of-core data: the rows are not in `values` (empty) but in a file the worker reads
+   * itself, a shard at a time (Dataset.external); no row passes through the caller's thread.
+   */
+  readonly external?: ShardSource | null;
 }
 
 /** Which plugin a worker runs: the module it imports and the plugin name among its exports. */
@@ -92,6 +97,29 @@ export interface RestartTask {
 
 export type RestartTaskResult = RestartResult<unknown>;
 
+/** A restart's init on a worker (what EStepExecutor.initialize runs), so the main thread stays free. */
+export interface InitTask {
+  readonly plugin: PluginLocation;
+  /** Options already validated by the plugin's parseOptions (structured-cloneable). */
+  readonly options: unknown;
+  /** The whole data set in shared memory. */
+  readonly data: DataHandle;
+  /** The restart's derived seed. */
+  readonly seed: number;
+}
+
+/** What a restart reports while it runs on a worker. */
+export interface RestartProgressHandlers {
+  readonly onProgress?: (progress: FitProgress) => void;
+  readonly onInitProgress?: (progress: RestartInitProgress) => void;
+}
+
+/**
+ * What a worker posts on a task's progress port (Node): an iteration, an init step, or null once
+ * everything before the result is sent.
+ */
+export type ProgressMessage = { readonly fit: FitProgress } | { readonly init: InitProgress } | null;
+
 /**
  * A pool of workers that runs E-step shards and whole restarts. Node (piscina) and browser
  * (comlink) pools implement it; callers may pass their own.
@@ -107,7 +135,12 @@ export interface WorkerPool {
    * get one task per shard, and plugins' per-shard states are then not kept.
    */
   runEStepBatch?(task: EStepBatchTask, signal?: AbortSignal): Promise<EStepBatchResult>;
-  runRestart(task: RestartTask, options: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult>;
+  runRestart(task: RestartTask, options: { signal?: AbortSignal } & RestartProgressHandlers): Promise<RestartTaskResult>;
+  /**
+   * Optional: a restart's starting parameters (core's drawInitialParams) computed on a worker.
+   * Pools without it leave init to the thread that drives the fit.
+   */
+  runInit?(task: InitTask, options: { signal?: AbortSignal; onProgress?: (progress: InitProgress) => void }): Promise<unknown>;
   /** Ends every worker; a closed pool rejects new tasks. */
   close(): Promise<void>;
 }

@@ -2,29 +2,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { InputError, OptionError, createDataset, fit as fitInProcess, type FitResult } from '@emkit/core';
+import { InputError, OptionError, createDataset, fit as fitInProcess } from '@emkit/core';
 import { readMclustFixture } from '../../../tools/test-support/mclust.js';
-import { gmmPlugin, type GmmParams } from '@emkit/gmm';
+import { gmmPlugin } from '@emkit/gmm';
 import { kmeansPlugin } from '@emkit/kmeans';
 // The built package: its worker threads load dist/node/worker.js next to it.
 import { fit, NodeWorkerPool } from '../dist/node/index.js';
 import { fitWithPool, WorkerError } from '../dist/index.js';
-import { blobs, readFixture, readFixtureDataset } from './test-support/data.js';
+import { blobs, expectSameBits as sameBits, readFixture, readFixtureDataset } from './test-support/data.js';
 import { trackedPool } from './test-support/pools.js';
 
 const faultyUrl = new URL('./test-support/faulty-plugins.mjs', import.meta.url).href;
 const execFileAsync = promisify(execFile);
 const faulty = (await import(faultyUrl)) as Record<string, typeof gmmPlugin>;
-
-function sameBits(a: FitResult<GmmParams>, b: FitResult<GmmParams>): void {
-  expect(Array.from(b.params.weights)).toEqual(Array.from(a.params.weights));
-  expect(Array.from(b.params.means)).toEqual(Array.from(a.params.means));
-  expect(Array.from(b.params.covariances)).toEqual(Array.from(a.params.covariances));
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.history).toEqual(a.history);
-  expect(b.iterations).toBe(a.iterations);
-  expect(b.restart).toBe(a.restart);
-}
 
 describe('results do not depend on the number of workers', () => {
   for (const name of ['gmm-iris-full.json', 'gmm-faithful-tied.json', 'gmm-blobs-diag.json']) {
@@ -75,15 +65,19 @@ describe('results do not depend on the number of workers', () => {
     expect(new Set(one.restarts.map((r) => r.meanLogLikelihood)).size).toBeGreaterThan(1);
   });
 
-  it('k-means (a plugin with a custom merge) is worker-count independent too', async () => {
+  it('k-means (a plugin with a custom merge) is worker-count independent too, with wasm and js kernels alike', async () => {
     const data = blobs(5, 777, 4, 3);
-    const options = { k: 6 };
     const driver = { seed: 2, shardRows: 100 };
-    const reference = await fitInProcess(kmeansPlugin, data, options, driver);
-    for (const workers of [1, 2, 3]) {
-      const r = await fit(kmeansPlugin, data, options, { ...driver, workers });
-      expect(Array.from(r.params.centers)).toEqual(Array.from(reference.params.centers));
-      expect(r.meanLogLikelihood).toBe(reference.meanLogLikelihood);
+    const scalar = await fitInProcess(kmeansPlugin, data, { k: 6, kernels: 'js' }, driver);
+    for (const kernels of ['wasm', 'js']) {
+      const options = { k: 6, kernels };
+      const reference = await fitInProcess(kmeansPlugin, data, options, driver);
+      expect(Array.from(reference.params.centers)).toEqual(Array.from(scalar.params.centers));
+      for (const workers of [1, 2, 3, 4]) {
+        const r = await fit(kmeansPlugin, data, options, { ...driver, workers });
+        expect(Array.from(r.params.centers)).toEqual(Array.from(reference.params.centers));
+        expect(r.meanLogLikelihood).toBe(reference.meanLogLikelihood);
+      }
     }
   });
 

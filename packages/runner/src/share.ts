@@ -55,6 +55,27 @@ export function shareDataset(data: Dataset): { data: Dataset; handle: DataHandle
   };
 }
 
+/**
+ * The handle of out-of-core data (Dataset.external): only the reference to its file, which every
+ * worker reads shard by shard itself.
+ */
+export function externalHandle(data: Dataset): DataHandle {
+  const empty = new ArrayBuffer(0);
+  return {
+    rows: data.rows,
+    cols: data.cols,
+    firstRow: 0,
+    values: empty,
+    valuesByteOffset: 0,
+    weights: null,
+    weightsByteOffset: 0,
+    target: null,
+    targetByteOffset: 0,
+    columns: data.columns,
+    external: data.external,
+  };
+}
+
 /** A copy of one shard's rows, for workers without shared memory. */
 export function copyShard(data: Dataset, shard: RowRange): DataHandle {
   const values = data.values.slice(shard.start * data.cols, shard.end * data.cols);

@@ -23,7 +23,7 @@ export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions, SoftKMe
   defaults: { tol: 1e-6, maxIter: 300 },
 
   parseOptions: softKMeansOptions.parse,
-  init: (data, options, random) => gmmPlugin.init(data, gmmOptionsFor(options), random),
+  init: (data, options, random, context) => gmmPlugin.init(data, gmmOptionsFor(options), random, context),
   createStats: (params, cols) => gmmPlugin.createStats(params, cols),
   eStep: (params, data, range, stats) => gmmPlugin.eStep(params, data, range, stats),
   mStep: (params, stats, summary, options) => gmmPlugin.mStep(params, stats, summary, gmmOptionsFor(options)),

@@ -21,7 +21,7 @@ describe('the plugin contract', () => {
       [realRows(3, 90, 4), { decoder: 'gaussian', hidden: 6, latent: 1, batchSize: 20, iwaeSamples: 8 }],
     ] as const) {
       const report = await assertConformance(vaePlugin, { data, options, skip: [...skip] });
-      expect(report.checks.map((c) => c.name)).toEqual(['shard-additivity', 'determinism', 'purity', 'serialisation', 'view']);
+      expect(report.checks.map((c) => c.name)).toEqual(['shard-additivity', 'determinism', 'purity', 'init-progress', 'serialisation', 'view']);
     }
   });
 

@@ -1,4 +1,4 @@
-import { PLUGIN_API_VERSION, type ModelPlugin } from '@emkit/core';
+import { PLUGIN_API_VERSION, singleComponentMethods, type ModelPlugin } from '@emkit/core';
 import { importanceWeightedLogLikelihood, latentMeans, sampleRows } from './evaluate.js';
 import { vaeFromJSON, vaeToJSON } from './model-file.js';
 import { layoutOf } from './network.js';
@@ -49,17 +49,7 @@ export const vaePlugin: ModelPlugin<VaeParams, VaeOptions, VaeOptionsInput> = {
   scoreSamples: (params, data) => importanceWeightedLogLikelihood(params, data),
 
   describeView: describeVaeView,
-  components: () => 1,
-
-  responsibilities(params, data) {
-    checkData(params, data);
-    return new Float64Array(data.rows).fill(1);
-  },
-
-  predict(params, data) {
-    checkData(params, data);
-    return new Int32Array(data.rows);
-  },
+  ...singleComponentMethods(checkData),
 
   // Every weight is free; but a neural network's likelihood is not regular in its weights
   // (symmetries, flat directions), so BIC/AIC built on this count mean little.

@@ -3,7 +3,7 @@ import { enqueue, session } from '../client.js';
 import { initNow } from '../run/store.js';
 import { clearComparison } from '../comparison/store.js';
 import { selectionRows } from '../selection/store.js';
-import type { DatasetInfo } from '../session/types.js';
+import type { ColumnChoice, DatasetInfo } from '../session/types.js';
 import type { SyntheticName } from '../session/synthetic.js';
 import { message } from '../ui/format.js';
 import { CSV_EXAMPLES, type ExampleName } from './examples.js';
@@ -39,4 +39,11 @@ export function loadExample(name: ExampleName): Promise<void> {
 export function loadFile(file: File): Promise<void> {
   void session.pause();
   return enqueue('loading', async () => afterLoad(await session.loadFile(file), ''), showDataError);
+}
+
+/** The loaded CSV read again with other columns, label or standardisation; an error leaves the data as it was. */
+export function chooseColumns(choice: ColumnChoice): Promise<void> {
+  void session.pause();
+  const example = loadedExample.value;
+  return enqueue('loading', async () => afterLoad(await session.selectColumns(choice), example), showDataError);
 }

@@ -5,13 +5,17 @@ import {
   yieldToEventLoop,
   modelFileFromFit,
   modelFileFromParams,
+  applyStandardization,
+  fitStandardization,
+  inOriginalUnits,
   type AnyModelPlugin,
+  type Standardization,
   type Dataset,
   type EmRun,
   type FitProgress,
   type FitResult,
 } from '@emkit/core';
-import { formatCsv, parseCsv, type HeaderMode } from '@emkit/io';
+import { type CsvColumnsPreview, type HeaderMode, type TableLayout, formatCsv, modelColumnsOf, parseCsv, previewCsvColumns, rowIdColumns } from '@emkit/io';
 import { Random } from '@emkit/linalg';
 import { shareDataset, sharedMemoryAvailable } from '@emkit/runner';
 import { BrowserWorkerPool, defaultBrowserWorkerCount } from '@emkit/runner/browser';
@@ -20,7 +24,15 @@ import { fitModel, selectOnPool } from './fits.js';
 import { drawnRows, isBinary, snapshotOf } from './snapshot.js';
 import { syntheticDataset, type SyntheticName } from './synthetic.js';
 import { sleep } from './training.js';
-import type { DatasetInfo, FitRequest, RunOptions, SelectionRequest, SelectionRow, SessionConfig, Snapshot, TrainingProgress } from './types.js';
+import type { ColumnChoice, DatasetInfo, FitRequest, RunOptions, SelectionRequest, SelectionRow, SessionConfig, Snapshot, TrainingProgress } from './types.js';
+
+/** A CSV as loaded: its text (kept, so its columns can be chosen again) and what its first lines say. */
+interface CsvSource {
+  readonly text: string;
+  readonly name: string;
+  readonly header: HeaderMode;
+  readonly preview: CsvColumnsPreview;
+}
 
 /**
  * Everything that computes, in one Web Worker: the data, the EM run the page steps (core's
@@ -39,6 +51,8 @@ export class Session {
   private lastFit: FitResult<unknown, unknown> | null = null;
   /** Stops the running play, fit or selection. */
   private running: AbortController | null = null;
+  /** The loaded CSV, its layout and standardisation (null for generated data). */
+  private csv: { source: CsvSource; layout: TableLayout; transform: Standardization | null; original: Dataset } | null = null;
 
   constructor(plugins: readonly AnyModelPlugin[]) {
     this.plugins = plugins;
@@ -49,9 +63,46 @@ export class Session {
     return { workers: config.workers ?? defaultBrowserWorkerCount(), sharedMemory: sharedMemoryAvailable() };
   }
 
-  /** Parses CSV text with @emkit/io's parseCsv (the CLI's reader): its InputError names line and column. */
+  /**
+   * Parses CSV text with @emkit/io's parseCsv (the CLI's reader): its InputError names line and
+   * column. Columns whose first cell is text (a class, a name) start left out, as the CLI would
+   * refuse to fit them; `selectColumns` then chooses as --columns, --label and --standardize do.
+   */
   loadCsv(text: string, source: string, header: HeaderMode = 'auto'): DatasetInfo {
-    return this.load(parseCsv(text, source, { header }).dataset, source);
+    const preview = previewCsvColumns(text, source, { header });
+    const textColumns = new Set(preview.textColumns);
+    const columns = Array.from({ length: preview.count }, (_, j) => j).filter((j) => !textColumns.has(j));
+    return this.loadColumns({ text, name: source, header, preview }, { columns: columns.length > 0 ? columns : [0], label: null, standardize: null });
+  }
+
+  /** The loaded CSV again with other columns, label column or standardisation (see ColumnChoice). */
+  selectColumns(choice: ColumnChoice): DatasetInfo {
+    if (!this.csv) throw new Error('choosing columns needs a CSV file; this data set was generated');
+    return this.loadColumns(this.csv.source, choice);
+  }
+
+  /** parseCsv with the choice as --columns and --label, then core's standardisation: what `emkit fit` reads. */
+  private loadColumns(source: CsvSource, choice: ColumnChoice): DatasetInfo {
+    if (choice.columns.length === 0) throw new Error('choose at least one column to fit');
+    const number = (j: number): string => String(j + 1);
+    const parsed = parseCsv(source.text, source.name, { header: source.header, columns: choice.columns.map(number).join(','), label: choice.label === null ? undefined : number(choice.label) });
+    const transform = choice.standardize === null ? null : fitStandardization(parsed.dataset, choice.standardize, source.name);
+    const info = this.load(transform === null ? parsed.dataset : applyStandardization(parsed.dataset, transform, source.name), source.name);
+    const { layout } = parsed;
+    this.csv = { source, layout, transform, original: parsed.dataset };
+    const { features, label } = layout.selection;
+    return {
+      ...info,
+      loader: {
+        header: source.preview.header ?? Array.from({ length: source.preview.count }, (_, j) => `column ${j + 1}`),
+        textColumns: [...source.preview.textColumns],
+        features: [...features],
+        label,
+        standardize: choice.standardize,
+        rowIdColumns: rowIdColumns(parsed.dataset.values, parsed.dataset.rows, parsed.dataset.cols).map((j) => features[j]),
+        labels: parsed.labels ? [...new Set(parsed.labels)].length : null,
+      },
+    };
   }
 
   /** Reads a dropped or picked file here, off the page's thread. */
@@ -60,7 +111,9 @@ export class Session {
   }
 
   loadSynthetic(name: SyntheticName): DatasetInfo {
-    return this.load(syntheticDataset(name), name);
+    const info = this.load(syntheticDataset(name), name);
+    this.csv = null;
+    return info;
   }
 
   private load(dataset: Dataset, name: string): DatasetInfo {
@@ -156,10 +209,13 @@ export class Session {
     const started = performance.now();
     const pool = this.trained(plugin, request) ? null : this.workerPool();
     try {
-      const result = await fitModel({ plugin, data, pool, pluginUrl: this.requireConfig().pluginModuleUrl, signal }, request, onProgress, onTraining);
+      const fitted = await fitModel({ plugin, data, pool, pluginUrl: this.requireConfig().pluginModuleUrl, signal }, request, onProgress, onTraining);
       const milliseconds = performance.now() - started;
+      // On standardised columns the page reports, as `emkit fit --standardize`, in the original units.
+      const transform = this.csv?.transform ?? null;
+      const result = transform === null ? fitted : inOriginalUnits(fitted, transform, this.csv!.original);
       // The run continues from the fit; its E-step at the fitted parameters is the fit's final one.
-      this.emRun = createRun(plugin, data, result.options, { resume: result });
+      this.emRun = createRun(plugin, data, fitted.options, { resume: fitted });
       await this.emRun.eStep();
       this.lastFit = result;
       const { meanLogLikelihood, logLikelihood, iterations, converged, bic, aic, parameterCount, restart, seed } = result;
@@ -213,8 +269,10 @@ export class Session {
   /** The model file of the current model: core's modelFileFromFit after a fit (as `emkit fit --out` writes), else its parameters. */
   exportModel(): string {
     const { plugin, options, state } = this.requireRun();
-    const file = this.lastFit ? modelFileFromFit(plugin, this.lastFit) : modelFileFromParams(plugin, state.params, options);
-    return `${JSON.stringify(file, null, 2)}\n`;
+    const file = this.lastFit ? modelFileFromFit(plugin, this.lastFit) : modelFileFromParams(plugin, state.params, options, this.csv?.transform);
+    // As `emkit fit --out` writes it: the file's columns, so predict finds them by name.
+    const columns = this.csv ? { columns: modelColumnsOf(this.csv.layout) } : {};
+    return `${JSON.stringify({ ...file, ...columns }, null, 2)}\n`;
   }
 
   /** What `emkit predict` writes: the view's per-row table (predictTable), else every row's most probable component. */

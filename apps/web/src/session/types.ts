@@ -1,4 +1,4 @@
-import type { ModelView, RunState } from '@emkit/core';
+import type { ModelView, RunState, StandardizeMethod } from '@emkit/core';
 
 /** What the page and the session worker exchange (structured-cloneable values only). */
 
@@ -24,6 +24,30 @@ export interface DatasetInfo {
   readonly drawnRows: number;
   /** Every value is 0 or 1 (the page jitters such points so they do not pile up). */
   readonly binary: boolean;
+  /** For a CSV: its columns and how they were chosen (absent for generated data). */
+  readonly loader?: LoaderState;
+}
+
+/** The columns of a loaded CSV and the choice in force, file columns numbered from 0. */
+export interface LoaderState {
+  /** Every column's name (`column 3` without a header). */
+  readonly header: readonly string[];
+  /** Columns whose first cell is text: they cannot be fitted, only kept as the label. */
+  readonly textColumns: readonly number[];
+  readonly features: readonly number[];
+  readonly label: number | null;
+  readonly standardize: StandardizeMethod | null;
+  /** Fitted columns that are exactly 0..N−1 or 1..N (io's rowIdColumns): a row id, not a feature. */
+  readonly rowIdColumns: readonly number[];
+  /** How many distinct labels the label column holds. */
+  readonly labels: number | null;
+}
+
+/** What the loader's column choice asks for: `emkit fit`'s --columns, --label and --standardize. */
+export interface ColumnChoice {
+  readonly columns: readonly number[];
+  readonly label: number | null;
+  readonly standardize: StandardizeMethod | null;
 }
 
 /** What a model offers the page, found from the plugin itself (never from its name). */

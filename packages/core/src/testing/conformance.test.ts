@@ -13,7 +13,7 @@ type Plugin = ModelPlugin<UnivariateGaussianMixtureParams, UnivariateGaussianMix
 describe('the conformance kit', () => {
   it('passes a correct plugin', async () => {
     const report = await assertConformance(univariateGaussianMixture, { data, options: { k: 2 } });
-    expect(report.checks.map((c) => c.name)).toEqual(['shard-additivity', 'determinism', 'purity', 'monotone', 'serialisation', 'parameter-count']);
+    expect(report.checks.map((c) => c.name)).toEqual(['shard-additivity', 'determinism', 'purity', 'init-progress', 'monotone', 'serialisation', 'parameter-count']);
     expect(report.passed).toBe(true);
   });
 
@@ -28,6 +28,38 @@ describe('the conformance kit', () => {
     };
     const report = await checkConformance(broken, { data, options: { k: 2 }, skip: ['monotone'] });
     expect(report.checks.find((c) => c.name === 'shard-additivity')!.passed).toBe(false);
+  });
+
+  it('catches init progress that changes the start or reads badly', async () => {
+    const step = { method: 'scan', unit: 'passes', total: 3 };
+    const changing: Plugin = {
+      ...univariateGaussianMixture,
+      init: (d, o, r, context) => {
+        const p = univariateGaussianMixture.init(d, o, r);
+        if (!context?.onProgress) return p;
+        context.onProgress({ ...step, done: 1 });
+        return { ...p, means: p.means.map((m) => m + 1) };
+      },
+    };
+    const backwards: Plugin = {
+      ...univariateGaussianMixture,
+      init: (d, o, r, context) => {
+        for (const done of [2, 1]) context?.onProgress?.({ ...step, done });
+        return univariateGaussianMixture.init(d, o, r);
+      },
+    };
+    const beyond: Plugin = { ...backwards, init: (d, o, r, context) => (context?.onProgress?.({ ...step, done: 4 }), univariateGaussianMixture.init(d, o, r)) };
+    const details = [];
+    for (const plugin of [changing, backwards, beyond]) {
+      const check = (await checkConformance(plugin, { data, options: { k: 2 }, skip: ['monotone'] })).checks.find((c) => c.name === 'init-progress')!;
+      expect(check.passed).toBe(false);
+      details.push(check.detail);
+    }
+    expect(details).toEqual([
+      'init with onProgress gave other parameters than without',
+      'scan passes: 1 after 2',
+      'a malformed init step: {"method":"scan","unit":"passes","total":3,"done":4}',
+    ]);
   });
 
   it('catches a wrong parameter count', async () => {

@@ -22,7 +22,7 @@ import { svd } from '@emkit/linalg';
 import type { Dataset } from '../dataset.js';
 import { fit } from '../driver.js';
 import { runShardsInProcess } from '../executor.js';
-import type { ModelPlugin } from '../plugin.js';
+import type { InitProgress, ModelPlugin } from '../plugin.js';
 import { planShardsFor } from '../shard-plan.js';
 import { checkViewDescription } from './view-check.js';
 import { Random } from '@emkit/linalg';
@@ -44,7 +44,7 @@ export interface ConformanceOptions {
   skip?: ConformanceCheckName[];
 }
 
-export type ConformanceCheckName = 'shard-additivity' | 'determinism' | 'purity' | 'monotone' | 'serialisation' | 'parameter-count' | 'view';
+export type ConformanceCheckName = 'shard-additivity' | 'determinism' | 'purity' | 'init-progress' | 'monotone' | 'serialisation' | 'parameter-count' | 'view';
 
 export interface ConformanceCheck {
   readonly name: ConformanceCheckName;
@@ -115,6 +115,22 @@ export async function checkConformance<P, O>(plugin: ModelPlugin<P, O>, config: 
     if (JSON.stringify(plugin.toJSON(params, options)) !== before) throw new Error('the E-step changed the parameters');
     for (let i = 0; i < values.length; i++) if (!Object.is(values[i], data.values[i])) throw new Error(`the E-step changed data value ${i}`);
     return 'parameters and data unchanged';
+  });
+
+  await run('init-progress', () => {
+    // Reporting must not change the start, and each step must read as `method done/total unit`.
+    const steps: InitProgress[] = [];
+    const reported = plugin.init(data, options, new Random(12345), { onProgress: (p) => steps.push(p) });
+    if (JSON.stringify(plugin.toJSON(reported, options)) !== JSON.stringify(plugin.toJSON(params, options))) throw new Error('init with onProgress gave other parameters than without');
+    const last = new Map<string, number>();
+    for (const step of steps) {
+      const { method, unit, done, total } = step;
+      if (!method || !unit || !Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < 1 || done > total) throw new Error(`a malformed init step: ${JSON.stringify(step)}`);
+      const key = `${method} ${unit}`;
+      if (done < (last.get(key) ?? 0)) throw new Error(`${key}: ${done} after ${last.get(key)}`);
+      last.set(key, done);
+    }
+    return steps.length === 0 ? 'init reports no steps' : `${steps.length} well-formed steps (${[...last.keys()].join(', ')}), the same start`;
   });
 
   await run('monotone', async () => {

@@ -10,11 +10,12 @@
  * The variance floor is a constraint, not a regulariser: the M-step maximises over
  * variances ≥ minVariance, which keeps EM monotone (unlike adding a constant after the fact).
  */
-import { type Random, argmax, logSumExp } from '@emkit/linalg';
+import type { Random } from '@emkit/linalg';
 import { z } from 'zod';
 import type { Dataset, RowRange } from '../dataset.js';
 import { InputError, ModelFileError, OptionError } from '../errors.js';
 import { readVector } from '../json-fields.js';
+import { mixtureEStep, mixtureMethods, type MixtureDensity } from '../mixture.js';
 import { defineOptions, type OptionsInput } from '../options.js';
 import { type DataSummary, type ModelPlugin, PLUGIN_API_VERSION } from '../plugin.js';
 
@@ -88,20 +89,23 @@ function componentConstants(p: UnivariateGaussianMixtureParams): { logNorm: Floa
   return { logNorm, halfPrecision };
 }
 
-/** Joint log-densities log w_k + log N(x | μ_k, σ²_k) of every row, N×K row-major. */
-function jointLogDensities(p: UnivariateGaussianMixtureParams, data: Dataset): Float64Array {
+/** The joint log-densities log w_k + log N(x | μ_k, σ²_k) of a block of rows, for core's mixture helper. */
+function density(p: UnivariateGaussianMixtureParams, data: Dataset): MixtureDensity {
   requireOneColumn(data);
   const k = p.weights.length;
   const { logNorm, halfPrecision } = componentConstants(p);
-  const out = new Float64Array(data.rows * k);
-  for (let i = 0; i < data.rows; i++) {
-    const x = data.values[i];
-    for (let j = 0; j < k; j++) {
-      const d = x - p.means[j];
-      out[i * k + j] = logNorm[j] - d * d * halfPrecision[j];
-    }
-  }
-  return out;
+  return {
+    k,
+    weightedLogProbs(first, rows, out) {
+      for (let q = 0; q < rows; q++) {
+        const x = data.values[first + q];
+        for (let j = 0; j < k; j++) {
+          const d = x - p.means[j];
+          out[q * k + j] = logNorm[j] - d * d * halfPrecision[j];
+        }
+      }
+    },
+  };
 }
 
 export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixtureParams, UnivariateGaussianMixtureOptions, OptionsInput<typeof options>> = {
@@ -148,31 +152,20 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
   stepwiseStatsLength: (params: UnivariateGaussianMixtureParams) => 3 * params.weights.length,
 
   eStep(params: UnivariateGaussianMixtureParams, data: Dataset, range: RowRange, stats: Float64Array): number {
-    requireOneColumn(data);
     const k = params.weights.length;
-    const { logNorm, halfPrecision } = componentConstants(params);
-    const joint = new Float64Array(k);
-    let logLikelihood = 0;
-    for (let i = range.start; i < range.end; i++) {
-      const w = data.weights === null ? 1 : data.weights[i];
-      if (w === 0) continue;
-      const x = data.values[i];
-      for (let j = 0; j < k; j++) {
-        const d = x - params.means[j];
-        joint[j] = logNorm[j] - d * d * halfPrecision[j];
+    return mixtureEStep(density(params, data), data.weights, range.start, range.end, (first, rows, block) => {
+      for (let q = 0; q < rows; q++) {
+        const x = data.values[first + q];
+        for (let j = 0; j < k; j++) {
+          const r = block.responsibilities[q * k + j];
+          if (r === 0) continue;
+          const d = x - params.means[j];
+          stats[3 * j] += r;
+          stats[3 * j + 1] += r * d;
+          stats[3 * j + 2] += r * d * d;
+        }
       }
-      const lse = logSumExp(joint, 0, k);
-      logLikelihood += w * lse;
-      for (let j = 0; j < k; j++) {
-        const r = w * Math.exp(joint[j] - lse);
-        if (r === 0) continue;
-        const d = x - params.means[j];
-        stats[3 * j] += r;
-        stats[3 * j + 1] += r * d;
-        stats[3 * j + 2] += r * d * d;
-      }
-    }
-    return logLikelihood;
+    });
   },
 
   mStep(params: UnivariateGaussianMixtureParams, stats: Float64Array, _summary: DataSummary, options: UnivariateGaussianMixtureOptions): UnivariateGaussianMixtureParams {
@@ -195,30 +188,10 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
     return { weights, means, variances };
   },
 
-  scoreSamples(params: UnivariateGaussianMixtureParams, data: Dataset): Float64Array {
-    const k = params.weights.length;
-    const joint = jointLogDensities(params, data);
-    return Float64Array.from({ length: data.rows }, (_, i) => logSumExp(joint, i * k, k));
-  },
+  ...mixtureMethods(density),
 
   components(params: UnivariateGaussianMixtureParams): number {
     return params.weights.length;
-  },
-
-  responsibilities(params: UnivariateGaussianMixtureParams, data: Dataset): Float64Array {
-    const k = params.weights.length;
-    const joint = jointLogDensities(params, data);
-    for (let i = 0; i < data.rows; i++) {
-      const lse = logSumExp(joint, i * k, k);
-      for (let j = 0; j < k; j++) joint[i * k + j] = Math.exp(joint[i * k + j] - lse);
-    }
-    return joint;
-  },
-
-  predict(params: UnivariateGaussianMixtureParams, data: Dataset): Int32Array {
-    const k = params.weights.length;
-    const joint = jointLogDensities(params, data);
-    return Int32Array.from({ length: data.rows }, (_, i) => argmax(joint, i * k, k));
   },
 
   parameterCount(params: UnivariateGaussianMixtureParams): number {

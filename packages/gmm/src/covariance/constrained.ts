@@ -1,7 +1,7 @@
 import { cholesky, logDetFromCholesky, svd } from '@emkit/linalg';
 import { ModelFileError, OptionError } from '@emkit/core';
 import type { CovarianceModel, CovarianceStats } from './model.js';
-import type { CovarianceType } from '../params.js';
+import type { CovarianceType, GmmParams, GmmPrior } from '../params.js';
 
 /**
  * The Celeux–Govaert (1995) parameterisations beyond the four classic ones: Σ_j = λ_j·D_j·A_j·D_jᵀ
@@ -28,20 +28,39 @@ export interface ConstrainedSpec {
    * iterative model's own inner-loop controls.
    */
   estimate(scatter: Float64Array, nk: Float64Array, previous: Float64Array, k: number, d: number, loop?: InnerLoop): Float64Array;
+  /** MAP-EM with mclust's conjugate prior for this model; absent where mclust has none. */
+  readonly prior?: ConstrainedPrior;
 }
 
-/** The base structure with the constrained M-step; MAP priors are not offered (mclust has none for these either). */
+/**
+ * mclust's MAP M-step of a constrained model (its ms…p Fortran routines) is the model's ML
+ * M-step on augmented statistics: each component's scatter W_j (around the MAP means) gains
+ * κ·(μ_j − m)(μ_j − m)ᵀ and a share of the prior scale Λ, and its count n_j gains some rows.
+ * So `estimate` serves both, and the M-step is the exact maximiser of the log posterior whose
+ * prior (up to a constant) is, over components,
+ *   −½·Σ_j [a·log|Σ_j| + tr(Σ_j⁻¹·(κ(μ_j − m)(μ_j − m)ᵀ + s·Λ))],
+ * a = extraCount, s = scaleShare (in the spherical layout Λ is one number and tr counts D).
+ */
+export interface ConstrainedPrior {
+  /** The share s of Λ added to each component's scatter: 1 for a prior per component, 1/K for one on a shared parameter. */
+  scaleShare(k: number, d: number): number;
+  /** The rows a added to each component's count (the mean prior's and the scale prior's powers of |Σ_j|). */
+  extraCount(dof: number, k: number, d: number): number;
+}
+
+/** The base structure with the constrained M-step, and MAP-EM where mclust has a prior for the model. */
 export function constrainedModel(base: CovarianceModel, spec: ConstrainedSpec): CovarianceModel {
-  // parseGmmOptions refuses a prior for these structures first (supportsPrior: false).
+  // parseGmmOptions refuses a prior for the structures without one first (supportsPrior: false).
   const noPrior = (): never => {
     throw new OptionError({ field: 'prior', detail: `is not available with covariance ${spec.type}` });
   };
+  const mapPrior = spec.prior;
   return {
     ...base,
     type: spec.type,
-    supportsPrior: false,
+    supportsPrior: mapPrior !== undefined,
     fromStats(args: CovarianceStats) {
-      const { params, nkEffective, regCovar } = args;
+      const { params, nkEffective, regCovar, prior } = args;
       const { k, d } = params;
       const scatter = scatterMatrices(base, args);
       // regCovar enters the scatter, W_j + n_j·regCovar·I, so the estimate still satisfies the
@@ -53,7 +72,13 @@ export function constrainedModel(base: CovarianceModel, spec: ConstrainedSpec): 
         if (full) for (let c = 0; c < d; c++) scatter[j * width + c * d + c] += ridge;
         else for (let i = 0; i < width; i++) scatter[j * width + i] += ridge;
       }
-      const out = spec.estimate(scatter, nkEffective, params.covariances, k, d);
+      let counts = nkEffective;
+      if (prior && mapPrior) {
+        addPriorTerms(scatter, args.means, prior, mapPrior.scaleShare(k, d), k, d);
+        const extra = mapPrior.extraCount(prior.dof, k, d);
+        counts = nkEffective.map((n) => n + extra);
+      }
+      const out = spec.estimate(scatter, counts, params.covariances, k, d);
       // A component without a finite covariance is reported singular (never a NaN in output).
       for (let j = 0; j < k; j++) {
         let finite = true;
@@ -86,10 +111,51 @@ export function constrainedModel(base: CovarianceModel, spec: ConstrainedSpec): 
       return largest <= ROUNDING ? given : projected;
     },
     parameterCount: spec.parameterCount,
-    priorScaleFrom: noPrior,
-    readPriorScale: noPrior,
-    logPriorDensity: noPrior,
+    ...(mapPrior
+      ? { logPriorDensity: (params, prior) => impliedLogPrior(params, prior, mapPrior) }
+      : { priorScaleFrom: noPrior, readPriorScale: noPrior, priorScaleToJSON: noPrior, logPriorDensity: noPrior }),
   };
+}
+
+/**
+ * Adds the prior's part to each component's scatter in the base's layout: κ(μ_j − m)(μ_j − m)ᵀ
+ * and share·Λ (spherical layout, tr/D: κ‖μ_j − m‖²/D + share·Λ; diagonal: per coordinate).
+ */
+function addPriorTerms(scatter: Float64Array, means: Float64Array, prior: GmmPrior, share: number, k: number, d: number): void {
+  const width = scatter.length / k;
+  const { shrinkage: kappa, mean: m, scale } = prior;
+  for (let j = 0; j < k; j++) {
+    const off = j * width;
+    if (width === 1) {
+      let distance = 0;
+      for (let c = 0; c < d; c++) distance += (means[j * d + c] - m[c]) ** 2;
+      scatter[off] += (kappa * distance) / d + share * scale[0];
+    } else if (width === d) {
+      for (let c = 0; c < d; c++) scatter[off + c] += kappa * (means[j * d + c] - m[c]) ** 2 + share * scale[c];
+    } else {
+      for (let a = 0; a < d; a++)
+        for (let b = 0; b < d; b++) scatter[off + a * d + b] += kappa * (means[j * d + a] - m[a]) * (means[j * d + b] - m[b]) + share * scale[a * d + b];
+    }
+  }
+}
+
+/** The log prior a constrained model's MAP M-step maximises (ConstrainedPrior), up to a constant, at the parameters. */
+function impliedLogPrior(params: GmmParams, prior: GmmPrior, mapPrior: ConstrainedPrior): number {
+  const { k, d, covariances, means } = params;
+  const width = covariances.length / k;
+  const a = mapPrior.extraCount(prior.dof, k, d);
+  const share = mapPrior.scaleShare(k, d);
+  const extra = new Float64Array(width);
+  let total = 0;
+  for (let j = 0; j < k; j++) {
+    const off = j * width;
+    extra.fill(0);
+    addPriorTerms(extra, means.subarray(j * d, (j + 1) * d), prior, share, 1, d);
+    if (width === 1) total += -0.5 * d * (a * Math.log(covariances[off]) + extra[0] / covariances[off]);
+    else if (width === d) for (let c = 0; c < d; c++) total += -0.5 * (a * Math.log(covariances[off + c]) + extra[c] / covariances[off + c]);
+    else total += covarianceObjective(covariances.subarray(off, off + width), extra, [a], 1, d);
+  }
+  return total;
 }
 
 /** Relative distance (to a component's largest entry) from the structure above which given covariances are refused. */

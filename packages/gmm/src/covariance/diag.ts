@@ -3,7 +3,7 @@ import type { GmmParams, GmmPrior } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
 import { centredSquare, componentOffsets, RowDifferences } from './shared.js';
 import { padded, SCATTER, WasmShard } from '@emkit/linalg';
-import { componentScaling, logInverseGamma, logMeanPrior } from './prior-terms.js';
+import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
 
 /** Per-component diagonal covariances: D variances per component. */
 export const diagCovariance: CovarianceModel = {
@@ -83,7 +83,9 @@ export const diagCovariance: CovarianceModel = {
     for (let c = 0; c < d; c++) smallest = Math.min(smallest, covariances[j * d + c] > 0 ? covariances[j * d + c] : 0);
     return smallest;
   },
-  priorScaleFrom: (dataCovariance, k, d) => Float64Array.from({ length: d }, (_, c) => dataCovariance[c * d + c] * componentScaling(k, d)),
+  // mclust's defaultPrior gives the diagonal family one number (the mean variance), here in every coordinate.
+  priorScaleFrom: (dataCovariance, k, d) => new Float64Array(d).fill(meanVarianceScale(dataCovariance, k, d)),
+  priorScaleToJSON: (scale) => Array.from(scale),
   readPriorScale(value, d, field) {
     const scale = readVector(value, field, d, 'option');
     scale.forEach((v, c) => {

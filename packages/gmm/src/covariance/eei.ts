@@ -5,6 +5,8 @@ import { diagCovariance } from './diag.js';
 export const eeiCovariance = constrainedModel(diagCovariance, {
   type: 'EEI',
   parameterCount: (_k, d) => d,
+  // mclust's EEI prior: inverse-gamma(ν/2, Λ/2) on each shared variance, N(m, Σ/κ) on each mean: diag(Λ + Σ_j W̃_j)/(ν + n + K + 2).
+  prior: { scaleShare: (k) => 1 / k, extraCount: (dof, k) => 1 + (dof + 2) / k },
   estimate(scatter, nk, _previous, k, d) {
     const n = sum(nk);
     const pooled = new Float64Array(d);

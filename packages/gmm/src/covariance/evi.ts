@@ -8,6 +8,8 @@ import { diagCovariance } from './diag.js';
 export const eviCovariance = constrainedModel(diagCovariance, {
   type: 'EVI',
   parameterCount: (k, d) => 1 + k * (d - 1),
+  // mclust's EVI prior (msevip): Λ added to each W̃_j, λ = Σ_j |diag(Λ + W̃_j)|^(1/D)/(ν + n + K + 2).
+  prior: { scaleShare: () => 1, extraCount: (dof, k) => 1 + (dof + 2) / k },
   estimate(scatter, nk, _previous, k, d) {
     const volumes = Float64Array.from({ length: k }, (_, j) => geometricMean(scatter, j * d, d));
     const lambda = sum(volumes) / sum(nk);

@@ -3,7 +3,7 @@ import { readMatrixStack, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
 import { componentOffsets, packedLength, packedMahalanobis, packUpperByColumns, RowDifferences, subtractCrossTerms } from './shared.js';
-import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, readMatrixScale, smallestPivot } from './prior-terms.js';
+import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, matrixScaleToJSON, readMatrixScale, smallestPivot } from './prior-terms.js';
 
 /** One unconstrained D×D covariance per component. */
 export const fullCovariance: CovarianceModel = {
@@ -78,6 +78,9 @@ export const fullCovariance: CovarianceModel = {
   smallestVariance: (covariances, j, d) => smallestPivot(covariances, j * d * d, d),
   priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
   readPriorScale: readMatrixScale,
+  priorScaleToJSON: matrixScaleToJSON,
+  // An inverse-Wishart scale: proper for dof > D − 1.
+  priorDofAbove: (d) => d - 1,
   logPriorDensity(params, prior) {
     const { k, d } = params;
     const logDetLambda = logDetScale(prior.scale, d);

@@ -93,8 +93,15 @@ export interface CovarianceModel {
 
   /** This structure's default prior scale from the data covariance (D×D), mclust's defaultPrior: divided by K^(2/D). */
   priorScaleFrom(dataCovariance: Float64Array, k: number, d: number): Float64Array;
+  /** The prior scale in a model file: a D×D matrix, D numbers or one number, as readPriorScale reads it. */
+  priorScaleToJSON(scale: Float64Array, d: number): unknown;
   /** A prior scale given by the user in this structure's shape; errors name `field`. */
   readPriorScale(value: unknown, d: number, field: string): Float64Array;
+  /**
+   * The prior's degrees of freedom must be above this: D − 1 for an inverse-Wishart scale (a
+   * full matrix), 0 for the inverse-gamma scales of variances. Absent: 0.
+   */
+  priorDofAbove?(d: number): number;
   /** log p(means, covariances) under the prior, normalised densities, at the parameters. */
   logPriorDensity(params: GmmParams, prior: GmmPrior): number;
 

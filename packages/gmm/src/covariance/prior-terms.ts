@@ -1,4 +1,4 @@
-import { cholesky, logDetFromCholesky } from '@emkit/linalg';
+import { cholesky, logDetFromCholesky, traceWithGram } from '@emkit/linalg';
 import { OptionError, readMatrix } from '@emkit/core';
 import { lnGamma, lnMultivariateGamma } from '../special.js';
 
@@ -11,14 +11,7 @@ const LN_2PI = Math.log(2 * Math.PI);
 
 /** ln IW(Σ | ν, Λ) = (ν/2)·ln|Λ| − (νD/2)·ln 2 − ln Γ_D(ν/2) − ((ν + D + 1)/2)·ln|Σ| − ½·tr(ΛΣ⁻¹). */
 export function logInverseWishart(u: Float64Array, uOff: number, logDetU: number, scale: Float64Array, logDetScale: number, nu: number, d: number): number {
-  // tr(Λ·U·Uᵀ) = Σ_c u_cᵀ Λ u_c over the columns u_c of U.
-  let trace = 0;
-  for (let c = 0; c < d; c++)
-    for (let a = 0; a < d; a++) {
-      const ua = u[uOff + a * d + c];
-      if (ua === 0) continue;
-      for (let b = 0; b < d; b++) trace += ua * scale[a * d + b] * u[uOff + b * d + c];
-    }
+  const trace = traceWithGram(scale, u, uOff, d);
   return 0.5 * nu * logDetScale - 0.5 * nu * d * Math.LN2 - lnMultivariateGamma(0.5 * nu, d) + (nu + d + 1) * logDetU - 0.5 * trace;
 }
 
@@ -48,6 +41,11 @@ export function readMatrixScale(value: unknown, d: number, field: string): Float
   return m;
 }
 
+/** A D×D prior scale as nested rows (a model file's shape). */
+export function matrixScaleToJSON(scale: Float64Array, d: number): number[][] {
+  return Array.from({ length: d }, (_, a) => Array.from(scale.subarray(a * d, (a + 1) * d)));
+}
+
 /** Squared pivots of the Cholesky factor of the D×D matrix at `off`: the smallest, or 0 when it is not positive definite. */
 export function smallestPivot(m: Float64Array, off: number, d: number): number {
   const l = new Float64Array(d * d);
@@ -60,4 +58,11 @@ export function smallestPivot(m: Float64Array, off: number, d: number): number {
 /** K^(−2/D), mclust's defaultPrior scaling of the data covariance. */
 export function componentScaling(k: number, d: number): number {
   return Math.pow(k, -2 / d);
+}
+
+/** mclust's defaultPrior scale of the diagonal family (EII … VVI): the mean of the data variances · K^(−2/D). */
+export function meanVarianceScale(dataCovariance: Float64Array, k: number, d: number): number {
+  let trace = 0;
+  for (let c = 0; c < d; c++) trace += dataCovariance[c * d + c];
+  return (trace / d) * componentScaling(k, d);
 }

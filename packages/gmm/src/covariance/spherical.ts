@@ -3,7 +3,7 @@ import type { GmmParams } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
 import { componentOffsets, RowDifferences } from './shared.js';
 import { padded, SCATTER, WasmShard } from '@emkit/linalg';
-import { componentScaling, logInverseGamma, logMeanPrior } from './prior-terms.js';
+import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
 
 /**
  * One variance per component (Σ_j = σ_j²·I). As in scikit-learn, σ_j² is the mean over the
@@ -98,11 +98,8 @@ export const sphericalCovariance: CovarianceModel = {
   },
 
   smallestVariance: (covariances, j) => (covariances[j] > 0 ? covariances[j] : 0),
-  priorScaleFrom(dataCovariance, k, d) {
-    let trace = 0;
-    for (let c = 0; c < d; c++) trace += dataCovariance[c * d + c];
-    return Float64Array.of((trace / d) * componentScaling(k, d));
-  },
+  priorScaleFrom: (dataCovariance, k, d) => Float64Array.of(meanVarianceScale(dataCovariance, k, d)),
+  priorScaleToJSON: (scale) => scale[0],
   readPriorScale(value, _d, field) {
     const v = Array.isArray(value) && value.length === 1 ? readVector(value, field, 1, 'option')[0] : typeof value === 'number' ? readFiniteNumber(value, field, 'option') : NaN;
     if (!(v > 0)) throw new OptionError({ field, detail: `the prior scale of a spherical covariance is one positive number, got ${JSON.stringify(value)}` });

@@ -4,7 +4,7 @@ import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
 import { BLOCK_ROWS, componentOffsets, packedLength, packUpperByColumns } from './shared.js';
 import { addPriorScatter, sampleCorrelated, upperTriangularMahalanobis } from './full.js';
-import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, readMatrixScale, smallestPivot } from './prior-terms.js';
+import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, matrixScaleToJSON, readMatrixScale, smallestPivot } from './prior-terms.js';
 
 /**
  * One D×D covariance shared by all components. Since Σ_j r_j = 1 per row, the pooled scatter
@@ -119,6 +119,9 @@ export const tiedCovariance: CovarianceModel = {
   smallestVariance: (covariances, _j, d) => smallestPivot(covariances, 0, d),
   priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
   readPriorScale: readMatrixScale,
+  priorScaleToJSON: matrixScaleToJSON,
+  // An inverse-Wishart scale: proper for dof > D − 1.
+  priorDofAbove: (d) => d - 1,
   logPriorDensity(params, prior) {
     const { k, d } = params;
     const logDetU = params.logDetPrecisionCholesky[0];

@@ -34,5 +34,7 @@ export function veiEstimate(scatter: Float64Array, nk: Float64Array, previous: F
 export const veiCovariance = constrainedModel(diagCovariance, {
   type: 'VEI',
   parameterCount: (k, d) => k + (d - 1),
+  // mclust's VEI prior (msveip): Λ added to each W̃_j, λ_j = tr((Λ + W̃_j)B⁻¹)/(ν + D·n_j + 3).
+  prior: { scaleShare: () => 1, extraCount: (dof, _k, d) => (dof + 3) / d },
   estimate: veiEstimate,
 });

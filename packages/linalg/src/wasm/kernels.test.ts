@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Random } from '../random.js';
+import { axpy, nearestRow } from '../vector.js';
 import { padded, SCATTER, wasmKernels, type WasmKernels } from './kernels.js';
 
 const kernels = wasmKernels() as WasmKernels;
@@ -134,13 +135,13 @@ describe('wasm row kernels against their definitions', () => {
     );
   });
 
-  it('gemmRows and nearestCentres: bias + x·W, and the first nearest centre', () => {
+  it('gemmRows: bias + x·W', () => {
     fc.assert(
       fc.property(shape, ({ rows, d, k, seed }) => {
         const kp = padded(k);
         const x = values(seed, rows * d);
         const centres = values(seed + 1, k * d);
-        const [px, pw, pb, pout, pl, pdist, ps] = kernels.layout([rows * d, d * kp, kp, rows * k, rows, rows, rows * kp]);
+        const [px, pw, pb, pout] = kernels.layout([rows * d, d * kp, kp, rows * k]);
         const f = kernels.f64;
         f.set(x, px / 8);
         for (let j = 0; j < kp; j++) {
@@ -153,34 +154,15 @@ describe('wasm row kernels against their definitions', () => {
           f[pb / 8 + j] = j < k ? n : Infinity;
         }
         kernels.exports.gemmRows(px, rows, d, pw, kp, k, pb, pout, k);
-        kernels.exports.nearestCentres(px, rows, d, pw, kp, k, pb, pl, pdist, ps);
         const out = kernels.f64;
-        const labels = kernels.i32;
-        for (let q = 0; q < rows; q++) {
-          let best = Infinity;
-          let arg = -1;
+        for (let q = 0; q < rows; q++)
           for (let j = 0; j < k; j++) {
             let dot = 0;
-            let dist = 0;
-            for (let c = 0; c < d; c++) {
-              dot += x[q * d + c] * centres[j * d + c];
-              dist += (x[q * d + c] - centres[j * d + c]) ** 2;
-            }
+            for (let c = 0; c < d; c++) dot += x[q * d + c] * centres[j * d + c];
             let n = 0;
             for (let c = 0; c < d; c++) n += centres[j * d + c] ** 2;
             close(out[pout / 8 + q * k + j], n - 2 * dot, 1e-12 * (1 + n));
-            if (dist < best) {
-              best = dist;
-              arg = j;
-            }
           }
-          const label = labels[pl / 4 + q];
-          // The nearest centre up to rounding: its distance is the minimum within 1e-9.
-          let chosen = 0;
-          for (let c = 0; c < d; c++) chosen += (x[q * d + c] - centres[label * d + c]) ** 2;
-          expect(chosen).toBeLessThanOrEqual(best + 1e-9 * (1 + best));
-          if (arg >= 0) close(out[pdist / 8 + q], best, 1e-9);
-        }
       }),
     );
   });
@@ -244,13 +226,14 @@ describe('wasm row kernels against their definitions', () => {
     );
   });
 
-  it('componentStats (none, full, diag, spherical) and pooledScatter: weighted moments around reference points', () => {
+  it('componentStats (none, full, diag, spherical) and pooledScatter: weighted moments around reference points, zero weights included', () => {
     fc.assert(
       fc.property(shape, fc.constantFrom(SCATTER.none, SCATTER.full, SCATTER.diag, SCATTER.spherical), ({ rows, d, k, seed }, mode) => {
         const dp = padded(d);
         const x = values(seed, rows * d);
         const means = values(seed + 1, k * d);
-        const wr = values(seed + 2, rows * k, 1).map(Math.abs);
+        // Every third weight exactly 0: those rows are left out of that component's sums.
+        const wr = values(seed + 2, rows * k, 1).map((v, i) => (i % 3 === 1 ? 0 : Math.abs(v)));
         const centre = values(seed + 3, d);
         const blockLength = mode === SCATTER.full ? k * d * d : mode === SCATTER.diag ? k * d : k;
         const [px, pm, pw, pn, pf, pb, pz, pa, pt, pc, pp] = kernels.layout([rows * d, k * d, rows * k, k, k * d, blockLength, rows * dp, rows * dp, d * dp, d, d * d]);
@@ -297,5 +280,120 @@ describe('wasm row kernels against their definitions', () => {
           }
       }),
     );
+  });
+
+  it('componentStats over more rows than one call lists (5000, split inside) still sums every row', () => {
+    const rows = 5000;
+    const d = 3;
+    const k = 2;
+    const dp = padded(d);
+    const x = values(7, rows * d);
+    const wr = values(8, rows * k, 1).map(Math.abs);
+    for (const mode of [SCATTER.diag, SCATTER.full]) {
+      const blockLength = mode === SCATTER.full ? k * d * d : k * d;
+      const [px, pm, pw, pn, pf, pb, pz, pa, pt] = kernels.layout([rows * d, k * d, rows * k, k, k * d, blockLength, rows * dp, rows * dp, d * dp]);
+      const f = kernels.f64;
+      f.set(x, px / 8);
+      f.set(wr, pw / 8);
+      kernels.exports.componentStats(px, rows, d, dp, pw, k, pm, pn, pf, pb, mode, pz, pa, pt);
+      const out = kernels.f64;
+      for (let j = 0; j < k; j++) {
+        let n = 0;
+        const first = new Float64Array(d);
+        const second = new Float64Array(d);
+        for (let q = 0; q < rows; q++) {
+          const w = wr[q * k + j];
+          n += w;
+          for (let c = 0; c < d; c++) {
+            first[c] += w * x[q * d + c];
+            second[c] += w * x[q * d + c] * x[q * d + c];
+          }
+        }
+        close(out[pn / 8 + j], n);
+        for (let c = 0; c < d; c++) {
+          close(out[pf / 8 + j * d + c], first[c]);
+          close(out[pb / 8 + (mode === SCATTER.full ? j * d * d + c * d + c : j * d + c)], second[c]);
+        }
+      }
+    }
+  });
+
+  it("nearestCentresExact and lloydStats: Lloyd's labels, distances, inertia, counts and centre sums bit for bit (scalar nearestRow, axpy)", () => {
+    fc.assert(
+      fc.property(shape, fc.boolean(), fc.boolean(), ({ rows, d, k, seed }, duplicate, weighted) => {
+        const kp = padded(k);
+        const x = values(seed, rows * d);
+        const centres = values(seed + 1, k * d);
+        // Equal centres: the first of equal distances wins, as in nearestRow.
+        if (duplicate && k > 1) centres.copyWithin((k - 1) * d, 0, d);
+        const w = weighted ? values(seed + 2, rows, 1).map((v, i) => (i % 4 === 3 ? 0 : Math.abs(v))) : null;
+        const [px, pc, pl, pd, pw, pacc, pn, pws, ps] = kernels.layout([rows * d, d * kp, rows, rows, rows, 2, k, k, k * d]);
+        let f = kernels.f64;
+        f.set(x, px / 8);
+        for (let c = 0; c < d; c++) for (let j = 0; j < kp; j++) f[pc / 8 + c * kp + j] = j < k ? centres[j * d + c] : NaN;
+        if (w) f.set(w, pw / 8);
+        expect(kernels.exports.nearestCentresExact(px, rows, d, pc, kp, k, pl, pd)).toBe(0);
+        // A floor the distances reach: the kernel stops after each row at or above it.
+        const floor = 5 * d;
+        f[pacc / 8 + 1] = floor;
+        const stops: number[] = [];
+        for (let q = 0; q < rows; ) {
+          q = kernels.exports.lloydStats(px, q, rows, d, pl, pd, w ? pw : 0, pacc, pn, pws, ps);
+          stops.push(q);
+        }
+        f = kernels.f64;
+        const labels = kernels.i32;
+        const best = new Float64Array(1);
+        const sums = new Float64Array(k * d);
+        const counts = new Float64Array(k);
+        const wsum = new Float64Array(k);
+        const expectedStops: number[] = [];
+        let inertia = 0;
+        for (let q = 0; q < rows; q++) {
+          const label = nearestRow(x, q * d, centres, 0, k, d, best, 0);
+          expect(labels[pl / 4 + q]).toBe(label);
+          expect(Object.is(f[pd / 8 + q], best[0])).toBe(true);
+          const wq = w ? w[q] : 1;
+          if (wq === 0) continue;
+          inertia += wq * best[0];
+          counts[label] += 1;
+          wsum[label] += wq;
+          axpy(wq, x, q * d, sums, label * d, d);
+          if (best[0] >= floor) expectedStops.push(q + 1);
+        }
+        if (expectedStops.at(-1) !== rows) expectedStops.push(rows);
+        expect(stops).toEqual(expectedStops);
+        expect(Object.is(f[pacc / 8], inertia)).toBe(true);
+        for (let j = 0; j < k; j++) expect([f[pn / 8 + j], f[pws / 8 + j]]).toEqual([counts[j], wsum[j]]);
+        for (let i = 0; i < k * d; i++) expect(Object.is(f[ps / 8 + i], sums[i])).toBe(true);
+      }),
+    );
+  });
+
+  it('nearestCentresExact leaves rows without a finite distance to the caller (label −1)', () => {
+    const d = 3;
+    const k = 3;
+    const [px, pc, pl, pd] = kernels.layout([2 * d, d * 4, 2, 2]);
+    const f = kernels.f64;
+    f.set([NaN, 0, 0, 1, 2, 3], px / 8);
+    f.set([0, 1, 2, NaN, 0, 1, 2, NaN, 0, 1, 2, NaN], pc / 8);
+    expect(kernels.exports.nearestCentresExact(px, 2, d, pc, 4, k, pl, pd)).toBe(1);
+    expect(kernels.i32[pl / 4]).toBe(-1);
+    expect(kernels.i32[pl / 4 + 1]).toBe(2);
+  });
+
+  it('softmaxRows flushes weights below e^−708 to 0 (no subnormal weights) and keeps the rest', () => {
+    const row = [0, -707, -709, -745.5, -800, -1e300, -5];
+    const k = row.length;
+    const [pl, pr, ps] = kernels.layout([k, k, 1]);
+    kernels.f64.set(row, pl / 8);
+    expect(kernels.exports.softmaxRows(pl, 1, k, pr, ps)).toBe(0);
+    const f = kernels.f64;
+    const sum = 1 + Math.exp(-707) + Math.exp(-5);
+    close(f[pr / 8], 1 / sum);
+    close(f[pr / 8 + 1] / Math.exp(-707), 1 / sum);
+    for (const j of [2, 3, 4, 5]) expect(f[pr / 8 + j]).toBe(0);
+    close(f[pr / 8 + 6], Math.exp(-5) / sum);
+    close(f[ps / 8], Math.log(sum));
   });
 });

@@ -35,8 +35,9 @@ export interface KernelExports {
   gemmRows(x: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, out: number, outStride: number): void;
   gemmRowsStrided(x: number, xs: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, out: number, outStride: number): void;
   crossAccumulate(a: number, as: number, m: number, b: number, bs: number, np: number, w: number, rows: number, out: number): void;
-  nearestCentres(x: number, rows: number, d: number, w: number, kp: number, k: number, bias: number, labels: number, dist: number, scratch: number): void;
   softmaxRows(logp: number, rows: number, k: number, resp: number, lse: number): number;
+  nearestCentresExact(x: number, rows: number, d: number, cT: number, kp: number, k: number, labels: number, dist: number): number;
+  lloydStats(x: number, from: number, rows: number, d: number, labels: number, dist: number, weights: number, acc: number, counts: number, wsum: number, sums: number): number;
   componentStats(x: number, rows: number, d: number, dp: number, wr: number, k: number, means: number, n: number, first: number, block: number, mode: number, z: number, a: number, tri: number): void;
   scatterLower(a: number, z: number, rows: number, d: number, dp: number, tri: number): void;
   pooledScatter(x: number, rows: number, d: number, dp: number, wr: number, k: number, centre: number, block: number, z: number, a: number, tri: number): void;
@@ -75,6 +76,7 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 let compiled: WebAssembly.Module | null = null;
+let received = false;
 let instance: WasmKernels | null = null;
 let unavailable: string | null = null;
 
@@ -90,7 +92,22 @@ export function kernelModule(): WebAssembly.Module {
 
 /** Uses a module compiled elsewhere (posted from the main thread) for this thread's kernels. */
 export function useKernelModule(module: WebAssembly.Module): void {
-  if (compiled === null) compiled = module;
+  if (compiled !== null) return;
+  compiled = module;
+  received = true;
+}
+
+/**
+ * The module if this thread has it already (compiled or received), without compiling: what a
+ * browser's main thread can post to its workers once `loadWasmKernels()` has run.
+ */
+export function loadedKernelModule(): WebAssembly.Module | null {
+  return compiled;
+}
+
+/** Where this thread's module came from: 'received' (useKernelModule), 'compiled' here, or null (not yet). */
+export function kernelModuleSource(): 'received' | 'compiled' | null {
+  return compiled === null ? null : received ? 'received' : 'compiled';
 }
 
 /**

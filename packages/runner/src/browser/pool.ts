@@ -1,6 +1,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import { FitAbortedError, type FitProgress } from '@emkit/core';
-import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
+import { FitAbortedError, type InitProgress } from '@emkit/core';
+import { loadedKernelModule } from '@emkit/linalg';
+import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, InitTask, RestartProgressHandlers, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
 import type { BrowserWorkerApi } from './worker.js';
 
 interface Live {
@@ -72,13 +73,29 @@ export class BrowserWorkerPool implements WorkerPool {
     return this.submit((api) => api.batch(task), signal, task.slot ?? undefined) as Promise<EStepBatchResult>;
   }
 
-  runRestart(task: RestartTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult> {
-    return this.submit((api) => api.restart(task, onProgress ? proxy(onProgress) : undefined), signal) as Promise<RestartTaskResult>;
+  runRestart(task: RestartTask, { signal, onProgress, onInitProgress }: { signal?: AbortSignal } & RestartProgressHandlers): Promise<RestartTaskResult> {
+    return this.submit((api) => api.restart(task, onProgress ? proxy(onProgress) : undefined, onInitProgress ? proxy(onInitProgress) : undefined), signal) as Promise<RestartTaskResult>;
+  }
+
+  runInit(task: InitTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: InitProgress) => void }): Promise<unknown> {
+    return this.submit((api) => api.init(task, onProgress ? proxy(onProgress) : undefined), signal);
+  }
+
+  /**
+   * Where each worker's wasm kernel module came from ('received' from this thread, 'compiled' by
+   * the worker itself, null: not loaded), in slot order.
+   */
+  kernelSources(): Promise<('received' | 'compiled' | null)[]> {
+    return Promise.all(this.slots.map((_, index) => this.submit((api) => api.kernelSource(), undefined, index) as Promise<'received' | 'compiled' | null>));
   }
 
   private spawn(slot: Slot): Live {
     const worker = new Worker(this.workerUrl, { type: 'module' });
     const live: Live = { worker, api: wrap<BrowserWorkerApi>(worker) };
+    // The wasm kernels compiled once on this thread (fit() loads them before the pool starts):
+    // posted before any task, so the worker instantiates it instead of compiling its own.
+    const module = loadedKernelModule();
+    if (module) live.api.useKernels(module).catch(() => {});
     // A module that cannot load fires a plain Event without a message.
     worker.addEventListener('error', (event) =>
       this.lose(slot, live, new Error(`a worker failed: ${(event as ErrorEvent).message || `it could not load ${String(this.workerUrl)} or crashed`}`)),

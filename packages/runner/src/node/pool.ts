@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { kernelModule } from '@emkit/linalg';
-import type { FitProgress } from '@emkit/core';
-import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
+import type { FitProgress, InitProgress } from '@emkit/core';
+import type { EStepBatchResult, EStepBatchTask, EStepTask, EStepTaskResult, InitTask, ProgressMessage, RestartProgressHandlers, RestartTask, RestartTaskResult, WorkerPool } from '../protocol.js';
 
 export function defaultWorkerCount(): number {
   return availableParallelism();
@@ -84,14 +84,35 @@ export class NodeWorkerPool implements WorkerPool {
     return worker.currentUsage === 0 ? worker : null;
   }
 
-  async runRestart(task: RestartTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: FitProgress) => void }): Promise<RestartTaskResult> {
-    if (!onProgress) return this.piscina.run({ task }, { name: 'restart', signal: signal ?? null });
+  runRestart(task: RestartTask, { signal, onProgress, onInitProgress }: { signal?: AbortSignal } & RestartProgressHandlers): Promise<RestartTaskResult> {
+    // A restart's worker posts its init steps as RestartInitProgress (core's driver names them).
+    const onInit = onInitProgress as ((progress: InitProgress) => void) | undefined;
+    return this.runWithProgress('restart', task, signal, onProgress, onInit) as Promise<RestartTaskResult>;
+  }
+
+  runInit(task: InitTask, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (progress: InitProgress) => void }): Promise<unknown> {
+    return this.runWithProgress('init', task, signal, undefined, onProgress);
+  }
+
+  /** A task whose progress comes back on a port of its own, all of it delivered before the result. */
+  private async runWithProgress(
+    name: 'restart' | 'init',
+    task: RestartTask | InitTask,
+    signal: AbortSignal | undefined,
+    onProgress: ((progress: FitProgress) => void) | undefined,
+    onInitProgress: ((progress: InitProgress) => void) | undefined,
+  ): Promise<unknown> {
+    if (!onProgress && !onInitProgress) return this.piscina.run({ task }, { name, signal: signal ?? null });
     const channel = new MessageChannel();
     let ended: () => void = () => {};
     const allDelivered = new Promise<void>((resolve) => (ended = resolve));
-    channel.port1.on('message', (p: FitProgress | null) => (p === null ? ended() : onProgress(p)));
+    channel.port1.on('message', (message: ProgressMessage) => {
+      if (message === null) ended();
+      else if ('fit' in message) onProgress?.(message.fit);
+      else onInitProgress?.(message.init);
+    });
     try {
-      const result = await this.piscina.run({ task, progressPort: channel.port2 }, { name: 'restart', signal: signal ?? null, transferList: [channel.port2] });
+      const result: unknown = await this.piscina.run({ task, progressPort: channel.port2 }, { name, signal: signal ?? null, transferList: [channel.port2] });
       await allDelivered;
       return result;
     } finally {

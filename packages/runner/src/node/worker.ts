@@ -1,7 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { FitProgress } from '@emkit/core';
-import { eStepBatch, eStepShard, restartOnWorker } from '../handlers.js';
-import type { EStepBatchTask, EStepTask, RestartTask } from '../protocol.js';
+import { eStepBatch, eStepShard, initOnWorker, restartOnWorker } from '../handlers.js';
+import type { EStepBatchTask, EStepTask, InitTask, ProgressMessage, RestartTask } from '../protocol.js';
 import { workerData } from 'piscina';
 import { useKernelModule } from '@emkit/linalg';
 
@@ -19,11 +18,29 @@ export function batch(task: EStepBatchTask) {
 }
 
 export async function restart({ task, progressPort }: { task: RestartTask; progressPort?: MessagePort }) {
+  const post = poster(progressPort);
   try {
-    return await restartOnWorker(task, progressPort ? (p: FitProgress) => progressPort.postMessage(p) : undefined);
+    return await restartOnWorker(task, post ? { onProgress: (fit) => post({ fit }), onInitProgress: (init) => post({ init }) } : {});
   } finally {
-    // An end marker, so the caller knows every progress message before it has arrived.
-    progressPort?.postMessage(null);
-    progressPort?.close();
+    endProgress(progressPort);
   }
+}
+
+export async function init({ task, progressPort }: { task: InitTask; progressPort?: MessagePort }) {
+  const post = poster(progressPort);
+  try {
+    return await initOnWorker(task, post ? (init) => post({ init }) : undefined);
+  } finally {
+    endProgress(progressPort);
+  }
+}
+
+function poster(port: MessagePort | undefined): ((message: ProgressMessage) => void) | undefined {
+  return port ? (message) => port.postMessage(message) : undefined;
+}
+
+/** An end marker, so the caller knows every progress message before it has arrived. */
+function endProgress(port: MessagePort | undefined): void {
+  port?.postMessage(null satisfies ProgressMessage);
+  port?.close();
 }

@@ -1,5 +1,7 @@
 // The fixture readers every package's tests share (tools/test-support), wrapped with this package's @emkit/core.
-import { createDataset, type Dataset } from '@emkit/core';
+import { createDataset, type Dataset, type FitResult } from '@emkit/core';
+import type { GmmParams } from '@emkit/gmm';
+import { expect } from 'vitest';
 import { Random } from '@emkit/linalg';
 import { readFixtureTable } from '../../../../tools/test-support/fixtures.js';
 
@@ -18,4 +20,15 @@ export function blobs(seed: number, n: number, d: number, groups: number): Datas
   const values = new Float64Array(n * d);
   for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = centres[i % groups][c] + random.nextNormal() * (1 + 0.2 * c);
   return createDataset(values, n, d);
+}
+
+/** Two GMM fits agree bit for bit: parameters, log-likelihoods, history, iterations and winner. */
+export function expectSameBits(a: FitResult<GmmParams>, b: FitResult<GmmParams>): void {
+  expect(Array.from(b.params.weights)).toEqual(Array.from(a.params.weights));
+  expect(Array.from(b.params.means)).toEqual(Array.from(a.params.means));
+  expect(Array.from(b.params.covariances)).toEqual(Array.from(a.params.covariances));
+  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
+  expect(b.history).toEqual(a.history);
+  expect(b.iterations).toBe(a.iterations);
+  expect(b.restart).toBe(a.restart);
 }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createDataset, fit, totalWeight, type Dataset } from '@emkit/core';
+import { Random } from '@emkit/linalg';
+import { gmmPlugin } from './plugin.js';
+import { initialParams } from './init.js';
+import { createStats, eStepRows, estimateParameters } from './estimate.js';
+import { CONTINUE_MAX_ITER, CONTINUE_TOL } from './short-runs.js';
+import type { GmmParams } from './params.js';
+import { readMclustFixture } from './test-support/fixtures.js';
+
+const fx = readMclustFixture('diabetes');
+const diabetes = createDataset(Float64Array.from(fx.data), fx.n, fx.d);
+
+function meanLogLikelihood(params: GmmParams, data: Dataset): number {
+  return eStepRows(params, data, 0, data.rows, createStats(params)) / totalWeight(data);
+}
+
+function blobs(seed: number, n: number, d: number, groups: number): Dataset {
+  const random = new Random(seed);
+  const centres = Array.from({ length: groups }, () => Array.from({ length: d }, () => 5 * random.nextNormal()));
+  const values = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = centres[i % groups][c] + random.nextNormal();
+  return createDataset(values, n, d);
+}
+
+describe("initMethod 'emEM': many short EM runs, the best few continued", () => {
+  it('reports each short run, then each continued run, and reporting does not change the start', () => {
+    const data = blobs(4, 90, 2, 3);
+    const options = gmmPlugin.parseOptions({ k: 3, initMethod: 'emEM', shortRuns: 5, shortRunIterations: 3, shortRunsKept: 2 });
+    const steps: string[] = [];
+    const reported = gmmPlugin.init(data, options, new Random(2), { onProgress: (p) => steps.push(`${p.method} ${p.done}/${p.total} ${p.unit}`) });
+    const silent = gmmPlugin.init(data, options, new Random(2));
+    expect(steps).toEqual([1, 2, 3, 4, 5].map((r) => `emEM short runs ${r}/5 runs`).concat(['emEM best runs continued 1/2 runs', 'emEM best runs continued 2/2 runs']));
+    expect(Array.from(reported.means)).toEqual(Array.from(silent.means));
+    expect(Array.from(reported.covariances)).toEqual(Array.from(silent.covariances));
+  });
+
+  it('is a pure function of data, options and seed: the same seed gives the same bits (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('full', 'VEI', 'EII', 'tied'), (seed, k, covariance) => {
+        const data = blobs(seed, 60, 2, 3);
+        const options = gmmPlugin.parseOptions({ k, covariance, initMethod: 'emEM', shortRuns: 6, shortRunIterations: 3, shortRunsKept: 2 });
+        const a = initialParams(data, options, new Random(seed));
+        const b = initialParams(data, options, new Random(seed));
+        expect(Array.from(b.means)).toEqual(Array.from(a.means));
+        expect(Array.from(b.covariances)).toEqual(Array.from(a.covariances));
+        expect(Array.from(b.weights)).toEqual(Array.from(a.weights));
+        expect(a.iteration).toBe(0);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('one run, kept: the hc start continued until the mean log-likelihood moves by at most CONTINUE_TOL', () => {
+    const options = gmmPlugin.parseOptions({ k: 3, covariance: 'VVV', initMethod: 'emEM', shortRuns: 1, shortRunIterations: 0, shortRunsKept: 1 });
+    const start = initialParams(diabetes, options, new Random(5));
+    // by hand: the hc start, then EM until the change is at most CONTINUE_TOL
+    let params = initialParams(diabetes, { ...options, initMethod: 'hc' }, new Random(0));
+    let previous = -Infinity;
+    for (let it = 0; it <= CONTINUE_MAX_ITER; it++) {
+      const stats = createStats(params);
+      const mean = eStepRows(params, diabetes, 0, diabetes.rows, stats) / totalWeight(diabetes);
+      if (it === CONTINUE_MAX_ITER || Math.abs(mean - previous) <= CONTINUE_TOL) break;
+      previous = mean;
+      params = estimateParameters(params, stats, { ...options, totalWeight: totalWeight(diabetes) });
+    }
+    expect(Array.from(start.means)).toEqual(Array.from(params.means));
+    expect(Array.from(start.covariances)).toEqual(Array.from(params.covariances));
+  });
+
+  it('with every run continued, starts at least as high as the hc run alone, on diabetes for every K ≤ 5', () => {
+    for (let k = 1; k <= 5; k++) {
+      const options = gmmPlugin.parseOptions({ k, covariance: 'VVV', initMethod: 'emEM', shortRuns: 4, shortRunsKept: 4 });
+      const start = meanLogLikelihood(initialParams(diabetes, options, new Random(0)), diabetes);
+      const single = meanLogLikelihood(initialParams(diabetes, { ...options, shortRuns: 1, shortRunsKept: 1 }, new Random(0)), diabetes);
+      expect(start, `K=${k}`).toBeGreaterThanOrEqual(single - 1e-12);
+    }
+  });
+
+  it('runs that fail are dropped; when every run fails the fit reports it as a failed restart', async () => {
+    // Two distinct rows, three components, regCovar 0: every start has a component on one row.
+    const tiny = createDataset(Float64Array.of(0, 0, 0, 0, 1, 1), 3, 2);
+    await expect(fit(gmmPlugin, tiny, { k: 3, regCovar: 0, initMethod: 'emEM', shortRuns: 4 }, { restarts: 2 })).rejects.toThrow(/all 2 restarts failed — restart 1 .*singular/);
+    // diabetes, K = 6, regCovar 0: whichever short runs collapse are dropped; the fit succeeds.
+    const r = await fit(gmmPlugin, diabetes, { k: 6, regCovar: 0, initMethod: 'emEM' }, { seed: 1 });
+    expect(r.failedRestarts).toEqual([]);
+    expect(Number.isFinite(r.logLikelihood)).toBe(true);
+  });
+
+  it('refuses bad settings with the option named', () => {
+    expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRuns: 0 })).toThrow(/shortRuns/);
+    expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRunsKept: 1.5 })).toThrow(/shortRunsKept/);
+    expect(() => gmmPlugin.parseOptions({ k: 2, hcModel: 'VEV' })).toThrow(/hcModel/);
+  });
+});

@@ -1,0 +1,103 @@
+import { Random, deriveSeed } from '@emkit/linalg';
+import { totalWeight, type Dataset, type InitProgress } from '@emkit/core';
+import { createStats, estimateParameters, eStepRows } from './estimate.js';
+import type { GmmOptions, InitMethod } from './options.js';
+import type { GmmParams } from './params.js';
+
+/**
+ * The short-runs strategy (emEM, Biernacki, Celeux & Govaert 2003): many cheap EM runs, each a
+ * few iterations from its own start, then the best few (by log-likelihood) continued until the
+ * mean log-likelihood changes by at most CONTINUE_TOL; the best of those is the start the
+ * driver goes on from.
+ *
+ * The starts cycle through model-based hierarchical agglomeration (once: it is the same for
+ * every seed when the data fit in its subsample), k-means, k-means++ seeds and random rows, so
+ * the runs differ in kind as well as in seed. Run r draws from its own stream
+ * deriveSeed(base, r), base taken once from the restart's stream: the result depends only on
+ * the data, the options and the seed — it is the same on any thread and for any worker count.
+ * A run that fails (a singular component, a non-finite value) is dropped; when every run fails
+ * the last failure is thrown, and the driver records the restart as failed.
+ */
+export interface ShortRunsSettings {
+  /** How many short runs. */
+  readonly runs: number;
+  /** EM iterations per short run. */
+  readonly iterations: number;
+  /** How many of the best short runs are continued. */
+  readonly kept: number;
+}
+
+/** The continued runs stop when the mean log-likelihood changes by at most this (per unit weight)… */
+export const CONTINUE_TOL = 1e-8;
+/** …or after this many iterations (the driver continues from the best after that). */
+export const CONTINUE_MAX_ITER = 500;
+
+/** Start methods, in the order the runs cycle through them (hc only in the first cycle). */
+const CYCLE: readonly InitMethod[] = ['kmeans', 'kmeans++', 'random'];
+
+interface Run {
+  params: GmmParams;
+  /** Mean log-likelihood (the E-step's objective per unit weight) at `params`. */
+  mean: number;
+  index: number;
+}
+
+export function shortRunsStart(
+  data: Dataset,
+  options: GmmOptions,
+  settings: ShortRunsSettings,
+  random: Random,
+  start: (options: GmmOptions, random: Random) => GmmParams,
+  /** Hears of each short run done, then of each continued run (`emEM short runs 7/20 runs`). */
+  onProgress?: (progress: InitProgress) => void,
+): GmmParams {
+  const base = random.nextUint32();
+  const weight = totalWeight(data);
+  const runs: Run[] = [];
+  let lastError: unknown = null;
+  for (let r = 0; r < settings.runs; r++) {
+    const method: InitMethod = r === 0 ? 'hc' : CYCLE[(r - 1) % CYCLE.length];
+    try {
+      const params = start({ ...options, initMethod: method }, new Random(deriveSeed(base, r)));
+      runs.push({ ...iterate(data, options, weight, params, settings.iterations, 0), index: r });
+    } catch (error) {
+      lastError = error;
+    }
+    onProgress?.({ method: 'emEM short runs', done: r + 1, total: settings.runs, unit: 'runs' });
+  }
+  if (runs.length === 0) throw lastError;
+  // Highest log-likelihood first; the lower run index on ties, so the order is deterministic.
+  const byFit = (a: Run, b: Run) => b.mean - a.mean || a.index - b.index;
+  runs.sort(byFit);
+  const continued: Run[] = [];
+  const best = runs.slice(0, settings.kept);
+  for (const [q, run] of best.entries()) {
+    try {
+      continued.push({ ...iterate(data, options, weight, run.params, CONTINUE_MAX_ITER, CONTINUE_TOL), index: run.index });
+    } catch (error) {
+      lastError = error;
+    }
+    onProgress?.({ method: 'emEM best runs continued', done: q + 1, total: best.length, unit: 'runs' });
+  }
+  if (continued.length === 0) throw lastError;
+  // The driver counts its own iterations from here.
+  return { ...continued.sort(byFit)[0].params, iteration: 0 };
+}
+
+/**
+ * Up to `iterations` EM iterations from `params` (stopping early when the mean log-likelihood
+ * changes by at most `tol`); returns the last parameters and the mean log-likelihood at them.
+ * A non-finite log-likelihood throws.
+ */
+function iterate(data: Dataset, options: GmmOptions, weight: number, params: GmmParams, iterations: number, tol: number): { params: GmmParams; mean: number } {
+  const estimate = { ...options, totalWeight: weight };
+  let previous = -Infinity;
+  for (let it = 0; ; it++) {
+    const stats = createStats(params);
+    const mean = eStepRows(params, data, 0, data.rows, stats) / weight;
+    if (!Number.isFinite(mean)) throw new Error(`the log-likelihood became ${mean}`);
+    if (it === iterations || Math.abs(mean - previous) <= tol) return { params, mean };
+    previous = mean;
+    params = estimateParameters(params, stats, estimate);
+  }
+}
