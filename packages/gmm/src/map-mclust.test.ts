@@ -43,7 +43,6 @@ for (const name of mclustFixtureNames()) {
     for (const f of fits)
       it(`${f.model} K=${f.k}: the default prior is mclust's defaultPrior, and one MAP-EM step is mclust's`, async () => {
         const type = resolveCovarianceName(f.model)!;
-        const model = covarianceModel(type);
         const options = gmmPlugin.parseOptions({ k: f.k, covariance: f.model, regCovar: 0, prior: 'default' });
         const prior = resolvePrior(data, options.prior!, type, f.k);
         const reference = f.prior!;
