@@ -16,11 +16,11 @@ describe('model forms from option specs', () => {
     expect(rawOptions(vae, { variance: '' })).not.toHaveProperty('variance');
   });
 
-  it('puts the main options first and the grouped ones under "more options", a heading per group, from the option schema', () => {
+  it('shows the first options at once and the rest under "more options", a heading per group of the option schema', () => {
     const gmm = PLUGINS.find((p) => p.name === 'gmm')!;
     const { primary, more, groups } = formFields(gmm);
-    expect(primary.map((f) => f.name)).toEqual(['k', 'covariance', 'regCovar', 'freeze', 'assignment']);
-    expect(groups.map((g) => g.group)).toEqual(['start', 'prior', 'collapsed components', 'performance']);
+    expect(primary.map((f) => f.name)).toEqual(['k', 'covariance', 'regCovar', 'initMethod', 'hcModel']);
+    expect(groups.map((g) => g.group)).toEqual(['start', 'other', 'prior', 'collapsed components', 'performance']);
     expect(groups.find((g) => g.group === 'prior')!.fields.map((f) => f.id)).toEqual(['prior', 'prior-shrinkage', 'prior-dof', 'prior-weight-concentration']);
     expect(more).toEqual(groups.flatMap((g) => g.fields));
   });

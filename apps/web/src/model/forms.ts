@@ -19,21 +19,25 @@ export interface FieldGroup {
   readonly fields: readonly FormField[];
 }
 
+/** Fields shown before "more options". */
+export const PRIMARY_FIELDS = 5;
+
 /**
- * Options a form can hold: every spec but JSON files (given parameters, priors as matrices). The
- * model's main options (no group) come first; the grouped ones go under "more options", a
- * heading per group, in the order the plugin declares them.
+ * Options a form can hold: every spec but JSON files (given parameters, priors as matrices), in
+ * the plugin's order. The first few are shown at once; the rest go under "more options", a
+ * heading per group of the option schema (`start`, `prior`, …; `other` for ungrouped ones).
  */
 export function formFields(plugin: AnyModelPlugin): { primary: FormField[]; more: FormField[]; groups: FieldGroup[] } {
   const fields = plugin.optionSpecs.filter((s) => s.type !== 'json').map((spec) => ({ name: spec.name, id: spec.flag ?? kebab(spec.name), spec }));
+  const more = fields.slice(PRIMARY_FIELDS);
   const groups: FieldGroup[] = [];
-  for (const field of fields) {
-    if (field.spec.group === undefined) continue;
-    const group = groups.find((g) => g.group === field.spec.group);
+  for (const field of more) {
+    const name = field.spec.group ?? 'other';
+    const group = groups.find((g) => g.group === name);
     if (group) (group.fields as FormField[]).push(field);
-    else groups.push({ group: field.spec.group, fields: [field] });
+    else groups.push({ group: name, fields: [field] });
   }
-  return { primary: fields.filter((f) => f.spec.group === undefined), more: groups.flatMap((g) => g.fields), groups };
+  return { primary: fields.slice(0, PRIMARY_FIELDS), more: groups.flatMap((g) => g.fields), groups };
 }
 
 /** The default as a field's text: the spec's default value, or the choice its default text names. */
