@@ -5,7 +5,7 @@ import { fitCommand } from './fit-command.js';
 import { predictCommand, sampleCommand, scoreCommand } from './model-commands.js';
 import { selectCommand } from './select-command.js';
 import { workerCommand } from './worker-command.js';
-import { isUsageError, kebab } from './plugin-flags.js';
+import { flagOf, isUsageError } from './plugin-flags.js';
 import { registryWithPlugins, takePluginFlags } from './plugin-loader.js';
 import { type RegisteredModel, registry } from './registry.js';
 import { writeStdout } from './files.js';
@@ -23,8 +23,9 @@ function modelHelp(models: readonly RegisteredModel[]): string {
   const blocks: string[] = [];
   for (const { plugin } of models) {
     const rows = plugin.optionSpecs.map((spec) => {
-      const notes = [spec.required ? 'required' : '', spec.defaultValue !== undefined ? `default: ${spec.defaultValue}` : ''].filter(Boolean).join(', ');
-      return [`--${kebab(spec.name)}${placeholder(spec)}`, `${spec.description}${notes ? ` (${notes})` : ''}`];
+      const shown = spec.defaultValue ?? spec.defaultText;
+      const notes = [spec.required ? 'required' : '', shown !== undefined ? `default: ${shown}` : ''].filter(Boolean).join(', ');
+      return [`--${flagOf(spec)}${placeholder(spec)}`, `${spec.description}${notes ? ` (${notes})` : ''}`];
     });
     const width = Math.max(0, ...rows.map(([flag]) => flag.length));
     blocks.push([`  ${plugin.name}: ${plugin.description}`, ...rows.map(([flag, text]) => `    ${flag.padEnd(width)}  ${text}`)].join('\n'));

@@ -21,7 +21,7 @@ const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restar
  * files need not state them) and values derived from the others. Everything else is required.
  */
 const OPTIONAL: Readonly<Record<string, readonly string[]>> = {
-  gmm: ['regCovar', 'freeze', 'assignment'],
+  gmm: ['covariance', 'regCovar', 'freeze', 'assignment'],
   kmeans: ['initMethod', 'dataVariance', 'algorithm'],
   bernoulli: ['clamp', 'betaPrior', 'dirichletPrior'],
   'factor-analysis': ['noise', 'noiseFloor', 'modelCovariance'],
@@ -30,9 +30,9 @@ const OPTIONAL: Readonly<Record<string, readonly string[]>> = {
   kmedoids: ['method', 'metric', 'initMethod', 'trainingRows'],
   'online-kmeans': ['counts', 'initMethod', 'learningRate', 'passes', 'dataVariance'],
   'minibatch-kmeans': ['counts', 'initMethod', 'batchSize', 'passes', 'dataVariance'],
-  bgmm: ['covariance', 'regCovar', 'initMethod', 'weights'],
+  bgmm: ['covariance', 'weightPrior', 'regCovar', 'initMethod', 'weights'],
   vae: ['variance', 'epochs', 'batchSize', 'learningRate', 'iwaeSamples', 'epochElbo'],
-  hmm: ['topology', 'freeze', 'regCovar'],
+  hmm: ['emission', 'covariance', 'topology', 'freeze', 'regCovar'],
 };
 
 /** Fields where null is a value of its own (no prior, not known, a learned variance). */

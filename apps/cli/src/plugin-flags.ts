@@ -1,10 +1,40 @@
 import { readFile } from 'node:fs/promises';
-import { type AnyModelPlugin, type OptionSpec, InputError, hasErrorCode, isEmkitError, restateError } from '@emkit/core';
+import { type AnyModelPlugin, type OptionSpec, InputError, OptionError, hasErrorCode, invalidValueDetail, isEmkitError, restateError } from '@emkit/core';
 import { InvalidArgumentError, Option } from 'commander';
 
 /** `regCovar` → `reg-covar`. */
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The flag of a plugin option without dashes: the spec's, else the name in kebab case. */
+export function flagOf(spec: Pick<OptionSpec, 'name' | 'flag'>): string {
+  return spec.flag ?? kebab(spec.name);
+}
+
+/** The commander attribute a plugin option's flag is stored under (`--reg-covar` → `regCovar`). */
+export function attributeOf(spec: Pick<OptionSpec, 'name' | 'flag'>): string {
+  return new Option(`--${flagOf(spec)}`).attributeName();
+}
+
+/**
+ * The OptionError for flag text that is not a value of the option, worded as the library words
+ * option errors (`--k: expected an integer ≥ 1, got "abc"`).
+ */
+export function invalidFlagValue(spec: OptionSpec, text: string): OptionError {
+  return new OptionError({ field: `--${flagOf(spec)}`, detail: invalidValueDetail(spec, text, true) });
+}
+
+/** Flag text of a number option as a number; other text is refused in the library's words. Bounds and integrality are the schema's to check. */
+export function flagNumber(spec: OptionSpec, text: string): number {
+  const x = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(x)) throw invalidFlagValue(spec, text);
+  return x;
+}
+
+/** The heading a plugin option is listed under in `--help`: `Model options:`, `Model options (prior):`. */
+export function helpGroupOf(spec: OptionSpec): string {
+  return spec.group ? `Model options (${spec.group}):` : 'Model options:';
 }
 
 /** Flags every `fit` command has; a plugin option must not take one of these names. */
@@ -28,7 +58,8 @@ export function parseIntegerFlag(value: string): number {
   return x;
 }
 
-function placeholder(spec: OptionSpec): string {
+/** `<integer>`, `<full|diag|…>`, `<a,b,...>`, `<file.json>`: what a flag takes, in its help line. */
+export function placeholder(spec: OptionSpec): string {
   switch (spec.type) {
     case 'number':
       return '<number>';
@@ -43,35 +74,41 @@ function placeholder(spec: OptionSpec): string {
   }
 }
 
-/** The commander option for one plugin option. parseOptions applies defaults, so none is set here. */
+/** `(required)`, `(default: 1e-6)` or nothing, after an option's description. */
+export function defaultNote(spec: OptionSpec): string {
+  const shown = spec.defaultValue ?? spec.defaultText;
+  return spec.required ? ' (required)' : shown !== undefined ? ` (default: ${shown})` : '';
+}
+
+/**
+ * The commander option for one plugin option, from its spec (which the plugin's option schema
+ * gives): the flag, the help line under its group, and parsing of numbers and lists. Values are
+ * checked by plugin.parseOptions, so flag errors read as library errors; defaults are applied
+ * there too, so none is set here.
+ */
 export function optionFor(spec: OptionSpec): Option {
-  const flag = kebab(spec.name);
+  const flag = flagOf(spec);
   if (RESERVED_FLAGS.includes(flag)) throw new Error(`plugin option "${spec.name}" clashes with the CLI flag --${flag}`);
-  const shown = spec.required ? ' (required)' : spec.defaultValue !== undefined ? ` (default: ${spec.defaultValue})` : '';
-  const option = new Option(`--${flag} ${placeholder(spec)}`, `${spec.description}${shown}`);
+  const choices = spec.choices && spec.type !== 'list' ? ` (${spec.choices.join(', ')})` : '';
+  const option = new Option(`--${flag} ${placeholder(spec)}`, `${spec.description}${choices}${defaultNote(spec)}`).helpGroup(helpGroupOf(spec));
   if (spec.required) option.makeOptionMandatory();
   switch (spec.type) {
     case 'number':
-      option.argParser(parseNumberFlag);
-      break;
     case 'integer':
-      option.argParser(parseIntegerFlag);
-      break;
-    case 'string':
-      if (spec.choices) option.choices(spec.choices);
+      option.argParser((text: string) => flagNumber(spec, text));
       break;
     case 'list': {
       const choices = spec.choices;
       option.argParser((value: string, previous: string[] | undefined) => {
         const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-        if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list.');
-        for (const item of items)
-          if (choices && !choices.includes(item)) throw new InvalidArgumentError(`"${item}" is not one of ${choices.join(', ')}.`);
+        if (items.length === 0) throw invalidFlagValue(spec, value);
+        for (const item of items) if (choices && !choices.includes(item)) throw invalidFlagValue({ ...spec, expected: `one of ${choices.join(', ')}` }, item);
         return [...(previous ?? []), ...items];
       });
       if (choices) option.description += ` (any of: ${choices.join(', ')})`;
       break;
     }
+    case 'string':
     case 'json':
       break;
   }
@@ -90,12 +127,11 @@ export async function rawPluginOptions(
   const raw: Record<string, unknown> = {};
   const files: Record<string, string> = {};
   for (const spec of plugin.optionSpecs) {
-    const key = new Option(`--${kebab(spec.name)}`).attributeName();
-    const value = flags[key];
+    const value = flags[attributeOf(spec)];
     if (value === undefined) continue;
     if (spec.type === 'json') {
       files[spec.name] = value as string;
-      raw[spec.name] = await readJsonFile(value as string, `--${kebab(spec.name)}`);
+      raw[spec.name] = await readJsonFile(value as string, `--${flagOf(spec)}`);
     } else raw[spec.name] = value;
   }
   return { raw, files };
@@ -128,7 +164,7 @@ export function withFlagNames(error: unknown, plugin: AnyModelPlugin, files: Rec
   const sub = field.slice(head.length).replace(/^\./, '');
   let flag: string | undefined = DRIVER_FLAGS[head];
   const spec = plugin.optionSpecs.find((s) => s.name === head);
-  if (spec) flag = `--${kebab(spec.name)}${files[spec.name] !== undefined ? ` ${files[spec.name]}` : ''}`;
+  if (spec) flag = `--${flagOf(spec)}${files[spec.name] !== undefined ? ` ${files[spec.name]}` : ''}`;
   if (flag === undefined) return error;
   // The part inside a JSON file's value stays beside the flag: `--init init.json: means[2]`.
   return restateError(error, { field: sub ? `${flag}: ${sub}` : flag });

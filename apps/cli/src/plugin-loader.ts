@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type AnyModelPlugin, OptionError, PLUGIN_API_VERSION, hasErrorCode, isModelPlugin } from '@emkit/core';
 import { resolvePluginSpecifier } from '@emkit/runner/node';
-import { RESERVED_FLAGS, kebab } from './plugin-flags.js';
+import { RESERVED_FLAGS, flagOf } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 
 /**
@@ -72,8 +72,8 @@ async function loadPluginModule(spec: string, fromDir: string): Promise<LoadedPl
         detail: `${spec}: plugin "${exported.name}" implements plugin API version ${String(exported.apiVersion)}; this emkit supports version ${PLUGIN_API_VERSION}`,
       });
     for (const option of exported.optionSpecs ?? [])
-      if (RESERVED_FLAGS.includes(kebab(option.name)))
-        throw new OptionError({ field: '--plugin', detail: `${spec}: plugin "${exported.name}" has an option "${option.name}", which clashes with emkit's own flag --${kebab(option.name)}` });
+      if (RESERVED_FLAGS.includes(flagOf(option)))
+        throw new OptionError({ field: '--plugin', detail: `${spec}: plugin "${exported.name}" has an option "${option.name}", which clashes with emkit's own flag --${flagOf(option)}` });
     // Workers import a plugin from its moduleUrl; one that does not say where it lives is where we found it.
     const plugin: AnyModelPlugin = exported.moduleUrl ? exported : (Object.create(exported, { moduleUrl: { value: url, enumerable: true } }) as AnyModelPlugin);
     return { exported, model: { plugin, extraFitFields: () => ({ pluginModule: source }) } };

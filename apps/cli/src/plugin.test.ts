@@ -78,7 +78,7 @@ describe('--plugin', () => {
     expect((JSON.parse(models.stdout) as { name: string }[]).map((m) => m.name)).toContain('poisson-mixture');
     const bad = await emkit(['--plugin', example, 'fit', 'poisson-mixture', '--data', counts, '--k', '2', '--rate-floor', '-1']);
     expect(bad.code).toBe(2);
-    expectOneLineError(bad.stderr, /--rate-floor: must be > 0/);
+    expectOneLineError(bad.stderr, /^emkit: error: --rate-floor: expected a number > 0, got -1$/);
   });
 
   it('tells workers where a plugin without moduleUrl lives (its E-steps then run on worker threads only)', async () => {

@@ -14,7 +14,7 @@ import {
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, describeInitStep, fitFlags, formatDuration, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
-import { RESERVED_FLAGS, kebab, optionFor, parseIntegerFlag, parseNumberFlag, rawPluginOptions } from './plugin-flags.js';
+import { RESERVED_FLAGS, attributeOf, defaultNote, flagNumber, flagOf, helpGroupOf, invalidFlagValue, optionFor, rawPluginOptions } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
 import { modelColumnsOf } from '@emkit/io/node';
@@ -49,11 +49,11 @@ export function parseCandidateValues(spec: OptionSpec, text: string): (number | 
         if (from > to) throw new InvalidArgumentError(`the range ${item} is empty: write it low..high.`);
         if (to - from >= 1000) throw new InvalidArgumentError(`the range ${item} has more than 1000 values.`);
         for (let v = from; v <= to; v++) out.push(v);
-      } else out.push(parseIntegerFlag(item));
-    } else if (spec.type === 'number') out.push(parseNumberFlag(item));
+      } else out.push(flagNumber(spec, item));
+    } else if (spec.type === 'number') out.push(flagNumber(spec, item));
     else if (item === 'all' && spec.choices) out.push(...(spec.allChoices ?? spec.choices));
     else {
-      if (spec.choices && !spec.choices.includes(item)) throw new InvalidArgumentError(`"${item}" is not one of ${spec.choices.join(', ')} (or all).`);
+      if (spec.choices && !spec.choices.includes(item)) throw invalidFlagValue({ ...spec, expected: `one of ${spec.choices.join(', ')} (or all)` }, item);
       out.push(item);
     }
   }
@@ -61,12 +61,12 @@ export function parseCandidateValues(spec: OptionSpec, text: string): (number | 
 }
 
 function candidateOption(spec: OptionSpec): Option {
-  const flag = kebab(spec.name);
+  const flag = flagOf(spec);
   if ([...RESERVED_FLAGS, 'criterion', 'workers'].includes(flag)) throw new Error(`plugin option "${spec.name}" clashes with the CLI flag --${flag}`);
-  const shown = spec.required ? ' (required)' : spec.defaultValue !== undefined ? ` (default: ${spec.defaultValue})` : '';
+  const shown = defaultNote(spec);
   const kind = spec.type === 'integer' ? '<list|a..b>' : '<list>';
   const choices = spec.choices ? `; any of: ${spec.choices.join(', ')}, or all` : '';
-  const option = new Option(`--${flag} ${kind}`, `${spec.description}; candidates as a comma-separated list${spec.type === 'integer' ? ' or a range a..b' : ''}${choices}${shown}`);
+  const option = new Option(`--${flag} ${kind}`, `${spec.description}; candidates as a comma-separated list${spec.type === 'integer' ? ' or a range a..b' : ''}${choices}${shown}`).helpGroup(helpGroupOf(spec));
   if (spec.required) option.makeOptionMandatory();
   return option.argParser((value: string, previous: (number | string)[] | undefined) => [...new Set([...(previous ?? []), ...parseCandidateValues(spec, value)])]);
 }
@@ -96,7 +96,7 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   const axes: Record<string, (number | string)[]> = {};
   const sharedFlags: Record<string, unknown> = {};
   for (const spec of plugin.optionSpecs) {
-    const key = new Option(`--${kebab(spec.name)}`).attributeName();
+    const key = attributeOf(spec);
     if (flags[key] === undefined) continue;
     if (isCandidateAxis(spec)) axes[spec.name] = flags[key] as (number | string)[];
     else sharedFlags[key] = flags[key];

@@ -30,7 +30,7 @@ describe('select --covariance all and the mclustBIC-style summary', () => {
     const spec = gmmPlugin.optionSpecs.find((s) => s.name === 'covariance')!;
     expect(parseCandidateValues(spec, 'all')).toEqual([...MCLUST_ORDER]);
     expect(parseCandidateValues(spec, 'VVV,all')).toHaveLength(15);
-    expect(() => parseCandidateValues(spec, 'VVX')).toThrow(/"VVX" is not one of full, diag, .* \(or all\)/);
+    expect(() => parseCandidateValues(spec, 'VVX')).toThrow(/^--covariance: expected one of full, diag, .* \(or all\), got "VVX"; did you mean "VVE", "VVV" or "VVI"\?$/);
   });
 
   it('lists the best three by the criterion with mclust sign and differences; failed rows are skipped', () => {

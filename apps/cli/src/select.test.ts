@@ -106,9 +106,11 @@ describe('emkit select', () => {
   it('bad candidate values and unknown models are usage errors (exit 2)', async () => {
     const cases: [string[], RegExp][] = [
       [['--k', '5..2'], /the range 5\.\.2 is empty/],
-      [['--k', '1..x'], /expected an integer/],
-      [['--k', '2', '--covariance', 'full,bogus'], /"bogus" is not one of full, diag, spherical, tied/],
-      [['--k', '0..2'], /--k: candidate 1 \(k=0\): must be ≥ 1/],
+      [['--k', '1..x'], /--k: expected an integer ≥ 1, got "1\.\.x"/],
+      [['--k', '2', '--covariance', 'full,bogus'], /--covariance: expected one of full, diag, spherical, tied, .* \(or all\), got "bogus"$/m],
+      [['--k', '2', '--covariance', 'full,dag'], /--covariance: expected one of full, .*, got "dag"; did you mean "diag"\?$/m],
+      [['--k', '0..2'], /--k: candidate 1 \(k=0\): expected an integer ≥ 1, got 0/],
+      [['--k', '1.5'], /--k: candidate 1 \(k=1\.5\): expected an integer ≥ 1, got 1\.5/],
       [['--k', '2', '--restarts', '0'], /--restarts: must be an integer ≥ 1/],
     ];
     for (const [flags, pattern] of cases) {
@@ -130,7 +132,10 @@ describe('candidate flags', () => {
     expect(parseCandidateValues(k, '1..3,2,8')).toEqual([1, 2, 3, 8]);
     expect(parseCandidateValues({ name: 'regCovar', type: 'number', description: '' }, '1e-6, 0.001')).toEqual([1e-6, 0.001]);
     expect(parseCandidateValues({ name: 'covariance', type: 'string', description: '', choices: ['full', 'diag'] }, 'diag,full')).toEqual(['diag', 'full']);
-    for (const bad of ['', '1,,2', '3..1', '1.5', 'a..b', '1..2000']) expect(() => parseCandidateValues(k, bad)).toThrow(InvalidArgumentError);
+    for (const bad of ['', '1,,2', '3..1', '1..2000']) expect(() => parseCandidateValues(k, bad)).toThrow(InvalidArgumentError);
+    // Text that is no number is refused as the library words it; bounds and integrality are the schema's.
+    expect(() => parseCandidateValues({ ...k, expected: 'an integer ≥ 1' }, 'a..b')).toThrow(/^--k: expected an integer ≥ 1, got "a\.\.b"$/);
+    expect(parseCandidateValues(k, '1.5')).toEqual([1.5]);
   });
 
   it('numbers and choice strings are axes; json files, lists and free text are not', () => {

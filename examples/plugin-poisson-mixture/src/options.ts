@@ -1,27 +1,18 @@
 import { z } from 'zod';
-import { parseOptionsWith, type OptionSpec } from '@emkit/core';
+import { defineOptions, type OptionsInput } from '@emkit/core';
 
-export interface PoissonMixtureOptions {
-  /** Number of components K. */
-  readonly k: number;
-  /** The smallest rate the M-step returns, so that a count > 0 never has probability 0. */
-  readonly rateFloor: number;
-}
+/**
+ * The plugin's options, each written once: its schema (type, bounds, default) with what a user
+ * interface needs (.meta). The CLI's `--k <integer>` and `--rate-floor <number>`, their help, the
+ * web app's form, the error messages and the defaults of model files all come from here.
+ */
+export const poissonMixtureOptions = defineOptions({
+  k: z.number().int().min(1).meta({ description: 'number of components', modelFile: 'always' }),
+  rateFloor: z.number().positive().default(1e-10).meta({ description: 'smallest rate the M-step returns', modelFile: 'always' }),
+});
 
-const schema = z
-  .object({
-    k: z.number({ error: 'required: the number of components, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    rateFloor: z.number().positive('must be > 0').default(1e-10),
-  })
-  .strict();
+/** What the plugin's hooks receive: every option, defaults filled in. */
+export type PoissonMixtureOptions = ReturnType<typeof poissonMixtureOptions.parse>;
 
-/** Validates raw options (code, CLI flags, JSON); errors are OptionErrors naming the field. */
-export function parsePoissonMixtureOptions(raw: unknown): PoissonMixtureOptions {
-  return parseOptionsWith(schema, raw);
-}
-
-/** What the CLI turns into `--k <integer>` and `--rate-floor <number>`. */
-export const poissonMixtureOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of components', required: true },
-  { name: 'rateFloor', type: 'number', description: 'smallest rate the M-step returns', defaultValue: 1e-10 },
-];
+/** What callers write (`fit(poissonMixturePlugin, data, { k: 3 })` is checked against it). */
+export type PoissonMixtureOptionsInput = OptionsInput<typeof poissonMixtureOptions>;

@@ -54,8 +54,8 @@ describe('fitting', () => {
 
   it('validates options and names the field', () => {
     expect(() => poissonMixturePlugin.parseOptions({})).toThrow(/^k: required/);
-    expect(() => poissonMixturePlugin.parseOptions({ k: 2, rateFloor: 0 })).toThrow(/^rateFloor: must be > 0/);
-    expect(() => poissonMixturePlugin.parseOptions({ k: 2, rateflor: 1 })).toThrow(/rateflor/);
+    expect(() => poissonMixturePlugin.parseOptions({ k: 2, rateFloor: 0 })).toThrow(/^rateFloor: expected a number > 0, got 0$/);
+    expect(() => poissonMixturePlugin.parseOptions({ k: 2, rateflor: 1 } as never)).toThrow(/^rateflor: unknown option; did you mean "rateFloor"\?$/);
     expect(poissonMixturePlugin.parseOptions({ k: 2 })).toEqual({ k: 2, rateFloor: 1e-10 });
   });
 });
@@ -68,6 +68,12 @@ describe('model files', () => {
     expect(() => poissonMixturePlugin.fromJSON({ ...json, weights: [0.5, 0.6] })).toThrow(/^weights: sum to 1.1/);
     expect(() => poissonMixturePlugin.fromJSON({ ...json, rates: [[2, 10, 0.5], [15, 0, 6]] })).toThrow(/^rates\[1\]\[1\]: is 0/);
     expect(() => poissonMixturePlugin.fromJSON({ ...json, rates: [[2, 10, 0.5]] })).toThrow(/^rates: expected 2 rows/);
+  });
+
+  it('a file without an option takes the schema default; a bad one is a model-file error naming it', () => {
+    const { rateFloor: _, ...json } = JSON.parse(JSON.stringify(poissonMixturePlugin.toJSON(truth, { k: 2, rateFloor: 1e-3 }))) as Record<string, unknown>;
+    expect(poissonMixturePlugin.fromJSON(json).options).toEqual({ k: 2, rateFloor: 1e-10 });
+    expect(() => poissonMixturePlugin.fromJSON({ ...json, rateFloor: -1 })).toThrow(expect.objectContaining({ code: 'model-file', field: 'rateFloor', detail: 'expected a number > 0, got -1' }));
   });
 });
 

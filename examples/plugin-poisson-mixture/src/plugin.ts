@@ -6,7 +6,6 @@ import {
   mixtureMethods,
   OptionError,
   PLUGIN_API_VERSION,
-  readCount,
   readMixtureWeights,
   readMatrix,
   rowWeight,
@@ -16,7 +15,7 @@ import {
   type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
-import { parsePoissonMixtureOptions, poissonMixtureOptionSpecs, type PoissonMixtureOptions } from './options.js';
+import { poissonMixtureOptions, type PoissonMixtureOptions, type PoissonMixtureOptionsInput } from './options.js';
 import { logFactorial, samplePoisson } from './poisson.js';
 
 /**
@@ -94,15 +93,15 @@ function checkedParams(k: number, weights: Float64Array, rates: Float64Array, d:
  * visits per day or words per document. Sufficient statistics per component j, laid out
  * [N_j, Σ r·x_1, …, Σ r·x_D] (length K·(1 + D)), where r = w_i·p(j | x_i); they add across shards.
  */
-export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixtureOptions> = {
+export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixtureOptions, PoissonMixtureOptionsInput> = {
   name: 'poisson-mixture',
   apiVersion: PLUGIN_API_VERSION,
   description: 'mixture of independent Poissons, for count data',
   moduleUrl: import.meta.url,
-  optionSpecs: poissonMixtureOptionSpecs,
+  optionSpecs: poissonMixtureOptions.specs,
   defaults: { tol: 1e-6, maxIter: 300 },
 
-  parseOptions: parsePoissonMixtureOptions,
+  parseOptions: poissonMixtureOptions.parse,
 
   init(data, options, random) {
     const { k, rateFloor } = options;
@@ -187,17 +186,17 @@ export const poissonMixturePlugin: ModelPlugin<PoissonMixtureParams, PoissonMixt
   },
 
   toJSON: (params, options) => ({
-    k: params.k,
-    rateFloor: options.rateFloor,
+    ...poissonMixtureOptions.toModelFile(options),
     weights: Array.from(params.weights),
     rates: toNested(params.rates, params.k, params.d),
   }),
 
   fromJSON(json) {
-    const k = readCount(json.k, 'k');
+    // k and rateFloor as the file has them, the schema's default for a missing rateFloor.
+    const options = poissonMixtureOptions.fromModelFile(json);
+    const { k } = options;
     const rates = readMatrix(json.rates, 'rates', k);
     const params = checkedParams(k, readMixtureWeights(json.weights, 'weights', k), rates.values, rates.cols);
-    const options = parsePoissonMixtureOptions({ k, rateFloor: json.rateFloor ?? 1e-10 });
     return { params, options };
   },
 };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { parseOptionsWith, type OptionSpec } from '@emkit/core';
+import { defineOptions, type OptionsInput } from '@emkit/core';
 import type { UpdateRule } from './params.js';
+
+export const UPDATE_RULES = ['em', 'mackay'] as const satisfies readonly UpdateRule[];
 
 export interface BayesLinregOptions {
   /** `em`: EM re-estimation (monotone); `mackay`: MacKay's evidence fixed point (fewer iterations). */
@@ -11,28 +13,15 @@ export interface BayesLinregOptions {
   initialBeta: number | null;
 }
 
-const positive = z.number().positive('must be > 0').refine(Number.isFinite, 'must be finite');
+export const bayesLinregOptions = defineOptions({
+  update: z.enum(UPDATE_RULES).default('em').meta({
+    description: "how α and β are re-estimated: EM (monotone in the evidence) or MacKay's fixed point (faster)",
+    modelFile: 'always',
+  }),
+  initialAlpha: z.number().positive().nullable().default(null).meta({ description: 'starting weight-prior precision α', defaultText: '1', group: 'start', modelFile: 'always' }),
+  initialBeta: z.number().positive().nullable().default(null).meta({ description: 'starting noise precision β', defaultText: '1 / variance of the target', group: 'start', modelFile: 'always' }),
+});
 
-const schema = z
-  .object({
-    update: z.enum(['em', 'mackay']).default('em'),
-    initialAlpha: positive.nullable().default(null),
-    initialBeta: positive.nullable().default(null),
-  })
-  .strict();
+export type BayesLinregOptionsInput = OptionsInput<typeof bayesLinregOptions>;
 
-export function parseBayesLinregOptions(raw: unknown): BayesLinregOptions {
-  return parseOptionsWith(schema, raw);
-}
-
-export const bayesLinregOptionSpecs: readonly OptionSpec[] = [
-  {
-    name: 'update',
-    type: 'string',
-    description: 'how α and β are re-estimated: EM (monotone in the evidence) or MacKay\'s fixed point (faster)',
-    choices: ['em', 'mackay'],
-    defaultValue: 'em',
-  },
-  { name: 'initialAlpha', type: 'number', description: 'starting weight-prior precision α', defaultValue: 1 },
-  { name: 'initialBeta', type: 'number', description: 'starting noise precision β (default: 1 / variance of the target)' },
-];
+export const parseBayesLinregOptions: (raw: unknown) => BayesLinregOptions = bayesLinregOptions.parse;

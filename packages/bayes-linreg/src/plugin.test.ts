@@ -36,7 +36,7 @@ describe('options', () => {
   it('errors name the field', () => {
     expect(() => plugin.parseOptions({ update: 'newton' })).toThrow(OptionError);
     expect(() => plugin.parseOptions({ update: 'newton' })).toThrow(/^update: /);
-    expect(() => plugin.parseOptions({ initialAlpha: -1 })).toThrow(/^initialAlpha: must be > 0/);
+    expect(() => plugin.parseOptions({ initialAlpha: -1 })).toThrow(/^initialAlpha: expected a number > 0, got -1$/);
     expect(() => plugin.parseOptions({ initialBeta: Infinity })).toThrow(/^initialBeta: /);
     expect(() => plugin.parseOptions({ k: 2 })).toThrow(OptionError);
   });

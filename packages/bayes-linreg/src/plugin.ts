@@ -11,7 +11,7 @@ import {
 } from '@emkit/core';
 import { cholesky, logDetFromCholesky } from '@emkit/linalg';
 import { estimateParameters, initialParams } from './estimate.js';
-import { bayesLinregOptionSpecs, parseBayesLinregOptions, type BayesLinregOptions } from './options.js';
+import { bayesLinregOptions, type BayesLinregOptions, type BayesLinregOptionsInput } from './options.js';
 import type { BayesLinregParams } from './params.js';
 import { globalEvidenceTerm, rowEvidenceTerm } from './posterior.js';
 import { predictive } from './predictive.js';
@@ -45,18 +45,18 @@ function readOptionalNumber(value: unknown, field: string): number | null {
  * prediction is `predictive(params, rows)` (mean and variance of each row's target);
  * `scoreSamples` is the log predictive density of each row's target.
  */
-export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOptions> = {
+export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOptions, BayesLinregOptionsInput> = {
   name: 'bayes-linreg',
   apiVersion: PLUGIN_API_VERSION,
   description: 'Bayesian linear regression: weight-prior and noise precisions by evidence maximisation (EM or MacKay)',
   moduleUrl: import.meta.url,
-  optionSpecs: bayesLinregOptionSpecs,
+  optionSpecs: bayesLinregOptions.specs,
   // tol is on the mean log evidence per row. Measured (README): on the sinusoid fixture EM stops after
   // 16 iterations and MacKay after 9; on random well-posed problems 99 % of EM fits converge within
   // ~120 iterations. Fits that run to maxIter approach a supremum on the boundary (α or β → ∞).
   defaults: { tol: 1e-12, maxIter: 1000 },
 
-  parseOptions: parseBayesLinregOptions,
+  parseOptions: bayesLinregOptions.parse,
 
   init: (data, options) => initialParams(data, options),
 
@@ -105,9 +105,7 @@ export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOption
 
   toJSON(params, options) {
     return {
-      update: options.update,
-      initialAlpha: options.initialAlpha,
-      initialBeta: options.initialBeta,
+      ...bayesLinregOptions.toModelFile(options),
       alpha: params.alpha,
       beta: params.beta,
       posteriorMean: Array.from(params.posteriorMean),
@@ -142,11 +140,7 @@ export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOption
       totalWeight,
       logEvidence: readOptionalNumber(json.logEvidence, 'logEvidence'),
     };
-    const options = parseBayesLinregOptions({
-      update: json.update ?? 'em',
-      initialAlpha: json.initialAlpha ?? null,
-      initialBeta: json.initialBeta ?? null,
-    });
+    const options = bayesLinregOptions.fromModelFile(json);
     return { params, options };
   },
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
-import { parseOptionsWith, readMatrix, readVector, OptionError, type OptionSpec } from '@emkit/core';
+import type { KernelChoice } from '@emkit/linalg';
+import { defineOptions, kernelsOption, readMatrix, readVector, OptionError, type OptionsInput } from '@emkit/core';
 
 export const INIT_METHODS = ['kmeans++', 'random-rows', 'random'] as const;
 export type BernoulliInitMethod = (typeof INIT_METHODS)[number];
@@ -33,39 +33,44 @@ export interface BernoulliOptions {
 }
 
 // CLI `list` flags arrive as strings ("2,2" → ["2", "2"]): accept numeric strings too.
-const numberLike = z.union([z.number(), z.string().trim().regex(/^[-+0-9.eE]+$/, 'expected a number').transform(Number)]);
+const numberLike = z.union([z.number(), z.string().trim().regex(/^[-+0-9.eE]+$/).transform(Number)]);
 
-const schema = z
-  .object({
-    k: z
-      .number({ error: (issue) => (issue.input === undefined ? 'required: the number of components, an integer ≥ 1' : `expected an integer ≥ 1, got ${JSON.stringify(issue.input)}`) })
-      .int('expected an integer ≥ 1')
-      .min(1, 'expected an integer ≥ 1'),
+export const bernoulliOptions = defineOptions(
+  {
+    k: z.number().int().min(1).meta({ description: 'number of components', modelFile: 'always' }),
     // Exactly a fixture's `init` object; other fields (note, meanIndices) are ignored.
     init: z
-      .object({ weights: z.unknown().optional(), probabilities: z.unknown().optional() }, { error: 'expected an object {"weights": [...], "probabilities": [[...], ...]}' })
-      .loose()
-      .nullish(),
-    initMethod: z.enum(INIT_METHODS, { error: `expected one of ${INIT_METHODS.join(', ')}` }).default('kmeans++'),
-    clamp: z
-      .number({ error: 'expected a number in [0, 0.5)' })
-      .min(0, 'expected a number in [0, 0.5)')
-      .lt(0.5, 'expected a number in [0, 0.5)')
-      .default(DEFAULT_CLAMP),
+      .looseObject({ weights: z.unknown().optional(), probabilities: z.unknown().optional() })
+      .nullish()
+      .meta({
+        kind: 'json',
+        expected: 'an object {"weights": [...], "probabilities": [[...], ...]}',
+        description: 'JSON file {"weights": [K], "probabilities": [[D], ... K rows]} with starting parameters (a fixture\'s init object); either part may be left out',
+        group: 'start',
+      }),
+    initMethod: z.enum(INIT_METHODS).default('kmeans++').meta({
+      description: 'start without init.probabilities: k-means++ rows or k random rows smoothed to 0.25 + 0.5·row, or random responsibilities',
+      group: 'start',
+    }),
+    clamp: z.number().min(0).lt(0.5).default(DEFAULT_CLAMP).meta({ description: 'probabilities are clamped to [clamp, 1 − clamp] inside the log', modelFile: 'always' }),
     betaPrior: z
-      .tuple([numberLike, numberLike], { error: 'expected two numbers [a, b], both ≥ 1' })
+      .tuple([numberLike, numberLike])
       .refine(([a, b]) => a >= 1 && b >= 1 && Number.isFinite(a) && Number.isFinite(b), 'expected [a, b] with finite a ≥ 1 and b ≥ 1 (below 1 the posterior mode runs off to 0 or 1)')
-      .nullish(),
+      .nullish()
+      .meta({
+        kind: 'list',
+        expected: 'two numbers a,b, both ≥ 1',
+        description: 'Beta prior a,b (both ≥ 1) on every probability: MAP-EM against 0/1 collapse; e.g. 2,2 adds one pseudo-count to each side',
+        group: 'prior',
+        modelFile: 'always',
+      }),
     dirichletPrior: numberLike
       .refine((a) => a >= 1 && Number.isFinite(a), 'expected a finite α ≥ 1 (below 1 the posterior mode runs off to a zero weight)')
-      .nullish(),
-    kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default('wasm'),
-  })
-  .strict(); // a misspelt option is an error, not silently ignored
-
-export function parseBernoulliOptions(raw: unknown): BernoulliOptions {
-  const o = parseOptionsWith(schema, raw);
-  return {
+      .nullish()
+      .meta({ kind: 'number', expected: 'a number ≥ 1', description: 'symmetric Dirichlet prior α ≥ 1 on the weights: MAP-EM against empty components', group: 'prior', modelFile: 'always' }),
+    kernels: kernelsOption(),
+  },
+  (o): BernoulliOptions => ({
     k: o.k,
     init: o.init == null ? null : readInit(o.init, o.k),
     initMethod: o.initMethod,
@@ -73,8 +78,12 @@ export function parseBernoulliOptions(raw: unknown): BernoulliOptions {
     betaPrior: o.betaPrior == null ? null : [o.betaPrior[0], o.betaPrior[1]],
     dirichletPrior: o.dirichletPrior ?? null,
     kernels: o.kernels,
-  };
-}
+  }),
+);
+
+export type BernoulliOptionsInput = OptionsInput<typeof bernoulliOptions>;
+
+export const parseBernoulliOptions: (raw: unknown) => BernoulliOptions = bernoulliOptions.parse;
 
 function readInit(init: { weights?: unknown; probabilities?: unknown }, k: number): BernoulliInit {
   let weights: Float64Array | null = null;
@@ -102,23 +111,3 @@ export function checkProbabilities(values: Float64Array, cols: number, make: (fi
   for (let i = 0; i < values.length; i++)
     if (!(values[i] >= 0 && values[i] <= 1)) throw make(`[${Math.floor(i / cols)}][${i % cols}]`, `is ${values[i]}; a probability must be in [0, 1]`);
 }
-
-export const bernoulliOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of components', required: true },
-  {
-    name: 'init',
-    type: 'json',
-    description: 'JSON file {"weights": [K], "probabilities": [[D], ... K rows]} with starting parameters (a fixture\'s init object); either part may be left out',
-  },
-  {
-    name: 'initMethod',
-    type: 'string',
-    description: 'start without init.probabilities: k-means++ rows or k random rows smoothed to 0.25 + 0.5·row, or random responsibilities',
-    choices: INIT_METHODS,
-    defaultValue: 'kmeans++',
-  },
-  { name: 'clamp', type: 'number', description: 'probabilities are clamped to [clamp, 1 − clamp] inside the log', defaultValue: DEFAULT_CLAMP },
-  { name: 'betaPrior', type: 'list', description: 'Beta prior a,b (both ≥ 1) on every probability: MAP-EM against 0/1 collapse; e.g. 2,2 adds one pseudo-count to each side' },
-  { name: 'dirichletPrior', type: 'number', description: 'symmetric Dirichlet prior α ≥ 1 on the weights: MAP-EM against empty components' },
-  KERNELS_OPTION_SPEC,
-];

@@ -2,8 +2,6 @@ import type { Random } from '@emkit/linalg';
 import {
   ModelFileError,
   PLUGIN_API_VERSION,
-  readingModelFile,
-  readCount,
   readMixtureWeights,
   readMatrix,
   mixtureImpute,
@@ -15,7 +13,7 @@ import {
 import { checkBinary, estimateParameters, statsLength } from './estimate.js';
 import { bernoulliDensity, eStepRowsWithMissing, imputeRow, majorityFilled } from './missing.js';
 import { initialParams } from './init.js';
-import { bernoulliOptionSpecs, checkProbabilities, DEFAULT_CLAMP, parseBernoulliOptions, type BernoulliOptions } from './options.js';
+import { bernoulliOptions, checkProbabilities, type BernoulliOptions, type BernoulliOptionsInput } from './options.js';
 import { describeBernoulliView } from './view.js';
 import type { BernoulliParams } from './params.js';
 
@@ -25,16 +23,16 @@ import type { BernoulliParams } from './params.js';
  * on the change of the mean log-likelihood. With `betaPrior` / `dirichletPrior` it is MAP-EM,
  * and the driver's log-likelihood is the log-posterior up to a constant (see eStepRows).
  */
-export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
+export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions, BernoulliOptionsInput> = {
   name: 'bernoulli',
   apiVersion: PLUGIN_API_VERSION,
   description: 'mixture of multivariate Bernoullis on 0/1 data (optional Beta/Dirichlet priors: MAP-EM)',
   moduleUrl: import.meta.url,
-  optionSpecs: bernoulliOptionSpecs,
+  optionSpecs: bernoulliOptions.specs,
   // The reference EM stopped when the mean log-likelihood changed by less than 1e-12.
   defaults: { tol: 1e-12, maxIter: 1000 },
 
-  parseOptions: parseBernoulliOptions,
+  parseOptions: bernoulliOptions.parse,
 
   // Missing bits are skipped (summed out of each row's likelihood); starts are seeded from the
   // data with each missing bit at its column's majority value.
@@ -71,30 +69,21 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions> = {
     return out;
   },
 
-  toJSON(params) {
+  toJSON(params, options) {
     return {
-      k: params.k,
-      clamp: params.clamp,
-      betaPrior: params.betaPrior === null ? null : [...params.betaPrior],
-      dirichletPrior: params.dirichletPrior,
+      // k, clamp, betaPrior and dirichletPrior (null: maximum likelihood)
+      ...bernoulliOptions.toModelFile({ ...options, k: params.k, clamp: params.clamp, betaPrior: params.betaPrior, dirichletPrior: params.dirichletPrior }),
       weights: Array.from(params.weights),
       probabilities: toNested(params.probabilities, params.k, params.d),
     };
   },
 
   fromJSON(json) {
-    const k = readCount(json.k, 'k');
+    const options = bernoulliOptions.fromModelFile(json);
+    const { k } = options;
     const weights = readMixtureWeights(json.weights, 'weights', k);
     const m = readMatrix(json.probabilities, 'probabilities', k);
     checkProbabilities(m.values, m.cols, (field, message) => new ModelFileError({ field: `probabilities${field}`, detail: message }));
-    const options: BernoulliOptions = readingModelFile(() =>
-      parseBernoulliOptions({
-        k,
-        clamp: json.clamp ?? DEFAULT_CLAMP,
-        betaPrior: json.betaPrior ?? null,
-        dirichletPrior: json.dirichletPrior ?? null,
-      }),
-    );
     const params: BernoulliParams = {
       k,
       d: m.cols,

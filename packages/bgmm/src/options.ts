@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { parseOptionsWith, type OptionSpec } from '@emkit/core';
+import { defineOptions, type OptionsInput } from '@emkit/core';
 
 export type WeightPrior = 'dirichlet-process' | 'dirichlet';
-export const WEIGHT_PRIORS: readonly WeightPrior[] = ['dirichlet-process', 'dirichlet'];
+export const WEIGHT_PRIORS = ['dirichlet-process', 'dirichlet'] as const satisfies readonly WeightPrior[];
 export type BgmmInitMethod = 'kmeans' | 'random';
-export const BGMM_INIT_METHODS: readonly BgmmInitMethod[] = ['kmeans', 'random'];
+export const BGMM_INIT_METHODS = ['kmeans', 'random'] as const satisfies readonly BgmmInitMethod[];
 export type BgmmCovariance = 'full' | 'diag' | 'spherical' | 'tied';
-export const BGMM_COVARIANCES: readonly BgmmCovariance[] = ['full', 'diag', 'spherical', 'tied'];
+export const BGMM_COVARIANCES = ['full', 'diag', 'spherical', 'tied'] as const satisfies readonly BgmmCovariance[];
 
 export interface BgmmOptions {
   /** Number of components K: the truncation level of the Dirichlet process, or the Dirichlet's size. */
@@ -45,48 +45,37 @@ export interface BgmmOptions {
   initMethod: BgmmInitMethod;
 }
 
-const positive = (what: string) =>
-  z
+export const bgmmOptions = defineOptions({
+  k: z.number().int().min(1).meta({ description: 'number of components (the truncation level of the Dirichlet process)', modelFile: 'always' }),
+  covariance: z.enum(BGMM_COVARIANCES).default('full').meta({
+    description: 'covariance structure: full, diag (per dimension), spherical (one variance per component) or tied (one matrix shared)',
+    modelFile: 'always',
+  }),
+  weightPrior: z
+    .enum([...WEIGHT_PRIORS, 'dirichlet-distribution'])
+    .default('dirichlet-process')
+    .transform((v): WeightPrior => (v === 'dirichlet-distribution' ? 'dirichlet' : v))
+    // scikit-learn's name, dirichlet-distribution, is accepted too
+    .meta({ choices: WEIGHT_PRIORS, description: 'prior on the weights: a stick-breaking Dirichlet process or a Dirichlet distribution', group: 'prior', modelFile: 'always' }),
+  weightConcentration: z
     .number()
-    .refine((x) => Number.isFinite(x) && x > 0, `${what} must be a finite number > 0`);
+    .positive()
+    .nullable()
+    .default(null)
+    .meta({ description: 'concentration γ (process) or α₀ (distribution); smaller keeps fewer components', defaultText: '1/K', group: 'prior' }),
+  meanPrecision: z.number().positive().default(1).meta({ description: 'prior precision β₀ of the means, in units of the component precision', group: 'prior' }),
+  meanPrior: z.array(z.number()).min(1).nullable().default(null).meta({ kind: 'json', description: 'JSON file with the prior mean m₀ (D numbers; default: the data mean)', group: 'prior' }),
+  degreesOfFreedom: z.number().nullable().default(null).meta({ description: 'Wishart degrees of freedom ν₀ > D − 1', defaultText: 'D', group: 'prior' }),
+  covariancePrior: z
+    .array(z.array(z.number()))
+    .min(1)
+    .nullable()
+    .default(null)
+    .meta({ kind: 'json', description: 'JSON file with the Wishart scale W₀⁻¹ (D×D; default: the data covariance)', group: 'prior' }),
+  regCovar: z.number().min(0).default(1e-6).meta({ description: 'added to the diagonal of the covariance prior', modelFile: 'always' }),
+  initMethod: z.enum(BGMM_INIT_METHODS).default('kmeans').meta({ description: 'starting responsibilities: k-means labels or random', group: 'start', modelFile: 'always' }),
+});
 
-const schema = z
-  .object({
-    k: z.number({ error: 'required: the number of components (the truncation level), an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    covariance: z.enum(['full', 'diag', 'spherical', 'tied'], { error: 'expected one of "full", "diag", "spherical", "tied"' }).default('full'),
-    weightPrior: z
-      .enum(['dirichlet-process', 'dirichlet', 'dirichlet-distribution'])
-      .default('dirichlet-process')
-      .transform((v): WeightPrior => (v === 'dirichlet-distribution' ? 'dirichlet' : v)),
-    weightConcentration: positive('the weight concentration').nullable().default(null),
-    meanPrecision: positive('the mean precision').default(1),
-    meanPrior: z.array(z.number().refine(Number.isFinite, 'must be finite')).min(1).nullable().default(null),
-    degreesOfFreedom: z.number().refine(Number.isFinite, 'must be finite').nullable().default(null),
-    covariancePrior: z.array(z.array(z.number().refine(Number.isFinite, 'must be finite'))).min(1).nullable().default(null),
-    regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(['kmeans', 'random']).default('kmeans'),
-  })
-  .strict();
+export type BgmmOptionsInput = OptionsInput<typeof bgmmOptions>;
 
-export function parseBgmmOptions(raw: unknown): BgmmOptions {
-  return parseOptionsWith(schema, raw);
-}
-
-export const bgmmOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of components (the truncation level of the Dirichlet process)', required: true },
-  { name: 'covariance', type: 'string', description: 'covariance structure: full, diag (per dimension), spherical (one variance per component) or tied (one matrix shared)', choices: BGMM_COVARIANCES, defaultValue: 'full' },
-  {
-    name: 'weightPrior',
-    type: 'string',
-    description: 'prior on the weights: a stick-breaking Dirichlet process or a Dirichlet distribution',
-    choices: WEIGHT_PRIORS,
-    defaultValue: 'dirichlet-process',
-  },
-  { name: 'weightConcentration', type: 'number', description: 'concentration γ (process) or α₀ (distribution); smaller keeps fewer components (default: 1/K)' },
-  { name: 'meanPrecision', type: 'number', description: 'prior precision β₀ of the means, in units of the component precision', defaultValue: 1 },
-  { name: 'meanPrior', type: 'json', description: 'JSON file with the prior mean m₀ (D numbers; default: the data mean)' },
-  { name: 'degreesOfFreedom', type: 'number', description: 'Wishart degrees of freedom ν₀ > D − 1 (default: D)' },
-  { name: 'covariancePrior', type: 'json', description: 'JSON file with the Wishart scale W₀⁻¹ (D×D; default: the data covariance)' },
-  { name: 'regCovar', type: 'number', description: 'added to the diagonal of the covariance prior', defaultValue: 1e-6 },
-  { name: 'initMethod', type: 'string', description: 'starting responsibilities: k-means labels or random', choices: BGMM_INIT_METHODS, defaultValue: 'kmeans' },
-];
+export const parseBgmmOptions: (raw: unknown) => BgmmOptions = bgmmOptions.parse;

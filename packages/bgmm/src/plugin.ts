@@ -4,7 +4,6 @@ import {
   mixtureMethods,
   ModelFileError,
   PLUGIN_API_VERSION,
-  readCount,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -16,7 +15,7 @@ import {
 } from '@emkit/core';
 import { bgmmDensity, eStepRows } from './estep.js';
 import { initialParams } from './init.js';
-import { BGMM_COVARIANCES, bgmmOptionSpecs, parseBgmmOptions, WEIGHT_PRIORS, type BgmmCovariance, type BgmmOptions, type WeightPrior } from './options.js';
+import { bgmmOptions, type BgmmOptions, type BgmmOptionsInput } from './options.js';
 import { PRECISION_MODELS } from './covariance/index.js';
 import type { BgmmParams } from './params.js';
 import { assembleParams, statsLength, updatePosterior } from './variational.js';
@@ -52,17 +51,17 @@ function singularComponent(iteration?: number) {
  * each row's term ln Σₖ exp ρᵢₖ (scikit-learn's score_samples for this model), without the KL
  * of the parameters. `parameterCount` is null: see the README.
  */
-export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
+export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions, BgmmOptionsInput> = {
   name: 'bgmm',
   apiVersion: PLUGIN_API_VERSION,
   description: 'variational Bayesian Gaussian mixture (Dirichlet-process or Dirichlet weights, Normal–Wishart priors); the objective is the ELBO',
   moduleUrl: import.meta.url,
-  optionSpecs: bgmmOptionSpecs,
+  optionSpecs: bgmmOptions.specs,
   // The ELBO's gain per iteration is small while unneeded components drain away; a tight tol
   // (per row: scikit-learn's 1e-3 is on the total bound) lets them empty.
   defaults: { tol: 1e-6, maxIter: 1000 },
 
-  parseOptions: parseBgmmOptions,
+  parseOptions: bgmmOptions.parse,
 
   init: (data: Dataset, options: BgmmOptions, random: Random, context?: InitContext) => initialParams(data, options, random, context?.onProgress),
 
@@ -126,11 +125,9 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
   },
 
   fromJSON(json) {
-    const k = readCount(json.k, 'k');
-    const covariance = (json.covariance ?? 'full') as BgmmCovariance;
-    if (!BGMM_COVARIANCES.includes(covariance)) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${BGMM_COVARIANCES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
-    const weightPrior = json.weightPrior as WeightPrior;
-    if (!WEIGHT_PRIORS.includes(weightPrior)) throw new ModelFileError({ field: 'weightPrior', detail: `expected one of ${WEIGHT_PRIORS.join(', ')}; got ${JSON.stringify(json.weightPrior)}` });
+    // k, covariance, weightPrior, regCovar and initMethod as the file has them, else the defaults;
+    // the prior's values are read from its `prior` object below.
+    const { k, covariance, weightPrior, regCovar } = bgmmOptions.fromModelFile(json);
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
     const positive = (values: Float64Array, field: string, above = 0): Float64Array => {
@@ -149,7 +146,6 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
     const rawPrior = json.prior;
     if (typeof rawPrior !== 'object' || rawPrior === null || Array.isArray(rawPrior)) throw new ModelFileError({ field: 'prior', detail: 'expected an object with the prior' });
     const p = rawPrior as Record<string, unknown>;
-    const regCovar = json.regCovar === undefined ? 1e-6 : readFiniteNumber(json.regCovar, 'regCovar');
     const prior = {
       weightConcentration: readFiniteNumber(p.weightConcentration, 'prior.weightConcentration'),
       meanPrior: readVector(p.meanPrior, 'prior.meanPrior', d),
@@ -160,23 +156,13 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions> = {
     };
     const totalWeight = readFiniteNumber(json.totalWeight, 'totalWeight');
     if (!(totalWeight > 0)) throw new ModelFileError({ field: 'totalWeight', detail: `is ${totalWeight}; must be > 0` });
-    let options: BgmmOptions;
-    try {
-      options = parseBgmmOptions({
-        k,
-        covariance,
-        weightPrior,
-        weightConcentration: prior.weightConcentration,
-        meanPrecision: prior.meanPrecision,
-        meanPrior: Array.from(prior.meanPrior),
-        degreesOfFreedom: prior.degreesOfFreedom,
-        covariancePrior: toNested(prior.covariancePrior, d, d),
-        regCovar,
-        initMethod: json.initMethod ?? 'kmeans',
-      });
-    } catch (error) {
-      throw new ModelFileError({ detail: error instanceof Error ? error.message : String(error) });
-    }
+    const options = bgmmOptions.fromModelFile(json, {
+      weightConcentration: prior.weightConcentration,
+      meanPrecision: prior.meanPrecision,
+      meanPrior: Array.from(prior.meanPrior),
+      degreesOfFreedom: prior.degreesOfFreedom,
+      covariancePrior: toNested(prior.covariancePrior, d, d),
+    });
     if (!(prior.degreesOfFreedom > d - 1)) throw new ModelFileError({ field: 'prior.degreesOfFreedom', detail: `must be greater than D − 1 = ${d - 1}` });
     const params = assembleParams(
       { k, d, covariance, weightPrior, prior, totalWeight, weightConcentration, meanPrecision, means: meansMatrix.values, degreesOfFreedom, covariances },

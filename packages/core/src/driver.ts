@@ -479,12 +479,13 @@ export function selectBestRestart<Params, Options>(
 /**
  * Fits `plugin` to `data` by EM with the given restarts, sequentially in this thread (the
  * E-step goes through `driverOptions.executor`). @emkit/runner runs restarts in parallel with
- * the same runRestart and selectBestRestart, so both give the same winner.
+ * the same runRestart and selectBestRestart, so both give the same winner. `rawOptions` is
+ * typed by the plugin's option schema: `fit(gmmPlugin, data, { covarance: 'full' })` does not compile.
  */
-export async function fit<Params, Options>(
-  plugin: ModelPlugin<Params, Options>,
+export async function fit<Params, Options, Input>(
+  plugin: ModelPlugin<Params, Options, Input>,
   data: Dataset,
-  rawOptions: unknown,
+  rawOptions: NoInfer<Input>,
   driverOptions: DriverOptions = {},
 ): Promise<FitResult<Params, Options>> {
   const options = plugin.parseOptions(rawOptions);

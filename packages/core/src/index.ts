@@ -1,6 +1,6 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
 export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
-export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, ShardEStepResult, InitProgress, InitContext } from './plugin.js';
+export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext } from './plugin.js';
 export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
 export type { EStepExecutor, EStepOutcome, InitRunContext } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
@@ -23,8 +23,23 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, type FieldErrorKind } from './json-fields.js';
-export { parseOptionsWith } from './options.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
+export {
+  defineOptions,
+  parseOptionsWith,
+  optionSpecOf,
+  kernelsOption,
+  describeValue,
+  closestMatches,
+  invalidValueDetail,
+  type OptionMeta,
+  type OptionShape,
+  type OptionShapeInput,
+  type ReadonlyDeep,
+  type OptionShapeOutput,
+  type PluginOptions,
+  type OptionsInput,
+} from './options.js';
 export {
   EmkitError,
   OptionError,

@@ -85,6 +85,11 @@ export function toNested(values: ArrayLike<number>, rows: number, cols: number, 
   return out;
 }
 
+/** `count` row-major rows×cols matrices stored one after another (K×D×D covariances) as nested arrays. */
+export function toNestedStack(values: ArrayLike<number>, count: number, rows: number, cols: number): number[][][] {
+  return Array.from({ length: count }, (_, j) => toNested(values, rows, cols, j * rows * cols));
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';

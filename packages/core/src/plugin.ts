@@ -7,25 +7,36 @@ import type { ModelView } from './view.js';
 export const PLUGIN_API_VERSION = 1;
 
 /**
- * Describes one plugin option for user interfaces (CLI flags, web forms), so a third-party
- * plugin gets them without code in the CLI. The CLI spells `regCovar` as `--reg-covar`.
- * `parseOptions` stays the single place where values are validated.
+ * How a user interface takes an option: number / integer / string: one value; list:
+ * comma-separated values; json: a JSON file's contents (e.g. `--init init.json`).
+ */
+export type OptionKind = 'number' | 'integer' | 'string' | 'list' | 'json';
+
+/**
+ * Describes one plugin option for user interfaces (CLI flags, help, web forms), so a third-party
+ * plugin gets them without code in the CLI. Derived from the plugin's option schema by
+ * `defineOptions` (written by hand only by plugins that predate it); `parseOptions` stays the
+ * single place where values are validated.
  */
 export interface OptionSpec {
   /** The option's field in the raw options object (camelCase). */
   readonly name: string;
-  /**
-   * number / integer / string: one value; list: comma-separated strings; json: a JSON file's
-   * contents (e.g. `--init init.json`).
-   */
-  readonly type: 'number' | 'integer' | 'string' | 'list' | 'json';
+  readonly type: OptionKind;
   readonly description: string;
+  /** The CLI flag without dashes (`reg-covar`); absent: the name in kebab case. */
+  readonly flag?: string;
+  /** What a valid value is, in words (`an integer ≥ 1`, `one of full, diag`), for help and errors. */
+  readonly expected?: string;
   readonly choices?: readonly string[];
   /** What `all` stands for where several candidate values are accepted (`emkit select … --covariance all`); default: every choice. */
   readonly allChoices?: readonly string[];
-  /** Shown in help; parseOptions applies the real default. */
+  /** The default value, as a form or flag would hold it (lists comma-separated); parseOptions applies the real one. */
   readonly defaultValue?: string | number;
+  /** The default in words where it is worked out at fit time (`D + 2`, `the data mean`), for help. */
+  readonly defaultText?: string;
   readonly required?: boolean;
+  /** The heading the option is listed under (`prior`, `start`); absent: the model's main options. */
+  readonly group?: string;
 }
 
 /** What the M-step and convergence test know about the data as a whole. */
@@ -83,7 +94,7 @@ export interface ShardEStepResult {
  * disjoint shards combine with `mergeStats` (element-wise addition unless the plugin says
  * otherwise), and the merged stats of all shards must equal the stats of the whole data.
  */
-export interface ModelPlugin<Params, Options> {
+export interface ModelPlugin<Params, Options, Input = unknown> {
   /** The name used on the command line and in model files (`gmm`, `kmeans`). */
   readonly name: string;
   /** The plugin contract version it implements (PLUGIN_API_VERSION). */
@@ -122,9 +133,11 @@ export interface ModelPlugin<Params, Options> {
 
   /**
    * Validates user options (from code, CLI flags or JSON) and fills in defaults.
-   * Throws OptionError naming the offending field.
+   * Throws OptionError naming the offending field. It checks any value at run time; `Input` (the
+   * options object callers write, from the plugin's option schema) is what `fit` and
+   * `selectModel` check a caller's options against at compile time.
    */
-  parseOptions(raw: unknown): Options;
+  parseOptions(raw: Input): Options;
 
   /**
    * Starting parameters: from given parameters in the options, or from the data with a seeded
@@ -224,7 +237,7 @@ export interface ModelPlugin<Params, Options> {
 
 /** A plugin of unknown parameter and option types, as registries and the CLI hold them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyModelPlugin = ModelPlugin<any, any>;
+export type AnyModelPlugin = ModelPlugin<any, any, any>;
 
 /**
  * Whether `value` looks like a model plugin: an object with a name and the EM hooks. Judged by

@@ -176,12 +176,15 @@ function failedRow(index: number, options: Record<string, unknown>, error: unkno
  * - A candidate whose fit fails (a singular covariance, more components than rows) becomes a
  *   `failed` row carrying the reason; the others go on. An abort stops the whole selection.
  */
-export async function selectModel<P, O>(
-  plugin: ModelPlugin<P, O>,
+export async function selectModel<P, O, I>(
+  typedPlugin: ModelPlugin<P, O, I>,
   data: Dataset,
-  candidates: readonly Readonly<Record<string, unknown>>[],
+  typedCandidates: readonly NoInfer<I>[],
   options: SelectionOptions<P, O> = {},
 ): Promise<SelectionResult<P, O>> {
+  // Candidates were checked against the plugin's option type by the compiler; from here on they are option objects.
+  const plugin = typedPlugin as ModelPlugin<P, O>;
+  const candidates = typedCandidates as readonly Readonly<Record<string, unknown>>[];
   const criterion = options.criterion ?? 'bic';
   if (!SELECTION_CRITERIA.includes(criterion)) throw new OptionError({ field: 'criterion', detail: `must be one of ${SELECTION_CRITERIA.join(', ')}, got ${JSON.stringify(criterion)}` });
   if (candidates.length === 0) throw new OptionError({ field: 'candidates', detail: 'give at least one candidate option set' });

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
-import { parseOptionsWith, type OptionSpec } from '@emkit/core';
+import type { KernelChoice } from '@emkit/linalg';
+import { defineOptions, kernelsOption, type OptionsInput } from '@emkit/core';
 import type { NoiseModel } from './params.js';
 
-export type InitMethod = 'pca' | 'random';
+export const NOISE_MODELS = ['diagonal', 'isotropic'] as const satisfies readonly NoiseModel[];
+export const INIT_METHODS = ['pca', 'random'] as const;
+export type InitMethod = (typeof INIT_METHODS)[number];
 
 /**
  * Starting parameters in the shapes of a model file: any subset; the rest comes from
@@ -37,35 +39,22 @@ export interface FactorOptions {
   kernels?: KernelChoice;
 }
 
-const schema = z
-  .object({
-    factors: z.number({ error: 'required: the number of latent factors, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    noise: z.enum(['diagonal', 'isotropic']).default('diagonal'),
-    noiseFloor: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(['pca', 'random']).default('pca'),
+export const factorOptions = defineOptions(
+  {
+    factors: z.number().int().min(1).meta({ description: 'number of latent factors q (1 ≤ q < number of columns)', modelFile: 'always' }),
+    noise: z.enum(NOISE_MODELS).default('diagonal').meta({ description: 'noise covariance: diagonal (factor analysis) or isotropic σ²I (probabilistic PCA)', modelFile: 'always' }),
+    noiseFloor: z.number().min(0).default(1e-6).meta({ description: 'lower bound on each noise variance, relative to the column variance (keeps Heywood cases finite)', modelFile: 'always' }),
+    initMethod: z.enum(INIT_METHODS).default('pca').meta({ description: 'start from the top principal components or from seeded random loadings', group: 'start' }),
     init: z
-      .object({
-        mean: z.unknown().optional(),
-        loadings: z.unknown().optional(),
-        noiseVariance: z.unknown().optional(),
-      })
-      .loose()
+      .looseObject({ mean: z.unknown().optional(), loadings: z.unknown().optional(), noiseVariance: z.unknown().optional() })
       .nullable()
-      .default(null),
-    kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default('wasm'),
-  })
-  .strict();
+      .default(null)
+      .meta({ kind: 'json', description: "JSON file with starting mean, loadings (D×q) and/or noiseVariance (a model file's fields)", group: 'start' }),
+    kernels: kernelsOption(),
+  },
+  (o): FactorOptions => ({ ...o, init: o.init as FactorInit | null }),
+);
 
-export function parseFactorOptions(raw: unknown): FactorOptions {
-  const o = parseOptionsWith(schema, raw);
-  return { ...o, init: o.init as FactorInit | null };
-}
+export type FactorOptionsInput = OptionsInput<typeof factorOptions>;
 
-export const factorOptionSpecs: readonly OptionSpec[] = [
-  { name: 'factors', type: 'integer', description: 'number of latent factors q (1 ≤ q < number of columns)', required: true },
-  { name: 'noise', type: 'string', description: 'noise covariance: diagonal (factor analysis) or isotropic σ²I (probabilistic PCA)', choices: ['diagonal', 'isotropic'], defaultValue: 'diagonal' },
-  { name: 'noiseFloor', type: 'number', description: 'lower bound on each noise variance, relative to the column variance (keeps Heywood cases finite)', defaultValue: 1e-6 },
-  { name: 'initMethod', type: 'string', description: 'start from the top principal components or from seeded random loadings', choices: ['pca', 'random'], defaultValue: 'pca' },
-  { name: 'init', type: 'json', description: 'JSON file with starting mean, loadings (D×q) and/or noiseVariance (a model file\'s fields)' },
-  KERNELS_OPTION_SPEC,
-];
+export const parseFactorOptions: (raw: unknown) => FactorOptions = factorOptions.parse;

@@ -1,10 +1,10 @@
 import type { Random } from '@emkit/linalg';
-import { ModelFileError, PLUGIN_API_VERSION, readFiniteNumber, readMatrix, readVector, singleComponentMethods, toNested, type Dataset, type ModelPlugin } from '@emkit/core';
+import { ModelFileError, PLUGIN_API_VERSION, readMatrix, readVector, singleComponentMethods, toNested, type Dataset, type ModelPlugin } from '@emkit/core';
 import { eStepRows, estimateParameters, statsLayout } from './estimate.js';
 import { initialParams, readNoiseVariance } from './init.js';
 import { type LikelihoodMethod, RowScratch, latentMeanRow, logDensityRow, modelCovariance, prepareModel } from './model.js';
-import { factorOptionSpecs, parseFactorOptions, type FactorOptions } from './options.js';
-import type { FactorParams, NoiseModel } from './params.js';
+import { factorOptions, type FactorOptions, type FactorOptionsInput } from './options.js';
+import type { FactorParams } from './params.js';
 import { describeFactorView } from './view.js';
 
 function checkData(params: FactorParams, data: Dataset): void {
@@ -55,15 +55,15 @@ export function posteriorCovariance(params: FactorParams): Float64Array {
  * z ~ N(0, I) and diagonal (or isotropic) Gaussian noise. A single-component model: predict gives
  * zeros and responsibilities ones; `latentMeans` gives the embedding.
  */
-export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
+export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions, FactorOptionsInput> = {
   name: 'factor-analysis',
   apiVersion: PLUGIN_API_VERSION,
   description: 'Factor analysis / probabilistic PCA: x = W z + μ + ε, q latent factors, diagonal or isotropic noise',
   moduleUrl: import.meta.url,
-  optionSpecs: factorOptionSpecs,
+  optionSpecs: factorOptions.specs,
   defaults: { tol: 1e-6, maxIter: 1000 },
 
-  parseOptions: parseFactorOptions,
+  parseOptions: factorOptions.parse,
 
   init: (data: Dataset, options: FactorOptions, random: Random) => initialParams(data, options, random),
 
@@ -107,9 +107,7 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
   toJSON(params, options) {
     const { d, q } = params;
     return {
-      factors: q,
-      noise: params.noise,
-      noiseFloor: options.noiseFloor,
+      ...factorOptions.toModelFile({ ...options, factors: q, noise: params.noise }),
       mean: Array.from(params.mean),
       loadings: toNested(params.loadings, d, q),
       noiseVariance: Array.from(params.noiseVariance),
@@ -118,16 +116,13 @@ export const factorAnalysisPlugin: ModelPlugin<FactorParams, FactorOptions> = {
   },
 
   fromJSON(json) {
-    const q = readFiniteNumber(json.factors, 'factors');
-    if (!Number.isInteger(q) || q < 1) throw new ModelFileError({ field: 'factors', detail: `expected an integer ≥ 1, got ${q}` });
-    const noise = (json.noise ?? 'diagonal') as NoiseModel;
-    if (noise !== 'diagonal' && noise !== 'isotropic') throw new ModelFileError({ field: 'noise', detail: `expected diagonal or isotropic, got ${JSON.stringify(json.noise)}` });
+    const options = factorOptions.fromModelFile(json);
+    const { factors: q, noise } = options;
     const mean = readVector(json.mean, 'mean');
     const d = mean.length;
     if (q >= d) throw new ModelFileError({ field: 'factors', detail: `${q} factors need at least ${q + 1} columns; the mean has ${d}` });
     const loadings = readMatrix(json.loadings, 'loadings', d, q).values;
     const noiseVariance = readNoiseVariance(json.noiseVariance, d, noise, 'noiseVariance', (field, message) => new ModelFileError({ field, detail: message }));
-    const options = parseFactorOptions({ factors: q, noise, noiseFloor: json.noiseFloor ?? 1e-6 });
     return { params: { d, q, noise, mean, loadings, noiseVariance }, options };
   },
 };

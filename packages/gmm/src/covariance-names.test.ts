@@ -28,7 +28,7 @@ describe("covariance names: the four scikit-learn names and mclust's 14", () => 
 
   it('an unknown name is an option error listing the choices', () => {
     expect(() => gmmPlugin.parseOptions({ k: 2, covariance: 'VVX' })).toThrow(OptionError);
-    expect(() => gmmPlugin.parseOptions({ k: 2, covariance: 'VVX' })).toThrow(/covariance: expected one of full, diag, spherical, tied, EII.*VVV, VVI, VII, EEE; got "VVX"/);
+    expect(() => gmmPlugin.parseOptions({ k: 2, covariance: 'VVX' })).toThrow(/covariance: expected one of full, diag, spherical, tied, EII.*VVV, VVI, VII, EEE, got "VVX"; did you mean "VVE", "VVV" or "VVI"\?$/);
   });
 
   it('a prior with a constrained model is a clear option error', () => {

@@ -1,13 +1,14 @@
 export { gmmPlugin } from './plugin.js';
 export type { GmmParams, CovarianceType, FrozenParameter } from './params.js';
-export type { GmmOptions, GmmInit, InitMethod } from './options.js';
-export { parseGmmOptions } from './options.js';
+export type { GmmOptions, GmmOptionsInput, GmmInit, GmmPriorOptions, InitMethod } from './options.js';
+export { gmmOptions, parseGmmOptions, INIT_METHODS, FROZEN_PARAMETERS, SINGULAR_POLICIES } from './options.js';
 export {
   covarianceModels,
   covarianceModel,
   COVARIANCE_TYPES,
   COVARIANCE_ALIASES,
   COVARIANCE_NAMES,
+  type CovarianceName,
   MCLUST_ORDER,
   mclustName,
   resolveCovarianceName,
@@ -24,3 +25,4 @@ export type { EstimateOptions } from './estimate.js';
 export { assembleParams, estimateParameters, statsLength } from './estimate.js';
 export { initialParams } from './init.js';
 export { MissingRowModel, eStepRowsWithMissing, meanImputed } from './missing.js';
+export { gmmParameters, type GmmParameters } from './parameters.js';

@@ -160,7 +160,7 @@ describe('MAP-EM with conjugate priors (mclust priorControl)', () => {
     expect(gmmPlugin.parseOptions({ k: 2, priorShrinkage: 0.5 }).prior).toMatchObject({ shrinkage: 0.5 });
     expect(gmmPlugin.parseOptions({ k: 2, prior: { dof: 7 }, priorWeightConcentration: 3 }).prior).toMatchObject({ dof: 7, weightConcentration: 3, shrinkage: 0.01 });
     expect(() => gmmPlugin.parseOptions({ k: 2, prior: 'none', priorDof: 3 })).toThrow(/^priorDof: is given with prior "none"/);
-    expect(() => gmmPlugin.parseOptions({ k: 2, priorWeightConcentration: 0.5 })).toThrow(/^priorWeightConcentration: must be ≥ 1/);
+    expect(() => gmmPlugin.parseOptions({ k: 2, priorWeightConcentration: 0.5 })).toThrow(/^priorWeightConcentration: expected a number ≥ 1 \(a Dirichlet below 1 has no interior mode\), got 0.5$/);
     expect(() => gmmPlugin.parseOptions({ k: 2, prior: { shrinkage: 0 } })).toThrow(/^prior\.shrinkage/);
     expect(() => gmmPlugin.parseOptions({ k: 2, prior: { bogus: 1 } })).toThrow(OptionError);
     const random = new Random(0);

@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
+import { OptionError, defineOptions, kernelsOption, type OptionsInput } from '@emkit/core';
+import type { KernelChoice } from '@emkit/linalg';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
-import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
-import { COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, mclustName, resolveCovarianceName } from './covariance/index.js';
+import { COVARIANCE_ALIASES, COVARIANCE_NAMES, MCLUST_ORDER, covarianceModel, mclustName, resolveCovarianceName, type CovarianceName } from './covariance/index.js';
 
-export type InitMethod = 'kmeans' | 'kmeans++' | 'random' | 'hc' | 'emEM';
-export const INIT_METHODS: readonly InitMethod[] = ['kmeans', 'kmeans++', 'random', 'hc', 'emEM'];
+export const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'hc', 'emEM'] as const;
+export type InitMethod = (typeof INIT_METHODS)[number];
 
 /** The merge criterion of the hierarchical agglomeration (hc.ts): mclust's hcVVV or hcEII. */
-export type HcModel = 'VVV' | 'EII';
-export const HC_MODELS: readonly HcModel[] = ['VVV', 'EII'];
+export const HC_MODELS = ['VVV', 'EII'] as const;
+export type HcModel = (typeof HC_MODELS)[number];
+export const FROZEN_PARAMETERS = ['weights', 'means', 'covariances'] as const satisfies readonly FrozenParameter[];
+export const SINGULAR_POLICIES = ['fail', 'reseed'] as const satisfies readonly SingularPolicy[];
 
 /**
  * Starting parameters in scikit-learn's shapes — exactly a fixture's `init` object. Any subset
@@ -104,147 +106,126 @@ export interface GmmOptions {
 /** emEM's defaults (chosen on the peer benchmark; see the README). */
 export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3 } as const;
 
-const frozenParameter = z.enum(['weights', 'means', 'covariances']);
-const finite = z.number().refine(Number.isFinite, 'must be finite');
-const positive = z.number().refine((x) => Number.isFinite(x) && x > 0, 'must be a finite number > 0');
-const shrinkage = z.number().refine((x) => Number.isFinite(x) && x > 0, 'must be a finite number > 0 (the mean prior\'s precision)');
-const concentration = z.number().refine((x) => Number.isFinite(x) && x >= 1, 'must be ≥ 1 (a Dirichlet below 1 has no interior mode)');
-const priorObject = z
-  .object({
-    shrinkage: shrinkage.optional(),
-    mean: z.array(finite).min(1).nullable().optional(),
-    dof: positive.nullable().optional(),
-    scale: z.unknown().optional(),
-    weightConcentration: concentration.optional(),
-  })
-  .strict();
+const frozenParameter = z.enum(FROZEN_PARAMETERS);
+const shrinkage = z.number().positive().meta({ expected: "a number > 0 (the mean prior's precision)" });
+const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
+const priorObject = z.strictObject({
+  shrinkage: shrinkage.optional(),
+  mean: z.array(z.number()).min(1).nullable().optional(),
+  dof: z.number().positive().nullable().optional(),
+  scale: z.unknown().optional(),
+  weightConcentration: concentration.optional(),
+});
 
-const schema = z
-  .object({
-    k: z.number({ error: 'required: the number of components, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
+/** The structures with a conjugate prior, by mclust's names in its order. */
+const withPrior = MCLUST_ORDER.filter((type) => covarianceModel(type).supportsPrior !== false).map(mclustName);
+
+/**
+ * gmm's options, each declared once: the CLI's flags and help, the web form, `emkit models` and
+ * model-file defaults come from here.
+ */
+export const gmmOptions = defineOptions(
+  {
+    k: z.number().int().min(1).meta({ description: 'number of components', modelFile: 'always' }),
     covariance: z
-      .string()
+      .enum(COVARIANCE_NAMES as [CovarianceName, ...CovarianceName[]])
       .default('full')
-      .transform((name, ctx) => {
-        const type = resolveCovarianceName(name);
-        if (type === undefined) ctx.addIssue({ code: 'custom', message: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(name)}` });
-        return type ?? 'full';
+      .transform((name): CovarianceType => resolveCovarianceName(name)!)
+      .meta({
+        description: `covariance structure: full, diag, spherical, tied, or any of mclust's ${MCLUST_ORDER.length} models by name (${Object.entries(COVARIANCE_ALIASES)
+          .map(([alias, type]) => `${alias} = ${type}`)
+          .join(', ')})`,
+        // `select --covariance all`: the 14 models once each, in mclust's order
+        allChoices: MCLUST_ORDER,
+        modelFile: 'always',
       }),
-    regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    initMethod: z.enum(INIT_METHODS as [InitMethod, ...InitMethod[]]).default('kmeans'),
-    hcModel: z.enum(HC_MODELS as [HcModel, ...HcModel[]]).default('VVV'),
-    shortRuns: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(DEFAULT_SHORT_RUNS.runs),
-    shortRunIterations: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(DEFAULT_SHORT_RUNS.iterations),
-    shortRunsKept: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(DEFAULT_SHORT_RUNS.kept),
+    regCovar: z.number().min(0).default(1e-6).meta({ description: 'added to the covariance diagonal at every M-step', modelFile: 'always' }),
+    initMethod: z.enum(INIT_METHODS).default('kmeans').meta({
+      description:
+        "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
+      group: 'start',
+    }),
+    hcModel: z.enum(HC_MODELS).default('VVV').meta({ description: "hc's merge criterion: the classification likelihood of a VVV (mclust's default) or EII (Ward) model", group: 'start' }),
+    shortRuns: z.number().int().min(1).default(DEFAULT_SHORT_RUNS.runs).meta({ description: 'emEM: the number of short EM runs', group: 'start' }),
+    shortRunIterations: z.number().int().min(0).default(DEFAULT_SHORT_RUNS.iterations).meta({ description: 'emEM: EM iterations in each short run', group: 'start' }),
+    shortRunsKept: z.number().int().min(1).default(DEFAULT_SHORT_RUNS.kept).meta({ description: 'emEM: how many of the best short runs are continued to convergence', group: 'start' }),
     init: z
-      .object({
-        weights: z.array(z.number()).optional(),
-        means: z.array(z.array(z.number())).optional(),
-        covariances: z.unknown().optional(),
-      })
-      .loose()
+      .looseObject({ weights: z.array(z.number()).optional(), means: z.array(z.array(z.number())).optional(), covariances: z.unknown().optional() })
       .nullable()
-      .default(null),
+      .default(null)
+      .meta({ kind: 'json', description: "JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture's init object)", group: 'start' }),
     freeze: z
       .union([z.array(frozenParameter), frozenParameter.transform((v) => [v])])
       .default([])
-      .transform((v) => [...new Set(v)]),
-    assignment: z.enum(ASSIGNMENTS as [Assignment, ...Assignment[]]).default('soft'),
-    prior: z.union([z.enum(['none', 'default']), priorObject]).nullable().default(null),
-    priorShrinkage: shrinkage.optional(),
-    priorMean: z.array(finite).min(1).optional(),
-    priorDof: positive.optional(),
-    priorScale: z.unknown().optional(),
-    priorWeightConcentration: concentration.optional(),
-    onSingular: z.enum(['fail', 'reseed']).default('fail'),
-    varianceFloor: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(0),
-    minRows: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(0),
-    kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]]).default('wasm'),
-  })
-  .strict();
+      .transform((v) => [...new Set(v)])
+      .meta({ kind: 'list', choices: FROZEN_PARAMETERS, expected: `a list of ${FROZEN_PARAMETERS.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' }),
+    assignment: z.enum(ASSIGNMENTS as [Assignment, ...Assignment[]]).default('soft').meta({
+      description: 'soft: EM with posterior responsibilities; hard: classification EM, each row wholly assigned to its most probable component (the objective is then the classification log-likelihood)',
+      modelFile: 'always',
+    }),
+    prior: z
+      .union([z.enum(['none', 'default']), priorObject])
+      .nullable()
+      .default(null)
+      .meta({
+        kind: 'string',
+        choices: ['none', 'default'],
+        // Absent is not "none": --prior-* flags alone imply the default prior.
+        defaultText: 'none',
+        expected: 'none, default or an object {shrinkage, mean, dof, scale, weightConcentration}',
+        description: "MAP-EM with conjugate priors (Normal–inverse-Wishart per component, Dirichlet on the weights); 'default' takes mclust's defaultPrior, refined by the --prior-* flags",
+        group: 'prior',
+      }),
+    priorShrinkage: shrinkage.optional().meta({ description: "the mean prior's shrinkage κ (implies --prior default)", defaultText: '0.01', group: 'prior' }),
+    priorMean: z.array(z.number()).min(1).optional().meta({ kind: 'json', description: 'JSON file with the mean prior (D numbers; default: the data mean)', group: 'prior' }),
+    priorDof: z.number().positive().optional().meta({ description: 'the prior degrees of freedom ν', defaultText: 'D + 2', group: 'prior' }),
+    priorScale: z.unknown().optional().meta({
+      kind: 'json',
+      description: 'JSON file with the prior scale Λ (D×D, D numbers or one number by covariance type; default: the data covariance / K^(2/D))',
+      group: 'prior',
+    }),
+    priorWeightConcentration: concentration.optional().meta({ description: 'α ≥ 1 of the Dirichlet prior on the weights', defaultText: '1', group: 'prior' }),
+    onSingular: z.enum(SINGULAR_POLICIES).default('fail').meta({
+      description: 'when a component collapses (variance at most --variance-floor, or responsibility under --min-rows rows): fail with the component and iteration, or re-seed it at a far row (recorded as a warning)',
+      group: 'collapsed components',
+      modelFile: 'non-default',
+    }),
+    varianceFloor: z.number().min(0).default(0).meta({ description: 'a component whose smallest variance is at or below this has collapsed', group: 'collapsed components', modelFile: 'non-default' }),
+    minRows: z.number().min(0).default(0).meta({
+      description: 'a component with less responsibility than this many rows has collapsed (1: weight under 1/N; 0: off)',
+      group: 'collapsed components',
+      modelFile: 'non-default',
+    }),
+    kernels: kernelsOption(),
+  },
+  (o): GmmOptions => {
+    const { prior, priorShrinkage, priorMean, priorDof, priorScale, priorWeightConcentration, ...rest } = o;
+    // The flat prior* fields (CLI flags) refine `prior` and imply it.
+    const flat: Partial<GmmPriorOptions> = {};
+    if (priorShrinkage !== undefined) flat.shrinkage = priorShrinkage;
+    if (priorMean !== undefined) flat.mean = priorMean;
+    if (priorDof !== undefined) flat.dof = priorDof;
+    if (priorScale !== undefined) flat.scale = priorScale;
+    if (priorWeightConcentration !== undefined) flat.weightConcentration = priorWeightConcentration;
+    const given = Object.keys(flat);
+    if (prior === 'none' && given.length > 0) throw new OptionError({ field: `prior${given[0][0].toUpperCase()}${given[0].slice(1)}`, detail: 'is given with prior "none"; drop one of them' });
+    let resolved: GmmPriorOptions | null = null;
+    if (prior === 'default' || (prior === null && given.length > 0)) resolved = { ...DEFAULT_PRIOR, ...flat };
+    else if (prior !== null && prior !== 'none') resolved = { ...DEFAULT_PRIOR, ...stripUndefined(prior), ...flat };
+    if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
+      throw new OptionError({
+        field: 'prior',
+        detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use one of ${withPrior.join(', ')}`,
+      });
+    return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze, prior: resolved };
+  },
+);
 
-export function parseGmmOptions(raw: unknown): GmmOptions {
-  const o = parseOptionsWith(schema, raw);
-  const { prior, priorShrinkage, priorMean, priorDof, priorScale, priorWeightConcentration, ...rest } = o;
-  // The flat prior* fields (CLI flags) refine `prior` and imply it.
-  const flat: Partial<GmmPriorOptions> = {};
-  if (priorShrinkage !== undefined) flat.shrinkage = priorShrinkage;
-  if (priorMean !== undefined) flat.mean = priorMean;
-  if (priorDof !== undefined) flat.dof = priorDof;
-  if (priorScale !== undefined) flat.scale = priorScale;
-  if (priorWeightConcentration !== undefined) flat.weightConcentration = priorWeightConcentration;
-  const given = Object.keys(flat);
-  if (prior === 'none' && given.length > 0) throw new OptionError({ field: `prior${given[0][0].toUpperCase()}${given[0].slice(1)}`, detail: 'is given with prior "none"; drop one of them' });
-  let resolved: GmmPriorOptions | null = null;
-  if (prior === 'default' || (prior === null && given.length > 0)) resolved = { ...DEFAULT_PRIOR, ...flat };
-  else if (prior !== null && prior !== 'none') resolved = { ...DEFAULT_PRIOR, ...stripUndefined(prior), ...flat };
-  if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
-    throw new OptionError({
-      field: 'prior',
-      detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use one of ${MCLUST_ORDER.filter((t) => covarianceModel(t).supportsPrior !== false)
-        .map(mclustName)
-        .join(', ')}`,
-    });
-  return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze as FrozenParameter[], prior: resolved };
-}
+/** The options object callers write for gmm (what `fit(gmmPlugin, data, …)` checks). */
+export type GmmOptionsInput = OptionsInput<typeof gmmOptions>;
+
+export const parseGmmOptions: (raw: unknown) => GmmOptions = gmmOptions.parse;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-
-export const gmmOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of components', required: true },
-  {
-    name: 'covariance',
-    type: 'string',
-    description: "covariance structure: full, diag, spherical, tied, or any of mclust's 14 (EII VII EEI VEI EVI VVI EEE VEE EVE VVE EEV VEV EVV VVV; VVV = full, VVI = diag, VII = spherical, EEE = tied)",
-    choices: COVARIANCE_NAMES,
-    // `select --covariance all`: the 14 models once each, in mclust's order
-    allChoices: MCLUST_ORDER,
-    defaultValue: 'full',
-  },
-  { name: 'regCovar', type: 'number', description: 'added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
-  {
-    name: 'initMethod',
-    type: 'string',
-    description:
-      "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
-    choices: INIT_METHODS,
-    defaultValue: 'kmeans',
-  },
-  { name: 'hcModel', type: 'string', description: "hc's merge criterion: the classification likelihood of a VVV (mclust's default) or EII (Ward) model", choices: HC_MODELS, defaultValue: 'VVV' },
-  { name: 'shortRuns', type: 'integer', description: 'emEM: the number of short EM runs', defaultValue: DEFAULT_SHORT_RUNS.runs },
-  { name: 'shortRunIterations', type: 'integer', description: 'emEM: EM iterations in each short run', defaultValue: DEFAULT_SHORT_RUNS.iterations },
-  { name: 'shortRunsKept', type: 'integer', description: 'emEM: how many of the best short runs are continued to convergence', defaultValue: DEFAULT_SHORT_RUNS.kept },
-  { name: 'init', type: 'json', description: 'JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture\'s init object)' },
-  { name: 'freeze', type: 'list', description: 'parameters kept at their starting values', choices: ['weights', 'means', 'covariances'] },
-  {
-    name: 'assignment',
-    type: 'string',
-    description: 'soft: EM with posterior responsibilities; hard: classification EM, each row wholly assigned to its most probable component (the objective is then the classification log-likelihood)',
-    choices: ASSIGNMENTS,
-    defaultValue: 'soft',
-  },
-  {
-    name: 'prior',
-    type: 'string',
-    description: "MAP-EM with conjugate priors (Normal–inverse-Wishart per component, Dirichlet on the weights); 'default' takes mclust's defaultPrior, refined by the --prior-* flags",
-    choices: ['none', 'default'],
-    defaultValue: 'none',
-  },
-  { name: 'priorShrinkage', type: 'number', description: "the mean prior's shrinkage κ (implies --prior default)", defaultValue: 0.01 },
-  { name: 'priorMean', type: 'json', description: 'JSON file with the mean prior (D numbers; default: the data mean)' },
-  { name: 'priorDof', type: 'number', description: 'the prior degrees of freedom ν (default: D + 2)' },
-  { name: 'priorScale', type: 'json', description: 'JSON file with the prior scale Λ (D×D, D numbers or one number by covariance type; default: the data covariance / K^(2/D))' },
-  { name: 'priorWeightConcentration', type: 'number', description: 'α ≥ 1 of the Dirichlet prior on the weights', defaultValue: 1 },
-  {
-    name: 'onSingular',
-    type: 'string',
-    description: 'when a component collapses (variance at most --variance-floor, or responsibility under --min-rows rows): fail with the component and iteration, or re-seed it at a far row (recorded as a warning)',
-    choices: ['fail', 'reseed'],
-    defaultValue: 'fail',
-  },
-  { name: 'varianceFloor', type: 'number', description: 'a component whose smallest variance is at or below this has collapsed', defaultValue: 0 },
-  { name: 'minRows', type: 'number', description: 'a component with less responsibility than this many rows has collapsed (1: weight under 1/N; 0: off)', defaultValue: 0 },
-  KERNELS_OPTION_SPEC,
-];

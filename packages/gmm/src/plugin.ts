@@ -3,7 +3,6 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   readingModelFile,
-  readCount,
   readMixtureWeights,
   readFiniteNumber,
   readMatrix,
@@ -17,8 +16,7 @@ import {
   type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
-import { ASSIGNMENTS, type Assignment } from './assignment.js';
-import { COVARIANCE_NAMES, covarianceModel, resolveCovarianceName } from './covariance/index.js';
+import { covarianceModel } from './covariance/index.js';
 import { assembleParams, createStats, estimateParameters, statsLength, withExtras } from './estimate.js';
 import { kernelDensity } from './density.js';
 import { mergeFarRows } from './singularity.js';
@@ -26,7 +24,7 @@ import { priorToJSON } from './prior.js';
 import { MissingRowModel, eStepRowsWithMissing, meanImputed } from './missing.js';
 import { describeGmmView } from './view.js';
 import { initialParams } from './init.js';
-import { gmmOptionSpecs, parseGmmOptions, type GmmOptions } from './options.js';
+import { gmmOptions, type GmmOptions, type GmmOptionsInput } from './options.js';
 import type { CovarianceType, GmmParams, GmmPrior, SingularityWarning } from './params.js';
 
 /**
@@ -65,16 +63,16 @@ export function gmmDensity(params: GmmParams, data: Dataset): MixtureDensity {
  * monotonicity check and convergence test, BIC/AIC, scoreSamples — is the classification
  * log-likelihood Σ w·log(π_z N(x | z)). `responsibilities` are then the hard 0/1 rows.
  */
-export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
+export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
   name: 'gmm',
   apiVersion: PLUGIN_API_VERSION,
   description: "Gaussian mixture (full, diag, spherical, tied, or any of mclust's 14 covariance models)",
   moduleUrl: import.meta.url,
-  optionSpecs: gmmOptionSpecs,
+  optionSpecs: gmmOptions.specs,
   // Chosen on the peer benchmark (bench/peers.mjs; see the README): 1e-3 stopped 72 of 126 lost fits early.
   defaults: { tol: 1e-6, maxIter: 1000 },
 
-  parseOptions: parseGmmOptions,
+  parseOptions: gmmOptions.parse,
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
   init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),
@@ -139,30 +137,22 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
   toJSON(params, options) {
     const model = covarianceModel(params.covariance);
     return {
-      k: params.k,
-      covariance: params.covariance,
-      regCovar: options.regCovar,
-      freeze: [...options.freeze],
-      assignment: params.assignment,
+      // k, covariance, regCovar, freeze, assignment; onSingular, varianceFloor, minRows when not the defaults
+      ...gmmOptions.toModelFile({ ...options, k: params.k, covariance: params.covariance, assignment: params.assignment }),
       weights: Array.from(params.weights),
       means: toNested(params.means, params.k, params.d),
       covariances: model.toNested(params.covariances, params.k, params.d),
       // MAP-EM and singularity handling: written only when used, so plain files are unchanged.
       ...(params.prior ? { prior: priorToJSON(params.prior, params.covariance, params.d), totalWeight: params.totalWeight } : {}),
-      ...(options.onSingular === 'reseed' ? { onSingular: options.onSingular } : {}),
-      ...((options.varianceFloor ?? 0) > 0 ? { varianceFloor: options.varianceFloor } : {}),
-      ...((options.minRows ?? 0) > 0 ? { minRows: options.minRows } : {}),
       ...(params.warnings && params.warnings.length > 0 ? { warnings: params.warnings.map((w) => ({ ...w })) } : {}),
     };
   },
 
   fromJSON(json) {
-    const k = readCount(json.k, 'k');
-    const covariance = resolveCovarianceName(json.covariance);
-    if (covariance === undefined) throw new ModelFileError({ field: 'covariance', detail: `expected one of ${COVARIANCE_NAMES.join(', ')}; got ${JSON.stringify(json.covariance)}` });
-    // Model files written before hard EM existed have no `assignment`: they are soft.
-    const assignment = (json.assignment ?? 'soft') as Assignment;
-    if (!ASSIGNMENTS.includes(assignment)) throw new ModelFileError({ field: 'assignment', detail: `expected one of ${ASSIGNMENTS.join(', ')}; got ${JSON.stringify(json.assignment)}` });
+    // The options the file keeps, the schema's defaults for those it lacks (files written before
+    // hard EM have no `assignment`: soft); the prior is read with the parameters below.
+    const fileOptions = gmmOptions.fromModelFile(json);
+    const { k, covariance, assignment } = fileOptions;
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
     const weights = readMixtureWeights(json.weights, 'weights', k);
@@ -171,19 +161,11 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions> = {
       throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
     });
     const prior = json.prior === undefined ? null : readPrior(json.prior, covariance, d);
-    const options: GmmOptions = readingModelFile(() =>
-      parseGmmOptions({
-        k,
-        covariance,
-        regCovar: json.regCovar ?? 1e-6,
-        freeze: json.freeze ?? [],
-        assignment,
-        prior: prior && { shrinkage: prior.shrinkage, mean: Array.from(prior.mean), dof: prior.dof, scale: json.prior && (json.prior as Record<string, unknown>).scale, weightConcentration: prior.weightConcentration },
-        onSingular: json.onSingular ?? 'fail',
-        varianceFloor: json.varianceFloor ?? 0,
-        minRows: json.minRows ?? 0,
-      }),
-    );
+    const options: GmmOptions = prior
+      ? gmmOptions.fromModelFile(json, {
+          prior: { shrinkage: prior.shrinkage, mean: Array.from(prior.mean), dof: prior.dof, scale: (json.prior as Record<string, unknown>).scale, weightConcentration: prior.weightConcentration },
+        })
+      : fileOptions;
     let totalWeight: number | undefined;
     if (prior) {
       totalWeight = readFiniteNumber(json.totalWeight, 'totalWeight');

@@ -23,8 +23,11 @@ export interface EmissionModel {
   sample(params: HmmParams, j: number, random: Random, out: Float64Array, off: number): void;
   /** The emission parameters as model-file fields. */
   toJSON(emission: Emission, options: HmmOptions): Record<string, unknown>;
-  /** Emission parameters and their options back from a model file; errors name the field. */
-  fromJSON(json: Record<string, unknown>, k: number): { emission: Emission; d: number; options: Partial<HmmOptions> };
+  /**
+   * Emission parameters back from a model file, and the file's values of the emission's options
+   * (covariance and regCovar, or symbols) for hmmOptions to check; errors name the field.
+   */
+  fromJSON(json: Record<string, unknown>, k: number): { emission: Emission; d: number; options: Readonly<Record<string, unknown>> };
 }
 
 export interface EmissionEvaluator {

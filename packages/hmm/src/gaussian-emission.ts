@@ -2,7 +2,7 @@ import { OptionError, FitError, ModelFileError, isEmkitError, readMatrix, type D
 import { BLOCK_ROWS, assembleParams, covarianceModel, estimateParameters, initialParams, parseGmmOptions, statsLength, type FrozenParameter, type GmmParams } from '@emkit/gmm';
 import type { Random } from '@emkit/linalg';
 import type { EmissionEvaluator, EmissionModel } from './emission.js';
-import { isFrozen, type HmmOptions } from './options.js';
+import { hmmOptions, isFrozen, type HmmOptions } from './options.js';
 import type { Emission, GaussianEmission, HmmCovarianceType, HmmParams } from './params.js';
 
 function gaussianOf(params: HmmParams): GmmParams {
@@ -128,15 +128,14 @@ export const gaussianEmissionModel: EmissionModel = {
   },
 
   fromJSON(json, k) {
-    const covariance = json.covariance as HmmCovarianceType;
-    if (!['full', 'diag', 'spherical', 'tied'].includes(covariance))
-      throw new ModelFileError({ field: 'covariance', detail: `expected one of full, diag, spherical, tied; got ${JSON.stringify(json.covariance)}` });
+    // Checked against the schema (named choices, default) with the emission's other options.
+    const { covariance } = hmmOptions.fromModelFile({ k, covariance: json.covariance });
     const means = readMatrix(json.means, 'means', k);
     const d = means.cols;
     const covariances = covarianceModel(covariance).fromNested(json.covariances, k, d, 'covariances', 'model-file');
     const emission = gaussianEmission(covariance, k, d, means.values, covariances, (j) => {
       throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
     });
-    return { emission, d, options: { covariance, regCovar: json.regCovar === undefined ? 1e-6 : (json.regCovar as number) } };
+    return { emission, d, options: { covariance, regCovar: json.regCovar } };
   },
 };

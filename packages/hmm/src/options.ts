@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
+import { OptionError, defineOptions, type OptionsInput } from '@emkit/core';
 import type { EmissionKind, HmmCovarianceType, HmmFrozenParameter } from './params.js';
 
 export const EMISSIONS = ['gaussian', 'categorical'] as const;
@@ -47,52 +47,63 @@ export interface HmmOptions {
   transitionPrior: number;
 }
 
-const concentration = z.number().refine((x) => Number.isFinite(x) && x >= 1, 'must be ≥ 1 (a Dirichlet below 1 has no interior mode)');
+const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
 const frozen = z.enum(FROZEN_PARAMETERS);
 
-const schema = z
-  .object({
-    k: z.number({ error: 'required: the number of hidden states, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    emission: z.enum(EMISSIONS).default('gaussian'),
-    covariance: z.enum(HMM_COVARIANCE_TYPES).default('full'),
-    regCovar: z.number().min(0, 'must be ≥ 0').refine(Number.isFinite, 'must be finite').default(1e-6),
-    symbols: z.number().int('must be an integer').min(1, 'must be ≥ 1').nullable().default(null),
-    topology: z.enum(TOPOLOGIES).default('ergodic'),
-    maxJump: z.number().int('must be an integer').min(1, 'must be ≥ 1').default(1),
-    initMethod: z.enum(HMM_INIT_METHODS).default('kmeans'),
+/**
+ * The HMM's options. Model files keep k, emission, topology, maxJump, freeze and the priors here;
+ * the emission's own fields (covariance and regCovar, or symbols) are written and read back by
+ * its model (gaussian-emission.ts, categorical-emission.ts).
+ */
+export const hmmOptions = defineOptions(
+  {
+    k: z.number().int().min(1).meta({ description: 'number of hidden states', modelFile: 'always' }),
+    emission: z.enum(EMISSIONS).default('gaussian').meta({ description: 'what each state emits: a Gaussian vector or an integer symbol 0…M−1 (one column)', modelFile: 'always' }),
+    covariance: z.enum(HMM_COVARIANCE_TYPES).default('full').meta({ description: 'Gaussian emissions: covariance structure' }),
+    regCovar: z.number().min(0).default(1e-6).meta({ description: 'Gaussian emissions: added to the covariance diagonal at every M-step' }),
+    symbols: z.number().int().min(1).nullable().default(null).meta({ description: 'categorical emissions: number of symbols M', defaultText: 'largest symbol in the data + 1' }),
+    topology: z.enum(TOPOLOGIES).default('ergodic').meta({
+      description: 'ergodic: any state to any state; left-to-right: state i only to i…i+max-jump, starting in state 0',
+      modelFile: 'always',
+    }),
+    maxJump: z.number().int().min(1).default(1).meta({ description: 'left-to-right: the largest forward jump', modelFile: 'non-default' }),
+    initMethod: z.enum(HMM_INIT_METHODS).default('kmeans').meta({ description: 'Gaussian: means from k-means or random rows; categorical: random emission probabilities either way', group: 'start' }),
     init: z
-      .object({
+      .looseObject({
         startProbabilities: z.array(z.number()).optional(),
         transitions: z.array(z.array(z.number())).optional(),
         means: z.array(z.array(z.number())).optional(),
         covariances: z.unknown().optional(),
         emissionProbabilities: z.array(z.array(z.number())).optional(),
       })
-      .loose()
       .nullable()
-      .default(null),
+      .default(null)
+      .meta({ kind: 'json', description: 'JSON file with starting startProbabilities, transitions, means, covariances and/or emissionProbabilities', group: 'start' }),
     freeze: z
       .union([z.array(frozen), frozen.transform((v) => [v])])
       .default([])
-      .transform((v) => [...new Set(v)]),
-    startPrior: concentration.default(1),
-    transitionPrior: concentration.default(1),
-  })
-  .strict();
+      .transform((v) => [...new Set(v)])
+      .meta({ kind: 'list', choices: FROZEN_PARAMETERS, expected: `a list of ${FROZEN_PARAMETERS.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' }),
+    startPrior: concentration.default(1).meta({ description: 'α ≥ 1 of a Dirichlet prior on the start distribution (MAP-EM; 1: none)', group: 'prior', modelFile: 'non-default' }),
+    transitionPrior: concentration.default(1).meta({ description: 'α ≥ 1 of a Dirichlet prior on each transition row (MAP-EM; 1: none)', group: 'prior', modelFile: 'non-default' }),
+  },
+  (o): HmmOptions => {
+    if (o.emission === 'categorical') {
+      const gaussianOnly = (['means', 'covariances'] as const).find((p) => o.freeze.includes(p));
+      if (gaussianOnly) throw new OptionError({ field: 'freeze', detail: `"${gaussianOnly}" is a Gaussian emission parameter; freeze "emissions" for categorical emissions` });
+      if (o.init?.means !== undefined || o.init?.covariances !== undefined) throw new OptionError({ field: 'init', detail: 'means and covariances are for Gaussian emissions; give emissionProbabilities for categorical ones' });
+    } else {
+      if (o.symbols !== null) throw new OptionError({ field: 'symbols', detail: 'is for categorical emissions (--emission categorical)' });
+      if (o.init?.emissionProbabilities !== undefined) throw new OptionError({ field: 'init.emissionProbabilities', detail: 'is for categorical emissions; give means and covariances for Gaussian ones' });
+    }
+    if (o.topology === 'ergodic' && o.maxJump !== 1) throw new OptionError({ field: 'maxJump', detail: 'applies to the left-to-right topology only' });
+    return { ...o, init: o.init as HmmInit | null, freeze: o.freeze as HmmFrozenParameter[] };
+  },
+);
 
-export function parseHmmOptions(raw: unknown): HmmOptions {
-  const o = parseOptionsWith(schema, raw);
-  if (o.emission === 'categorical') {
-    const gaussianOnly = (['means', 'covariances'] as const).find((p) => o.freeze.includes(p));
-    if (gaussianOnly) throw new OptionError({ field: 'freeze', detail: `"${gaussianOnly}" is a Gaussian emission parameter; freeze "emissions" for categorical emissions` });
-    if (o.init?.means !== undefined || o.init?.covariances !== undefined) throw new OptionError({ field: 'init', detail: 'means and covariances are for Gaussian emissions; give emissionProbabilities for categorical ones' });
-  } else {
-    if (o.symbols !== null) throw new OptionError({ field: 'symbols', detail: 'is for categorical emissions (--emission categorical)' });
-    if (o.init?.emissionProbabilities !== undefined) throw new OptionError({ field: 'init.emissionProbabilities', detail: 'is for categorical emissions; give means and covariances for Gaussian ones' });
-  }
-  if (o.topology === 'ergodic' && o.maxJump !== 1) throw new OptionError({ field: 'maxJump', detail: 'applies to the left-to-right topology only' });
-  return { ...o, init: o.init as HmmInit | null, freeze: o.freeze as HmmFrozenParameter[] };
-}
+export type HmmOptionsInput = OptionsInput<typeof hmmOptions>;
+
+export const parseHmmOptions: (raw: unknown) => HmmOptions = hmmOptions.parse;
 
 /** Whether the topology allows the jump i → j. */
 export function transitionAllowed(topology: Topology, maxJump: number, i: number, j: number): boolean {
@@ -103,18 +114,3 @@ export function transitionAllowed(topology: Topology, maxJump: number, i: number
 export function isFrozen(freeze: readonly HmmFrozenParameter[], parameter: HmmFrozenParameter): boolean {
   return freeze.includes(parameter) || ((parameter === 'means' || parameter === 'covariances') && freeze.includes('emissions'));
 }
-
-export const hmmOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of hidden states', required: true },
-  { name: 'emission', type: 'string', description: 'what each state emits: a Gaussian vector or an integer symbol 0…M−1 (one column)', choices: EMISSIONS, defaultValue: 'gaussian' },
-  { name: 'covariance', type: 'string', description: 'Gaussian emissions: covariance structure', choices: HMM_COVARIANCE_TYPES, defaultValue: 'full' },
-  { name: 'regCovar', type: 'number', description: 'Gaussian emissions: added to the covariance diagonal at every M-step', defaultValue: 1e-6 },
-  { name: 'symbols', type: 'integer', description: 'categorical emissions: number of symbols M (default: largest symbol in the data + 1)' },
-  { name: 'topology', type: 'string', description: 'ergodic: any state to any state; left-to-right: state i only to i…i+max-jump, starting in state 0', choices: TOPOLOGIES, defaultValue: 'ergodic' },
-  { name: 'maxJump', type: 'integer', description: 'left-to-right: the largest forward jump', defaultValue: 1 },
-  { name: 'initMethod', type: 'string', description: 'Gaussian: means from k-means or random rows; categorical: random emission probabilities either way', choices: HMM_INIT_METHODS, defaultValue: 'kmeans' },
-  { name: 'init', type: 'json', description: 'JSON file with starting startProbabilities, transitions, means, covariances and/or emissionProbabilities' },
-  { name: 'freeze', type: 'list', description: 'parameters kept at their starting values', choices: FROZEN_PARAMETERS },
-  { name: 'startPrior', type: 'number', description: 'α ≥ 1 of a Dirichlet prior on the start distribution (MAP-EM; 1: none)', defaultValue: 1 },
-  { name: 'transitionPrior', type: 'number', description: 'α ≥ 1 of a Dirichlet prior on each transition row (MAP-EM; 1: none)', defaultValue: 1 },
-];

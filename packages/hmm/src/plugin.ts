@@ -1,10 +1,10 @@
-import { EMPTY_VIEW, ModelFileError, PLUGIN_API_VERSION, readCount, readingModelFile, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
+import { EMPTY_VIEW, PLUGIN_API_VERSION, readMatrix, readVector, type ModelPlugin } from '@emkit/core';
 import { describeGmmView } from '@emkit/gmm';
 import type { Random } from '@emkit/linalg';
 import { viterbiPath } from './inference.js';
 import { assembleHmm, chainParameterCount, emissionModel, eStepSequences, estimateHmm, forEachSequence, initialHmm, statsLength } from './model.js';
-import { EMISSIONS, hmmOptionSpecs, parseHmmOptions, TOPOLOGIES, type HmmOptions } from './options.js';
-import type { EmissionKind, HmmParams } from './params.js';
+import { hmmOptions, type HmmOptions, type HmmOptionsInput } from './options.js';
+import type { HmmParams } from './params.js';
 import { normalisedRows } from './probabilities.js';
 import { sampleSequence } from './sample.js';
 
@@ -23,16 +23,16 @@ function nested(values: Float64Array, rows: number, cols: number): number[][] {
  * log-likelihood), responsibilities the posteriors p(z_t | whole sequence), predict the
  * Viterbi path.
  */
-export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
+export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions, HmmOptionsInput> = {
   name: 'hmm',
   apiVersion: PLUGIN_API_VERSION,
   description: 'hidden Markov model over sequences (Gaussian or categorical emissions), Baum–Welch',
   moduleUrl: import.meta.url,
-  optionSpecs: hmmOptionSpecs,
+  optionSpecs: hmmOptions.specs,
   groupedRows: true,
   defaults: { tol: 1e-4, maxIter: 200 },
 
-  parseOptions: parseHmmOptions,
+  parseOptions: hmmOptions.parse,
 
   init: (data, options, random: Random) => initialHmm(data, options, random),
 
@@ -83,12 +83,8 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
   toJSON(params, options) {
     const { k } = params;
     return {
-      k,
-      emission: params.emission.kind,
-      topology: options.topology,
-      ...(options.topology === 'left-to-right' ? { maxJump: options.maxJump } : {}),
-      freeze: [...options.freeze],
-      ...(params.prior ? { startPrior: params.prior.start, transitionPrior: params.prior.transitions } : {}),
+      // k, emission, topology, freeze; maxJump, startPrior and transitionPrior when not the defaults
+      ...hmmOptions.toModelFile({ ...options, k, emission: params.emission.kind }),
       startProbabilities: Array.from(params.startProbabilities),
       transitions: nested(params.transitions, k, k),
       ...emissionModel(params.emission.kind).toJSON(params.emission, options),
@@ -96,27 +92,12 @@ export const hmmPlugin: ModelPlugin<HmmParams, HmmOptions> = {
   },
 
   fromJSON(json) {
-    const k = readCount(json.k, 'k');
-    const kind = json.emission as EmissionKind;
-    if (!EMISSIONS.includes(kind)) throw new ModelFileError({ field: 'emission', detail: `expected one of ${EMISSIONS.join(', ')}; got ${JSON.stringify(json.emission)}` });
-    const topology = json.topology ?? 'ergodic';
-    if (!TOPOLOGIES.includes(topology as never)) throw new ModelFileError({ field: 'topology', detail: `expected one of ${TOPOLOGIES.join(', ')}; got ${JSON.stringify(json.topology)}` });
+    const { k, emission: kind } = hmmOptions.fromModelFile(json);
     // Probabilities within 1e-3 of summing to 1 (rounded by hand) are normalised, as gmm's weights.
     const start = normalisedRows(readVector(json.startProbabilities, 'startProbabilities', k), 1, k, 'startProbabilities', 'model-file', 1e-3);
     const transitions = normalisedRows(readMatrix(json.transitions, 'transitions', k, k).values, k, k, 'transitions', 'model-file', 1e-3);
     const { emission, d, options: emissionOptions } = emissionModel(kind).fromJSON(json, k);
-    const options: HmmOptions = readingModelFile(() =>
-      parseHmmOptions({
-        k,
-        emission: kind,
-        topology,
-        ...(json.maxJump !== undefined ? { maxJump: json.maxJump } : {}),
-        freeze: json.freeze ?? [],
-        startPrior: json.startPrior ?? 1,
-        transitionPrior: json.transitionPrior ?? 1,
-        ...emissionOptions,
-      }),
-    );
+    const options = hmmOptions.fromModelFile(json, emissionOptions);
     const prior = options.startPrior > 1 || options.transitionPrior > 1 ? { start: options.startPrior, transitions: options.transitionPrior } : null;
     return { params: assembleHmm(k, d, start, transitions, emission, prior, undefined), options };
   },

@@ -1,5 +1,5 @@
-import { type OptionSpec, parseOptionsWith, readMatrix } from '@emkit/core';
-import { KERNEL_CHOICES, KERNELS_OPTION_SPEC, type KernelChoice } from '@emkit/linalg';
+import { defineOptions, readMatrix, type OptionsInput } from '@emkit/core';
+import { KERNEL_CHOICES, type KernelChoice } from '@emkit/linalg';
 import { z } from 'zod';
 
 export const INIT_METHODS = ['kmeans++', 'random'] as const;
@@ -30,53 +30,57 @@ export interface KMeansOptions {
   readonly kernels?: KernelChoice;
 }
 
-const schema = z.object({
-  k: z
-    .number({ error: (issue) => (issue.input === undefined ? 'required: the number of clusters' : `expected an integer ≥ 1, got ${JSON.stringify(issue.input)}`) })
-    .int({ error: (issue) => `expected an integer ≥ 1, got ${JSON.stringify(issue.input)}` })
-    .min(1, { error: (issue) => `expected an integer ≥ 1, got ${JSON.stringify(issue.input)}` }),
+/**
+ * The options every k-means variant shares (k, the start), as schemas for defineOptions:
+ * @emkit/online-kmeans builds its options from them.
+ */
+export const kmeansStartOptions = {
+  k: z.number().int().min(1).meta({ description: 'number of clusters', modelFile: 'always' }),
   // Exactly a fixture file's `init` object: `centers` is read below; other fields (centerIndices) are ignored.
   init: z
-    .object({ centers: z.unknown() }, { error: 'expected an object {"centers": [[...], ...]} (K rows of D numbers)' })
-    .nullish(),
-  initMethod: z.enum(INIT_METHODS, { error: `expected one of ${INIT_METHODS.join(', ')}` }).default('kmeans++'),
-  algorithm: z.enum(KMEANS_ALGORITHMS, { error: `expected one of ${KMEANS_ALGORITHMS.join(', ')}` }).optional(),
-  kernels: z.enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]], { error: `expected one of ${KERNEL_CHOICES.join(', ')}` }).optional(),
-}).strict(); // a misspelt option is an error, not silently ignored
+    .looseObject({ centers: z.unknown() })
+    .nullish()
+    .meta({ kind: 'json', expected: 'an object {"centers": [[...], ...]} (K rows of D numbers)', description: 'starting centres, a JSON object {"centers": [[...], ...]} with K rows of D numbers; overrides --init-method', group: 'start' }),
+  initMethod: z
+    .enum(INIT_METHODS)
+    .default('kmeans++')
+    .meta({ description: 'how starting centres are drawn without --init: greedy k-means++ or k distinct random rows', group: 'start', modelFile: 'always' }),
+};
 
-export function parseKMeansOptions(raw: unknown): KMeansOptions {
-  const parsed = parseOptionsWith(schema, raw);
+/** k, init (its centres read as a K×D matrix) and initMethod from validated start options. */
+export function kmeansStart(o: { k: number; init?: { centers: unknown } | null; initMethod: KMeansInitMethod }): Pick<KMeansOptions, 'k' | 'init' | 'initMethod'> {
   let init: KMeansOptions['init'] = null;
-  if (parsed.init != null) {
-    const m = readMatrix(parsed.init.centers, 'init.centers', parsed.k, undefined, 'option');
+  if (o.init != null) {
+    const m = readMatrix(o.init.centers, 'init.centers', o.k, undefined, 'option');
     init = { centers: m.values, cols: m.cols };
   }
-  // Absent stays absent ('auto'): variants built on these options (online k-means) have no assignment step to choose.
-  const options: KMeansOptions = parsed.algorithm === undefined ? { k: parsed.k, init, initMethod: parsed.initMethod } : { k: parsed.k, init, initMethod: parsed.initMethod, algorithm: parsed.algorithm };
-  return parsed.kernels === undefined ? options : { ...options, kernels: parsed.kernels };
+  return { k: o.k, init, initMethod: o.initMethod };
 }
 
-export const kmeansOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of clusters', required: true },
+export const kmeansOptions = defineOptions(
   {
-    name: 'init',
-    type: 'json',
-    description: 'starting centres, a JSON object {"centers": [[...], ...]} with K rows of D numbers; overrides --init-method',
+    ...kmeansStartOptions,
+    algorithm: z.enum(KMEANS_ALGORITHMS).default('auto').meta({
+      description: "assignment step: every distance (lloyd), or skip the distances Hamerly's or Elkan's bounds rule out — the same labels, centres and inertia, bit for bit; auto picks by K and D",
+      modelFile: 'always',
+    }),
+    kernels: z
+      .enum(KERNEL_CHOICES as [KernelChoice, ...KernelChoice[]])
+      .optional()
+      .meta({
+        description: "Lloyd's distances and centre sums: wasm (WebAssembly SIMD, where the engine has it) or js (the scalar reference); the same bits either way",
+        defaultText: 'wasm',
+        group: 'performance',
+      }),
   },
-  {
-    name: 'initMethod',
-    type: 'string',
-    description: 'how starting centres are drawn without --init: greedy k-means++ or k distinct random rows',
-    choices: INIT_METHODS,
-    defaultValue: 'kmeans++',
+  (o): KMeansOptions => {
+    const options: KMeansOptions = { ...kmeansStart(o), algorithm: o.algorithm };
+    // Absent stays absent ('wasm' where available).
+    return o.kernels === undefined ? options : { ...options, kernels: o.kernels };
   },
-  {
-    name: 'algorithm',
-    type: 'string',
-    description:
-      "assignment step: every distance (lloyd), or skip the distances Hamerly's or Elkan's bounds rule out — the same labels, centres and inertia, bit for bit; auto picks by K and D",
-    choices: KMEANS_ALGORITHMS,
-    defaultValue: 'auto',
-  },
-  { ...KERNELS_OPTION_SPEC, description: "Lloyd's distances and centre sums: wasm (WebAssembly SIMD, where the engine has it) or js (the scalar reference); the same bits either way" },
-];
+);
+
+/** The options object callers write for k-means. */
+export type KMeansOptionsInput = OptionsInput<typeof kmeansOptions>;
+
+export const parseKMeansOptions: (raw: unknown) => KMeansOptions = kmeansOptions.parse;

@@ -120,7 +120,7 @@ describe('options', () => {
   const parse = (raw: unknown) => () => kmeansPlugin.parseOptions(raw);
 
   it('fills in defaults and ignores extra init fields', () => {
-    expect(kmeansPlugin.parseOptions({ k: 2 })).toEqual({ k: 2, init: null, initMethod: 'kmeans++' });
+    expect(kmeansPlugin.parseOptions({ k: 2 })).toEqual({ k: 2, init: null, initMethod: 'kmeans++', algorithm: 'auto' });
     const o = kmeansPlugin.parseOptions({ k: 2, init: { centers: [[1, 2], [3, 4]], centerIndices: [5, 6] }, initMethod: 'random' });
     expect(o.init).toEqual({ centers: Float64Array.of(1, 2, 3, 4), cols: 2 });
     expect(o.initMethod).toBe('random');

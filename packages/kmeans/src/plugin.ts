@@ -9,14 +9,13 @@ import {
   PLUGIN_API_VERSION,
   type RowRange,
   type ShardEStepResult,
-  readCount,
   readFiniteNumber,
   readMatrix,
   toNested,
 } from '@emkit/core';
 import { type KernelChoice, type Random, kernelsFor, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
-import { INIT_METHODS, KMEANS_ALGORITHMS, type KMeansAlgorithm, type KMeansInitMethod, type KMeansOptions, kmeansOptionSpecs, parseKMeansOptions } from './options.js';
+import { type KMeansAlgorithm, type KMeansOptions, type KMeansOptionsInput, kmeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
 import { describeCentresView } from './view.js';
 import { assignRows, assignRowsWasm, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
@@ -140,15 +139,15 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
  * data). The test runs after each M-step, so `iterations` equals scikit-learn's `n_iter_`
  * (its strict-convergence case — labels unchanged — gives a zero shift and passes it too).
  */
-export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
+export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOptionsInput> = {
   name: 'kmeans',
   apiVersion: PLUGIN_API_VERSION,
   description: "k-means clustering by Lloyd's algorithm (scikit-learn-compatible), exact Hamerly/Elkan acceleration, k-means++ or random starts",
   moduleUrl: import.meta.url,
-  optionSpecs: kmeansOptionSpecs,
+  optionSpecs: kmeansOptions.specs,
   defaults: { tol: 1e-4, maxIter: 300 },
 
-  parseOptions: parseKMeansOptions,
+  parseOptions: kmeansOptions.parse,
 
   init(data: Dataset, options: KMeansOptions, random: Random, context?: InitContext): KMeansParams {
     const { k } = options;
@@ -240,29 +239,16 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
 
   toJSON(params: KMeansParams, options: KMeansOptions): Record<string, unknown> {
     return {
-      k: params.k,
+      ...kmeansOptions.toModelFile({ ...options, k: params.k }),
       centers: toNested(params.centers, params.k, params.cols),
-      initMethod: options.initMethod,
-      algorithm: options.algorithm ?? 'auto',
       dataVariance: params.dataVariance,
     };
   },
 
   fromJSON(json: Record<string, unknown>): { params: KMeansParams; options: KMeansOptions } {
-    const k = readCount(json.k, 'k');
+    const options = kmeansOptions.fromModelFile(json);
+    const { k, algorithm = 'auto' } = options;
     const m = readMatrix(json.centers, 'centers', k);
-    let initMethod: KMeansInitMethod = 'kmeans++';
-    if (json.initMethod !== undefined) {
-      if (!(INIT_METHODS as readonly unknown[]).includes(json.initMethod))
-        throw new ModelFileError({ field: 'initMethod', detail: `expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(json.initMethod)}` });
-      initMethod = json.initMethod as KMeansInitMethod;
-    }
-    let algorithm: KMeansAlgorithm = 'auto';
-    if (json.algorithm !== undefined) {
-      if (!(KMEANS_ALGORITHMS as readonly unknown[]).includes(json.algorithm))
-        throw new ModelFileError({ field: 'algorithm', detail: `expected one of ${KMEANS_ALGORITHMS.join(', ')}, got ${JSON.stringify(json.algorithm)}` });
-      algorithm = json.algorithm as KMeansAlgorithm;
-    }
     // Only the convergence test uses dataVariance, and init recomputes it for every fit; a
     // hand-written model file may leave it out (tol is then absolute).
     let dataVariance = 1;
@@ -272,7 +258,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions> = {
     }
     return {
       params: { k, cols: m.cols, centers: m.values, dataVariance, algorithm: resolveAlgorithm(algorithm, k, m.cols) },
-      options: { k, init: null, initMethod, algorithm },
+      options,
     };
   },
 };

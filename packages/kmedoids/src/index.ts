@@ -6,11 +6,13 @@ export {
   type KMedoidsInitMethod,
   METHODS,
   INIT_METHODS,
+  type KMedoidsOptionsInput,
   parseKMedoidsOptions,
-  kmedoidsOptionSpecs,
+  kmedoidsOptions,
 } from './options.js';
 export { METRICS, type Metric, type DistanceFunction, distanceFunction } from './metric.js';
 export { buildMedoids, kmedoidsPlusPlus, randomMedoids } from './init.js';
 export { kmedoids, pam, totalCost, type KMedoidsFitOptions, type KMedoidsResult } from './fit.js';
 export { alternateLayout, type AlternateLayout } from './alternate.js';
 export { swapLayout, type SwapLayout } from './swap.js';
+export { kmedoidsParameters, type KMedoidsParameters } from './parameters.js';

@@ -194,7 +194,7 @@ describe('options', () => {
     expect(fieldOf(parse({ k: 2, init: {} }))).toBe('init.medoidIndices');
     expect(fieldOf(parse({ k: 2, maxCandidates: 0 }))).toBe('maxCandidates');
     expect(fieldOf(parse({ k: 2, method: 'pam', maxCandidates: 10 }))).toBe('maxCandidates');
-    expect(fieldOf(parse({ k: 2, metrik: 'manhattan' }))).toBe('options');
+    expect(fieldOf(parse({ k: 2, metrik: 'manhattan' }))).toBe('metrik');
   });
 
   it('checks k and the given rows against the data when a fit starts', async () => {

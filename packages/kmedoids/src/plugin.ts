@@ -6,7 +6,6 @@ import {
   ModelFileError,
   PLUGIN_API_VERSION,
   type RowRange,
-  readCount,
   readFiniteNumber,
   readMatrix,
   readVector,
@@ -15,8 +14,8 @@ import {
 import type { Random } from '@emkit/linalg';
 import { alternateEStep, alternateLayout, alternateMStep, candidateCount, sampleCandidates } from './alternate.js';
 import { buildMedoids, checkMedoidRows, kmedoidsPlusPlus, randomMedoids } from './init.js';
-import { METRICS, type Metric, distanceFunction } from './metric.js';
-import { INIT_METHODS, type KMedoidsInitMethod, type KMedoidsMethod, type KMedoidsOptions, METHODS, kmedoidsOptionSpecs, parseKMedoidsOptions } from './options.js';
+import { distanceFunction } from './metric.js';
+import { type KMedoidsOptions, type KMedoidsOptionsInput, kmedoidsOptions } from './options.js';
 import { type KMedoidsParams, checkCols, nearestMedoid, sameMedoids } from './params.js';
 import { describeKMedoidsView } from './view.js';
 import { swapEStep, swapLayout, swapMStep } from './swap.js';
@@ -43,12 +42,6 @@ function valuesOfRows(data: Dataset, rows: Int32Array): Float64Array {
   return out;
 }
 
-function readChoice<T extends string>(value: unknown, field: string, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(choices as readonly unknown[]).includes(value)) throw new ModelFileError({ field, detail: `expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}` });
-  return value as T;
-}
-
 /**
  * k-medoids: K medoids that are rows of the data, minimising Σ wᵢ·d(xᵢ, nearest medoid).
  *
@@ -70,14 +63,14 @@ function readChoice<T extends string>(value: unknown, field: string, choices: re
  * The E-steps compare rows with candidate medoids anywhere in the data: every shard needs the
  * whole data set (the runner's shared memory).
  */
-export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions> = {
+export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions, KMedoidsOptionsInput> = {
   name: 'kmedoids',
   apiVersion: PLUGIN_API_VERSION,
   description: 'k-medoids (medoids are data rows): the alternating method or PAM (BUILD + SWAP); Euclidean, squared Euclidean or Manhattan distance',
   moduleUrl: import.meta.url,
-  optionSpecs: kmedoidsOptionSpecs,
+  optionSpecs: kmedoidsOptions.specs,
   defaults: { tol: 0, maxIter: 300 },
-  parseOptions: parseKMedoidsOptions,
+  parseOptions: kmedoidsOptions.parse,
 
   init(data: Dataset, options: KMedoidsOptions, random: Random): KMedoidsParams {
     const medoidIndices = startingMedoids(data, options, random);
@@ -152,43 +145,32 @@ export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions> = {
   },
 
   toJSON(params: KMedoidsParams, options: KMedoidsOptions): Record<string, unknown> {
-    const json: Record<string, unknown> = {
-      k: params.k,
-      method: params.method,
-      metric: params.metric,
-      initMethod: options.initMethod,
+    return {
+      // k, method, metric, initMethod; maxCandidates when given
+      ...kmedoidsOptions.toModelFile({ ...options, k: params.k, method: params.method, metric: params.metric }),
       medoidIndices: Array.from(params.medoidIndices),
       medoids: toNested(params.medoids, params.k, params.cols),
       trainingRows: params.rows,
     };
-    if (options.maxCandidates !== null) json.maxCandidates = options.maxCandidates;
-    return json;
   },
 
   fromJSON(json: Record<string, unknown>): { params: KMedoidsParams; options: KMedoidsOptions } {
-    const k = readCount(json.k, 'k');
+    const options = kmedoidsOptions.fromModelFile(json);
+    const { k, method, metric } = options;
     const m = readMatrix(json.medoids, 'medoids', k);
     const indices = readVector(json.medoidIndices, 'medoidIndices', k);
     indices.forEach((x, j) => {
       if (!Number.isInteger(x) || x < 0) throw new ModelFileError({ field: `medoidIndices[${j}]`, detail: `expected a 0-based row index, got ${x}` });
     });
-    const method: KMedoidsMethod = readChoice(json.method, 'method', METHODS, 'alternate');
-    const metric: Metric = readChoice(json.metric, 'metric', METRICS, 'euclidean');
-    const initMethod: KMedoidsInitMethod = readChoice(json.initMethod, 'initMethod', INIT_METHODS, method === 'pam' ? 'build' : 'k-medoids++');
     let rows = 0;
     if (json.trainingRows !== undefined) {
       rows = readFiniteNumber(json.trainingRows, 'trainingRows');
       if (!Number.isInteger(rows) || rows < 0) throw new ModelFileError({ field: 'trainingRows', detail: `expected an integer ≥ 0, got ${rows}` });
     }
-    let maxCandidates: number | null = null;
-    if (json.maxCandidates !== undefined) {
-      maxCandidates = readFiniteNumber(json.maxCandidates, 'maxCandidates');
-      if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new ModelFileError({ field: 'maxCandidates', detail: `expected an integer ≥ 1, got ${maxCandidates}` });
-    }
     const medoidIndices = Int32Array.from(indices);
     return {
       params: { method, metric, k, cols: m.cols, rows, medoidIndices, medoids: m.values, candidates: null, seed: 0, iteration: 0 },
-      options: { k, method, metric, initMethod, init: null, maxCandidates },
+      options,
     };
   },
 };

@@ -7,10 +7,12 @@ export {
   LEARNING_RATES,
   DEFAULT_T0,
   DEFAULT_KAPPA,
+  type OnlineKMeansOptionsInput,
+  type MiniBatchKMeansOptionsInput,
   parseOnlineKMeansOptions,
   parseMiniBatchKMeansOptions,
-  onlineKMeansOptionSpecs,
-  miniBatchKMeansOptionSpecs,
+  onlineKMeansOptions,
+  miniBatchKMeansOptions,
 } from './options.js';
 export {
   onlineKmeans,
@@ -20,3 +22,4 @@ export {
   type MiniBatchKMeansFitOptions,
   type StochasticKMeansResult,
 } from './fit.js';
+export { stochasticKMeansParameters, type StochasticKMeansParameters } from './parameters.js';

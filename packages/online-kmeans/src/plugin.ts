@@ -6,7 +6,7 @@ import {
   type InitContext,
   type ModelPlugin,
   ModelFileError,
-  type OptionSpec,
+  type PluginOptions,
   PLUGIN_API_VERSION,
   type RowRange,
   readFiniteNumber,
@@ -16,29 +16,23 @@ import {
 import { type KMeansOptions, describeCentresView, kmeansPlugin } from '@emkit/kmeans';
 import type { Random } from '@emkit/linalg';
 import {
-  DEFAULT_KAPPA,
-  DEFAULT_T0,
-  LEARNING_RATES,
-  type LearningRate,
   type MiniBatchKMeansOptions,
+  type MiniBatchKMeansOptionsInput,
   type OnlineKMeansOptions,
-  miniBatchKMeansOptionSpecs,
-  onlineKMeansOptionSpecs,
-  parseMiniBatchKMeansOptions,
-  parseOnlineKMeansOptions,
+  type OnlineKMeansOptionsInput,
+  miniBatchKMeansOptions,
+  onlineKMeansOptions,
 } from './options.js';
 import { type StochasticKMeansParams, type Update, checkWholeData, nearestCenter, runPass, statsLength } from './pass.js';
 
-interface Variant<Options extends KMeansOptions> {
+interface Variant<Options extends KMeansOptions, Input> {
   readonly name: string;
   readonly description: string;
-  readonly optionSpecs: readonly OptionSpec[];
-  parseOptions(raw: unknown): Options;
+  /** The variant's options (k-means' start options and its own); model files keep k, initMethod and its own. */
+  readonly options: PluginOptions<Input, Options>;
   update(options: Options): Update;
   /** The variant's own model-file fields. */
   updateJSON(update: Update): Record<string, unknown>;
-  /** Options back from a model file (k, initMethod and the variant's fields). */
-  optionsFromJSON(json: Record<string, unknown>, k: number): Options;
 }
 
 /**
@@ -56,15 +50,15 @@ interface Variant<Options extends KMeansOptions> {
  * the returned centres, and restarts pick the least inertia. The inertia need not fall at every
  * pass (the updates are stochastic): a rise is recorded in `monotonicityViolations`, not an error.
  */
-function stochasticPlugin<Options extends KMeansOptions>(variant: Variant<Options>): ModelPlugin<StochasticKMeansParams, Options> {
-  const plugin: ModelPlugin<StochasticKMeansParams, Options> = {
+function stochasticPlugin<Options extends KMeansOptions, Input>(variant: Variant<Options, Input>): ModelPlugin<StochasticKMeansParams, Options, Input> {
+  const plugin: ModelPlugin<StochasticKMeansParams, Options, Input> = {
     name: variant.name,
     apiVersion: PLUGIN_API_VERSION,
     description: variant.description,
     moduleUrl: import.meta.url,
-    optionSpecs: variant.optionSpecs,
+    optionSpecs: variant.options.specs,
     defaults: { tol: 1e-4, maxIter: 100 },
-    parseOptions: (raw) => variant.parseOptions(raw),
+    parseOptions: (raw) => variant.options.parse(raw),
 
     init(data: Dataset, options: Options, random: Random, context?: InitContext): StochasticKMeansParams {
       // k-means' init: given centres or k-means++ / random rows, checks, and the tolerance scale.
@@ -140,17 +134,11 @@ function stochasticPlugin<Options extends KMeansOptions>(variant: Variant<Option
         passes = readFiniteNumber(json.passes, 'passes');
         if (!Number.isInteger(passes) || passes < 0) throw new ModelFileError({ field: 'passes', detail: `expected an integer ≥ 0, got ${passes}` });
       }
-      const options = variant.optionsFromJSON(json, base.k);
+      const options = variant.options.fromModelFile(json, { k: base.k });
       return { params: { ...base, counts, rows: 0, seed: 0, passes, update: variant.update(options) }, options };
     },
   };
   return plugin;
-}
-
-function readInitMethod(json: Record<string, unknown>): 'kmeans++' | 'random' {
-  if (json.initMethod === undefined) return 'kmeans++';
-  if (json.initMethod !== 'kmeans++' && json.initMethod !== 'random') throw new ModelFileError({ field: 'initMethod', detail: `expected one of kmeans++, random, got ${JSON.stringify(json.initMethod)}` });
-  return json.initMethod;
 }
 
 /**
@@ -158,24 +146,12 @@ function readInitMethod(json: Record<string, unknown>): 'kmeans++' | 'random' {
  * Robbins–Monro step size (1/nⱼ by default: MacQueen's running means). One iteration is one pass
  * over the rows in a seeded random order.
  */
-export const onlineKmeansPlugin: ModelPlugin<StochasticKMeansParams, OnlineKMeansOptions> = stochasticPlugin<OnlineKMeansOptions>({
+export const onlineKmeansPlugin: ModelPlugin<StochasticKMeansParams, OnlineKMeansOptions, OnlineKMeansOptionsInput> = stochasticPlugin({
   name: 'online-kmeans',
   description: 'online k-means: one row at a time with Robbins–Monro step sizes (1/n per centre, or (t0 + n)^−kappa); one iteration per pass',
-  optionSpecs: onlineKMeansOptionSpecs,
-  parseOptions: parseOnlineKMeansOptions,
+  options: onlineKMeansOptions,
   update: (o) => ({ kind: 'online', learningRate: o.learningRate, t0: o.t0, kappa: o.kappa }),
   updateJSON: (u) => (u.kind === 'online' ? (u.learningRate === 'count' ? { learningRate: 'count' } : { learningRate: 'power', t0: u.t0, kappa: u.kappa }) : {}),
-  optionsFromJSON(json, k) {
-    let learningRate: LearningRate = 'count';
-    if (json.learningRate !== undefined) {
-      if (!(LEARNING_RATES as readonly unknown[]).includes(json.learningRate))
-        throw new ModelFileError({ field: 'learningRate', detail: `expected one of ${LEARNING_RATES.join(', ')}, got ${JSON.stringify(json.learningRate)}` });
-      learningRate = json.learningRate as LearningRate;
-    }
-    const t0 = json.t0 === undefined ? DEFAULT_T0 : readFiniteNumber(json.t0, 't0');
-    const kappa = json.kappa === undefined ? DEFAULT_KAPPA : readFiniteNumber(json.kappa, 'kappa');
-    return { k, init: null, initMethod: readInitMethod(json), learningRate, t0, kappa };
-  },
 });
 
 /**
@@ -183,19 +159,10 @@ export const onlineKmeansPlugin: ModelPlugin<StochasticKMeansParams, OnlineKMean
  * they stand, then per-centre learning rates 1/nⱼ. One iteration is one pass: ⌈N / batchSize⌉
  * batches covering every row once, in a seeded random order.
  */
-export const minibatchKmeansPlugin: ModelPlugin<StochasticKMeansParams, MiniBatchKMeansOptions> = stochasticPlugin<MiniBatchKMeansOptions>({
+export const minibatchKmeansPlugin: ModelPlugin<StochasticKMeansParams, MiniBatchKMeansOptions, MiniBatchKMeansOptionsInput> = stochasticPlugin({
   name: 'minibatch-kmeans',
   description: 'mini-batch k-means (Sculley 2010): seeded batches, per-centre learning rates 1/n; one iteration per pass over the data',
-  optionSpecs: miniBatchKMeansOptionSpecs,
-  parseOptions: parseMiniBatchKMeansOptions,
+  options: miniBatchKMeansOptions,
   update: (o) => ({ kind: 'minibatch', batchSize: o.batchSize }),
   updateJSON: (u) => (u.kind === 'minibatch' ? { batchSize: u.batchSize } : {}),
-  optionsFromJSON(json, k) {
-    let batchSize = 1024;
-    if (json.batchSize !== undefined) {
-      batchSize = readFiniteNumber(json.batchSize, 'batchSize');
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new ModelFileError({ field: 'batchSize', detail: `expected an integer ≥ 1, got ${batchSize}` });
-    }
-    return { k, init: null, initMethod: readInitMethod(json), batchSize };
-  },
 });

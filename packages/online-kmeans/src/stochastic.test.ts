@@ -213,11 +213,11 @@ describe('options', () => {
     expect(fieldOf(online({ k: 2, learningRate: 'power', t0: -1 }))).toBe('t0');
     expect(fieldOf(online({ k: 2, kappa: 0.7 }))).toBe('kappa');
     expect(fieldOf(online({ k: 2, t0: 2 }))).toBe('t0');
-    expect(fieldOf(online({ k: 2, batchSize: 10 }))).toBe('options');
+    expect(fieldOf(online({ k: 2, batchSize: 10 }))).toBe('batchSize');
     expect(fieldOf(mini({ k: 2, batchSize: 0 }))).toBe('batchSize');
     expect(fieldOf(mini({ k: 2, batchSize: 2.5 }))).toBe('batchSize');
     expect(fieldOf(mini({ k: 2, init: { centers: [[1, 2]] } }))).toBe('init.centers');
-    expect(fieldOf(mini({ k: 2, learningRate: 'count' }))).toBe('options');
+    expect(fieldOf(mini({ k: 2, learningRate: 'count' }))).toBe('learningRate');
     // Batch k-means' assignment step has no meaning for one row at a time.
     expect(fieldOf(online({ k: 2, algorithm: 'elkan' }))).toBe('algorithm');
     expect(fieldOf(mini({ k: 2, algorithm: 'hamerly' }))).toBe('algorithm');

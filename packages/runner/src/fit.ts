@@ -41,10 +41,10 @@ export type PoolFactory = (workers: number) => WorkerPool;
  * Shards have a fixed size and are merged in shard order; restart seeds derive from (seed,
  * restart); so the result is bit-identical for any worker count, and equal to core's `fit`.
  */
-export async function fitWithPool<P, O>(
-  plugin: ModelPlugin<P, O>,
+export async function fitWithPool<P, O, I>(
+  plugin: ModelPlugin<P, O, I>,
   data: Dataset,
-  rawOptions: unknown,
+  rawOptions: NoInfer<I>,
   options: RunnerOptions,
   createPool: PoolFactory,
   defaultWorkers: number,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OptionError, parseOptionsWith, readMatrix, toNested, type OptionSpec } from '@emkit/core';
+import { OptionError, defineOptions, readMatrix, toNested, type OptionsInput } from '@emkit/core';
 import type { GmmOptions, InitMethod } from '@emkit/gmm';
 
 /**
@@ -31,37 +31,42 @@ export interface SoftKMeansOptions {
 
 export const INIT_METHODS: readonly InitMethod[] = ['kmeans++', 'random', 'kmeans'];
 
-const matrix = z.unknown();
-
-const schema = z
-  .object({
-    k: z.number({ error: 'required: the number of components, an integer ≥ 1' }).int('must be an integer').min(1, 'must be ≥ 1'),
-    c: z
-      .number({ error: 'required: the fixed variance of every component (Σ = c·I), a number > 0' })
-      .positive('must be > 0 (the variance of every component)')
-      .refine(Number.isFinite, 'must be finite'),
+export const softKMeansOptions = defineOptions(
+  {
+    k: z.number().int().min(1).meta({ description: 'number of components', modelFile: 'always' }),
+    c: z.number().positive().meta({ description: 'the fixed variance of every component, Σ = c·I (stiffness β = 1/c); small c approaches k-means', modelFile: 'always' }),
     init: z
-      .object({ means: matrix.optional(), centers: matrix.optional() }, { error: 'expected an object {"means": [[...], ...]} or {"centers": [[...], ...]}' })
-      .loose()
+      .looseObject({ means: z.unknown().optional(), centers: z.unknown().optional() })
       .nullable()
-      .default(null),
-    initMethod: z.enum(INIT_METHODS as [InitMethod, ...InitMethod[]]).default('kmeans++'),
-  })
-  .strict();
+      .default(null)
+      .meta({
+        kind: 'json',
+        expected: 'an object {"means": [[...], ...]} or {"centers": [[...], ...]}',
+        description: 'JSON file with starting means: {"means": [[...], ...]} or a k-means fixture\'s {"centers": [[...], ...]}',
+        group: 'start',
+      }),
+    initMethod: z
+      .enum(INIT_METHODS as [InitMethod, ...InitMethod[]])
+      .default('kmeans++')
+      .meta({ description: "starting means without --init: means of the rows nearest to k-means++ seeds, to random rows, or to Lloyd's centres", group: 'start', modelFile: 'always' }),
+  },
+  (o): SoftKMeansOptions => {
+    let init: SoftKMeansOptions['init'] = null;
+    if (o.init !== null) {
+      const hasMeans = o.init.means !== undefined;
+      const hasCenters = o.init.centers !== undefined;
+      if (hasMeans === hasCenters) throw new OptionError({ field: 'init', detail: 'give exactly one of "means" and "centers" (K rows of D numbers)' });
+      const field = hasMeans ? 'means' : 'centers';
+      const m = readMatrix(o.init[field], `init.${field}`, o.k, undefined, 'option');
+      init = { means: toNested(m.values, m.rows, m.cols) };
+    }
+    return { k: o.k, c: o.c, init, initMethod: o.initMethod };
+  },
+);
 
-export function parseSoftKMeansOptions(raw: unknown): SoftKMeansOptions {
-  const o = parseOptionsWith(schema, raw);
-  let init: SoftKMeansOptions['init'] = null;
-  if (o.init !== null) {
-    const hasMeans = o.init.means !== undefined;
-    const hasCenters = o.init.centers !== undefined;
-    if (hasMeans === hasCenters) throw new OptionError({ field: 'init', detail: 'give exactly one of "means" and "centers" (K rows of D numbers)' });
-    const field = hasMeans ? 'means' : 'centers';
-    const m = readMatrix(o.init[field], `init.${field}`, o.k, undefined, 'option');
-    init = { means: toNested(m.values, m.rows, m.cols) };
-  }
-  return { k: o.k, c: o.c, init, initMethod: o.initMethod };
-}
+export type SoftKMeansOptionsInput = OptionsInput<typeof softKMeansOptions>;
+
+export const parseSoftKMeansOptions: (raw: unknown) => SoftKMeansOptions = softKMeansOptions.parse;
 
 /**
  * The @emkit/gmm options that make a Gaussian mixture soft k-means: spherical covariance, equal
@@ -83,16 +88,3 @@ export function gmmOptionsFor(options: SoftKMeansOptions): GmmOptions {
     assignment: 'soft',
   };
 }
-
-export const softKMeansOptionSpecs: readonly OptionSpec[] = [
-  { name: 'k', type: 'integer', description: 'number of components', required: true },
-  { name: 'c', type: 'number', description: 'the fixed variance of every component, Σ = c·I (stiffness β = 1/c); small c approaches k-means', required: true },
-  { name: 'init', type: 'json', description: 'JSON file with starting means: {"means": [[...], ...]} or a k-means fixture\'s {"centers": [[...], ...]}' },
-  {
-    name: 'initMethod',
-    type: 'string',
-    description: 'starting means without --init: means of the rows nearest to k-means++ seeds, to random rows, or to Lloyd\'s centres',
-    choices: INIT_METHODS,
-    defaultValue: 'kmeans++',
-  },
-];

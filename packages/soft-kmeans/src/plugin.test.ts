@@ -149,7 +149,7 @@ describe('soft k-means options and model files', () => {
   it('validates options, naming the field', () => {
     expect(softKmeansPlugin.parseOptions({ k: 2, c: 0.5 })).toEqual({ k: 2, c: 0.5, init: null, initMethod: 'kmeans++' });
     expect(() => softKmeansPlugin.parseOptions({ k: 2 })).toThrow(/^c: required/);
-    expect(() => softKmeansPlugin.parseOptions({ k: 2, c: 0 })).toThrow(/^c: must be > 0/);
+    expect(() => softKmeansPlugin.parseOptions({ k: 2, c: 0 })).toThrow(/^c: expected a number > 0, got 0$/);
     expect(() => softKmeansPlugin.parseOptions({ k: 0, c: 1 })).toThrow(/^k:/);
     expect(() => softKmeansPlugin.parseOptions({ k: 2, c: 1, initMethod: 'best' })).toThrow(/^initMethod:/);
     expect(() => softKmeansPlugin.parseOptions({ k: 2, c: 1, stiffness: 2 })).toThrow(OptionError);

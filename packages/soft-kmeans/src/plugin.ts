@@ -1,6 +1,6 @@
-import { ModelFileError, PLUGIN_API_VERSION, readCount, readFiniteNumber, toNested, type ModelPlugin } from '@emkit/core';
-import { describeGmmView, gmmPlugin, type GmmParams, type InitMethod } from '@emkit/gmm';
-import { gmmOptionsFor, INIT_METHODS, parseSoftKMeansOptions, softKMeansOptionSpecs, type SoftKMeansOptions } from './options.js';
+import { PLUGIN_API_VERSION, toNested, type ModelPlugin } from '@emkit/core';
+import { describeGmmView, gmmPlugin, type GmmParams } from '@emkit/gmm';
+import { gmmOptionsFor, softKMeansOptions, type SoftKMeansOptions, type SoftKMeansOptionsInput } from './options.js';
 
 /**
  * Soft k-means: a Gaussian mixture with Σ_j = c·I for a fixed c and fixed equal weights 1/K, so
@@ -14,15 +14,15 @@ import { gmmOptionsFor, INIT_METHODS, parseSoftKMeansOptions, softKMeansOptionSp
  * log-likelihood scales as 1/c, so at small c this is a tight test on the means).
  * parameterCount is K·D (the means), so BIC/AIC compare K or c choices at fixed c.
  */
-export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions> = {
+export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions, SoftKMeansOptionsInput> = {
   name: 'soft-kmeans',
   apiVersion: PLUGIN_API_VERSION,
   description: 'soft k-means: Gaussian mixture with fixed isotropic variance c and equal weights (k-means as c → 0)',
   moduleUrl: import.meta.url,
-  optionSpecs: softKMeansOptionSpecs,
+  optionSpecs: softKMeansOptions.specs,
   defaults: { tol: 1e-6, maxIter: 300 },
 
-  parseOptions: parseSoftKMeansOptions,
+  parseOptions: softKMeansOptions.parse,
   init: (data, options, random, context) => gmmPlugin.init(data, gmmOptionsFor(options), random, context),
   createStats: (params, cols) => gmmPlugin.createStats(params, cols),
   eStep: (params, data, range, stats) => gmmPlugin.eStep(params, data, range, stats),
@@ -36,16 +36,12 @@ export const softKmeansPlugin: ModelPlugin<GmmParams, SoftKMeansOptions> = {
   sample: (params, n, random) => gmmPlugin.sample!(params, n, random),
 
   toJSON(params, options) {
-    return { k: params.k, c: params.covariances[0], initMethod: options.initMethod, means: toNested(params.means, params.k, params.d) };
+    return { ...softKMeansOptions.toModelFile({ ...options, k: params.k, c: params.covariances[0] }), means: toNested(params.means, params.k, params.d) };
   },
 
   fromJSON(json) {
-    const k = readCount(json.k, 'k');
-    const c = readFiniteNumber(json.c, 'c');
-    if (!(c > 0)) throw new ModelFileError({ field: 'c', detail: `expected a variance > 0, got ${c}` });
-    const initMethod = json.initMethod ?? 'kmeans++';
-    if (!INIT_METHODS.includes(initMethod as InitMethod)) throw new ModelFileError({ field: 'initMethod', detail: `expected one of ${INIT_METHODS.join(', ')}, got ${JSON.stringify(initMethod)}` });
-    const options = parseSoftKMeansOptions({ k, c, initMethod });
+    const options = softKMeansOptions.fromModelFile(json);
+    const { k } = options;
     const gmm = gmmOptionsFor(options);
     const { params } = gmmPlugin.fromJSON({ k, covariance: 'spherical', weights: gmm.init!.weights, means: json.means, covariances: gmm.init!.covariances, regCovar: 0, freeze: gmm.freeze });
     return { params, options };

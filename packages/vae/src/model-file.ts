@@ -1,18 +1,9 @@
-import { ModelFileError, readFiniteNumber, readingModelFile, readMatrix, readVector, toNested } from '@emkit/core';
+import { ModelFileError, readFiniteNumber, readMatrix, readVector } from '@emkit/core';
 import { batchesPerEpoch } from './batches.js';
 import { layoutOf, type DenseLayer, type VaeArchitecture } from './network.js';
-import { parseVaeOptions, type VaeOptions } from './options.js';
+import { vaeOptions, type VaeOptions } from './options.js';
+import { vaeParameters } from './parameters.js';
 import type { VaeParams } from './params.js';
-
-/** One dense layer in a model file: y = weights · x + bias, weights out × in. */
-interface LayerJSON {
-  weights: number[][];
-  bias: number[];
-}
-
-function layerJSON(weights: Float64Array, layer: DenseLayer): LayerJSON {
-  return { weights: toNested(weights, layer.out, layer.in, layer.w), bias: Array.from(weights.subarray(layer.b, layer.b + layer.out)) };
-}
 
 /**
  * Model-file fields: the options, the architecture (`inputs` plus the options), the weights per
@@ -20,22 +11,12 @@ function layerJSON(weights: Float64Array, layer: DenseLayer): LayerJSON {
  * Adam's moments are not written: a model file is for scoring, predicting and sampling.
  */
 export function vaeToJSON(params: VaeParams, options: VaeOptions): Record<string, unknown> {
-  const layout = layoutOf(params.arch);
-  const { weights } = params;
+  const { latent, hidden, activation, decoder, variance } = params.arch;
   return {
     inputs: params.arch.inputs,
-    latent: params.arch.latent,
-    hidden: [...params.arch.hidden],
-    activation: params.arch.activation,
-    decoder: params.arch.decoder,
-    variance: params.arch.variance,
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.learningRate,
-    iwaeSamples: params.iwaeSamples,
-    encoderLayers: layout.encoder.map((layer) => layerJSON(weights, layer)),
-    decoderLayers: layout.decoder.map((layer) => layerJSON(weights, layer)),
-    logVariance: layout.logVariance >= 0 ? Array.from(weights.subarray(layout.logVariance, layout.logVariance + params.arch.inputs)) : null,
+    // The architecture (latent, hidden, activation, decoder, variance) and the training schedule.
+    ...vaeOptions.toModelFile({ ...options, latent, hidden, activation, decoder, variance, iwaeSamples: params.iwaeSamples }),
+    ...vaeParameters(params),
     noiseSeed: params.noiseSeed,
     step: params.step,
     rows: params.plan.rows,
@@ -64,19 +45,7 @@ export function vaeFromJSON(json: Record<string, unknown>): { params: VaeParams;
   // The architecture decides what the weights compute: a default would silently change the model.
   for (const field of ['latent', 'hidden', 'activation', 'decoder'])
     if (json[field] === undefined) throw new ModelFileError({ field, detail: 'missing: a VAE model file states its architecture (latent, hidden, activation, decoder)' });
-  const options: VaeOptions = readingModelFile(() =>
-    parseVaeOptions({
-      latent: json.latent,
-      hidden: json.hidden,
-      activation: json.activation,
-      decoder: json.decoder,
-      variance: json.variance,
-      epochs: json.epochs,
-      batchSize: json.batchSize,
-      learningRate: json.learningRate,
-      iwaeSamples: json.iwaeSamples,
-    }),
-  );
+  const options = vaeOptions.fromModelFile(json);
   const inputs = readInteger(json.inputs, 'inputs', 1);
   const arch: VaeArchitecture = { inputs, latent: options.latent, hidden: [...options.hidden], activation: options.activation, decoder: options.decoder, variance: options.variance };
   const layout = layoutOf(arch);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OptionError, parseOptionsWith, type OptionSpec } from '@emkit/core';
+import { OptionError, defineOptions, type OptionsInput } from '@emkit/core';
 
 export const DECODERS = ['bernoulli', 'gaussian'] as const;
 /** The likelihood p(x | z): independent Bernoullis (0/1 data) or independent Gaussians (real data). */
@@ -40,13 +40,14 @@ export const DEFAULTS = {
   iwaeSamples: 64,
 } as const;
 
-const positiveInteger = (what: string) =>
-  z
-    .union([z.number(), z.string().trim().regex(/^\d+$/, `expected ${what}`).transform(Number)], { error: `expected ${what}` })
-    .refine((n) => Number.isInteger(n) && n >= 1, `expected ${what}`);
+// Numbers, or numeric text as JSON files and forms may hold it.
+const positiveInteger = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)])
+  .refine((n) => Number.isInteger(n) && n >= 1, 'expected an integer ≥ 1')
+  .meta({ kind: 'integer', expected: 'an integer ≥ 1' });
 
 // `hidden` arrives as 64 (code), "64,32" (code or a JSON file) or ["64", "32"] (a CLI list flag).
-const hiddenSizes = z.unknown().transform((value, ctx): number[] => {
+const hiddenSizes = z.union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))]).transform((value, ctx): number[] => {
   const items = typeof value === 'number' ? [value] : typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : null;
   const sizes = items?.map((item) => (typeof item === 'string' && /^\s*\d+\s*$/.test(item) ? Number(item) : item));
   if (!sizes || !sizes.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1)) {
@@ -56,52 +57,46 @@ const hiddenSizes = z.unknown().transform((value, ctx): number[] => {
   return sizes as number[];
 });
 
-const schema = z
-  .object({
-    latent: positiveInteger('the latent dimension, an integer ≥ 1').default(DEFAULTS.latent),
+export const vaeOptions = defineOptions(
+  {
+    latent: positiveInteger.default(DEFAULTS.latent).meta({ description: 'latent dimension', group: 'architecture', modelFile: 'always' }),
     // [] (code only) is a network without hidden layers: a linear encoder and decoder.
-    hidden: hiddenSizes.default([...DEFAULTS.hidden]),
-    activation: z.enum(ACTIVATIONS, { error: `expected one of ${ACTIVATIONS.join(', ')}` }).default(DEFAULTS.activation),
-    decoder: z.enum(DECODERS, { error: `expected one of ${DECODERS.join(', ')}` }).default(DEFAULTS.decoder),
+    hidden: hiddenSizes.default([...DEFAULTS.hidden]).meta({
+      kind: 'list',
+      expected: 'hidden layer sizes, integers ≥ 1 (64, or "64,32" for two layers)',
+      description: 'hidden layer sizes of the encoder (the decoder mirrors them), e.g. 64 or 128,64',
+      group: 'architecture',
+      modelFile: 'always',
+    }),
+    activation: z.enum(ACTIVATIONS).default(DEFAULTS.activation).meta({ description: 'hidden-layer activation', group: 'architecture', modelFile: 'always' }),
+    decoder: z.enum(DECODERS).default(DEFAULTS.decoder).meta({ description: 'p(x|z): bernoulli for 0/1 data, gaussian for real data', group: 'architecture', modelFile: 'always' }),
     variance: z
-      .number({ error: 'expected a number > 0' })
-      .refine((v) => v > 0 && Number.isFinite(v), 'expected a finite number > 0')
-      .nullish(),
-    epochs: positiveInteger('an integer ≥ 1').default(DEFAULTS.epochs),
-    batchSize: positiveInteger('an integer ≥ 1').default(DEFAULTS.batchSize),
-    learningRate: z
-      .number({ error: 'expected a number > 0' })
-      .refine((v) => v > 0 && Number.isFinite(v), 'expected a finite number > 0')
-      .default(DEFAULTS.learningRate),
-    iwaeSamples: positiveInteger('an integer ≥ 1').default(DEFAULTS.iwaeSamples),
-  })
-  .strict(); // a misspelt option is an error, not silently ignored
+      .number()
+      .positive()
+      .nullish()
+      .meta({ description: 'gaussian decoder: a fixed variance for every column', defaultText: 'one learned variance per column', group: 'architecture', modelFile: 'always' }),
+    epochs: positiveInteger.default(DEFAULTS.epochs).meta({ description: 'passes over the data (one Adam step per mini-batch)', group: 'training', modelFile: 'always' }),
+    batchSize: positiveInteger.default(DEFAULTS.batchSize).meta({ description: 'rows per mini-batch', group: 'training', modelFile: 'always' }),
+    learningRate: z.number().positive().default(DEFAULTS.learningRate).meta({ description: "Adam's step size", group: 'training', modelFile: 'always' }),
+    iwaeSamples: positiveInteger.default(DEFAULTS.iwaeSamples).meta({ description: 'importance samples k of the IWAE estimate of log p(x) that scores report', modelFile: 'always' }),
+  },
+  (o): VaeOptions => {
+    const variance = o.variance ?? null;
+    if (variance !== null && o.decoder !== 'gaussian') throw new OptionError({ field: 'variance', detail: 'applies to the Gaussian decoder only (decoder: "gaussian")' });
+    return {
+      latent: o.latent,
+      hidden: [...o.hidden],
+      activation: o.activation,
+      decoder: o.decoder,
+      variance,
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      iwaeSamples: o.iwaeSamples,
+    };
+  },
+);
 
-export function parseVaeOptions(raw: unknown): VaeOptions {
-  const o = parseOptionsWith(schema, raw);
-  const variance = o.variance ?? null;
-  if (variance !== null && o.decoder !== 'gaussian') throw new OptionError({ field: 'variance', detail: 'applies to the Gaussian decoder only (decoder: "gaussian")' });
-  return {
-    latent: o.latent,
-    hidden: [...o.hidden],
-    activation: o.activation,
-    decoder: o.decoder,
-    variance,
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    learningRate: o.learningRate,
-    iwaeSamples: o.iwaeSamples,
-  };
-}
+export type VaeOptionsInput = OptionsInput<typeof vaeOptions>;
 
-export const vaeOptionSpecs: readonly OptionSpec[] = [
-  { name: 'latent', type: 'integer', description: 'latent dimension', defaultValue: DEFAULTS.latent },
-  { name: 'hidden', type: 'list', description: 'hidden layer sizes of the encoder (the decoder mirrors them), e.g. 64 or 128,64', defaultValue: DEFAULTS.hidden.join(',') },
-  { name: 'activation', type: 'string', description: 'hidden-layer activation', choices: ACTIVATIONS, defaultValue: DEFAULTS.activation },
-  { name: 'decoder', type: 'string', description: 'p(x|z): bernoulli for 0/1 data, gaussian for real data', choices: DECODERS, defaultValue: DEFAULTS.decoder },
-  { name: 'variance', type: 'number', description: 'gaussian decoder: a fixed variance for every column (default: one learned variance per column)' },
-  { name: 'epochs', type: 'integer', description: 'passes over the data (one Adam step per mini-batch)', defaultValue: DEFAULTS.epochs },
-  { name: 'batchSize', type: 'integer', description: 'rows per mini-batch', defaultValue: DEFAULTS.batchSize },
-  { name: 'learningRate', type: 'number', description: "Adam's step size", defaultValue: DEFAULTS.learningRate },
-  { name: 'iwaeSamples', type: 'integer', description: 'importance samples k of the IWAE estimate of log p(x) that scores report', defaultValue: DEFAULTS.iwaeSamples },
-];
+export const parseVaeOptions: (raw: unknown) => VaeOptions = vaeOptions.parse;

@@ -85,7 +85,7 @@ describe('options', () => {
     expect(field({ learningRate: -1 })).toBe('learningRate');
     expect(field({ variance: 1 })).toBe('variance');
     expect(field({ decoder: 'gaussian', variance: 0 })).toBe('variance');
-    expect(field({ epoch: 3 })).toBe('options');
+    expect(field({ epoch: 3 })).toBe('epoch');
   });
 
   it('the Bernoulli decoder refuses non-binary data, naming row and column', async () => {

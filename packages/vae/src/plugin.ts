@@ -2,7 +2,7 @@ import { PLUGIN_API_VERSION, singleComponentMethods, type ModelPlugin } from '@e
 import { importanceWeightedLogLikelihood, latentMeans, sampleRows } from './evaluate.js';
 import { vaeFromJSON, vaeToJSON } from './model-file.js';
 import { layoutOf } from './network.js';
-import { parseVaeOptions, vaeOptionSpecs, type VaeOptions } from './options.js';
+import { vaeOptions, type VaeOptions, type VaeOptionsInput } from './options.js';
 import type { VaeParams } from './params.js';
 import { adamStep, checkData, eStepRows, initialParams, statsLength, trainingConverged } from './train.js';
 import { describeVaeView } from './view.js';
@@ -24,17 +24,17 @@ const NAME = 'vae';
  * per epoch; and the final `meanLogLikelihood` is the sampled ELBO of every row at the returned
  * weights. `scoreSamples` is the IWAE estimate of log p(x) with `iwaeSamples` samples.
  */
-export const vaePlugin: ModelPlugin<VaeParams, VaeOptions> = {
+export const vaePlugin: ModelPlugin<VaeParams, VaeOptions, VaeOptionsInput> = {
   name: NAME,
   apiVersion: PLUGIN_API_VERSION,
   description: 'variational autoencoder (MLP encoder/decoder, Bernoulli or Gaussian decoder) trained by Adam on the ELBO; scores are IWAE estimates of log p(x)',
   moduleUrl: import.meta.url,
   stochastic: { objective: 'ELBO', epochs: (params) => params.epochElbo.length },
-  optionSpecs: vaeOptionSpecs,
+  optionSpecs: vaeOptions.specs,
   // tol 0: run all epochs. maxIter only caps the steps, which `epochs` plans.
   defaults: { tol: 0, maxIter: 1_000_000_000 },
 
-  parseOptions: parseVaeOptions,
+  parseOptions: vaeOptions.parse,
 
   init: initialParams,
 

@@ -26,7 +26,7 @@ function Field({ field, disabled }: { field: FormField; disabled: boolean }) {
 export function ModelPanel() {
   const plugin = chosenPlugin.value;
   const disabled = busy.value && activity.value !== 'play';
-  const { primary, more } = formFields(plugin);
+  const { primary, more, groups } = formFields(plugin);
   return (
     <section class="panel" aria-labelledby="model-title">
       <h2 id="model-title">Model</h2>
@@ -55,11 +55,14 @@ export function ModelPanel() {
       {more.length > 0 && (
         <details id="more-options">
           <summary>more options ({more.length})</summary>
-          <div class="fields">
-            {more.map((f) => (
-              <Field field={f} disabled={disabled} />
-            ))}
-          </div>
+          {groups.map(({ group, fields }) => (
+            <fieldset class="fields" data-group={group}>
+              <legend>{group}</legend>
+              {fields.map((f) => (
+                <Field field={f} disabled={disabled} />
+              ))}
+            </fieldset>
+          ))}
         </details>
       )}
       {modelError.value && (

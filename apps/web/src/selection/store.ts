@@ -15,9 +15,12 @@ export const criterion = signal<Criterion>('bic');
 export type ChartScale = 'competitive' | 'log' | 'all';
 export const chartScale = signal<ChartScale>('competitive');
 
-/** The options with choices the chosen model could cross with K (not the init method: it picks no model). */
+/**
+ * The options with choices the chosen model could cross with K: its main options (those its
+ * option schema puts in no group; the start, priors and kernels pick no model).
+ */
 export function varyChoices(): { name: string; values: readonly string[] }[] {
-  return chosenPlugin.value.optionSpecs.filter((s) => s.type === 'string' && s.name !== 'initMethod' && s.choices && s.choices.length > 1).map((s) => ({ name: s.name, values: s.choices! }));
+  return chosenPlugin.value.optionSpecs.filter((s) => s.type === 'string' && s.group === undefined && s.choices && s.choices.length > 1).map((s) => ({ name: s.name, values: s.choices! }));
 }
 
 export function varyName(): string {

@@ -14,9 +14,9 @@ import type { Random } from '@emkit/linalg';
 import { z } from 'zod';
 import type { Dataset, RowRange } from '../dataset.js';
 import { InputError, ModelFileError, OptionError } from '../errors.js';
-import { readFiniteNumber, readVector } from '../json-fields.js';
+import { readVector } from '../json-fields.js';
 import { mixtureEStep, mixtureMethods, type MixtureDensity } from '../mixture.js';
-import { parseOptionsWith } from '../options.js';
+import { defineOptions, type OptionsInput } from '../options.js';
 import { type DataSummary, type ModelPlugin, PLUGIN_API_VERSION } from '../plugin.js';
 
 export interface UnivariateGaussianMixtureParams {
@@ -34,16 +34,29 @@ export interface UnivariateGaussianMixtureOptions {
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-const optionsSchema = z
-  .object({
-    k: z.number().int().min(1).default(2),
-    minVariance: z.number().positive().finite().default(1e-6),
+const options = defineOptions(
+  {
+    k: z.number().int().min(1).default(2).meta({ description: 'number of components', modelFile: 'always' }),
+    minVariance: z.number().positive().default(1e-6).meta({ description: 'lower bound of every variance', modelFile: 'always' }),
     init: z
       .object({ weights: z.array(z.number()), means: z.array(z.number()), variances: z.array(z.number()) })
       .nullable()
-      .default(null),
-  })
-  .strict();
+      .default(null)
+      .meta({ kind: 'json', description: 'starting weights, means and variances' }),
+  },
+  (o): UnivariateGaussianMixtureOptions => {
+    let init: UnivariateGaussianMixtureParams | null = null;
+    if (o.init !== null) {
+      init = {
+        weights: readVector(o.init.weights, 'init.weights', o.k, 'option'),
+        means: readVector(o.init.means, 'init.means', o.k, 'option'),
+        variances: readVector(o.init.variances, 'init.variances', o.k, 'option'),
+      };
+      checkParams(init, 'init.', (field, message) => new OptionError({ field, detail: message }));
+    }
+    return { k: o.k, minVariance: o.minVariance, init };
+  },
+);
 
 function checkParams(p: UnivariateGaussianMixtureParams, where: string, fail: (field: string, message: string) => Error): void {
   let total = 0;
@@ -95,30 +108,14 @@ function density(p: UnivariateGaussianMixtureParams, data: Dataset): MixtureDens
   };
 }
 
-export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixtureParams, UnivariateGaussianMixtureOptions> = {
+export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixtureParams, UnivariateGaussianMixtureOptions, OptionsInput<typeof options>> = {
   name: 'univariate-gaussian-mixture',
   apiVersion: PLUGIN_API_VERSION,
   description: 'One-dimensional Gaussian mixture (test fixture)',
-  optionSpecs: [
-    { name: 'k', type: 'integer', description: 'number of components', defaultValue: 2 },
-    { name: 'minVariance', type: 'number', description: 'lower bound of every variance', defaultValue: 1e-6 },
-    { name: 'init', type: 'json', description: 'starting weights, means and variances' },
-  ],
+  optionSpecs: options.specs,
   defaults: { tol: 1e-8, maxIter: 200 },
 
-  parseOptions(raw: unknown): UnivariateGaussianMixtureOptions {
-    const o = parseOptionsWith(optionsSchema, raw);
-    let init: UnivariateGaussianMixtureParams | null = null;
-    if (o.init !== null) {
-      init = {
-        weights: readVector(o.init.weights, 'init.weights', o.k, 'option'),
-        means: readVector(o.init.means, 'init.means', o.k, 'option'),
-        variances: readVector(o.init.variances, 'init.variances', o.k, 'option'),
-      };
-      checkParams(init, 'init.', (field, message) => new OptionError({ field, detail: message }));
-    }
-    return { k: o.k, minVariance: o.minVariance, init };
-  },
+  parseOptions: options.parse,
 
   init(data: Dataset, options: UnivariateGaussianMixtureOptions, random: Random): UnivariateGaussianMixtureParams {
     requireOneColumn(data);
@@ -212,10 +209,9 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
     return out;
   },
 
-  toJSON(params: UnivariateGaussianMixtureParams, options: UnivariateGaussianMixtureOptions): Record<string, unknown> {
+  toJSON(params: UnivariateGaussianMixtureParams, fitOptions: UnivariateGaussianMixtureOptions): Record<string, unknown> {
     return {
-      k: params.weights.length,
-      minVariance: options.minVariance,
+      ...options.toModelFile({ ...fitOptions, k: params.weights.length }),
       weights: Array.from(params.weights),
       means: Array.from(params.means),
       variances: Array.from(params.variances),
@@ -227,7 +223,6 @@ export const univariateGaussianMixture: ModelPlugin<UnivariateGaussianMixturePar
     const k = weights.length;
     const params = { weights, means: readVector(json.means, 'means', k), variances: readVector(json.variances, 'variances', k) };
     checkParams(params, '', (field, message) => new ModelFileError({ field, detail: message }));
-    const minVariance = json.minVariance === undefined ? 1e-6 : readFiniteNumber(json.minVariance, 'minVariance');
-    return { params, options: { k, minVariance, init: null } };
+    return { params, options: options.fromModelFile(json, { k }) };
   },
 };

@@ -17,7 +17,7 @@ export interface BrowserRunnerOptions extends RunnerOptions {
  * (asynchronously: a page's main thread may not compile them synchronously), so that the
  * M-steps on this thread use them as the workers' E-steps do.
  */
-export async function fit<P, O>(plugin: ModelPlugin<P, O>, data: Dataset, rawOptions: unknown, options: BrowserRunnerOptions = {}): Promise<FitResult<P, O>> {
+export async function fit<P, O, I>(plugin: ModelPlugin<P, O, I>, data: Dataset, rawOptions: NoInfer<I>, options: BrowserRunnerOptions = {}): Promise<FitResult<P, O>> {
   await loadWasmKernels();
   const { workerUrl, ...rest } = options;
   return fitWithPool(

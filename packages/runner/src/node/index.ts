@@ -11,6 +11,6 @@ export { loadPlugin } from '../handlers.js';
  * data through a SharedArrayBuffer; each E-step is split into fixed-size shards merged in
  * order, or whole restarts run concurrently. The pool is closed when the fit ends.
  */
-export function fit<P, O>(plugin: ModelPlugin<P, O>, data: Dataset, rawOptions: unknown, options: RunnerOptions = {}): Promise<FitResult<P, O>> {
+export function fit<P, O, I>(plugin: ModelPlugin<P, O, I>, data: Dataset, rawOptions: NoInfer<I>, options: RunnerOptions = {}): Promise<FitResult<P, O>> {
   return fitWithPool(plugin, data, rawOptions, options, (n) => new NodeWorkerPool(n), defaultWorkerCount());
 }
