@@ -27,7 +27,10 @@ describe('the loader: columns, label and standardisation', () => {
   });
 
   it('drops the id and keeps the cultivar as the label: the warnings go, the classes are counted', async () => {
-    await settle(p(), (page) => page.uncheck('#column-1'));
+    // A click, not `uncheck`: the box is controlled by the loader's state, which changes when the
+    // queued action has run — `uncheck` would check the box's state before that.
+    await settle(p(), (page) => page.click('#column-1'));
+    expect(await p().isChecked('#column-1')).toBe(false);
     expect(await columns()).toBe('13');
     expect(await warnings()).not.toContain('"id"');
     await settle(p(), (page) => page.selectOption('#label-column', '14'));
