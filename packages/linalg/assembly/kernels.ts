@@ -984,6 +984,10 @@ export function boundedChunk(
   return unresolved;
 }
 
+/** Rows softmaxRows takes at a time: their sums wait in SOFTMAX_SUMS for one vectorised log. */
+const SOFTMAX_BLOCK = 512;
+const SOFTMAX_SUMS: usize = memory.data(SOFTMAX_BLOCK * 8, 16);
+
 /**
  * softmaxRows flushes e^(t − max) to 0 below this: e^−708 ≈ 3·10⁻³⁰⁸ is about where results turn
  * subnormal, and subnormal arithmetic costs about 4× on x86 (in the exponential and in every
@@ -993,7 +997,7 @@ export function boundedChunk(
 const EXP_FLUSH: f64 = -708.0;
 
 /**
- * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
+ * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)·(1/Σ e),
  * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite
  * (or that hold a NaN); those rows are left for the caller. Weights below e^−708 are flushed to
  * 0 (EXP_FLUSH); pairs of components both that far below the maximum skip the exponential.
@@ -1002,44 +1006,53 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
   let bad = 0;
   const zero = f64x2.splat(0.0);
   const floor = f64x2.splat(EXP_FLUSH);
-  for (let q = 0; q < rows; q++) {
-    const row = at(logp, q * k);
-    const out = at(resp, q * k);
-    // The maximum, NaN if any entry is NaN (f64x2.max and max propagate it).
-    let mv = f64x2.splat(-Infinity);
-    let j = 0;
-    for (; j + 2 <= k; j += 2) mv = f64x2.max(mv, v128.load(at(row, j)));
-    let top = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-    if (j < k) top = max(top, load<f64>(at(row, j)));
-    if (top == -Infinity || top == Infinity || top != top) {
-      bad++;
+  for (let q0 = 0; q0 < rows; q0 += SOFTMAX_BLOCK) {
+    const q1 = min(rows, q0 + SOFTMAX_BLOCK);
+    for (let q = q0; q < q1; q++) {
+      const row = at(logp, q * k);
+      const out = at(resp, q * k);
+      // The maximum, NaN if any entry is NaN (f64x2.max and max propagate it).
+      let mv = f64x2.splat(-Infinity);
+      let j = 0;
+      for (; j + 2 <= k; j += 2) mv = f64x2.max(mv, v128.load(at(row, j)));
+      let top = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+      if (j < k) top = max(top, load<f64>(at(row, j)));
       store<f64>(at(lse, q), top);
-      continue;
-    }
-    const tv = f64x2.splat(top);
-    let sv = zero;
-    for (j = 0; j + 2 <= k; j += 2) {
-      const t = f64x2.sub(v128.load(at(row, j)), tv);
-      const flush = f64x2.lt(t, floor);
-      if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
-      else {
-        // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
-        const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
-        v128.store(at(out, j), e);
-        sv = f64x2.add(sv, e);
+      if (top == -Infinity || top == Infinity || top != top) {
+        // lse stays top (+ log 1 below).
+        bad++;
+        store<f64>(at(SOFTMAX_SUMS, q - q0), 1.0);
+        continue;
       }
+      const tv = f64x2.splat(top);
+      let sv = zero;
+      for (j = 0; j + 2 <= k; j += 2) {
+        const t = f64x2.sub(v128.load(at(row, j)), tv);
+        const flush = f64x2.lt(t, floor);
+        if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
+        else {
+          // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
+          const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
+          v128.store(at(out, j), e);
+          sv = f64x2.add(sv, e);
+        }
+      }
+      let sum = hsum(sv);
+      if (j < k) {
+        const t = load<f64>(at(row, j)) - top;
+        const e = t < EXP_FLUSH ? 0.0 : f64x2.extract_lane(expV(f64x2.splat(t)), 0);
+        store<f64>(at(out, j), e);
+        sum += e;
+      }
+      store<f64>(at(SOFTMAX_SUMS, q - q0), sum);
+      const dv = f64x2.splat(1.0 / sum);
+      for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.mul(v128.load(at(out, j)), dv));
+      if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) * f64x2.extract_lane(dv, 0));
     }
-    let sum = hsum(sv);
-    if (j < k) {
-      const t = load<f64>(at(row, j)) - top;
-      const e = t < EXP_FLUSH ? 0.0 : f64x2.extract_lane(expV(f64x2.splat(t)), 0);
-      store<f64>(at(out, j), e);
-      sum += e;
-    }
-    const dv = f64x2.splat(sum);
-    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), dv));
-    if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) / sum);
-    store<f64>(at(lse, q), top + log1(sum));
+    // lse = max + log Σ, two rows per vector.
+    let q = q0;
+    for (; q + 2 <= q1; q += 2) v128.store(at(lse, q), f64x2.add(v128.load(at(lse, q)), logV(v128.load(at(SOFTMAX_SUMS, q - q0)))));
+    if (q < q1) store<f64>(at(lse, q), load<f64>(at(lse, q)) + log1(load<f64>(at(SOFTMAX_SUMS, q - q0))));
   }
   return bad;
 }
