@@ -18,18 +18,20 @@ function newRunId(): string {
 
 /**
  * Consecutive runs of shard indices for `workers` workers that take the next run when free:
- * each run holds ⌈remaining / (2·workers)⌉ shards, so runs shrink towards the end and the
- * workers finish at about the same time (13 shards on 2 workers: 4, 3, 2, 1, 1, 1, 1 — the
- * split 7 + 6, where equal runs of 4 gave 8 + 5), while a worker slowed by other load takes fewer.
+ * twice as many runs as workers (a worker slowed by other load then takes fewer), of sizes that
+ * differ by at most one, the larger first, so that equally fast workers finish together (13
+ * shards on 2 workers: 4, 3, 3, 3 — the split 7 + 6, where runs of 4, 4, 4, 1 gave 8 + 5).
  */
 export function shardRuns(shards: number, workers: number): number[][] {
-  const runs: number[][] = [];
-  for (let first = 0; first < shards; ) {
-    const size = Math.max(1, Math.ceil((shards - first) / (2 * workers)));
-    runs.push(Array.from({ length: Math.min(size, shards - first) }, (_, q) => first + q));
+  const runs = Math.min(2 * workers, shards);
+  const base = Math.floor(shards / Math.max(runs, 1));
+  const out: number[][] = [];
+  for (let r = 0, first = 0; r < runs; r++) {
+    const size = base + (r < shards % runs ? 1 : 0);
+    out.push(Array.from({ length: size }, (_, q) => first + q));
     first += size;
   }
-  return runs;
+  return out;
 }
 
 /**
@@ -40,8 +42,8 @@ export function shardRuns(shards: number, workers: number): number[][] {
  * With shared data and a pool that runs batches (`runEStepBatch`), the parameters go once per
  * batch: for a plugin with per-shard state (`keepsShardState`), one batch per worker pinned to it (shard i on slot
  * i mod the slot count, every iteration), which keeps the states between E-steps; for others,
- * shrinking runs of consecutive shards (shardRuns) that any free worker takes (a worker slowed
- * by other work on the machine then takes fewer). Otherwise each shard is its own task.
+ * runs of consecutive shards, twice as many as workers and balanced (shardRuns), that any free
+ * worker takes (a worker slowed by other work on the machine then takes fewer). Otherwise each shard is its own task.
  * With shared data, each restart's init runs on a worker too (`initialize`).
  */
 export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): PooledExecutor {
@@ -82,7 +84,7 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
         );
       }
       // Stateful plugins: shard i on slot i mod slots, every E-step. Others: runs of consecutive
-      // shards that any free worker takes, shrinking (shardRuns), so the workers finish together.
+      // shards that any free worker takes (shardRuns).
       const pinned = plugin.eStepWithState !== undefined && (plugin.keepsShardState?.(params) ?? true);
       const slots = Math.min(pool.size, shards.length);
       const groups: number[][] = pinned
