@@ -11,3 +11,8 @@ export const nullKmeans = {
   mStep: (params) => params,
   hasConverged: () => false,
 };
+
+/** The same with its shards pinned to workers (one batch per worker, as for a plugin that keeps shard state). */
+export const nullKmeansPinned = { ...nullKmeans, name: 'null-kmeans-pinned', keepsShardState: () => true };
+/** The same with its shards in runs any free worker takes (twice as many as workers, as for Lloyd's k-means and the mixtures). */
+export const nullKmeansRuns = { ...nullKmeans, name: 'null-kmeans-runs', keepsShardState: () => false };
