@@ -4,6 +4,7 @@ import type { GmmPriorOptions } from './options.js';
 import type { CovarianceType, GmmParams, GmmPrior } from './params.js';
 import { lnGamma } from './special.js';
 
+import { portableLog } from '@emkit/linalg';
 /** The weighted column means and the covariance with N − 1 in the denominator (weights count as repeated rows). */
 export function dataMoments(data: Dataset): { mean: Float64Array; covariance: Float64Array; weight: number } {
   const d = data.cols;
@@ -59,7 +60,7 @@ export function resolvePrior(data: Dataset, options: GmmPriorOptions, covariance
 export function logDirichlet(weights: Float64Array, alpha: number): number {
   const k = weights.length;
   let s = lnGamma(k * alpha) - k * lnGamma(alpha);
-  if (alpha !== 1) for (let j = 0; j < k; j++) s += (alpha - 1) * Math.log(weights[j]);
+  if (alpha !== 1) for (let j = 0; j < k; j++) s += (alpha - 1) * portableLog(weights[j]);
   return s;
 }
 
