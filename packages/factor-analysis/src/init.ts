@@ -68,14 +68,9 @@ function randomStart(variances: Float64Array, q: number, noise: NoiseModel, rand
   return { loadings, noiseVariance };
 }
 
-interface GivenInit {
-  mean: Float64Array;
-  loadings: Float64Array;
-  noiseVariance: Float64Array;
-}
-
-function readGivenInit(options: FactorOptions, d: number, q: number): Partial<GivenInit> {
-  return readGivenFields<GivenInit>(options.init, 'init', {
+/** The mean, loadings and noise variances `init` gives, read and checked; those it does not give are absent. */
+function readGivenInit(options: FactorOptions, d: number, q: number) {
+  return readGivenFields(options.init, 'init', {
     mean: (value, field) => readVector(value, field, d, 'option'),
     loadings: (value, field) => readMatrix(value, field, d, q, 'option').values,
     noiseVariance: (value, field) => readNoiseVariance(value, d, options.noise, field, (at, message) => new OptionError({ field: at, detail: message })),

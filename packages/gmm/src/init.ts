@@ -101,14 +101,9 @@ function notPositiveDefinite(j: number): OptionError {
   return new OptionError({ field: `init.covariances[${j}]`, detail: 'is not positive definite; give a symmetric positive definite matrix (or positive variances)' });
 }
 
-interface GivenInit {
-  weights: Float64Array;
-  means: Float64Array;
-  covariances: Float64Array;
-}
-
-function readGivenInit(options: GmmOptions, k: number, d: number): Partial<GivenInit> {
-  return readGivenFields<GivenInit>(options.init, 'init', {
+/** The weights, means and covariances `init` gives, read and checked; those it does not give are absent. */
+function readGivenInit(options: GmmOptions, k: number, d: number) {
+  return readGivenFields(options.init, 'init', {
     weights: (value, field) => readMixtureWeights(value, field, k, 'option', 1e-6),
     means: (value, field) => readMatrix(value, field, k, d, 'option').values,
     covariances: (value, field) => {
