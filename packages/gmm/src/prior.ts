@@ -1,4 +1,5 @@
 import { OptionError, dataMoments, readVector, type Dataset } from '@emkit/core';
+import { portableLog } from '@emkit/linalg';
 import { covarianceModel } from './covariance/index.js';
 import type { GmmPriorOptions } from './options.js';
 import type { CovarianceType, GmmParams, GmmPrior } from './params.js';
@@ -32,7 +33,7 @@ export function resolvePrior(data: Dataset, options: GmmPriorOptions, covariance
 export function logDirichlet(weights: Float64Array, alpha: number): number {
   const k = weights.length;
   let s = lnGamma(k * alpha) - k * lnGamma(alpha);
-  if (alpha !== 1) for (let j = 0; j < k; j++) s += (alpha - 1) * Math.log(weights[j]);
+  if (alpha !== 1) for (let j = 0; j < k; j++) s += (alpha - 1) * portableLog(weights[j]);
   return s;
 }
 

@@ -634,6 +634,229 @@ export function lloydStats(x: usize, from: i32, rows: i32, d: i32, labels: usize
   return q;
 }
 
+// k-means with distance bounds (Hamerly, Elkan) on Lloyd's arithmetic.
+
+/** An i32 of an array at byte offset `base`. */
+// @ts-ignore: decorator
+@inline
+function i32At(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+/**
+ * Squared distances of n (row, centre) pairs, row q's values at x + rowAt[p]·8 and the centre's
+ * at c + centreAt[p]·8 (offsets in doubles), into out[p]: each a sum over the d coordinates in
+ * order, as the scalar reference sums it; four pairs at a time (two per vector) so that two
+ * sums are in flight. The pair lists are padded by the caller to a multiple of 4.
+ */
+export function pairDistances(x: usize, rowAt: usize, c: usize, centreAt: usize, n: i32, d: i32, out: usize): void {
+  for (let p = 0; p < n; p += 4) {
+    const x0 = at(x, load<i32>(i32At(rowAt, p))), x1 = at(x, load<i32>(i32At(rowAt, p + 1)));
+    const x2 = at(x, load<i32>(i32At(rowAt, p + 2))), x3 = at(x, load<i32>(i32At(rowAt, p + 3)));
+    const c0 = at(c, load<i32>(i32At(centreAt, p))), c1 = at(c, load<i32>(i32At(centreAt, p + 1)));
+    const c2 = at(c, load<i32>(i32At(centreAt, p + 2))), c3 = at(c, load<i32>(i32At(centreAt, p + 3)));
+    let s = f64x2.splat(0.0), t = f64x2.splat(0.0);
+    for (let e = 0; e < d; e++) {
+      const o = <usize>e << 3;
+      const u = f64x2.sub(v128.load64_lane(x1 + o, v128.load64_zero(x0 + o), 1), v128.load64_lane(c1 + o, v128.load64_zero(c0 + o), 1));
+      const v = f64x2.sub(v128.load64_lane(x3 + o, v128.load64_zero(x2 + o), 1), v128.load64_lane(c3 + o, v128.load64_zero(c2 + o), 1));
+      s = f64x2.add(s, f64x2.mul(u, u));
+      t = f64x2.add(t, f64x2.mul(v, v));
+    }
+    v128.store(at(out, p), s);
+    v128.store(at(out, p + 2), t);
+  }
+}
+
+/**
+ * All kp squared distances of the row at xr to the centres of cT (d×kp, transposed, NaN in a
+ * pad column) into out[0, kp), each summed over coordinates in order (the reference's bits);
+ * eight centres per pass so that four sums are in flight.
+ */
+function rowDistances(xr: usize, d: i32, cT: usize, kp: i32, out: usize): void {
+  let j = 0;
+  for (; j + 8 <= kp; j += 8) {
+    let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+    for (let c = 0; c < d; c++) {
+      const cp = at(cT, c * kp + j);
+      const s = v128.load64_splat(at(xr, c));
+      a0 = addSquare(a0, s, v128.load(cp));
+      a1 = addSquare(a1, s, v128.load(cp, 16));
+      a2 = addSquare(a2, s, v128.load(cp, 32));
+      a3 = addSquare(a3, s, v128.load(cp, 48));
+    }
+    v128.store(at(out, j), a0);
+    v128.store(at(out, j + 2), a1);
+    v128.store(at(out, j + 4), a2);
+    v128.store(at(out, j + 6), a3);
+  }
+  for (; j < kp; j += 2) {
+    let a = f64x2.splat(0.0);
+    for (let c = 0; c < d; c++) a = addSquare(a, v128.load64_splat(at(xr, c)), v128.load(at(cT, c * kp + j)));
+    v128.store(at(out, j), a);
+  }
+}
+
+/**
+ * One chunk of k-means' assignment with bounds (mode 1: Hamerly, one lower bound per row on the
+ * second-nearest centre; mode 2: Elkan, one per row and centre), giving Lloyd's labels and
+ * distances bit for bit: outLabels[q] is the first centre of least squared distance as the
+ * scalar reference computes it, dist[q] that distance (both ready for lloydStats). A centre is
+ * skipped only when its bound shows its distance exceeds the assigned one by more than the
+ * rounding slack, so skipping never changes a label.
+ *
+ *   x, w        the chunk's rows (rows × d) and weights (0: all 1)
+ *   c, cT       the centres, k × d and transposed d × kp (NaN in the pad column)
+ *   labels      the state's label per row (i32; −1: no bounds), updated
+ *   lower       the state's lower bounds (rows, or rows × k), updated
+ *   drift       how far each centre moved since the bounds were made (k); between: k × k lower
+ *               bounds on the distances between centres; nearestOther (k): their row minimum
+ *   scalars     [eps, up, down, maxDrift, secondDrift, maxDriftCentre]
+ *   reuse       0: the bounds are new (every distance is computed)
+ *   scratch     rows·k pairs (i32 rowAt, i32 centreAt, f64 distance) + kp + 4 doubles
+ *
+ * Rows of weight 0 get label −1 everywhere (no row). Rows without a finite distance to any
+ * centre get outLabels −1 and no bounds; returns how many (the caller finds Lloyd's answer).
+ */
+export function boundedChunk(
+  mode: i32, reuse: i32, x: usize, rows: i32, d: i32, w: usize, c: usize, cT: usize, kp: i32, k: i32,
+  labels: usize, lower: usize, drift: usize, between: usize, nearestOther: usize, scalars: usize,
+  outLabels: usize, dist: usize, scratch: usize,
+): i32 {
+  const eps = load<f64>(scalars), up = load<f64>(scalars, 8), down = load<f64>(scalars, 16);
+  const maxDrift = load<f64>(scalars, 24), secondDrift = load<f64>(scalars, 32);
+  const maxDriftCentre = <i32>load<f64>(scalars, 40);
+  const pairs = rows * k + 4;
+  const rowAt = scratch;
+  const centreAt = rowAt + (<usize>pairs << 2);
+  const pd = (centreAt + (<usize>pairs << 2) + 15) & ~(<usize>15);
+  const all = at(pd, pairs);
+  // Rows that need every distance, listed in outLabels as −2 until their pass.
+  // 1. The distance to each row's assigned centre, four rows at a time.
+  let n = 0;
+  if (reuse) {
+    for (let q = 0; q < rows; q++) {
+      const a = load<i32>(i32At(labels, q));
+      if (a < 0 || (w != 0 && load<f64>(at(w, q)) == 0)) continue;
+      store<i32>(i32At(rowAt, n), q * d);
+      store<i32>(i32At(centreAt, n), a * d);
+      n++;
+    }
+    const m = n;
+    for (; (n & 3) != 0; n++) {
+      store<i32>(i32At(rowAt, n), 0);
+      store<i32>(i32At(centreAt, n), 0);
+    }
+    pairDistances(x, rowAt, c, centreAt, n, d, pd);
+    // Spread into dist by row.
+    for (let p = m - 1; p >= 0; p--) store<f64>(at(dist, load<i32>(i32At(rowAt, p)) / d), load<f64>(at(pd, p)));
+  }
+  // 2. The bounds' tests; Elkan's pairs to measure, row q's from pairFrom(q) (kept in outLabels).
+  n = 0;
+  for (let q = 0; q < rows; q++) {
+    const a = load<i32>(i32At(labels, q));
+    if (w != 0 && load<f64>(at(w, q)) == 0) {
+      store<i32>(i32At(labels, q), -1);
+      store<i32>(i32At(outLabels, q), -1);
+      continue;
+    }
+    if (!reuse || a < 0) {
+      store<i32>(i32At(outLabels, q), -2);
+      continue;
+    }
+    const d2 = load<f64>(at(dist, q));
+    const u = Math.sqrt(d2) * up;
+    if (mode == 1) {
+      let l = load<f64>(at(lower, q)) - (a == maxDriftCentre ? secondDrift : maxDrift);
+      l = l - eps * Math.abs(l);
+      store<f64>(at(lower, q), l);
+      // Both tests are false when u is NaN or +Infinity: such rows are computed in full.
+      store<i32>(i32At(outLabels, q), u < l || 2 * u < load<f64>(at(nearestOther, a)) ? a : -2);
+    } else {
+      const base = at(lower, q * k);
+      const row = at(between, a * k);
+      store<i32>(i32At(outLabels, q), n);
+      for (let j = 0; j < k; j++) {
+        if (j == a) continue;
+        const moved = load<f64>(at(base, j)) - load<f64>(at(drift, j));
+        const l = moved - eps * Math.abs(moved);
+        if (u < l || 2 * u < load<f64>(at(row, j))) store<f64>(at(base, j), l);
+        else {
+          store<i32>(i32At(rowAt, n), q * d);
+          store<i32>(i32At(centreAt, n), j * d);
+          n++;
+        }
+      }
+      store<f64>(at(base, a), Math.sqrt(d2) * down);
+    }
+  }
+  if (mode == 2) {
+    // 3. Elkan: the pairs measured, four at a time (the last group padded with copies).
+    const m = n;
+    for (; (n & 3) != 0; n++) {
+      store<i32>(i32At(rowAt, n), m > 0 ? load<i32>(i32At(rowAt, m - 1)) : 0);
+      store<i32>(i32At(centreAt, n), m > 0 ? load<i32>(i32At(centreAt, m - 1)) : 0);
+    }
+    pairDistances(x, rowAt, c, centreAt, n, d, pd);
+    // 4. Each row's first nearest of its assigned centre and its measured ones, in centre order.
+    let p = 0;
+    for (let q = 0; q < rows; q++) {
+      const from = load<i32>(i32At(outLabels, q));
+      if (from < 0) continue;
+      const a = load<i32>(i32At(labels, q));
+      const base = at(lower, q * k);
+      let label = a;
+      let d2 = load<f64>(at(dist, q));
+      for (p = from; p < m && load<i32>(i32At(rowAt, p)) == q * d; p++) {
+        const j = load<i32>(i32At(centreAt, p)) / d;
+        const dj = load<f64>(at(pd, p));
+        store<f64>(at(base, j), Math.sqrt(dj) * down);
+        if (dj < d2 || (dj == d2 && j < label)) {
+          label = j;
+          d2 = dj;
+        }
+      }
+      // A row whose distances are not all finite goes through the full search below.
+      if (d2 < Infinity) {
+        store<i32>(i32At(outLabels, q), label);
+        store<i32>(i32At(labels, q), label);
+        store<f64>(at(dist, q), d2);
+      } else store<i32>(i32At(outLabels, q), -2);
+    }
+  }
+  // 5. Every distance for the rows the bounds could not settle.
+  let unresolved = 0;
+  for (let q = 0; q < rows; q++) {
+    if (load<i32>(i32At(outLabels, q)) != -2) continue;
+    rowDistances(at(x, q * d), d, cT, kp, all);
+    let best = -1;
+    let bestD = Infinity;
+    for (let j = 0; j < k; j++) {
+      const v = load<f64>(at(all, j));
+      if (v < bestD) {
+        bestD = v;
+        best = j;
+      }
+    }
+    store<i32>(i32At(outLabels, q), best);
+    store<i32>(i32At(labels, q), best);
+    if (best < 0) {
+      unresolved++;
+      continue;
+    }
+    store<f64>(at(dist, q), bestD);
+    if (mode == 1) {
+      let second = Infinity;
+      for (let j = 0; j < k; j++) if (j != best && load<f64>(at(all, j)) < second) second = load<f64>(at(all, j));
+      store<f64>(at(lower, q), Math.sqrt(second) * down);
+    } else {
+      const base = at(lower, q * k);
+      for (let j = 0; j < k; j++) store<f64>(at(base, j), Math.sqrt(load<f64>(at(all, j))) * down);
+    }
+  }
+  return unresolved;
+}
+
 /**
  * softmaxRows flushes e^(t − max) to 0 below this: e^−708 ≈ 3·10⁻³⁰⁸ is about where results turn
  * subnormal, and subnormal arithmetic costs about 4× on x86 (in the exponential and in every

@@ -22,7 +22,7 @@ function newRunId(): string {
  * any number of workers. `handle` is the shared data; null means copy each shard's rows.
  *
  * With shared data and a pool that runs batches (`runEStepBatch`), the parameters go once per
- * batch: for a plugin with per-shard state, one batch per worker pinned to it (shard i on slot
+ * batch: for a plugin with per-shard state (`keepsShardState`), one batch per worker pinned to it (shard i on slot
  * i mod the slot count, every iteration), which keeps the states between E-steps; for others,
  * runs of consecutive shards, twice as many as workers, that any free worker takes (a worker
  * slowed by other work on the machine then takes fewer). Otherwise each shard is its own task.
@@ -66,7 +66,7 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
       }
       // Stateful plugins: shard i on slot i mod slots, every E-step. Others: runs of consecutive
       // shards, twice as many as workers, so a worker that finishes early takes another.
-      const pinned = plugin.eStepWithState !== undefined;
+      const pinned = plugin.eStepWithState !== undefined && (plugin.keepsShardState?.(params) ?? true);
       const groups = pinned ? Math.min(pool.size, shards.length) : Math.min(2 * pool.size, shards.length);
       const perGroup = Math.ceil(shards.length / groups);
       if (pinned) usedSlots = Math.max(usedSlots, groups);
