@@ -23,7 +23,7 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, readGivenFields, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
 export {
   defineOptions,
   parseOptionsWith,

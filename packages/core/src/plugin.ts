@@ -244,7 +244,7 @@ export interface ModelPlugin<Params, Options, Input = unknown> {
 }
 
 /** A plugin of unknown parameter and option types, as registries and the CLI hold them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- hooks take Params and Options as arguments, so no other type argument accepts every plugin
 export type AnyModelPlugin = ModelPlugin<any, any, any>;
 
 /**
