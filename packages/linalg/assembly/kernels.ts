@@ -109,7 +109,23 @@ const LN2_OVER_N_LO: f64 = 1.9082149292705877e-10 / 64;
 // @ts-ignore: decorator
 @inline
 function expV(x: v128): v128 {
-  const xc = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-746.0)), f64x2.splat(710.0));
+  return expReduced(f64x2.pmin(f64x2.pmax(x, f64x2.splat(-746.0)), f64x2.splat(710.0)), true);
+}
+
+/**
+ * expV for x in [−708, 0] (softmaxRows' shifted log-densities): no clamp, and the result, never
+ * subnormal there, scaled by 2^e in one exact step — the same bits as expV.
+ */
+// @ts-ignore: decorator
+@inline
+function expNormalV(x: v128): v128 {
+  return expReduced(x, false);
+}
+
+/** e^xc for a clamped xc; `twoSteps`: scale by 2^e in two exact steps (a subnormal result is rounded once). */
+// @ts-ignore: decorator
+@inline
+function expReduced(xc: v128, twoSteps: bool): v128 {
   const t = f64x2.add(f64x2.mul(xc, f64x2.splat(N_OVER_LN2)), f64x2.splat(SHIFT));
   const kf = f64x2.sub(t, f64x2.splat(SHIFT));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_OVER_N_HI))), f64x2.mul(kf, f64x2.splat(LN2_OVER_N_LO)));
@@ -124,6 +140,7 @@ function expV(x: v128): v128 {
   const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), q));
   const m = f64x2.add(hi, f64x2.add(f64x2.mul(hi, p), lo));
   const e = i64x2.shr_s(k, 6);
+  if (!twoSteps) return f64x2.mul(m, i64x2.shl(i64x2.add(e, i64x2.splat(1023)), 52));
   const e1 = i64x2.shr_s(e, 1);
   const e2 = i64x2.sub(e, e1);
   const s1 = i64x2.shl(i64x2.add(e1, i64x2.splat(1023)), 52);
@@ -1032,7 +1049,7 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
         if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
         else {
           // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
-          const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
+          const e = v128.bitselect(zero, expNormalV(f64x2.pmax(t, floor)), flush);
           v128.store(at(out, j), e);
           sv = f64x2.add(sv, e);
         }
