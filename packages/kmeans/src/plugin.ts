@@ -44,8 +44,8 @@ export interface KMeansParams {
 
 /**
  * 'auto': with the WebAssembly kernels (where the engine has them), Lloyd's assignment on them,
- * which computes every distance faster than the bounded methods skip them (measured at
- * N = 100 000, 8×8 and 32×16: see bench/kmeans.mjs); with the scalar kernels, Elkan's bounds
+ * which computes every distance about as fast as the bounded methods on those kernels skip them
+ * (measured at N = 100 000, 8×8 and 32×16: see the README) and keeps no shard state; with the scalar kernels, Elkan's bounds
  * where K is large enough for its K lower bounds per row to save more distances than they cost
  * to update, else Hamerly's single bound.
  */
