@@ -1,9 +1,12 @@
 // pnpm bench (runner part): the worker pool against the in-process driver.
 //  1. GMM full, N = 1 000 000, D = 8, K = 8, 20 iterations: in-process, 1 worker, 2 workers;
 //     speed-up from 1 to 2 workers (target ≥ 1.8× on 2 cores) and peak RSS against
-//     data size × 1.5 + 200 MB (the data is shared, not copied per worker).
+//     data size × 1.5 + 200 MB (the data is shared, not copied per worker). "cores used" = the
+//     process's CPU time over its wall time: near 2 with 2 workers on a quiet machine; near 1
+//     means the machine's other load left it one core, whatever the runner does.
 //  2. 8 restarts of K = 8 on N = 100 000: 2 workers (restarts run concurrently) against sequential.
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -20,9 +23,12 @@ const one = run('workers', 1, N, ITER);
 const two = run('workers', 2, N, ITER);
 const limit = inProcess.dataMiB * 1.5 + 200 / 1.048576;
 console.log(`\nrunner bench: GMM full, N=${N} D=8 K=8, ${ITER} iterations (data ${inProcess.dataMiB.toFixed(0)} MiB)`);
-console.log('case          seconds   peak RSS MiB   same result as in-process');
+console.log(`load average (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores: above about 1, 2 workers cannot both have a core, and the speed-up says more about the load than about emkit)`);
+console.log('case          seconds   CPU s  cores used   peak RSS MiB   same result as in-process');
 for (const r of [inProcess, one, two])
-  console.log(`${(r.mode === 'in-process' ? 'in-process' : `${r.workers} worker${r.workers > 1 ? 's' : ''}`).padEnd(12)} ${r.seconds.toFixed(2).padStart(8)}   ${r.peakRssMiB.toFixed(0).padStart(12)}   ${r.meanLogLikelihood === inProcess.meanLogLikelihood ? 'yes (bit-identical log-likelihood)' : 'NO'}`);
+  console.log(
+    `${(r.mode === 'in-process' ? 'in-process' : `${r.workers} worker${r.workers > 1 ? 's' : ''}`).padEnd(12)} ${r.seconds.toFixed(2).padStart(8)} ${r.cpuSeconds.toFixed(2).padStart(7)} ${(r.cpuSeconds / r.seconds).toFixed(2).padStart(11)}   ${r.peakRssMiB.toFixed(0).padStart(12)}   ${r.meanLogLikelihood === inProcess.meanLogLikelihood ? 'yes (bit-identical log-likelihood)' : 'NO'}`,
+  );
 console.log(`speed-up 1 → 2 workers: ${(one.seconds / two.seconds).toFixed(2)}× (target ≥ 1.8×)`);
 console.log(`peak RSS with 2 workers: ${two.peakRssMiB.toFixed(0)} MiB (limit data×1.5 + 200 MB = ${limit.toFixed(0)} MiB) ${two.peakRssMiB <= limit ? 'OK' : 'OVER'}`);
 
