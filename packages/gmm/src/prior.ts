@@ -1,36 +1,9 @@
-import { OptionError, readVector, totalWeight, type Dataset } from '@emkit/core';
+import { OptionError, dataMoments, readVector, type Dataset } from '@emkit/core';
+import { portableLog } from '@emkit/linalg';
 import { covarianceModel } from './covariance/index.js';
 import type { GmmPriorOptions } from './options.js';
 import type { CovarianceType, GmmParams, GmmPrior } from './params.js';
 import { lnGamma } from './special.js';
-
-import { portableLog } from '@emkit/linalg';
-/** The weighted column means and the covariance with N − 1 in the denominator (weights count as repeated rows). */
-export function dataMoments(data: Dataset): { mean: Float64Array; covariance: Float64Array; weight: number } {
-  const d = data.cols;
-  const weight = totalWeight(data);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    for (let c = 0; c < d; c++) mean[c] += w * data.values[i * d + c];
-  }
-  for (let c = 0; c < d; c++) mean[c] /= weight;
-  const covariance = new Float64Array(d * d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    if (w === 0) continue;
-    for (let a = 0; a < d; a++) {
-      const xa = data.values[i * d + a] - mean[a];
-      for (let b = 0; b <= a; b++) covariance[a * d + b] += w * xa * (data.values[i * d + b] - mean[b]);
-    }
-  }
-  for (let a = 0; a < d; a++)
-    for (let b = 0; b <= a; b++) {
-      covariance[a * d + b] /= weight - 1;
-      covariance[b * d + a] = covariance[a * d + b];
-    }
-  return { mean, covariance, weight };
-}
 
 /**
  * The prior with mclust's defaultPrior filled in from the data: mean = the data mean,

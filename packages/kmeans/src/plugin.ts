@@ -12,11 +12,13 @@ import {
   readFiniteNumber,
   readMatrix,
   toNested,
+  type Objective,
 } from '@emkit/core';
 import { type KernelChoice, type Random, kernelsFor, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
 import { type KMeansAlgorithm, type KMeansOptions, type KMeansOptionsInput, kmeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
+import { assignRowsBoundedWasm } from './bounds-wasm.js';
 import { describeCentresView } from './view.js';
 import { assignRows, assignRowsWasm, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
@@ -126,6 +128,9 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
   return { k, cols, centers, dataVariance: params.dataVariance, algorithm: params.algorithm, ...(params.kernels ? { kernels: params.kernels } : {}) };
 }
 
+/** k-means' objective: minus the summed squared distance to the nearest centre, in the units fitted. */
+export const MINUS_INERTIA: Objective = { name: '−inertia', density: false };
+
 /**
  * k-means by Lloyd's algorithm, reproducing scikit-learn's `KMeans(algorithm="lloyd")` from the
  * same starting centres: the same iteration count (`n_iter_`), labels, centres and inertia.
@@ -148,6 +153,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
   defaults: { tol: 1e-4, maxIter: 300 },
 
   parseOptions: kmeansOptions.parse,
+  objective: () => MINUS_INERTIA,
 
   init(data: Dataset, options: KMeansOptions, random: Random, context?: InitContext): KMeansParams {
     const { k } = options;
@@ -186,8 +192,13 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
     checkCols(params, data);
     const { algorithm = 'lloyd' } = params;
     if (algorithm === 'lloyd') return { logLikelihood: assignLloyd(params, data, range, stats), state: undefined };
+    const wasm = kernelsFor(params.kernels);
+    if (wasm) return assignRowsBoundedWasm(wasm, algorithm, params.k, params.cols, params.centers, data, range.start, range.end, stats, state);
     return assignRowsBounded(algorithm, params.k, params.cols, params.centers, data, range.start, range.end, stats, state);
   },
+
+  // Lloyd's assignment keeps nothing between E-steps: its shards need no pinning to workers.
+  keepsShardState: (params: KMeansParams) => (params.algorithm ?? 'lloyd') !== 'lloyd',
 
   mergeStats(target: Float64Array, source: Float64Array, params: KMeansParams): void {
     mergeKMeansStats(target, source, params.k, params.cols);
