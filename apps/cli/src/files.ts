@@ -82,6 +82,7 @@ export async function loadModel(path: string, known: readonly AnyModelPlugin[] =
  */
 const CLI_FIELDS: Readonly<Record<string, 'number' | 'numbers' | 'string' | 'object'>> = {
   inertia: 'number',
+  cost: 'number',
   elbo: 'number',
   elboHistory: 'numbers',
   effectiveComponents: 'number',

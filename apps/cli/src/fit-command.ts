@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type RestartInitProgress, supportsStepwise } from '@emkit/core';
+import { type Objective, type RestartInitProgress, type Standardization, objectiveOf, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -45,7 +45,7 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
     signal,
     () => plugin.parseOptions(raw),
     (fitter, status) => {
-      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter);
+      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter, objectiveOf(plugin, plugin.parseOptions(raw)));
       // A new stage of the init (k-means++, then k-means) is drawn at once, its steps at most 10 a second.
       let stage = '';
       const onInitProgress = (p: RestartInitProgress): void => {
@@ -70,34 +70,35 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
   const seconds = (performance.now() - started) / 1000;
 
   const stochastic = plugin.stochastic;
+  const { objective } = result;
   const lines: [string, string][] = [
     ['model', `${plugin.name}${typeof modelFile.k === 'number' ? ` (k = ${modelFile.k})` : ''}`],
     ['data', `${describeData(file)}${file.dataset.external ? ', out of core: read shard by shard on every pass' : ''}`],
     ...(initRows === null
       ? []
       : [['initialisation', `from a seeded reservoir sample of ${initRows.toLocaleString('en')} rows (--init-sample ${initRows} starts ${file.dataset.external ? 'an in-memory' : 'an out-of-core'} fit the same way)`] as [string, string]]),
-    ...(transform === null ? [] : [['standardised', `${transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)'}; likelihoods in the original units`] as [string, string]]),
+    ...(transform === null ? [] : [['standardised', standardisedNote(transform, objective)] as [string, string]]),
+    // Per row (the unit of the convergence test and of `score`), then the total beside it.
+    [`mean ${objective.name}`, formatNumber(result.meanLogLikelihood)],
+    [`total ${objective.name}`, formatNumber(result.logLikelihood)],
   ];
   if (stochastic) {
     // Noisy gradient steps for planned epochs: no convergence, monotonicity or BIC to speak of.
-    lines.push([`${stochastic.objective} (mean per row)`, formatNumber(result.meanLogLikelihood)]);
-    lines.push([`${stochastic.objective} (total)`, formatNumber(result.logLikelihood)]);
     lines.push(['training', `stochastic optimisation: ${stochastic.epochs(result.params)} epochs, ${result.iterations} steps`]);
   } else {
-    lines.push(['mean log-likelihood', formatNumber(result.meanLogLikelihood)]);
-    lines.push(['total log-likelihood', formatNumber(result.logLikelihood)]);
     lines.push(['iterations', `${result.iterations} (${result.converged ? 'converged' : 'did not converge: raise --max-iter or --tol'})`]);
     if (result.bic !== null && result.aic !== null) lines.push(['BIC / AIC', `${formatNumber(result.bic)} / ${formatNumber(result.aic)}`]);
   }
   for (const [key, value] of Object.entries(model.extraFitFields?.(result) ?? {}))
-    lines.push([readableLabel(key), typeof value === 'number' ? formatNumber(value) : Array.isArray(value) ? `${value.length} values (${key} in the model file)` : JSON.stringify(value)]);
+    // A field that restates a line above (bgmm's `elbo` is the total ELBO) is in the model file only.
+    if (value !== result.logLikelihood) lines.push([readableLabel(key), typeof value === 'number' ? formatNumber(value) : Array.isArray(value) ? `${value.length} values (${key} in the model file)` : JSON.stringify(value)]);
   // Numbered from 0, as `restart` in the model file and --json (failed restarts too).
   const failed = result.failedRestarts ?? [];
   const total = result.restarts.length + failed.length;
   lines.push(['restarts', total > 1 ? `${total} (best: restart ${result.restart}, numbered from 0 as in the model file${failed.length > 0 ? `; ${failed.length} failed` : ''})` : '1']);
   for (const f of failed) lines.push([`failed restart ${f.restart}`, f.reason]);
   if (!stochastic && result.monotonicityViolations.length > 0)
-    lines.push(['warning', `the log-likelihood decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
+    lines.push(['warning', `the ${objective.name} decreased at ${result.monotonicityViolations.length} iteration(s); see monotonicityViolations in the model file`]);
   if (online) {
     const { passes, steps } = (modelFile.online ?? {}) as { passes?: number; steps?: number };
     lines.push(['online', `${steps} mini-batch steps over ${passes} pass(es) of ${String(flags.batchSize)} rows`]);
@@ -114,4 +115,10 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
     const details = { ...modelFile, restarts: total, failedRestarts: failed, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: flags.out ?? null };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
+}
+
+/** The summary's `standardised` line: the transform, and the units the objective is reported in. */
+function standardisedNote(transform: Standardization, objective: Objective): string {
+  const method = transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)';
+  return `${method}; ${objective.density ? `${objective.name} in the original units` : `${objective.name} as fitted (not a density of the columns: no change of units to undo)`}`;
 }

@@ -7,6 +7,8 @@ import {
   type InitProgress,
   type RestartInitProgress,
   FitAbortedError,
+  LOG_LIKELIHOOD,
+  type Objective,
   OptionError,
   type Standardization,
   type StandardizeMethod,
@@ -311,10 +313,10 @@ export interface RestartProgress {
 /**
  * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
  * workers, their iterations interleave) an aggregate — how many are initialising, running and
- * done, and the best mean log-likelihood so far — rather than a line that jumps between restarts.
- * Initialisation shows its method and how far it has got.
+ * done, and the best mean objective so far — rather than a line that jumps between restarts.
+ * Initialisation shows its method and how far it has got. `objective` names what is printed.
  */
-export function restartProgress(restarts: number, maxIter: number): RestartProgress {
+export function restartProgress(restarts: number, maxIter: number, objective: Objective = LOG_LIKELIHOOD): RestartProgress {
   const latest = new Map<number, FitProgress>();
   const initialising = new Map<number, RestartInitProgress>();
   const aggregate = (): string => {
@@ -329,7 +331,7 @@ export function restartProgress(restarts: number, maxIter: number): RestartProgr
     const counts = [`restarts ${done}/${restarts} done`];
     if (latest.size > done) counts.push(`${latest.size - done} running`);
     if (init !== undefined) counts.push(`${initialising.size} initialising (restart ${init.restart}: ${describeInitStep(init)})`);
-    return `${counts.join(', ')}${Number.isFinite(best) ? `  ·  best mean log-likelihood ${formatNumber(best)}` : ''}`;
+    return `${counts.join(', ')}${Number.isFinite(best) ? `  ·  best mean ${objective.name} ${formatNumber(best)}` : ''}`;
   };
   return {
     init(p) {
@@ -341,7 +343,7 @@ export function restartProgress(restarts: number, maxIter: number): RestartProgr
       initialising.delete(p.restart);
       latest.set(p.restart, p);
       const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
-      if (restarts === 1) return `iteration ${p.iteration}  mean log-likelihood ${formatNumber(p.meanLogLikelihood)}${change}`;
+      if (restarts === 1) return `iteration ${p.iteration}  mean ${objective.name} ${formatNumber(p.meanLogLikelihood)}${change}`;
       return aggregate();
     },
   };

@@ -14,7 +14,7 @@ const temp = mkdtempSync(join(tmpdir(), 'emkit-model-files-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 /** Fit summary fields (core's and the CLI's): informational, so a file may lack them. */
-const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restart', 'logLikelihoodHistory', 'monotonicityViolations', 'parameterCount', 'bic', 'aic', 'inertia', 'elbo', 'elboHistory', 'effectiveComponents', 'columns'];
+const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restart', 'logLikelihoodHistory', 'monotonicityViolations', 'parameterCount', 'bic', 'aic', 'inertia', 'cost', 'elbo', 'elboHistory', 'effectiveComponents', 'columns', 'objective'];
 
 /**
  * Fields a model file may leave out, per model: options with a documented default (hand-written

@@ -30,6 +30,11 @@ function inertiaField(result: FitResult<unknown, unknown>): Record<string, unkno
   return { inertia: 0 - result.logLikelihood };
 }
 
+/** k-medoids' cost: the summed distance (under its metric, not squared unless it says so) to the medoids. */
+function costField(result: FitResult<unknown, unknown>): Record<string, unknown> {
+  return { cost: 0 - result.logLikelihood };
+}
+
 export const registry: readonly RegisteredModel[] = [
   { plugin: gmmPlugin },
   { plugin: kmeansPlugin, extraFitFields: inertiaField },
@@ -37,7 +42,7 @@ export const registry: readonly RegisteredModel[] = [
   { plugin: factorAnalysisPlugin },
   { plugin: bayesLinregPlugin },
   { plugin: softKmeansPlugin },
-  { plugin: kmedoidsPlugin, extraFitFields: inertiaField },
+  { plugin: kmedoidsPlugin, extraFitFields: costField },
   { plugin: onlineKmeansPlugin, extraFitFields: inertiaField },
   { plugin: minibatchKmeansPlugin, extraFitFields: inertiaField },
   // The ELBO (total, not per row) and its history per E-step.

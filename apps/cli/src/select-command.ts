@@ -7,6 +7,7 @@ import {
   SELECTION_CRITERIA,
   candidateGrid,
   describeCandidate,
+  LOG_LIKELIHOOD,
   hasErrorCode,
   restateError,
   selectModel,
@@ -232,9 +233,16 @@ function describe(row: CandidateRow, columns: readonly string[]): string {
   return columns.map((c) => `${c} = ${String(row.options[c])}`).join(', ') || `candidate ${row.index + 1}`;
 }
 
+/** The short name of the candidates' objective (`log-lik.`; `objective` when candidates differ, as with and without a prior). */
+function tableObjective(table: readonly CandidateRow[]): string {
+  const names = new Set(table.flatMap((r) => (r.objective === null ? [] : [r.objective.short ?? r.objective.name])));
+  return names.size === 1 ? [...names][0] : names.size === 0 ? LOG_LIKELIHOOD.short! : 'objective';
+}
+
 /** The selection table: one line per candidate, the best marked; failed rows give their reason. */
 export function formatSelectionTable(table: readonly CandidateRow[], columns: readonly string[], criterion: SelectionCriterion): string {
-  const header = [...columns, 'mean log-lik.', 'total log-lik.', 'params', 'BIC', 'AIC', 'ICL', 'iterations', ''];
+  const objective = tableObjective(table);
+  const header = [...columns, `mean ${objective}`, `total ${objective}`, 'params', 'BIC', 'AIC', 'ICL', 'iterations', ''];
   const numeric = (x: number | null): string => (x === null ? '' : formatNumber(x));
   const lines = table.map((row) => {
     const options = columns.map((c) => String(row.options[c] ?? ''));

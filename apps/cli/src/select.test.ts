@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CandidateRow } from '@emkit/core';
+import { type CandidateRow, LOG_LIKELIHOOD } from '@emkit/core';
 import { InvalidArgumentError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatSelectionTable, isCandidateAxis, parseCandidateValues } from './select-command.js';
@@ -150,6 +150,7 @@ describe('candidate flags', () => {
       index,
       options,
       status: bic === null ? 'failed' : 'ok',
+      objective: bic === null ? null : LOG_LIKELIHOOD,
       logLikelihood: bic === null ? null : -bic / 2,
       meanLogLikelihood: bic === null ? null : -bic / 20,
       parameterCount: bic === null ? null : 3,

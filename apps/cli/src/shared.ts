@@ -42,6 +42,7 @@ export function dataOptions(command: Command, { target = true } = {}): Command {
 /** Labels for fields a summary shows, instead of their raw names. */
 const LABELS: Readonly<Record<string, string>> = {
   inertia: 'inertia (sum of squared distances)',
+  cost: 'cost (sum of distances to the medoids)',
   elbo: 'ELBO (total)',
   elboHistory: 'ELBO history',
   effectiveComponents: 'effective components',

@@ -57,7 +57,7 @@ describe('--standardize', () => {
       const model = join(temp, `${method}.json`);
       const run = await runCli(['fit', 'gmm', '--data', irisPath, '--k', '3', '--standardize', method, '--seed', '2', '--workers', '0', '--json', '--out', model]);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/standardised +(z-scores|robust \(median, IQR\)); likelihoods in the original units/);
+      expect(run.stderr).toMatch(/standardised +(z-scores|robust \(median, IQR\)); log-likelihood in the original units/);
       const fit = JSON.parse(run.stdout) as FitJson;
       const score = JSON.parse((await runCli(['score', '--model', model, '--data', irisPath, '--json'])).stdout) as { meanLogLikelihood: number };
       expect(score.meanLogLikelihood).toBeCloseTo(fit.meanLogLikelihood, 10);

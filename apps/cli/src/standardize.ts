@@ -48,9 +48,9 @@ export function modelInputs(file: DataFile, transform: Standardization | null): 
   return transform === null ? file.dataset : applyStandardization(file.dataset, transform, file.path);
 }
 
-/** A row of `emkit select`'s table in the original units (rows without a likelihood unchanged). */
+/** A row of `emkit select`'s table in the original units (rows whose objective is not a density of the columns unchanged). */
 export function rowInOriginalUnits(row: CandidateRow, transform: Standardization, data: Dataset): CandidateRow {
-  if (row.status !== 'ok' || row.bic === null || row.logLikelihood === null || row.meanLogLikelihood === null) return row;
+  if (row.status !== 'ok' || !row.objective?.density || row.logLikelihood === null || row.meanLogLikelihood === null) return row;
   const perRow = logJacobian(transform);
   const shift = perRow * totalWeight(data);
   const minus = (x: number | null): number | null => (x === null ? null : x - 2 * shift);

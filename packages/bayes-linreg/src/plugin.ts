@@ -57,6 +57,8 @@ export const bayesLinregPlugin: ModelPlugin<BayesLinregParams, BayesLinregOption
   defaults: { tol: 1e-12, maxIter: 1000 },
 
   parseOptions: bayesLinregOptions.parse,
+  // A density of the targets: rescaling the design columns does not change its units.
+  objective: () => ({ name: 'log evidence', short: 'log evid.', density: false }),
 
   init: (data, options) => initialParams(data, options),
 

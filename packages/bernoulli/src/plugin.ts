@@ -9,6 +9,7 @@ import {
   toNested,
   type Dataset,
   type ModelPlugin,
+  LOG_LIKELIHOOD,
 } from '@emkit/core';
 import { checkBinary, estimateParameters, statsLength } from './estimate.js';
 import { bernoulliDensity, eStepRowsWithMissing, imputeRow, majorityFilled } from './missing.js';
@@ -33,6 +34,9 @@ export const bernoulliPlugin: ModelPlugin<BernoulliParams, BernoulliOptions, Ber
   defaults: { tol: 1e-12, maxIter: 1000 },
 
   parseOptions: bernoulliOptions.parse,
+  // MAP-EM adds the priors' log-density: a log-posterior up to a constant (see eStepRows).
+  objective: ({ betaPrior, dirichletPrior }: BernoulliOptions) =>
+    betaPrior === null && dirichletPrior === null ? LOG_LIKELIHOOD : { name: 'log-posterior', short: 'log-post.', density: true },
 
   // Missing bits are skipped (summed out of each row's likelihood); starts are seeded from the
   // data with each missing bit at its column's majority value.

@@ -12,6 +12,7 @@ import {
   type InitContext,
   type FitResult,
   type ModelPlugin,
+  type Objective,
 } from '@emkit/core';
 import { bgmmDensity, eStepRows } from './estep.js';
 import { initialParams } from './init.js';
@@ -51,6 +52,8 @@ function singularComponent(iteration?: number) {
  * each row's term ln Σₖ exp ρᵢₖ (scikit-learn's score_samples for this model), without the KL
  * of the parameters. `parameterCount` is null: see the README.
  */
+const ELBO: Objective = { name: 'ELBO', density: true };
+
 export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions, BgmmOptionsInput> = {
   name: 'bgmm',
   apiVersion: PLUGIN_API_VERSION,
@@ -62,6 +65,8 @@ export const bgmmPlugin: ModelPlugin<BgmmParams, BgmmOptions, BgmmOptionsInput> 
   defaults: { tol: 1e-6, maxIter: 1000 },
 
   parseOptions: bgmmOptions.parse,
+  // A lower bound on the log evidence of the rows: it shifts with their units as log p(x) does.
+  objective: () => ELBO,
 
   init: (data: Dataset, options: BgmmOptions, random: Random, context?: InitContext) => initialParams(data, options, random, context?.onProgress),
 

@@ -2,7 +2,7 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { type Dataset, totalWeight } from './dataset.js';
 import { FitError, OptionError, isEmkitError, throwIfAborted } from './errors.js';
 import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from './executor.js';
-import { type DataSummary, type InitProgress, type ModelPlugin, checkMissingSupport } from './plugin.js';
+import { type DataSummary, type InitProgress, type ModelPlugin, type Objective, checkMissingSupport, objectiveOf } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
 import { allRestartsFailed, isFailedRestart, restartFailure, type FailedRestart, type RestartOutcome } from './restarts.js';
@@ -79,6 +79,8 @@ export interface FitResult<Params, Options = unknown> extends RestartResult<Para
   readonly plugin: string;
   /** The validated options the fit used (defaults filled in). */
   readonly options: Options;
+  /** What `logLikelihood` and `meanLogLikelihood` are for this plugin and options (the log-likelihood, an ELBO, −inertia). */
+  readonly objective: Objective;
   /** Free parameters, or null for models without a likelihood. */
   readonly parameterCount: number | null;
   readonly bic: number | null;
@@ -463,6 +465,7 @@ export function selectBestRestart<Params, Options>(
     ...best,
     plugin: plugin.name,
     options,
+    objective: objectiveOf(plugin, options),
     parameterCount,
     bic: criteria === null ? null : criteria.bic,
     aic: criteria === null ? null : criteria.aic,

@@ -1,7 +1,7 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
 export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, dataMoments, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
-export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext } from './plugin.js';
-export { PLUGIN_API_VERSION, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport } from './plugin.js';
+export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext, Objective } from './plugin.js';
+export { PLUGIN_API_VERSION, LOG_LIKELIHOOD, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport, objectiveOf } from './plugin.js';
 export type { EStepExecutor, EStepOutcome, InitRunContext } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
 export { type ShardSource, type ReadShard, readExternalShard, externalDataset, isExternal, ReservoirSampler, reservoirSample, initSampleSeed } from './external.js';

@@ -28,6 +28,8 @@ export interface ModelFile {
 }
 
 export interface FitSummaryFields {
+  /** What meanLogLikelihood and logLikelihoodHistory are (`log-likelihood`, `ELBO`, `−inertia`). */
+  objective: string;
   meanLogLikelihood: number;
   iterations: number;
   converged: boolean;
@@ -50,6 +52,7 @@ function withHeader(model: string, fields: Record<string, unknown>): ModelFile {
 /** The model file of a finished fit. */
 export function modelFileFromFit<P, O>(plugin: ModelPlugin<P, O>, result: FitResult<P, O>): ModelFile {
   const fields: FitSummaryFields = {
+    objective: result.objective.name,
     meanLogLikelihood: result.meanLogLikelihood,
     iterations: result.iterations,
     converged: result.converged,
@@ -164,6 +167,8 @@ function checkFitSummary(file: ModelFile): void {
   };
   for (const field of ['meanLogLikelihood', 'bic', 'aic']) number(field);
   for (const field of ['iterations', 'parameterCount', 'seed', 'restart']) number(field, true);
+  if (file.objective !== undefined && typeof file.objective !== 'string')
+    throw new ModelFileError({ field: 'objective', detail: `expected the objective's name (e.g. "log-likelihood"), got ${JSON.stringify(file.objective)}` });
   if (file.converged !== undefined && typeof file.converged !== 'boolean')
     throw new ModelFileError({ field: 'converged', detail: `expected true or false, got ${JSON.stringify(file.converged)}` });
   const history = file.logLikelihoodHistory;

@@ -78,6 +78,32 @@ export interface InitContext {
   readonly onProgress?: (progress: InitProgress) => void;
 }
 
+/**
+ * What a plugin's E-step sums — the value results keep as `logLikelihood` (total) and
+ * `meanLogLikelihood` (per row) — named for summaries, tables, progress lines and model files.
+ */
+export interface Objective {
+  /** As a user reads it: `log-likelihood`, `log-posterior`, `ELBO`, `−inertia`. */
+  readonly name: string;
+  /** A narrow form for table headers (`log-lik.`); absent: the name. */
+  readonly short?: string;
+  /**
+   * True when it is the log of a density (or probability) of the data's columns, or a bound on
+   * one: a change of units (standardising) then shifts it by the log-Jacobian, which reports add
+   * back. False for a cost in the units fitted (k-means' −inertia) or a density of something else
+   * (a regression's evidence is a density of the target).
+   */
+  readonly density: boolean;
+}
+
+/** The objective of plugins that declare none. */
+export const LOG_LIKELIHOOD: Objective = { name: 'log-likelihood', short: 'log-lik.', density: true };
+
+/** What `plugin`'s E-step sums under `options` (parsed): its declared objective or the log-likelihood. */
+export function objectiveOf<O>(plugin: Pick<ModelPlugin<unknown, O>, 'objective'>, options: O): Objective {
+  return plugin.objective?.(options) ?? LOG_LIKELIHOOD;
+}
+
 /** What `eStepWithState` returns: eStep's log-likelihood and the shard's state for the next E-step. */
 export interface ShardEStepResult {
   readonly logLikelihood: number;
@@ -104,10 +130,16 @@ export interface ModelPlugin<Params, Options, Input = unknown> {
   /**
    * Set by models trained by stochastic optimisation (a VAE: noisy gradient steps on a bound,
    * run for planned epochs) rather than by EM: their objective may go down between steps and
-   * "converged" means nothing, so summaries report epochs and the objective (`objective`, e.g.
-   * 'ELBO'), not convergence, monotonicity warnings or BIC/AIC. Absent for EM models.
+   * "converged" means nothing, so summaries report epochs and the objective (see `objective`),
+   * not convergence, monotonicity warnings or BIC/AIC. Absent for EM models.
    */
-  readonly stochastic?: { readonly objective: string; epochs(params: Params): number };
+  readonly stochastic?: { epochs(params: Params): number };
+  /**
+   * What the E-step sums, under the given (parsed) options, when it is not the log-likelihood:
+   * `ELBO` for a variational model, `log-posterior` under MAP priors, `−inertia` for k-means.
+   * Summaries, tables and progress lines name the driver's `meanLogLikelihood` by it.
+   */
+  objective?(options: Options): Objective;
   /**
    * Where a worker thread can import this plugin from: set it to `import.meta.url` in the module
    * that exports the plugin object. The runner imports that module in each worker and takes the

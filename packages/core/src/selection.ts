@@ -19,7 +19,7 @@ import { Random } from '@emkit/linalg';
 import { type Dataset, sliceRows } from './dataset.js';
 import { type DriverOptions, type FitResult, fit } from './driver.js';
 import { type EmkitErrorCode, OptionError, hasErrorCode, isEmkitError, restateError, throwIfAborted } from './errors.js';
-import type { ModelPlugin } from './plugin.js';
+import type { ModelPlugin, Objective } from './plugin.js';
 import type { FailedRestart } from './restarts.js';
 
 export type SelectionCriterion = 'bic' | 'aic' | 'icl';
@@ -62,6 +62,8 @@ export interface CandidateRow {
   /** The candidate's raw options, as given. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly status: 'ok' | 'failed';
+  /** What logLikelihood and meanLogLikelihood are under the candidate's options (null when it failed). */
+  readonly objective: Objective | null;
   /** Total log-likelihood Σ wᵢ·log p(xᵢ) at the fitted parameters (the plugin's objective). */
   readonly logLikelihood: number | null;
   readonly meanLogLikelihood: number | null;
@@ -148,6 +150,7 @@ function failedRow(index: number, options: Record<string, unknown>, error: unkno
     index,
     options,
     status: 'failed',
+    objective: null,
     logLikelihood: null,
     meanLogLikelihood: null,
     parameterCount: null,
@@ -229,6 +232,7 @@ export async function selectModel<P, O, I>(
         index,
         options: raw,
         status: 'ok',
+        objective: result.objective,
         logLikelihood: result.logLikelihood,
         meanLogLikelihood: result.meanLogLikelihood,
         parameterCount: result.parameterCount,

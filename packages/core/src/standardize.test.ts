@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { datasetFromRows } from './dataset.js';
 import type { FitResult } from './driver.js';
+import { LOG_LIKELIHOOD } from './plugin.js';
 import { applyStandardization, fitStandardization, inOriginalUnits, invertStandardization, logJacobian, readStandardization } from './standardize.js';
 
 describe('standardisation', () => {
@@ -46,15 +47,21 @@ describe('standardisation', () => {
   it('moves log-likelihoods, BIC and AIC into the original units with the log-Jacobian', () => {
     const t = { method: 'zscore' as const, center: [0, 0], scale: [2, 10] };
     expect(logJacobian(t)).toBeCloseTo(-Math.log(20), 14);
-    const result = { meanLogLikelihood: -1, logLikelihood: -4, history: [-2, -1], monotonicityViolations: [], bic: 20, aic: 18, restarts: [{ meanLogLikelihood: -1, logLikelihood: -4, history: [-1] }] } as unknown as FitResult<unknown, unknown>;
+    const result = { objective: LOG_LIKELIHOOD, meanLogLikelihood: -1, logLikelihood: -4, history: [-2, -1], monotonicityViolations: [], bic: 20, aic: 18, restarts: [{ meanLogLikelihood: -1, logLikelihood: -4, history: [-1] }] } as unknown as FitResult<unknown, unknown>;
     const moved = inOriginalUnits(result, t, data);
     expect(moved.meanLogLikelihood).toBeCloseTo(-1 - Math.log(20), 14);
     expect(moved.logLikelihood).toBeCloseTo(-4 - 4 * Math.log(20), 12);
     expect(moved.bic).toBeCloseTo(20 + 8 * Math.log(20), 12);
     expect(moved.aic).toBeCloseTo(18 + 8 * Math.log(20), 12);
     expect(moved.history[0]).toBeCloseTo(-2 - Math.log(20), 14);
-    // A cost (no likelihood) has no Jacobian.
-    expect(inOriginalUnits({ ...result, bic: null, aic: null }, t, data).meanLogLikelihood).toBe(-1);
+    // A cost (k-means' −inertia) has no Jacobian, nor has a density of something else than the columns.
+    const cost = inOriginalUnits({ ...result, objective: { name: '−inertia', density: false }, bic: null, aic: null }, t, data);
+    expect([cost.meanLogLikelihood, cost.logLikelihood, cost.history[0]]).toEqual([-1, -4, -2]);
+    // A bound on the density without a parameter count (a variational ELBO: no BIC) moves as the log-likelihood does.
+    const elbo = inOriginalUnits({ ...result, objective: { name: 'ELBO', density: true }, bic: null, aic: null }, t, data);
+    expect(elbo.meanLogLikelihood).toBeCloseTo(-1 - Math.log(20), 14);
+    expect(elbo.history[1]).toBeCloseTo(-1 - Math.log(20), 14);
+    expect(elbo.bic).toBeNull();
   });
 
   it('reads the model-file field back, refusing bad scales', () => {

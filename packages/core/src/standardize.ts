@@ -107,11 +107,11 @@ export type StandardizedFitResult<P, O> = FitResult<P, O> & { readonly standardi
 /**
  * The likelihood summary of a fit made on standardised data, in the original units: every
  * (mean) log-likelihood gains the log-Jacobian per unit of weight, BIC loses 2·W·logJ and AIC
- * the same. Models without a likelihood (bic === null, e.g. k-means' negative cost) are left
- * in standardised units: a cost has no Jacobian.
+ * the same. An objective that is not a density of the columns (result.objective.density false:
+ * k-means' −inertia, a regression's evidence of the target) is left as fitted: it has no Jacobian.
  */
 export function inOriginalUnits<P, O>(result: FitResult<P, O>, t: Standardization, data: Dataset): StandardizedFitResult<P, O> {
-  if (result.bic === null) return { ...result, standardization: t };
+  if (!result.objective.density) return { ...result, standardization: t };
   const perRow = logJacobian(t);
   const weight = data.weights === null ? data.rows : data.weights.reduce((a, b) => a + b, 0);
   const shift = perRow * weight;
@@ -121,7 +121,7 @@ export function inOriginalUnits<P, O>(result: FitResult<P, O>, t: Standardizatio
     logLikelihood: result.logLikelihood + shift,
     history: result.history.map((x) => x + perRow),
     monotonicityViolations: result.monotonicityViolations.map((v) => ({ ...v, previous: v.previous + perRow, current: v.current + perRow })),
-    bic: result.bic - 2 * shift,
+    bic: result.bic === null ? null : result.bic - 2 * shift,
     aic: result.aic === null ? null : result.aic - 2 * shift,
     restarts: result.restarts.map((r) => ({ ...r, meanLogLikelihood: r.meanLogLikelihood + perRow, logLikelihood: r.logLikelihood + shift, history: r.history.map((x) => x + perRow) })),
     standardization: t,

@@ -73,6 +73,12 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
   defaults: { tol: 1e-6, maxIter: 1000 },
 
   parseOptions: gmmOptions.parse,
+  // MAP-EM adds log p(θ) to every E-step; hard assignment sums the classification likelihood.
+  objective: ({ prior, assignment }: GmmOptions) => ({
+    name: `${assignment === 'hard' ? 'classification ' : ''}log-${prior ? 'posterior' : 'likelihood'}`,
+    short: `${assignment === 'hard' ? 'class. ' : ''}log-${prior ? 'post.' : 'lik.'}`,
+    density: true,
+  }),
 
   // With missing cells, the start comes from the data with each missing cell at its column's mean.
   init: (data: Dataset, options: GmmOptions, random: Random, context?: InitContext) => initialParams(data.missing ? meanImputed(data) : data, options, random, context?.onProgress),

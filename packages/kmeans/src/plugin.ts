@@ -12,6 +12,7 @@ import {
   readFiniteNumber,
   readMatrix,
   toNested,
+  type Objective,
 } from '@emkit/core';
 import { type KernelChoice, type Random, kernelsFor, nearestRow, squaredDistance } from '@emkit/linalg';
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
@@ -127,6 +128,9 @@ function mStep(params: KMeansParams, stats: Float64Array): KMeansParams {
   return { k, cols, centers, dataVariance: params.dataVariance, algorithm: params.algorithm, ...(params.kernels ? { kernels: params.kernels } : {}) };
 }
 
+/** k-means' objective: minus the summed squared distance to the nearest centre, in the units fitted. */
+export const MINUS_INERTIA: Objective = { name: '−inertia', density: false };
+
 /**
  * k-means by Lloyd's algorithm, reproducing scikit-learn's `KMeans(algorithm="lloyd")` from the
  * same starting centres: the same iteration count (`n_iter_`), labels, centres and inertia.
@@ -149,6 +153,7 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
   defaults: { tol: 1e-4, maxIter: 300 },
 
   parseOptions: kmeansOptions.parse,
+  objective: () => MINUS_INERTIA,
 
   init(data: Dataset, options: KMeansOptions, random: Random, context?: InitContext): KMeansParams {
     const { k } = options;

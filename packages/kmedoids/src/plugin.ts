@@ -71,6 +71,8 @@ export const kmedoidsPlugin: ModelPlugin<KMedoidsParams, KMedoidsOptions, KMedoi
   optionSpecs: kmedoidsOptions.specs,
   defaults: { tol: 0, maxIter: 300 },
   parseOptions: kmedoidsOptions.parse,
+  // Minus the summed distance to the medoids, in the units fitted (no Jacobian: not a density).
+  objective: () => ({ name: '−cost', density: false }),
 
   init(data: Dataset, options: KMedoidsOptions, random: Random): KMedoidsParams {
     const medoidIndices = startingMedoids(data, options, random);

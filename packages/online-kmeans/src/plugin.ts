@@ -13,7 +13,7 @@ import {
   readVector,
   toNested,
 } from '@emkit/core';
-import { type KMeansOptions, describeCentresView, kmeansPlugin } from '@emkit/kmeans';
+import { type KMeansOptions, MINUS_INERTIA, describeCentresView, kmeansPlugin } from '@emkit/kmeans';
 import type { Random } from '@emkit/linalg';
 import {
   type MiniBatchKMeansOptions,
@@ -59,6 +59,7 @@ function stochasticPlugin<Options extends KMeansOptions, Input>(variant: Variant
     optionSpecs: variant.options.specs,
     defaults: { tol: 1e-4, maxIter: 100 },
     parseOptions: (raw) => variant.options.parse(raw),
+    objective: () => MINUS_INERTIA,
 
     init(data: Dataset, options: Options, random: Random, context?: InitContext): StochasticKMeansParams {
       // k-means' init: given centres or k-means++ / random rows, checks, and the tolerance scale.

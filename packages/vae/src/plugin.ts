@@ -29,7 +29,8 @@ export const vaePlugin: ModelPlugin<VaeParams, VaeOptions, VaeOptionsInput> = {
   apiVersion: PLUGIN_API_VERSION,
   description: 'variational autoencoder (MLP encoder/decoder, Bernoulli or Gaussian decoder) trained by Adam on the ELBO; scores are IWAE estimates of log p(x)',
   moduleUrl: import.meta.url,
-  stochastic: { objective: 'ELBO', epochs: (params) => params.epochElbo.length },
+  stochastic: { epochs: (params) => params.epochElbo.length },
+  objective: () => ({ name: 'ELBO', density: true }),
   optionSpecs: vaeOptions.specs,
   // tol 0: run all epochs. maxIter only caps the steps, which `epochs` plans.
   defaults: { tol: 0, maxIter: 1_000_000_000 },

@@ -131,7 +131,7 @@ function ComparisonTable({ result }: { result: ComparisonResult }) {
           <tr>
             <th>fit</th>
             <td>
-              {m.restarts} restart(s), best {m.restart + 1} · {m.iterations} iterations{m.converged ? '' : ', not converged'} · {m.workers} workers · {m.milliseconds.toFixed(0)} ms
+              {m.restarts} restart(s), best {m.restart} (from 0) · {m.iterations} iterations{m.converged ? '' : ', not converged'} · {m.workers} workers · {m.milliseconds.toFixed(0)} ms
             </td>
             <td>
               {v.curve.length} epochs · {v.iterations} steps · session worker · {v.milliseconds.toFixed(0)} ms

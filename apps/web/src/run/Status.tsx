@@ -10,12 +10,13 @@ export function Status() {
   const last = history.length > 0 ? history[history.length - 1] : null;
   const training = snap?.view.training ?? null;
   const trained = training?.values.at(-1) ?? null;
+  const objective = snap?.capabilities.objective.name ?? 'log-likelihood';
   return (
     <div class="status" aria-live="polite">
       {snap && training === null && (
         <p id="step-status" data-iteration={snap.state.iteration} data-next-step={snap.state.next} data-converged={String(snap.state.converged)} data-mean-log-likelihood={exact(last)}>
           iteration {snap.state.iteration} · next: {snap.state.next === 'e' ? 'E-step' : 'M-step'}
-          {last !== null && ` · mean log-likelihood ${fmt(last)}`}
+          {last !== null && ` · mean ${objective} ${fmt(last)}`}
           {snap.state.converged && ' · converged'}
         </p>
       )}
@@ -26,7 +27,7 @@ export function Status() {
         </p>
       )}
       {snap && training === null && snap.state.monotonicityViolations.length > 0 && (
-        <p class="warning">the log-likelihood went down at {snap.state.monotonicityViolations.length} iteration(s) (beyond round-off)</p>
+        <p class="warning">the {objective} went down at {snap.state.monotonicityViolations.length} iteration(s) (beyond round-off)</p>
       )}
       {fitProgress.value && <p class="progress">{fitProgress.value}</p>}
       {fit && (
@@ -39,7 +40,7 @@ export function Status() {
           data-restarts={fit.restarts}
           data-milliseconds={fit.milliseconds}
         >
-          <dt>{training ? training.objective : 'mean log-likelihood'}</dt>
+          <dt>{training ? training.objective : `mean ${objective}`}</dt>
           <dd>{fmt(fit.meanLogLikelihood, 9)}</dd>
           <dt>iterations</dt>
           <dd>{training ? `${fit.iterations} steps (${training.planned} ${training.unit}s)` : `${fit.iterations} (${fit.converged ? 'converged' : 'did not converge'})`}</dd>
@@ -58,7 +59,7 @@ export function Status() {
             </>
           )}
           <dt>restarts</dt>
-          <dd>{fit.restarts > 1 ? `${fit.restarts} (best: restart ${fit.restart + 1})` : '1'}</dd>
+          <dd>{fit.restarts > 1 ? `${fit.restarts} (best: restart ${fit.restart}, numbered from 0 as in the model file)` : '1'}</dd>
           <dt>{fit.workers === 0 ? 'ran in' : 'workers'}</dt>
           <dd>
             {fit.workers === 0 ? 'the session worker' : `${fit.workers} (${fit.sharedMemory ? 'shared memory' : 'copied shards'})`} · {fit.milliseconds.toFixed(0)} ms

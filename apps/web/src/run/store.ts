@@ -92,15 +92,16 @@ export function fitModel(): Promise<void> {
     });
     // Progress comes over its own channel and may arrive after the result: ignore it then.
     let live = true;
+    const objective = snapshot.value?.capabilities.objective.name ?? 'log-likelihood';
     const onProgress = proxy((p: FitProgress) => {
-      if (live) fitProgress.value = `${restarts.value > 1 ? `restart ${p.restart + 1}/${restarts.value} · ` : ''}iteration ${p.iteration} · mean log-likelihood ${p.meanLogLikelihood.toFixed(6)}`;
+      if (live) fitProgress.value = `${restarts.value > 1 ? `restart ${p.restart} (of ${restarts.value}, from 0) · ` : ''}iteration ${p.iteration} · mean ${objective} ${p.meanLogLikelihood.toFixed(6)}`;
     });
     const onTraining = proxy((p: TrainingProgress) => {
       if (!live) return;
       const last = p.values.length > 0 ? ` · ${p.values[p.values.length - 1].toFixed(4)}` : '';
       batch(() => {
         trainingValues.value = p.values;
-        fitProgress.value = `${p.restarts > 1 ? `restart ${p.restart + 1}/${p.restarts} · ` : ''}${p.values.length} of ${p.planned}${last}`;
+        fitProgress.value = `${p.restarts > 1 ? `restart ${p.restart} (of ${p.restarts}, from 0) · ` : ''}${p.values.length} of ${p.planned}${last}`;
       });
     });
     try {

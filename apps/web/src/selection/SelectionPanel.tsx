@@ -82,7 +82,7 @@ function SelectionTable({ rows, vary, best }: { rows: readonly SelectionRow[]; v
           {vary && <th>{vary}</th>}
           <th>K</th>
           <th>parameters</th>
-          <th>mean log-lik.</th>
+          <th>mean {rows.find((r) => r.objective !== null)?.objective ?? 'log-lik.'}</th>
           <th>BIC</th>
           <th>ICL</th>
           <th>AIC</th>

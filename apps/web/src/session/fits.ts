@@ -1,4 +1,4 @@
-import { candidateGrid, fit as fitInThisThread, selectModel, type AnyModelPlugin, type Dataset, type FitProgress, type FitResult } from '@emkit/core';
+import { type CandidateRow, candidateGrid, fit as fitInThisThread, selectModel, type AnyModelPlugin, type Dataset, type FitProgress, type FitResult } from '@emkit/core';
 import type { BrowserWorkerPool } from '@emkit/runner/browser';
 import { fit as fitOnWorkers } from '@emkit/runner/browser';
 import { trainingExecutor } from './training.js';
@@ -43,7 +43,7 @@ export async function selectOnPool(context: FitContext & { pool: BrowserWorkerPo
   const { plugin, data, pool, signal } = context;
   const axes: Record<string, readonly unknown[]> = request.vary ? { [request.vary.name]: request.vary.values, k: request.ks } : { k: request.ks };
   const candidates = candidateGrid(axes, request.options);
-  const toRow = (row: { index: number; options: Readonly<Record<string, unknown>> } & Omit<SelectionRow, 'index' | 'k' | 'variant'>): SelectionRow => ({
+  const toRow = (row: CandidateRow): SelectionRow => ({
     index: row.index,
     k: Number(row.options.k),
     variant: request.vary ? String(row.options[request.vary.name]) : '',
@@ -52,6 +52,7 @@ export async function selectOnPool(context: FitContext & { pool: BrowserWorkerPo
     icl: row.icl,
     aic: row.aic,
     meanLogLikelihood: row.meanLogLikelihood,
+    objective: row.objective === null ? null : (row.objective.short ?? row.objective.name),
     parameterCount: row.parameterCount,
     iterations: row.iterations,
     converged: row.converged,

@@ -1,10 +1,10 @@
-import { EMPTY_VIEW, createDataset, type AnyModelPlugin, type Dataset, type EmRun } from '@emkit/core';
+import { EMPTY_VIEW, createDataset, objectiveOf, type AnyModelPlugin, type Dataset, type EmRun } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { MAX_DRAWN_ROWS, type Capabilities, type Snapshot } from './types.js';
 
 /** What the plugin offers the page, from its option specs and its parameter count. */
 export function capabilitiesOf(plugin: AnyModelPlugin, params: unknown, options: unknown): Capabilities {
-  return { hasK: plugin.optionSpecs.some((s) => s.name === 'k'), likelihood: plugin.parameterCount(params, options) !== null };
+  return { hasK: plugin.optionSpecs.some((s) => s.name === 'k'), likelihood: plugin.parameterCount(params, options) !== null, objective: objectiveOf(plugin, options) };
 }
 
 /**

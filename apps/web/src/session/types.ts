@@ -1,4 +1,4 @@
-import type { ModelView, RunState, StandardizeMethod } from '@emkit/core';
+import type { ModelView, Objective, RunState, StandardizeMethod } from '@emkit/core';
 
 /** What the page and the session worker exchange (structured-cloneable values only). */
 
@@ -56,6 +56,8 @@ export interface Capabilities {
   readonly hasK: boolean;
   /** parameterCount is not null: BIC, AIC and ICL apply. */
   readonly likelihood: boolean;
+  /** What the run's log-likelihood values are (the plugin's declared objective: log-likelihood, ELBO, −inertia). */
+  readonly objective: Objective;
 }
 
 /** Where the run stands, as the page shows it. */
@@ -134,6 +136,8 @@ export interface SelectionRow {
   readonly icl: number | null;
   readonly aic: number | null;
   readonly meanLogLikelihood: number | null;
+  /** What meanLogLikelihood is, in a table header's short form (`log-lik.`); null when the candidate failed. */
+  readonly objective: string | null;
   readonly parameterCount: number | null;
   readonly iterations: number | null;
   readonly converged: boolean | null;
