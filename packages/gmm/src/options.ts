@@ -160,7 +160,7 @@ export const gmmOptions = defineOptions(
       .nullable()
       .default(null)
       .meta({ kind: 'json', description: "JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture's init object)", group: 'start' }),
-    freeze: freezeOption(FROZEN_PARAMETERS),
+    freeze: freezeOption(z.enum(FROZEN_PARAMETERS)),
     assignment: z.enum(ASSIGNMENTS as [Assignment, ...Assignment[]]).default('soft').meta({
       description: 'soft: EM with posterior responsibilities; hard: classification EM, each row wholly assigned to its most probable component (the objective is then the classification log-likelihood)',
       modelFile: 'always',
