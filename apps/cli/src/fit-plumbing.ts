@@ -136,20 +136,25 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null): Fitter {
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null, started: NodeWorkerPool | null = null): Fitter {
   // Out of core, and with --init-sample, the starting parameters come from a reservoir sample.
   const driver = { ...driverOptionsOf(flags), ...(initData !== undefined ? { initData } : {}) };
   if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
   if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver, transform);
-  const workers = flags.workers ?? defaultWorkerCount();
+  const workers = poolSize(flags);
   if (workers === 0) {
     const data = file.dataset;
     return { data, pooled: false, fit: (raw, context) => fitInProcess(plugin, data, raw, { ...driver, ...context }), close: () => Promise.resolve() };
   }
-  const pool = new NodeWorkerPool(workers);
+  const pool = started ?? new NodeWorkerPool(workers);
   // Out-of-core rows stay on disk: workers read their own shards.
   const data = file.dataset.external ? file.dataset : shareDataset(file.dataset).data;
   return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
+}
+
+/** The worker threads a fit with these flags runs on: 0 in this thread, online or through Redis. */
+function poolSize(flags: FitFlags): number {
+  return flags.online === true || flags.redis !== undefined ? 0 : (flags.workers ?? defaultWorkerCount());
 }
 
 /**
@@ -174,6 +179,27 @@ export async function runFitting<T>(
     throw withFlagNames(error, plugin, files);
   }
   const status = statusLine(flags.quiet === true);
+  // The workers start (threads, their modules, the plugin's) while the data is read.
+  const pool = poolSize(flags) > 0 ? new NodeWorkerPool(poolSize(flags)) : null;
+  try {
+    return await readAndFit(plugin, flags, files, signal, body, outOfCore, status, pool);
+  } catch (error) {
+    status.clear();
+    await pool?.close();
+    throw error;
+  }
+}
+
+async function readAndFit<T>(
+  plugin: AnyModelPlugin,
+  flags: FitFlags,
+  files: Record<string, string>,
+  signal: AbortSignal,
+  body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+  outOfCore: boolean,
+  status: StatusLine,
+  pool: NodeWorkerPool | null,
+): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
   const budget = outOfCore
     ? await outOfCoreBudget(plugin, flags).catch((error: unknown) => {
         throw withFlagNames(error, plugin, files);
@@ -198,7 +224,7 @@ export async function runFitting<T>(
     initData = initSampleOf(data, flags);
   }
   status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows${budget !== null ? ', out of core' : ''})`, true);
-  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform, pool);
   let result: T;
   try {
     result = await body(fitter, status);
