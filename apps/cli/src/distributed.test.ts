@@ -182,12 +182,11 @@ describe('faults', () => {
     await stopWorker(capable);
   });
 
-  it('no worker: a clear message after --worker-timeout', async () => {
-    const started = Date.now();
+  // A hang fails by the test's timeout (no wall-clock assert: timings live in pnpm bench).
+  it('no worker: a clear message after --worker-timeout', { timeout: 20_000 }, async () => {
     const run = await emkit(['fit', 'gmm', '--data', small, '--k', '2', '--redis', redis.url, '--queue', 'nobody', '--worker-timeout', '1']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^emkit: error: no emkit worker took shard jobs on redis:\/\/127\.0\.0\.1:\d+ \(queue nobody\) within 1 s; start workers with `emkit worker --redis/m);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('Redis unreachable: a clear error at once, not a hang', async () => {
@@ -224,7 +223,6 @@ describe('faults', () => {
   it('Redis killed mid-fit: the coordinator stops with a clear error, not a hang', async () => {
     const own = await startRedis();
     const helper = await startWorker(own.url);
-    const started = Date.now();
     const fit = emkit(['fit', 'gmm', '--data', large, '--k', '4', '--tol', '0', '--max-iter', '1000', '--redis', own.url]);
     await helper.shardsDone(3);
     await own.kill();
@@ -232,7 +230,6 @@ describe('faults', () => {
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^emkit: error: .*(lost the connection to Redis|vanished from Redis|cannot reach Redis)/);
-    expect(Date.now() - started).toBeLessThan(60_000);
     helper.child.kill('SIGKILL');
   });
 });

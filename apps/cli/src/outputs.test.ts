@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { createReadStream, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './test-support/in-process.js';
 import { repoRoot } from './test-support/run.js';
+import { readFromNewFifo } from '../../../tools/test-support/fifo.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'emkit-cli-outputs-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -40,14 +40,7 @@ describe('--out', () => {
 
   it('to a FIFO: written directly, the pipe stays a pipe', async () => {
     const fifo = join(temp, 'model.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const received = new Promise<string>((resolve, reject) => {
-      let text = '';
-      createReadStream(fifo, 'utf8')
-        .on('data', (chunk) => (text += chunk as string))
-        .on('end', () => resolve(text))
-        .on('error', reject);
-    });
+    const received = readFromNewFifo(fifo);
     const run = await runCli(['fit', 'gmm', '--data', iris, '--k', '2', '--workers', '0', '--out', fifo]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(await received)).toMatchObject({ format: 'emkit-model', model: 'gmm', k: 2 });

@@ -5,16 +5,10 @@ import { fit } from '@emkit/runner/node';
 import { bayesLinregPlugin, type BayesLinregParams } from '../dist/index.js';
 import { readRegressionDataset } from './test-support/fixtures.js';
 import { randomProblem } from './test-support/problems.js';
+import { expectSameFit } from '../../../tools/test-support/same-fit.js';
 
 function sameBits(a: FitResult<BayesLinregParams>, b: FitResult<BayesLinregParams>): void {
-  expect(b.params.alpha).toBe(a.params.alpha);
-  expect(b.params.beta).toBe(a.params.beta);
-  expect(Array.from(b.params.posteriorMean)).toEqual(Array.from(a.params.posteriorMean));
-  expect(Array.from(b.params.posteriorCovariance)).toEqual(Array.from(a.params.posteriorCovariance));
-  expect(b.params.logEvidence).toBe(a.params.logEvidence);
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.history).toEqual(a.history);
-  expect(b.iterations).toBe(a.iterations);
+  expectSameFit(a, b, ['alpha', 'beta', 'posteriorMean', 'posteriorCovariance', 'logEvidence']);
 }
 
 describe('on worker threads (@emkit/runner), results are bit-identical to the in-process driver', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KernelChoice } from '@emkit/linalg';
-import { defineOptions, kernelsOption, readMatrix, readVector, OptionError, type OptionsInput } from '@emkit/core';
+import { defineOptions, kernelsOption, readMatrix, readMixtureWeights, OptionError, type OptionsInput } from '@emkit/core';
 
 export const INIT_METHODS = ['kmeans++', 'random-rows', 'random'] as const;
 export type BernoulliInitMethod = (typeof INIT_METHODS)[number];
@@ -87,16 +87,7 @@ export const parseBernoulliOptions: (raw: unknown) => BernoulliOptions = bernoul
 
 function readInit(init: { weights?: unknown; probabilities?: unknown }, k: number): BernoulliInit {
   let weights: Float64Array | null = null;
-  if (init.weights !== undefined) {
-    weights = readVector(init.weights, 'init.weights', k, 'option');
-    let total = 0;
-    weights.forEach((w, j) => {
-      if (w < 0) throw new OptionError({ field: `init.weights[${j}]`, detail: `is ${w}; weights must be ≥ 0` });
-      total += w;
-    });
-    if (Math.abs(total - 1) > 1e-6) throw new OptionError({ field: 'init.weights', detail: `sum to ${total}; they must sum to 1` });
-    weights = weights.map((w) => w / total);
-  }
+  if (init.weights !== undefined) weights = readMixtureWeights(init.weights, 'init.weights', k, 'option', 1e-6);
   let probabilities: BernoulliInit['probabilities'] = null;
   if (init.probabilities !== undefined) {
     const m = readMatrix(init.probabilities, 'init.probabilities', k, undefined, 'option');

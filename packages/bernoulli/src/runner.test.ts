@@ -6,17 +6,13 @@ import { bernoulliPlugin as sourcePlugin } from './plugin.js';
 import type { BernoulliParams } from './params.js';
 import { readFixture, readFixtureDataset } from './test-support/fixtures.js';
 import { binaryMixture } from './test-support/data.js';
+import { expectSameFit } from '../../../tools/test-support/same-fit.js';
 
 // The built plugin, whose moduleUrl points at dist (the source one's points at src/plugin.ts).
 const { bernoulliPlugin } = (await import(new URL('../dist/index.js', import.meta.url).href)) as { bernoulliPlugin: typeof sourcePlugin };
 
 function sameBits(a: FitResult<BernoulliParams>, b: FitResult<BernoulliParams>): void {
-  expect(Array.from(b.params.weights)).toEqual(Array.from(a.params.weights));
-  expect(Array.from(b.params.probabilities)).toEqual(Array.from(a.params.probabilities));
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.history).toEqual(a.history);
-  expect(b.iterations).toBe(a.iterations);
-  expect(b.restart).toBe(a.restart);
+  expectSameFit(a, b, ['weights', 'probabilities']);
 }
 
 describe('@emkit/runner on worker threads gives bit-identical results to core\'s fit', () => {

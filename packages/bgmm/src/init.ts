@@ -1,5 +1,5 @@
 import { cholesky, type Random } from '@emkit/linalg';
-import { FitError, OptionError, readMatrix, readVector, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
+import { FitError, OptionError, dataMoments, readMatrix, readVector, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { kmeansPlusPlusCenters, lloyd } from '@emkit/kmeans';
 import { accumulateRow } from './estep.js';
 import type { BgmmCovariance, BgmmOptions } from './options.js';
@@ -7,47 +7,16 @@ import { PRECISION_MODELS } from './covariance/index.js';
 import type { BgmmParams, BgmmPrior } from './params.js';
 import { assembleParams, effectiveCovariancePrior, precisionContext, statsLength, updatePosterior } from './variational.js';
 
-/** Weighted column means. */
-function dataMean(data: Dataset, weight: number): Float64Array {
-  const d = data.cols;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    for (let c = 0; c < d; c++) mean[c] += w * data.values[i * d + c];
-  }
-  for (let c = 0; c < d; c++) mean[c] /= weight;
-  return mean;
-}
-
-/** The data covariance with N − 1 in the denominator (numpy's np.cov), weights counting as repeated rows. */
-function dataCovariance(data: Dataset, mean: Float64Array, weight: number): Float64Array {
-  const d = data.cols;
-  const out = new Float64Array(d * d);
-  const centred = new Float64Array(d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    if (w === 0) continue;
-    for (let c = 0; c < d; c++) centred[c] = data.values[i * d + c] - mean[c];
-    for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) out[a * d + b] += w * centred[a] * centred[b];
-  }
-  for (let a = 0; a < d; a++)
-    for (let b = 0; b <= a; b++) {
-      out[a * d + b] /= weight - 1;
-      out[b * d + a] = out[a * d + b];
-    }
-  return out;
-}
-
 /** The prior with scikit-learn's defaults filled in from the data. */
 export function resolvePrior(data: Dataset, options: BgmmOptions): BgmmPrior {
   const d = data.cols;
-  const weight = totalWeight(data);
-  const mean = options.meanPrior === null || options.covariancePrior === null ? dataMean(data, weight) : null;
-  const meanPrior = options.meanPrior === null ? mean! : readVector(options.meanPrior, 'meanPrior', d, 'option');
+  const moments = options.meanPrior === null || options.covariancePrior === null ? dataMoments(data) : null;
+  const meanPrior = options.meanPrior === null ? moments!.mean : readVector(options.meanPrior, 'meanPrior', d, 'option');
   let covariancePrior: Float64Array;
   if (options.covariancePrior === null) {
+    const { weight, covariance } = moments!;
     if (!(weight > 1)) throw new OptionError({ field: 'covariancePrior', detail: `the default (the data covariance) needs a total weight above 1, the data has ${weight}; give covariancePrior` });
-    covariancePrior = dataCovariance(data, mean!, weight);
+    covariancePrior = covariance;
   } else {
     covariancePrior = readMatrix(options.covariancePrior, 'covariancePrior', d, d, 'option').values;
     for (let a = 0; a < d; a++)

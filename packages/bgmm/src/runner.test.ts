@@ -6,17 +6,12 @@ import { bgmmPlugin as sourcePlugin } from './plugin.js';
 import type { BgmmParams } from './params.js';
 import { readFixtureDataset } from './test-support/fixtures.js';
 import { blobs } from './test-support/data.js';
+import { expectSameFit } from '../../../tools/test-support/same-fit.js';
 
 const { bgmmPlugin } = (await import(new URL('../dist/index.js', import.meta.url).href)) as { bgmmPlugin: typeof sourcePlugin };
 
 function sameBits(a: FitResult<BgmmParams>, b: FitResult<BgmmParams>): void {
-  expect(Array.from(b.params.weights)).toEqual(Array.from(a.params.weights));
-  expect(Array.from(b.params.means)).toEqual(Array.from(a.params.means));
-  expect(Array.from(b.params.covariances)).toEqual(Array.from(a.params.covariances));
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.history).toEqual(a.history);
-  expect(b.iterations).toBe(a.iterations);
-  expect(b.restart).toBe(a.restart);
+  expectSameFit(a, b, ['weights', 'means', 'covariances']);
 }
 
 describe('@emkit/runner on worker threads gives bit-identical results to core\'s fit', () => {

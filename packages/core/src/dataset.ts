@@ -238,6 +238,36 @@ export function rowWeight(data: Dataset, i: number): number {
   return data.weights === null ? 1 : data.weights[i];
 }
 
+/**
+ * The weighted column means and the covariance with N − 1 in the denominator (numpy's np.cov),
+ * weights counting as repeated rows: the data-derived defaults of the Bayesian priors.
+ */
+export function dataMoments(data: Dataset): { mean: Float64Array; covariance: Float64Array; weight: number } {
+  const d = data.cols;
+  const weight = totalWeight(data);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < data.rows; i++) {
+    const w = rowWeight(data, i);
+    for (let c = 0; c < d; c++) mean[c] += w * data.values[i * d + c];
+  }
+  for (let c = 0; c < d; c++) mean[c] /= weight;
+  const covariance = new Float64Array(d * d);
+  for (let i = 0; i < data.rows; i++) {
+    const w = rowWeight(data, i);
+    if (w === 0) continue;
+    for (let a = 0; a < d; a++) {
+      const xa = data.values[i * d + a] - mean[a];
+      for (let b = 0; b <= a; b++) covariance[a * d + b] += w * xa * (data.values[i * d + b] - mean[b]);
+    }
+  }
+  for (let a = 0; a < d; a++)
+    for (let b = 0; b <= a; b++) {
+      covariance[a * d + b] /= weight - 1;
+      covariance[b * d + a] = covariance[a * d + b];
+    }
+  return { mean, covariance, weight };
+}
+
 /** A view of rows [start, end) sharing memory with `data`. */
 export function sliceRows(data: Dataset, range: RowRange): Dataset {
   return {

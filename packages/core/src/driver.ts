@@ -425,18 +425,13 @@ function asFitError(plugin: string, iteration: number | undefined, error: unknow
 }
 
 /**
- * runRestart, with the restart's own failure (a FitError: singular component, non-finite value,
+ * runRestart (the same arguments), with the restart's own failure (a FitError: singular component, non-finite value,
  * plugin error) returned as a FailedRestart rather than thrown; other errors are thrown.
  */
-export async function runRestartOrFailure<Params, Options>(
-  plugin: ModelPlugin<Params, Options>,
-  data: Dataset,
-  options: Options,
-  restart: number,
-  driverOptions: DriverOptions = {},
-): Promise<RestartOutcome<Params>> {
+export async function runRestartOrFailure<Params, Options>(...args: Parameters<typeof runRestart<Params, Options>>): Promise<RestartOutcome<Params>> {
+  const [plugin, , , restart, driverOptions = {}] = args;
   try {
-    return await runRestart(plugin, data, options, restart, driverOptions);
+    return await runRestart(...args);
   } catch (error) {
     const failure = restartFailure(error, restart, deriveSeed(resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions).seed, restart));
     if (failure === null) throw error;

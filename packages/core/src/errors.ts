@@ -33,6 +33,17 @@ export interface ErrorDetails {
   readonly cause?: unknown;
 }
 
+/** The class name (`error.name`) each code's errors carry, set in one place by EmkitError. */
+const ERROR_NAMES: Readonly<Record<EmkitErrorCode, string>> = {
+  option: 'OptionError',
+  input: 'InputError',
+  'model-file': 'ModelFileError',
+  fit: 'FitError',
+  // As for fetch and DOM APIs.
+  aborted: 'AbortError',
+  worker: 'EmkitError',
+};
+
 /** What to do when a thrower has nothing more specific to say. */
 const GENERAL_REMEDIES: Readonly<Record<EmkitErrorCode, string>> = {
   option: 'give a value the option accepts (its description lists them)',
@@ -74,7 +85,7 @@ export class EmkitError extends Error {
 
   constructor(code: EmkitErrorCode, details: ErrorDetails, message: string = formatErrorMessage(details)) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'EmkitError';
+    this.name = ERROR_NAMES[code];
     this.code = code;
     this.detail = details.detail;
     this.remedy = details.remedy ?? GENERAL_REMEDIES[code];
@@ -87,7 +98,6 @@ export class OptionError extends EmkitError {
   declare readonly field: string;
   constructor(details: ErrorDetails & { readonly field: string }) {
     super('option', details);
-    this.name = 'OptionError';
   }
 }
 
@@ -96,7 +106,6 @@ export class InputError extends EmkitError {
   declare readonly file: string;
   constructor(details: ErrorDetails & { readonly file: string }) {
     super('input', details);
-    this.name = 'InputError';
   }
 }
 
@@ -104,7 +113,6 @@ export class InputError extends EmkitError {
 export class ModelFileError extends EmkitError {
   constructor(details: ErrorDetails) {
     super('model-file', details);
-    this.name = 'ModelFileError';
   }
 }
 
@@ -113,7 +121,6 @@ export class FitError extends EmkitError {
   declare readonly plugin: string;
   constructor(details: ErrorDetails & { readonly plugin: string }) {
     super('fit', details);
-    this.name = 'FitError';
   }
 }
 
@@ -122,7 +129,6 @@ export class FitAbortedError extends EmkitError {
   constructor({ reason }: { readonly reason?: unknown } = {}) {
     const why = reason instanceof Error && reason.message ? reason.message : undefined;
     super('aborted', { detail: why === undefined ? 'fit aborted' : `fit aborted: ${why}`, cause: reason });
-    this.name = 'AbortError';
   }
 }
 
@@ -176,9 +182,7 @@ export function createEmkitError(code: EmkitErrorCode, details: ErrorDetails): E
  */
 export function restateError(error: EmkitError, changes: Partial<ErrorDetails> & { readonly code?: EmkitErrorCode }): EmkitError {
   const { code = error.code, ...parts } = changes;
-  const restated = createEmkitError(code, { ...errorDetails(error), ...parts, cause: error });
-  if (code === 'aborted') restated.name = 'AbortError';
-  return restated;
+  return createEmkitError(code, { ...errorDetails(error), ...parts, cause: error });
 }
 
 /**

@@ -98,9 +98,36 @@ export async function eStepExternalShard<P>(plugin: ModelPlugin<P, unknown>, par
 }
 
 /**
- * Runs each shard into its own fresh buffer and merges the buffers in shard order — the same
- * arithmetic a pool of workers performs, so the two agree bit for bit. With `states`, plugins
- * that keep per-shard state reuse it (the results do not change).
+ * The one shard loop of every in-process E-step: each shard into its own fresh buffer, the
+ * buffers merged in shard order — the same arithmetic a pool of workers performs, so the two
+ * agree bit for bit. It yields each shard before running it, so that the caller can pause there
+ * (return to the event loop, check an abort); for out-of-core data the caller reads the shard
+ * and sends back its outcome, which is merged in its place.
+ */
+function* shardLoop<P>(
+  plugin: ModelPlugin<P, unknown>,
+  params: P,
+  data: Dataset,
+  shards: readonly RowRange[],
+  states?: ShardStates,
+): Generator<RowRange, EStepOutcome, EStepOutcome | undefined> {
+  states?.forData(data);
+  const stats = plugin.createStats(params, data.cols);
+  let logLikelihood = 0;
+  for (const shard of shards) {
+    const read = yield shard;
+    if (read === undefined) logLikelihood += addShard(plugin, params, data, shard, stats, states);
+    else {
+      mergeStatsOf(plugin, stats, read.stats, params);
+      logLikelihood += read.logLikelihood;
+    }
+  }
+  return { stats, logLikelihood };
+}
+
+/**
+ * The shard loop run straight through, checking `signal` before every shard. With `states`,
+ * plugins that keep per-shard state reuse it (the results do not change).
  */
 export function runShardsInProcess<P>(
   plugin: ModelPlugin<P, unknown>,
@@ -110,14 +137,11 @@ export function runShardsInProcess<P>(
   signal?: AbortSignal,
   states?: ShardStates,
 ): EStepOutcome {
-  states?.forData(data);
-  const stats = plugin.createStats(params, data.cols);
-  let logLikelihood = 0;
-  for (const shard of shards) {
+  const loop = shardLoop(plugin, params, data, shards, states);
+  for (let step = loop.next(); ; step = loop.next()) {
+    if (step.done) return step.value;
     throwIfAborted(signal);
-    logLikelihood += addShard(plugin, params, data, shard, stats, states);
   }
-  return { stats, logLikelihood };
 }
 
 type Scheduler = (callback: () => void) => void;
@@ -145,32 +169,20 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * Runs the shards of `runShardsInProcess` — the same arithmetic in the same order — but returns to
+ * Runs the shard loop of `runShardsInProcess` (its arguments, the same arithmetic in the same order), also over out-of-core data, but returns to
  * the event loop before every shard. So a CPU-bound fit in the main thread still lets a
  * timer-driven AbortSignal, a SIGINT handler or a UI event run, and stops within one shard's time
  * of an abort. The cost is one macrotask (a few µs) per shard.
  */
-async function runShardsYielding<P>(
-  plugin: ModelPlugin<P, unknown>,
-  params: P,
-  data: Dataset,
-  shards: readonly RowRange[],
-  signal?: AbortSignal,
-  states?: ShardStates,
-): Promise<EStepOutcome> {
-  states?.forData(data);
-  const stats = plugin.createStats(params, data.cols);
-  let logLikelihood = 0;
-  for (const shard of shards) {
+async function runShardsYielding<P>(...args: Parameters<typeof runShardsInProcess<P>>): Promise<EStepOutcome> {
+  const [plugin, params, data, shards, signal, states] = args;
+  const loop = shardLoop(plugin, params, data, shards, states);
+  for (let step = loop.next(); ; ) {
+    if (step.done) return step.value;
     await yieldToEventLoop();
     throwIfAborted(signal);
-    if (data.external) {
-      const outcome = await eStepExternalShard(plugin, params, data, shard);
-      mergeStatsOf(plugin, stats, outcome.stats, params);
-      logLikelihood += outcome.logLikelihood;
-    } else logLikelihood += addShard(plugin, params, data, shard, stats, states);
+    step = loop.next(data.external ? await eStepExternalShard(plugin, params, data, step.value) : undefined);
   }
-  return { stats, logLikelihood };
 }
 
 /** The stateless in-process executor: every E-step starts from scratch. */

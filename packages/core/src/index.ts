@@ -1,5 +1,5 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
-export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
+export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, dataMoments, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
 export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext, Objective } from './plugin.js';
 export { PLUGIN_API_VERSION, LOG_LIKELIHOOD, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport, objectiveOf } from './plugin.js';
 export type { EStepExecutor, EStepOutcome, InitRunContext } from './executor.js';
@@ -23,12 +23,13 @@ export {
   readModelFile,
   pluginForModelFile,
 } from './model-file.js';
-export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
+export { readFiniteNumber, readCount, readMixtureWeights, readVector, readMatrix, readMatrixStack, readGivenFields, toNested, toNestedStack, type FieldErrorKind } from './json-fields.js';
 export {
   defineOptions,
   parseOptionsWith,
   optionSpecOf,
   kernelsOption,
+  freezeOption,
   describeValue,
   closestMatches,
   invalidValueDetail,
@@ -79,5 +80,5 @@ export type { StepwiseSettings, OnlineFitSettings, OnlineProgress, StepwiseState
 export { stepwiseLearner, fitOnline, supportsStepwise, stepSize, gatherRows, meanLogLikelihoodOf } from './online.js';
 export type { ModelView, ComponentsView, ImagesView, LatentView, TrainingView, RowOutputView } from './view.js';
 export { EMPTY_VIEW, imageShape, marginalCovariance, covariancesFromQuadraticForm } from './view.js';
-export type { RowAssignment, MixtureDensity, MixtureMethods, SingleComponentMethods } from './mixture.js';
-export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods, mixtureImpute, singleComponentMethods } from './mixture.js';
+export type { RowAssignment, MixtureDensity, MixtureMethods, SingleComponentMethods, GaussianMixtureParameters } from './mixture.js';
+export { MIXTURE_BLOCK_ROWS, SOFT_ASSIGNMENT, MixtureBlock, forEachMixtureBlock, mixtureEStep, mixtureScoreSamples, mixtureResponsibilities, mixturePredict, mixtureMethods, mixtureImpute, singleComponentMethods, gaussianMixtureParameters } from './mixture.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasErrorCode, ModelFileError, OptionError } from './errors.js';
-import { readCount, readFiniteNumber, readMatrix, readMatrixStack, readMixtureWeights, readVector, toNested } from './json-fields.js';
+import { readCount, readFiniteNumber, readMatrix, readMatrixStack, readGivenFields, readMixtureWeights, readVector, toNested } from './json-fields.js';
 
 function fieldOf(f: () => unknown, type: typeof ModelFileError | typeof OptionError = ModelFileError): { field: string | undefined; message: string } {
   try {
@@ -147,3 +147,28 @@ function catchError(f: () => unknown): unknown {
   }
   return undefined;
 }
+
+describe('readGivenFields', () => {
+  const readers = {
+    weights: (value: unknown, field: string) => readMixtureWeights(value, field, 2, 'option', 1e-6),
+    means: (value: unknown, field: string) => readMatrix(value, field, 2, 1, 'option').values,
+  };
+
+  it('reads the fields present, with their paths, and leaves the absent ones out', () => {
+    expect(readGivenFields(null, 'init', readers)).toEqual({});
+    const read = readGivenFields({ means: [[1], [2]], other: 'ignored' }, 'init', readers);
+    expect(Object.keys(read)).toEqual(['means']);
+    expect(Array.from(read.means!)).toEqual([1, 2]);
+    expect(() => readGivenFields({ weights: [0.5, 0.5 + 1e-4] }, 'init', readers)).toThrow('init.weights: sum to 1.0001; they must sum to 1');
+    expect(readMixtureWeights([0.5, 0.5 + 1e-4], 'weights', 2)[1]).toBeCloseTo(0.5, 4);
+  });
+
+  it('reads in the readers\' order, so the first field at fault is named', () => {
+    try {
+      readGivenFields({ means: 'no', weights: [-1, 2] }, 'init', readers);
+      expect.unreachable();
+    } catch (error) {
+      expect(hasErrorCode(error, 'option') && error.field).toBe('init.weights[0]');
+    }
+  });
+});

@@ -28,18 +28,18 @@ export function readCount(value: unknown, field: string, kind: FieldErrorKind = 
 }
 
 /**
- * K mixing weights, each ≥ 0. Weights within 1e-3 of summing to 1 (rounded by hand, say) are
- * normalised, so that equivalent files are the same model; further off is a mistake worth
- * reporting.
+ * K mixing weights, each ≥ 0. Weights within `tolerance` of summing to 1 (1e-3: rounded by hand,
+ * say) are normalised, so that equivalent files are the same model; further off is a mistake
+ * worth reporting.
  */
-export function readMixtureWeights(value: unknown, field: string, k: number, kind: FieldErrorKind = 'model-file'): Float64Array {
+export function readMixtureWeights(value: unknown, field: string, k: number, kind: FieldErrorKind = 'model-file', tolerance = 1e-3): Float64Array {
   const weights = readVector(value, field, k, kind);
   let total = 0;
   weights.forEach((w, j) => {
     if (!(w >= 0)) throw factory(kind)(`${field}[${j}]`, `is ${w}; weights must be ≥ 0`);
     total += w;
   });
-  if (Math.abs(total - 1) > 1e-3) throw factory(kind)(field, `sum to ${total}; they must sum to 1`);
+  if (Math.abs(total - 1) > tolerance) throw factory(kind)(field, `sum to ${total}; they must sum to 1`);
   for (let j = 0; j < k; j++) weights[j] /= total;
   return weights;
 }
@@ -95,4 +95,22 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * The fields of a given-parameters object (an `init` option) that are present, each read by its
+ * reader, in the readers' order, with its path (`init.means`) for errors; absent ones stay absent.
+ */
+export function readGivenFields<T extends object>(
+  given: object | null | undefined,
+  prefix: string,
+  readers: { readonly [K in keyof T]-?: (value: unknown, field: string) => T[K] },
+): Partial<T> {
+  const out: Partial<T> = {};
+  if (!given) return out;
+  for (const key of Object.keys(readers) as (keyof T & string)[]) {
+    const value: unknown = (given as Readonly<Record<string, unknown>>)[key];
+    if (value !== undefined) out[key] = readers[key](value, `${prefix}.${key}`);
+  }
+  return out;
 }

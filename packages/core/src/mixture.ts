@@ -1,5 +1,6 @@
 import { argmax, logSumExp } from '@emkit/linalg';
 import { rowHasMissing, type Dataset } from './dataset.js';
+import { toNested, toNestedStack } from './json-fields.js';
 
 /**
  * What every mixture has in common, said once (as scikit-learn's BaseMixture over
@@ -265,4 +266,19 @@ export function singleComponentMethods<P>(checkData: (params: P, data: Dataset) 
       return new Int32Array(data.rows);
     },
   };
+}
+
+/** A Gaussian mixture's weights, means and covariances as plain nested arrays, component by component. */
+export interface GaussianMixtureParameters {
+  /** K weights summing to 1. */
+  readonly weights: number[];
+  /** K rows of D numbers. */
+  readonly means: number[][];
+  /** K full D×D matrices, whatever structure the model stores. */
+  readonly covariances: number[][][];
+}
+
+/** GaussianMixtureParameters from K weights, K×D means and K full D×D covariances, flat and row-major. */
+export function gaussianMixtureParameters(weights: ArrayLike<number>, means: ArrayLike<number>, covariances: ArrayLike<number>, k: number, d: number): GaussianMixtureParameters {
+  return { weights: Array.from(weights), means: toNested(means, k, d), covariances: toNestedStack(covariances, k, d, d) };
 }

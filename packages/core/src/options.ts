@@ -481,6 +481,19 @@ function optionIssueError(issues: readonly Issue[], raw: unknown, root: z.ZodTyp
 }
 
 /**
+ * The `freeze` option of plugins that can hold parameters at their starting values (gmm, hmm):
+ * one of `names` or a list of them, each kept once; default none.
+ */
+export function freezeOption<const Name extends string>(names: readonly [Name, ...Name[]]) {
+  const name = z.enum(names);
+  return z
+    .union([z.array(name), name.transform((v) => [v])])
+    .default([])
+    .transform((v) => [...new Set(v)])
+    .meta({ kind: 'list', choices: names, expected: `a list of ${names.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' });
+}
+
+/**
  * The `kernels` option of plugins with WebAssembly kernels (gmm, bernoulli, factor analysis),
  * from @emkit/linalg's description of it, so each offers the same `--kernels wasm|js`.
  */

@@ -209,6 +209,14 @@ export interface ModelPlugin<Params, Options, Input = unknown> {
    */
   eStepWithState?(params: Params, data: Dataset, range: RowRange, stats: Float64Array, state: unknown): ShardEStepResult;
 
+  /**
+   * Optional, with `eStepWithState`: whether it keeps a state worth finding again under these
+   * parameters (k-means: not for Lloyd's assignment, which keeps none). When false, a pool need
+   * not pin shards to workers, and any free worker takes them (which evens out a machine's other
+   * load). Absent: true.
+   */
+  keepsShardState?(params: Params): boolean;
+
   /** Adds `source` into `target`. Default: element-wise addition. Must be associative. */
   mergeStats?(target: Float64Array, source: Float64Array, params: Params): void;
 
@@ -268,7 +276,7 @@ export interface ModelPlugin<Params, Options, Input = unknown> {
 }
 
 /** A plugin of unknown parameter and option types, as registries and the CLI hold them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- hooks take Params and Options as arguments, so no other type argument accepts every plugin
 export type AnyModelPlugin = ModelPlugin<any, any, any>;
 
 /**

@@ -1,5 +1,5 @@
 import { symmetricEigen, type Random } from '@emkit/linalg';
-import { OptionError, readMatrix, readVector, type Dataset } from '@emkit/core';
+import { OptionError, readGivenFields, readMatrix, readVector, type Dataset } from '@emkit/core';
 import { raiseToFloor, weightedMoments } from './estimate.js';
 import type { FactorOptions } from './options.js';
 import type { FactorParams, NoiseModel } from './params.js';
@@ -68,20 +68,13 @@ function randomStart(variances: Float64Array, q: number, noise: NoiseModel, rand
   return { loadings, noiseVariance };
 }
 
-interface GivenInit {
-  mean?: Float64Array;
-  loadings?: Float64Array;
-  noiseVariance?: Float64Array;
-}
-
-function readGivenInit(options: FactorOptions, d: number, q: number): GivenInit {
-  const init = options.init;
-  if (!init) return {};
-  const out: GivenInit = {};
-  if (init.mean !== undefined) out.mean = readVector(init.mean, 'init.mean', d, 'option');
-  if (init.loadings !== undefined) out.loadings = readMatrix(init.loadings, 'init.loadings', d, q, 'option').values;
-  if (init.noiseVariance !== undefined) out.noiseVariance = readNoiseVariance(init.noiseVariance, d, options.noise, 'init.noiseVariance', (field, message) => new OptionError({ field, detail: message }));
-  return out;
+/** The mean, loadings and noise variances `init` gives, read and checked; those it does not give are absent. */
+function readGivenInit(options: FactorOptions, d: number, q: number) {
+  return readGivenFields(options.init, 'init', {
+    mean: (value, field) => readVector(value, field, d, 'option'),
+    loadings: (value, field) => readMatrix(value, field, d, q, 'option').values,
+    noiseVariance: (value, field) => readNoiseVariance(value, d, options.noise, field, (at, message) => new OptionError({ field: at, detail: message })),
+  });
 }
 
 /**

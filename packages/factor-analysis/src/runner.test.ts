@@ -6,15 +6,10 @@ import { factorAnalysisPlugin } from '../dist/index.js';
 import type { FactorParams } from './params.js';
 import { readFixtureDataset } from './test-support/fixtures.js';
 import { factorData } from './test-support/data.js';
+import { expectSameFit } from '../../../tools/test-support/same-fit.js';
 
 function sameBits(a: FitResult<FactorParams>, b: FitResult<FactorParams>): void {
-  expect(Array.from(b.params.mean)).toEqual(Array.from(a.params.mean));
-  expect(Array.from(b.params.loadings)).toEqual(Array.from(a.params.loadings));
-  expect(Array.from(b.params.noiseVariance)).toEqual(Array.from(a.params.noiseVariance));
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.history).toEqual(a.history);
-  expect(b.iterations).toBe(a.iterations);
-  expect(b.restart).toBe(a.restart);
+  expectSameFit(a, b, ['mean', 'loadings', 'noiseVariance']);
 }
 
 describe('factor analysis on worker threads (@emkit/runner)', () => {

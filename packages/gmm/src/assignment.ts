@@ -1,4 +1,4 @@
-import { argmax, expNonPositive, logSumExp } from '@emkit/linalg';
+import { argmax, expNonPositive, logSumExp, portableExp, portableLog } from '@emkit/linalg';
 
 /**
  * How the E-step turns a row's joint log-densities log π_j + log N(x | μ_j, Σ_j) into
@@ -40,7 +40,7 @@ const soft: ResponsibilityRule = {
     if (max === -Infinity || max === Infinity) {
       // No finite maximum (every component at zero density, or an infinite one): as logSumExp has it.
       const lse = logSumExp(logProb, 0, k);
-      for (let j = 0; j < k; j++) out[j] = Math.exp(logProb[j] - lse);
+      for (let j = 0; j < k; j++) out[j] = portableExp(logProb[j] - lse);
       return lse;
     }
     // One exp per component, reused for the sum and the responsibility; r_j = e_j/Σe is also
@@ -54,7 +54,7 @@ const soft: ResponsibilityRule = {
       sum += e;
     }
     for (let j = 0; j < k; j++) out[j] /= sum;
-    return max + Math.log(sum);
+    return max + portableLog(sum);
   },
 };
 

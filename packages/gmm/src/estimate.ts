@@ -1,5 +1,5 @@
 import { mixtureEStep, type Dataset, type MixtureBlock } from '@emkit/core';
-import { KERNEL_CHUNK_ROWS, kernelsFor, type KernelChoice, type WasmKernels } from '@emkit/linalg';
+import { KERNEL_CHUNK_ROWS, kernelsFor, type KernelChoice, type WasmKernels, portableLog } from '@emkit/linalg';
 import { responsibilityRule, type Assignment } from './assignment.js';
 import type { CovarianceModel, RowKernel } from './covariance/index.js';
 import { kernelDensity } from './density.js';
@@ -269,7 +269,7 @@ export function assembleParams(
   kernels?: KernelChoice,
 ): GmmParams {
   const wasm = kernelsFor(kernels);
-  const factors = covarianceModel(covariance).precisionCholesky(covariances, k, d, wasm ? (x) => wasm.log(x) : Math.log);
+  const factors = covarianceModel(covariance).precisionCholesky(covariances, k, d, wasm ? (x) => wasm.log(x) : portableLog);
   if ('singular' in factors) return onSingular(factors.singular);
   const params: GmmParams = { k, d, covariance, assignment, weights, means, covariances, precisionCholesky: factors.precisionCholesky, logDetPrecisionCholesky: factors.logDet };
   return kernels ? { ...params, kernels } : params;

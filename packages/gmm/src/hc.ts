@@ -1,4 +1,4 @@
-import { cholesky, logDetFromCholesky, squaredDistance, symmetricEigen, type Random } from '@emkit/linalg';
+import { cholesky, logDetFromCholesky, squaredDistance, symmetricEigen, type Random, portableExp, portableLog, portableLog1p } from '@emkit/linalg';
 import type { Dataset } from '@emkit/core';
 import type { HcModel } from './options.js';
 
@@ -242,10 +242,10 @@ class VvvClusters extends SizedClusters {
   private criterionTerm(n: number, trace: number, w: Float64Array, off: number): number {
     const d = this.d;
     const ridge = (VVV_BETA * (trace + this.alpha)) / n;
-    if (n <= d || trace === 0 || !cholesky(w, off, d, this.factor, 0)) return n * Math.log(ridge);
-    const logDet = logDetFromCholesky(this.factor, 0, d) - d * Math.log(n);
-    if (!Number.isFinite(logDet)) return n * Math.log(ridge);
-    return n * (logDet <= 0 ? Math.log(Math.exp(logDet) + ridge) : Math.log1p(Math.exp(-logDet) * ridge) + logDet);
+    if (n <= d || trace === 0 || !cholesky(w, off, d, this.factor, 0)) return n * portableLog(ridge);
+    const logDet = logDetFromCholesky(this.factor, 0, d) - d * portableLog(n);
+    if (!Number.isFinite(logDet)) return n * portableLog(ridge);
+    return n * (logDet <= 0 ? portableLog(portableExp(logDet) + ridge) : portableLog1p(portableExp(-logDet) * ridge) + logDet);
   }
 
   mergeCost(a: number, b: number): number {

@@ -1,5 +1,5 @@
 import { argmin, squaredDistance, type Random } from '@emkit/linalg';
-import { OptionError, readMatrix, readVector, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
+import { OptionError, readGivenFields, readMatrix, readMixtureWeights, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { kmeansPlusPlusCenters, lloyd, randomRowCenters } from '@emkit/kmeans';
 import { covarianceModel } from './covariance/index.js';
 import { accumulateLabels, assembleParams, estimateParameters, statsLength, withExtras } from './estimate.js';
@@ -101,34 +101,19 @@ function notPositiveDefinite(j: number): OptionError {
   return new OptionError({ field: `init.covariances[${j}]`, detail: 'is not positive definite; give a symmetric positive definite matrix (or positive variances)' });
 }
 
-interface GivenInit {
-  weights?: Float64Array;
-  means?: Float64Array;
-  covariances?: Float64Array;
-}
-
-function readGivenInit(options: GmmOptions, k: number, d: number): GivenInit {
-  const init = options.init;
-  if (!init) return {};
-  const out: GivenInit = {};
-  if (init.weights !== undefined) {
-    const w = readVector(init.weights, 'init.weights', k, 'option');
-    let total = 0;
-    w.forEach((x, j) => {
-      if (x < 0) throw new OptionError({ field: `init.weights[${j}]`, detail: `is ${x}; weights must be ≥ 0` });
-      total += x;
-    });
-    if (Math.abs(total - 1) > 1e-6) throw new OptionError({ field: 'init.weights', detail: `sum to ${total}; they must sum to 1` });
-    out.weights = w.map((x) => x / total);
-  }
-  if (init.means !== undefined) out.means = readMatrix(init.means, 'init.means', k, d, 'option').values;
-  if (init.covariances !== undefined) {
-    const model = covarianceModel(options.covariance);
-    out.covariances = model.fromNested(init.covariances, k, d, 'init.covariances', 'option');
-    const factors = model.precisionCholesky(out.covariances, k, d);
-    if ('singular' in factors) throw notPositiveDefinite(factors.singular);
-  }
-  return out;
+/** The weights, means and covariances `init` gives, read and checked; those it does not give are absent. */
+function readGivenInit(options: GmmOptions, k: number, d: number) {
+  return readGivenFields(options.init, 'init', {
+    weights: (value, field) => readMixtureWeights(value, field, k, 'option', 1e-6),
+    means: (value, field) => readMatrix(value, field, k, d, 'option').values,
+    covariances: (value, field) => {
+      const model = covarianceModel(options.covariance);
+      const covariances = model.fromNested(value, k, d, field, 'option');
+      const factors = model.precisionCholesky(covariances, k, d);
+      if ('singular' in factors) throw notPositiveDefinite(factors.singular);
+      return covariances;
+    },
+  });
 }
 
 /** hc's labels, reported as one step (the agglomeration does not report its merges). */

@@ -1,11 +1,11 @@
 import { covariancesFromQuadraticForm, MixtureBlock, rowHasMissing, withMissingFilled, type Dataset } from '@emkit/core';
-import { cholesky, solveLower, solveLowerTranspose } from '@emkit/linalg';
+import { cholesky, solveLower, solveLowerTranspose, portableLog } from '@emkit/linalg';
 import { responsibilityRule } from './assignment.js';
 import { covarianceModel, type CovarianceModel, type RowKernel } from './covariance/index.js';
 import { eStepCompleteRows, eStepRows } from './estimate.js';
 import type { GmmParams } from './params.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+const LOG_2PI = portableLog(2 * Math.PI);
 
 /**
  * Exact EM for rows with missing cells (Ghahramani & Jordan 1994), for every covariance
@@ -56,7 +56,7 @@ export class MissingRowModel {
       for (let c = 0; c < d; c++) x[c] = params.means[j * d + c] + v[c];
       return this.model.mahalanobis(params, j, x, 0, scratch);
     });
-    this.logWeights = params.weights.map(Math.log);
+    this.logWeights = params.weights.map(portableLog);
     this.completed = new Float64Array(k * d);
     this.factors = new Float64Array(k * d * d);
     this.observed = new Int32Array(d);
@@ -94,7 +94,7 @@ export class MissingRowModel {
       let logDet = 0;
       for (let a = 0; a < no; a++) {
         z[a] = values[i * d + observed[a]] - means[j * d + observed[a]];
-        logDet += Math.log(factors[factor + a * no + a]);
+        logDet += portableLog(factors[factor + a * no + a]);
       }
       solveLower(factors, factor, no, z, 0);
       let mahalanobis = 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OptionError, defineOptions, kernelsOption, type OptionsInput } from '@emkit/core';
+import { OptionError, defineOptions, freezeOption, kernelsOption, type OptionsInput } from '@emkit/core';
 import type { KernelChoice } from '@emkit/linalg';
 import { ASSIGNMENTS, type Assignment } from './assignment.js';
 import type { CovarianceType, FrozenParameter, SingularPolicy } from './params.js';
@@ -106,7 +106,6 @@ export interface GmmOptions {
 /** emEM's defaults (chosen on the peer benchmark; see the README). */
 export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3 } as const;
 
-const frozenParameter = z.enum(FROZEN_PARAMETERS);
 const shrinkage = z.number().positive().meta({ expected: "a number > 0 (the mean prior's precision)" });
 const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
 const priorObject = z.strictObject({
@@ -154,11 +153,7 @@ export const gmmOptions = defineOptions(
       .nullable()
       .default(null)
       .meta({ kind: 'json', description: "JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture's init object)", group: 'start' }),
-    freeze: z
-      .union([z.array(frozenParameter), frozenParameter.transform((v) => [v])])
-      .default([])
-      .transform((v) => [...new Set(v)])
-      .meta({ kind: 'list', choices: FROZEN_PARAMETERS, expected: `a list of ${FROZEN_PARAMETERS.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' }),
+    freeze: freezeOption(FROZEN_PARAMETERS),
     assignment: z.enum(ASSIGNMENTS as [Assignment, ...Assignment[]]).default('soft').meta({
       description: 'soft: EM with posterior responsibilities; hard: classification EM, each row wholly assigned to its most probable component (the objective is then the classification log-likelihood)',
       modelFile: 'always',

@@ -1,35 +1,9 @@
-import { OptionError, readVector, totalWeight, type Dataset } from '@emkit/core';
+import { OptionError, dataMoments, readVector, type Dataset } from '@emkit/core';
+import { portableLog } from '@emkit/linalg';
 import { covarianceModel } from './covariance/index.js';
 import type { GmmPriorOptions } from './options.js';
 import type { CovarianceType, GmmParams, GmmPrior } from './params.js';
 import { lnGamma } from './special.js';
-
-/** The weighted column means and the covariance with N − 1 in the denominator (weights count as repeated rows). */
-export function dataMoments(data: Dataset): { mean: Float64Array; covariance: Float64Array; weight: number } {
-  const d = data.cols;
-  const weight = totalWeight(data);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    for (let c = 0; c < d; c++) mean[c] += w * data.values[i * d + c];
-  }
-  for (let c = 0; c < d; c++) mean[c] /= weight;
-  const covariance = new Float64Array(d * d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    if (w === 0) continue;
-    for (let a = 0; a < d; a++) {
-      const xa = data.values[i * d + a] - mean[a];
-      for (let b = 0; b <= a; b++) covariance[a * d + b] += w * xa * (data.values[i * d + b] - mean[b]);
-    }
-  }
-  for (let a = 0; a < d; a++)
-    for (let b = 0; b <= a; b++) {
-      covariance[a * d + b] /= weight - 1;
-      covariance[b * d + a] = covariance[a * d + b];
-    }
-  return { mean, covariance, weight };
-}
 
 /**
  * The prior with mclust's defaultPrior filled in from the data: mean = the data mean,
@@ -59,7 +33,7 @@ export function resolvePrior(data: Dataset, options: GmmPriorOptions, covariance
 export function logDirichlet(weights: Float64Array, alpha: number): number {
   const k = weights.length;
   let s = lnGamma(k * alpha) - k * lnGamma(alpha);
-  if (alpha !== 1) for (let j = 0; j < k; j++) s += (alpha - 1) * Math.log(weights[j]);
+  if (alpha !== 1) for (let j = 0; j < k; j++) s += (alpha - 1) * portableLog(weights[j]);
   return s;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OptionError, defineOptions, type OptionsInput } from '@emkit/core';
+import { OptionError, defineOptions, freezeOption, type OptionsInput } from '@emkit/core';
 import type { EmissionKind, HmmCovarianceType, HmmFrozenParameter } from './params.js';
 
 export const EMISSIONS = ['gaussian', 'categorical'] as const;
@@ -48,7 +48,6 @@ export interface HmmOptions {
 }
 
 const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
-const frozen = z.enum(FROZEN_PARAMETERS);
 
 /**
  * The HMM's options. Model files keep k, emission, topology, maxJump, freeze and the priors here;
@@ -79,11 +78,7 @@ export const hmmOptions = defineOptions(
       .nullable()
       .default(null)
       .meta({ kind: 'json', description: 'JSON file with starting startProbabilities, transitions, means, covariances and/or emissionProbabilities', group: 'start' }),
-    freeze: z
-      .union([z.array(frozen), frozen.transform((v) => [v])])
-      .default([])
-      .transform((v) => [...new Set(v)])
-      .meta({ kind: 'list', choices: FROZEN_PARAMETERS, expected: `a list of ${FROZEN_PARAMETERS.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' }),
+    freeze: freezeOption(FROZEN_PARAMETERS),
     startPrior: concentration.default(1).meta({ description: 'α ≥ 1 of a Dirichlet prior on the start distribution (MAP-EM; 1: none)', group: 'prior', modelFile: 'non-default' }),
     transitionPrior: concentration.default(1).meta({ description: 'α ≥ 1 of a Dirichlet prior on each transition row (MAP-EM; 1: none)', group: 'prior', modelFile: 'non-default' }),
   },

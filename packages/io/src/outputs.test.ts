@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { createReadStream, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './node.js';
+import { readFromNewFifo } from '../../../tools/test-support/fifo.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'emkit-outputs-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -30,14 +30,7 @@ describe('writeFileAtomic by what the path is', () => {
 
   it('a FIFO is written directly, not replaced', async () => {
     const fifo = join(temp, 'out.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const received = new Promise<string>((resolve, reject) => {
-      let text = '';
-      createReadStream(fifo, 'utf8')
-        .on('data', (chunk) => (text += chunk as string))
-        .on('end', () => resolve(text))
-        .on('error', reject);
-    });
+    const received = readFromNewFifo(fifo);
     await writeFileAtomic(fifo, 'through the pipe\n');
     expect(await received).toBe('through the pipe\n');
     expect(lstatSync(fifo).isFIFO()).toBe(true);

@@ -25,20 +25,16 @@ export interface TableLayout {
 }
 
 /**
- * Consecutive rows of a table: the fitted columns row-major, and the label and target columns
- * when selected. Readers yield these one CSV read chunk, Parquet row group or Arrow record batch
- * at a time, so a consumer can stream a file larger than memory.
+ * Consecutive rows of a table: the fitted columns row-major and the missing cells (CSV with
+ * missing: 'marginalize'), as a Dataset holds them, and the label and target columns when
+ * selected. Readers yield these one CSV read chunk, Parquet row group or Arrow record batch at a
+ * time, so a consumer can stream a file larger than memory.
  */
-export interface TableChunk {
+export interface TableChunk extends Pick<Dataset, 'rows' | 'values' | 'missing'> {
   /** 0-based index of the chunk's first row in the table. */
   readonly firstRow: number;
-  readonly rows: number;
-  /** rows × features, row-major. */
-  readonly values: Float64Array;
   readonly target: Float64Array | null;
   readonly labels: readonly string[] | null;
-  /** 1 where a cell is missing (CSV with missing: 'marginalize'), row-major like values; null when none is. */
-  readonly missing?: Uint8Array | null;
 }
 
 /**

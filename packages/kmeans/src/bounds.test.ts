@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureNames, readFixture, readFixtureTable } from '../../../tools/test-support/fixtures.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
+import { assignRowsBoundedWasm } from './bounds-wasm.js';
 import { lloyd } from './lloyd.js';
 import { type KMeansParams, kmeansPlugin, resolveAlgorithm } from './plugin.js';
 import { wasmKernels, type WasmKernels } from '@emkit/linalg';
@@ -113,9 +114,17 @@ const problem = fc
   );
 
 describe('k-means with bounds: properties', () => {
-  it('each E-step equals Lloyd’s bit for bit, whatever states are kept or dropped between E-steps', () => {
+  const wasm = wasmKernels() as WasmKernels;
+  /** The bounded E-step on the scalar or the wasm kernels. */
+  const bounded = {
+    js: assignRowsBounded,
+    wasm: (...args: Parameters<typeof assignRowsBounded>) => assignRowsBoundedWasm(wasm, ...args),
+  };
+
+  it('each E-step equals Lloyd’s bit for bit, whatever states are kept or dropped between E-steps (scalar and wasm kernels)', () => {
+    expect(wasm).not.toBeNull();
     fc.assert(
-      fc.property(problem, fc.constantFrom<BoundedAlgorithm>('hamerly', 'elkan'), ({ d, k, rows, centres, weights, shardRows, keep }, algorithm) => {
+      fc.property(problem, fc.constantFrom<BoundedAlgorithm>('hamerly', 'elkan'), fc.constantFrom('js' as const, 'wasm' as const), ({ d, k, rows, centres, weights, shardRows, keep }, algorithm, kernels) => {
         const n = rows.length;
         const data: Dataset = createDataset(Float64Array.from(rows.flat()), n, d, { weights: weights === null ? null : weights.slice(0, n) });
         const shards = planShards(n, shardRows);
@@ -126,7 +135,7 @@ describe('k-means with bounds: properties', () => {
             const expected = createKMeansStats(k, d);
             const expectedValue = assignRows(k, d, C, data, shard.start, shard.end, expected);
             const got = createKMeansStats(k, d);
-            const out = assignRowsBounded(algorithm, k, d, C, data, shard.start, shard.end, got, keep[step] ? states[s] : undefined);
+            const out = bounded[kernels](algorithm, k, d, C, data, shard.start, shard.end, got, keep[step] ? states[s] : undefined);
             states[s] = out.state;
             expect(Object.is(out.logLikelihood, expectedValue)).toBe(true);
             expect(sameBits(got, expected)).toBe(true);
@@ -186,14 +195,14 @@ describe('k-means with bounds: properties', () => {
     );
   });
 
-  it('a state made for other rows, K or algorithm is not used', () => {
+  it.each(['js', 'wasm'] as const)('a state made for other rows, K or algorithm is not used (%s kernels)', (kernels) => {
     const data = createDataset(Float64Array.from([0, 1, 2, 10, 11, 12]), 6, 1);
     const C = Float64Array.from([0, 11]);
-    const first = assignRowsBounded('elkan', 2, 1, C, data, 0, 3, createKMeansStats(2, 1), undefined).state;
+    const first = bounded[kernels]('elkan', 2, 1, C, data, 0, 3, createKMeansStats(2, 1), undefined).state;
     for (const [algorithm, k, start, end] of [['hamerly', 2, 0, 3], ['elkan', 2, 3, 6], ['elkan', 2, 0, 2]] as const) {
       const got = createKMeansStats(k, 1);
       const expected = createKMeansStats(k, 1);
-      const value = assignRowsBounded(algorithm, k, 1, C, data, start, end, got, first).logLikelihood;
+      const value = bounded[kernels](algorithm, k, 1, C, data, start, end, got, first).logLikelihood;
       expect(value).toBe(assignRows(k, 1, C, data, start, end, expected));
       expect(sameBits(got, expected)).toBe(true);
     }

@@ -44,7 +44,7 @@ export interface BoundsState {
  * assigned one by more than this, so a skip never hides a centre Lloyd's computed distances
  * would have chosen (ties included: Lloyd takes the first of equal distances).
  */
-function slack(cols: number): number {
+export function slack(cols: number): number {
   return (4 * cols + 32) * 2 ** -53;
 }
 
@@ -163,6 +163,54 @@ function pairDistances2(X: Float64Array, rowAt: Int32Array, C: Float64Array, cen
   for (; p < n; p++) out[p] = distance2(X, rowAt[p], C, centreAt[p], cols);
 }
 
+/**
+ * What the bound tests need of the centres: how far each moved since `previous` (an upper bound
+ * on the true distance; all 0 without previous centres; Infinity for a non-finite move, which
+ * disables skipping), the largest and second-largest move and the centre of the largest, and
+ * lower bounds on the distances between centres (K×K) and from each to its nearest other.
+ */
+export interface CentreGeometry {
+  readonly drift: Float64Array;
+  readonly maxDrift: number;
+  readonly secondDrift: number;
+  readonly maxDriftCentre: number;
+  readonly between: Float64Array;
+  readonly nearestOther: Float64Array;
+}
+
+export function centreGeometry(centers: Float64Array, previous: Float64Array | null, k: number, cols: number): CentreGeometry {
+  const eps = slack(cols);
+  const up = 1 + eps;
+  const down = 1 - eps;
+  const drift = new Float64Array(k);
+  let maxDrift = 0;
+  let secondDrift = 0;
+  let maxDriftCentre = -1;
+  if (previous !== null) {
+    for (let j = 0; j < k; j++) {
+      const m = Math.sqrt(distance2(centers, j * cols, previous, j * cols, cols)) * up;
+      // NaN (a non-finite centre) must disable skipping: it makes every bound test false.
+      drift[j] = m === m ? m : Infinity;
+      if (drift[j] > maxDrift || maxDriftCentre < 0) {
+        secondDrift = maxDrift;
+        maxDrift = drift[j];
+        maxDriftCentre = j;
+      } else if (drift[j] > secondDrift) secondDrift = drift[j];
+    }
+  }
+  const between = new Float64Array(k * k);
+  const nearestOther = new Float64Array(k).fill(Infinity);
+  for (let j = 0; j < k; j++)
+    for (let m = j + 1; m < k; m++) {
+      const c = Math.sqrt(distance2(centers, j * cols, centers, m * cols, cols)) * down;
+      between[j * k + m] = c;
+      between[m * k + j] = c;
+      if (c < nearestOther[j]) nearestOther[j] = c;
+      if (c < nearestOther[m]) nearestOther[m] = c;
+    }
+  return { drift, maxDrift, secondDrift, maxDriftCentre, between, nearestOther };
+}
+
 function isUsable(state: unknown, algorithm: BoundedAlgorithm, k: number, cols: number, start: number, end: number): state is BoundsState {
   if (typeof state !== 'object' || state === null) return false;
   const s = state as BoundsState;
@@ -217,34 +265,7 @@ export function assignRowsBounded(
   const up = 1 + eps;
   const down = 1 - eps;
 
-  // How far each centre moved since the bounds were made (an upper bound on the true distance).
-  const drift = new Float64Array(k);
-  let maxDrift = 0;
-  let secondDrift = 0;
-  let maxDriftCentre = -1;
-  if (reuse) {
-    for (let j = 0; j < k; j++) {
-      const m = Math.sqrt(distance2(centers, j * cols, state.centers, j * cols, cols)) * up;
-      // NaN (a non-finite centre) must disable skipping: it makes every bound test false.
-      drift[j] = m === m ? m : Infinity;
-      if (drift[j] > maxDrift || maxDriftCentre < 0) {
-        secondDrift = maxDrift;
-        maxDrift = drift[j];
-        maxDriftCentre = j;
-      } else if (drift[j] > secondDrift) secondDrift = drift[j];
-    }
-  }
-  // Lower bounds on the distances between centres: Elkan's K×K, Hamerly's nearest other centre.
-  const between = new Float64Array(k * k);
-  const nearestOther = new Float64Array(k).fill(Infinity);
-  for (let j = 0; j < k; j++)
-    for (let m = j + 1; m < k; m++) {
-      const c = Math.sqrt(distance2(centers, j * cols, centers, m * cols, cols)) * down;
-      between[j * k + m] = c;
-      between[m * k + j] = c;
-      if (c < nearestOther[j]) nearestOther[j] = c;
-      if (c < nearestOther[m]) nearestOther[m] = c;
-    }
+  const { drift, maxDrift, secondDrift, maxDriftCentre, between, nearestOther } = centreGeometry(centers, reuse ? state.centers : null, k, cols);
 
   const { values: X, weights: W } = data;
   const { labels, lower } = state;

@@ -18,6 +18,7 @@ import { type KernelChoice, type Random, kernelsFor, nearestRow, squaredDistance
 import { kmeansPlusPlusCenters, meanColumnVariance, randomRowCenters } from './init.js';
 import { type KMeansAlgorithm, type KMeansOptions, type KMeansOptionsInput, kmeansOptions } from './options.js';
 import { type BoundedAlgorithm, assignRowsBounded } from './bounds.js';
+import { assignRowsBoundedWasm } from './bounds-wasm.js';
 import { describeCentresView } from './view.js';
 import { assignRows, assignRowsWasm, createKMeansStats, mergeKMeansStats, statsLayout } from './stats.js';
 
@@ -191,8 +192,13 @@ export const kmeansPlugin: ModelPlugin<KMeansParams, KMeansOptions, KMeansOption
     checkCols(params, data);
     const { algorithm = 'lloyd' } = params;
     if (algorithm === 'lloyd') return { logLikelihood: assignLloyd(params, data, range, stats), state: undefined };
+    const wasm = kernelsFor(params.kernels);
+    if (wasm) return assignRowsBoundedWasm(wasm, algorithm, params.k, params.cols, params.centers, data, range.start, range.end, stats, state);
     return assignRowsBounded(algorithm, params.k, params.cols, params.centers, data, range.start, range.end, stats, state);
   },
+
+  // Lloyd's assignment keeps nothing between E-steps: its shards need no pinning to workers.
+  keepsShardState: (params: KMeansParams) => (params.algorithm ?? 'lloyd') !== 'lloyd',
 
   mergeStats(target: Float64Array, source: Float64Array, params: KMeansParams): void {
     mergeKMeansStats(target, source, params.k, params.cols);

@@ -173,43 +173,85 @@ export function assignRows(k: number, cols: number, centers: Float64Array, data:
 /**
  * `assignRows` on the WebAssembly kernels, with the same result bit for bit: rows in chunks of
  * KERNEL_CHUNK_ROWS copied into wasm memory, nearestCentresExact for the labels and distances
- * (each distance summed as nearestRow sums it, two centres per vector), Lloyd's fallback here for
- * rows without a finite distance, and lloydStats for the inertia, counts, weights and sums (which
- * continue from the values in `stats` and add the rows in order as `assignRows` does); it stops at
- * each row as far as the farthest-rows list's last entry, which is offered to the list here.
+ * (each distance summed as nearestRow sums it, two centres per vector), and the statistics by
+ * `WasmChunkStats`.
  */
 export function assignRowsWasm(wasm: WasmKernels, k: number, cols: number, centers: Float64Array, data: Dataset, start: number, end: number, stats: Float64Array): number {
-  const L = statsLayout(k, cols);
   const { values: X, weights: W } = data;
   const kp = padded(k);
   const chunk = KERNEL_CHUNK_ROWS;
-  // Lengths in doubles: the labels (i32) take half of theirs. acc: [inertia, far floor].
-  const [x, cT, labelsAt, distAt, weightsAt, acc, counts] = wasm.layout([chunk * cols, cols * kp, chunk, chunk, chunk, 2, (2 + cols) * k]);
-  // counts | weights | sums, as in stats: the blocks continue from stats' values.
-  const wsum = counts + 8 * k;
-  const sums = counts + 16 * k;
-  let f = wasm.f64;
-  // The pad column (odd K) is NaN: never the nearest.
-  for (let c = 0; c < cols; c++) for (let j = 0; j < kp; j++) f[cT / 8 + c * kp + j] = j < k ? centers[j * cols + c] : NaN;
-  f.set(stats.subarray(L.count, L.sum + k * cols), counts / 8);
-  const fallback = new Float64Array(1);
-  const lastFar = L.farDistance + k - 1;
-  f[acc / 8 + 1] = stats[lastFar];
+  // Lengths in doubles: the labels (i32) take half of theirs.
+  const [x, cT, labelsAt, distAt, weightsAt, ...statsRegions] = wasm.layout([chunk * cols, cols * kp, chunk, chunk, chunk, ...WasmChunkStats.lengths(k, cols)]);
+  putCentresTransposed(wasm, centers, k, cols, cT);
+  const out = new WasmChunkStats(wasm, k, cols, centers, stats, statsRegions);
   for (let first = start; first < end; first += chunk) {
     const rows = Math.min(chunk, end - first);
-    f = wasm.f64;
+    const f = wasm.f64;
     f.set(X.subarray(first * cols, (first + rows) * cols), x / 8);
     if (W !== null) f.set(W.subarray(first, first + rows), weightsAt / 8);
-    if (wasm.exports.nearestCentresExact(x, rows, cols, cT, kp, k, labelsAt, distAt) > 0) {
-      const labels = wasm.i32;
-      for (let q = 0; q < rows; q++) {
-        if (labels[labelsAt / 4 + q] >= 0) continue;
-        labels[labelsAt / 4 + q] = nearestRow(X, (first + q) * cols, centers, 0, k, cols, fallback, 0);
-        wasm.f64[distAt / 8 + q] = fallback[0];
-      }
+    if (wasm.exports.nearestCentresExact(x, rows, cols, cT, kp, k, labelsAt, distAt) > 0) out.resolve(X, W, first, rows, labelsAt, distAt);
+    out.add(X, W, first, rows, x, labelsAt, distAt, W === null ? 0 : weightsAt);
+  }
+  return out.finish();
+}
+
+/** The K×D centres transposed into the D×kp region at byte offset `at`, NaN in an odd K's pad column (never the nearest). */
+export function putCentresTransposed(wasm: WasmKernels, centers: Float64Array, k: number, cols: number, at: number): void {
+  const kp = padded(k);
+  const f = wasm.f64;
+  for (let c = 0; c < cols; c++) for (let j = 0; j < kp; j++) f[at / 8 + c * kp + j] = j < k ? centers[j * cols + c] : NaN;
+}
+
+/**
+ * k-means' statistics of labelled chunks in wasm memory, added as `assignRows` adds them: lloydStats
+ * for the inertia, counts, weights and sums (which continue from the values in `stats` and add
+ * the rows in order), stopping at each row as far as the farthest-rows list's last entry, which is
+ * offered to the list here. `finish` writes the sums back and returns minus the inertia.
+ */
+export class WasmChunkStats {
+  /** The regions it needs, in doubles: acc [inertia, far floor], then counts | weights | sums. */
+  static lengths(k: number, cols: number): number[] {
+    return [2, (2 + cols) * k];
+  }
+
+  private readonly L: StatsLayout;
+  private readonly acc: number;
+  private readonly counts: number;
+  private readonly fallback = new Float64Array(1);
+
+  constructor(
+    private readonly wasm: WasmKernels,
+    private readonly k: number,
+    private readonly cols: number,
+    private readonly centers: Float64Array,
+    private readonly stats: Float64Array,
+    [acc, counts]: readonly number[],
+  ) {
+    this.L = statsLayout(k, cols);
+    this.acc = acc;
+    this.counts = counts;
+    const f = wasm.f64;
+    f.set(stats.subarray(this.L.count, this.L.sum + k * cols), counts / 8);
+    f[acc / 8 + 1] = stats[this.L.farDistance + k - 1];
+  }
+
+  /** Lloyd's label and distance (nearestRow) for the chunk's rows of label −1 and positive weight: rows without a finite distance. */
+  resolve(X: Float64Array, W: Float64Array | null, first: number, rows: number, labelsAt: number, distAt: number): void {
+    const { k, cols, centers, fallback } = this;
+    const labels = this.wasm.i32;
+    for (let q = 0; q < rows; q++) {
+      if (labels[labelsAt / 4 + q] >= 0 || (W !== null && W[first + q] === 0)) continue;
+      labels[labelsAt / 4 + q] = nearestRow(X, (first + q) * cols, centers, 0, k, cols, fallback, 0);
+      this.wasm.f64[distAt / 8 + q] = fallback[0];
     }
+  }
+
+  /** Adds rows first… of a chunk whose values are at `x`, labels (i32) at `labelsAt` and distances at `distAt` (weights at `weightsAt`; 0: all 1). */
+  add(X: Float64Array, W: Float64Array | null, first: number, rows: number, x: number, labelsAt: number, distAt: number, weightsAt: number): void {
+    const { wasm, k, cols, L, acc, counts, stats } = this;
+    const lastFar = L.farDistance + k - 1;
     for (let q = 0; q < rows; ) {
-      q = wasm.exports.lloydStats(x, q, rows, cols, labelsAt, distAt, W === null ? 0 : weightsAt, acc, counts, wsum, sums);
+      q = wasm.exports.lloydStats(x, q, rows, cols, labelsAt, distAt, weightsAt, acc, counts, counts + 8 * k, counts + 16 * k);
       if (q === rows && !(wasm.f64[distAt / 8 + q - 1] >= wasm.f64[acc / 8 + 1])) break;
       // Row q − 1 is at least as far as the list's last entry (or the chunk's last row may be).
       const i = first + q - 1;
@@ -222,7 +264,12 @@ export function assignRowsWasm(wasm: WasmKernels, k: number, cols: number, cente
       }
     }
   }
-  f = wasm.f64;
-  stats.set(f.subarray(counts / 8, counts / 8 + (2 + cols) * k), L.count);
-  return -f[acc / 8];
+
+  /** Writes the counts, weights and sums back into `stats`; returns −Σ w·d² (minus the inertia). */
+  finish(): number {
+    const { wasm, k, cols, L, acc, counts, stats } = this;
+    const f = wasm.f64;
+    stats.set(f.subarray(counts / 8, counts / 8 + (2 + cols) * k), L.count);
+    return -f[acc / 8];
+  }
 }

@@ -534,6 +534,113 @@ function addSquare(acc: v128, s: v128, c: v128): v128 {
   return f64x2.add(acc, f64x2.mul(u, u));
 }
 
+/** Per lane (even, odd centres) of a row: the least distance, its centre, and the second least. */
+let second0 = f64x2.splat(0.0);
+let second1 = f64x2.splat(0.0);
+
+/** As `consider`, also keeping the second least per lane (pmin: a NaN distance changes nothing). */
+// @ts-ignore: decorator
+@inline
+function considerTwo(v: v128, j: i32, row: i32): void {
+  const index = i64x2.add(i64x2.splat(<i64>j), i64x2(0, 1));
+  if (row == 0) {
+    const take = f64x2.lt(v, best0);
+    second0 = v128.bitselect(best0, f64x2.pmin(second0, v), take);
+    best0 = v128.bitselect(v, best0, take);
+    arg0 = v128.bitselect(index, arg0, take);
+  } else {
+    const take = f64x2.lt(v, best1);
+    second1 = v128.bitselect(best1, f64x2.pmin(second1, v), take);
+    best1 = v128.bitselect(v, best1, take);
+    arg1 = v128.bitselect(index, arg1, take);
+  }
+}
+
+/** firstLeast, and the least distance of the other centres into second[q]. */
+// @ts-ignore: decorator
+@inline
+function firstTwo(best: v128, arg: v128, sec: v128, labels: usize, dist: usize, second: usize, q: i32): void {
+  firstLeast(best, arg, labels, dist, q);
+  const b0 = f64x2.extract_lane(best, 0);
+  const b1 = f64x2.extract_lane(best, 1);
+  const i0 = <i32>i64x2.extract_lane(arg, 0);
+  const i1 = <i32>i64x2.extract_lane(arg, 1);
+  const odd = b1 < b0 || (b1 == b0 && i1 >= 0 && (i0 < 0 || i1 < i0));
+  const own = odd ? f64x2.extract_lane(sec, 1) : f64x2.extract_lane(sec, 0);
+  const other = odd ? b0 : b1;
+  store<f64>(at(second, q), other < own ? other : own);
+}
+
+/**
+ * The distances of the rows at x0 and x1 to every centre of cT (d×kp), into the running per-lane
+ * minima best0/arg0 (row x0) and best1/arg1 (row x1) — and second0/second1 when `withSecond` —
+ * which it starts afresh. Blocks of 2 rows × 8 centres, then a vector at a time.
+ */
+// @ts-ignore: decorator
+@inline
+function scanCentres(x0: usize, x1: usize, d: i32, cT: usize, kp: i32, withSecond: bool): void {
+  best0 = f64x2.splat(Infinity);
+  best1 = f64x2.splat(Infinity);
+  second0 = f64x2.splat(Infinity);
+  second1 = f64x2.splat(Infinity);
+  arg0 = i64x2.splat(-1);
+  arg1 = i64x2.splat(-1);
+  let j = 0;
+  for (; j + 8 <= kp; j += 8) {
+    let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+    let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+    for (let c = 0; c < d; c++) {
+      const cp = at(cT, c * kp + j);
+      const c0 = v128.load(cp), c1 = v128.load(cp, 16), c2 = v128.load(cp, 32), c3 = v128.load(cp, 48);
+      const s = v128.load64_splat(at(x0, c));
+      const t = v128.load64_splat(at(x1, c));
+      a0 = addSquare(a0, s, c0);
+      a1 = addSquare(a1, s, c1);
+      a2 = addSquare(a2, s, c2);
+      a3 = addSquare(a3, s, c3);
+      b0 = addSquare(b0, t, c0);
+      b1 = addSquare(b1, t, c1);
+      b2 = addSquare(b2, t, c2);
+      b3 = addSquare(b3, t, c3);
+    }
+    if (withSecond) {
+      considerTwo(a0, j, 0);
+      considerTwo(a1, j + 2, 0);
+      considerTwo(a2, j + 4, 0);
+      considerTwo(a3, j + 6, 0);
+      considerTwo(b0, j, 1);
+      considerTwo(b1, j + 2, 1);
+      considerTwo(b2, j + 4, 1);
+      considerTwo(b3, j + 6, 1);
+    } else {
+      consider(a0, j, 0);
+      consider(a1, j + 2, 0);
+      consider(a2, j + 4, 0);
+      consider(a3, j + 6, 0);
+      consider(b0, j, 1);
+      consider(b1, j + 2, 1);
+      consider(b2, j + 4, 1);
+      consider(b3, j + 6, 1);
+    }
+  }
+  // …then the last ones (an even number of lanes), a vector at a time.
+  for (; j < kp; j += 2) {
+    let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
+    for (let c = 0; c < d; c++) {
+      const cv = v128.load(at(cT, c * kp + j));
+      a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
+      b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
+    }
+    if (withSecond) {
+      considerTwo(a, j, 0);
+      considerTwo(b, j, 1);
+    } else {
+      consider(a, j, 0);
+      consider(b, j, 1);
+    }
+  }
+}
+
 /**
  * The nearest centre of each row by Lloyd's arithmetic: the squared distance to centre j is
  * Σ_c (x_c − C_jc)², summed over c in order from 0 (two centres per vector, one sum per lane, so
@@ -547,50 +654,7 @@ export function nearestCentresExact(x: usize, rows: i32, d: i32, cT: usize, kp: 
   for (let q = 0; q < rows; q += 2) {
     const two = q + 1 < rows;
     const x0 = at(x, q * d);
-    const x1 = two ? at(x, (q + 1) * d) : x0;
-    best0 = f64x2.splat(Infinity);
-    best1 = f64x2.splat(Infinity);
-    arg0 = i64x2.splat(-1);
-    arg1 = i64x2.splat(-1);
-    let j = 0;
-    // Whole blocks of 8 centres…
-    for (; j + 8 <= kp; j += 8) {
-      let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
-      let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
-      for (let c = 0; c < d; c++) {
-        const cp = at(cT, c * kp + j);
-        const c0 = v128.load(cp), c1 = v128.load(cp, 16), c2 = v128.load(cp, 32), c3 = v128.load(cp, 48);
-        const s = v128.load64_splat(at(x0, c));
-        const t = v128.load64_splat(at(x1, c));
-        a0 = addSquare(a0, s, c0);
-        a1 = addSquare(a1, s, c1);
-        a2 = addSquare(a2, s, c2);
-        a3 = addSquare(a3, s, c3);
-        b0 = addSquare(b0, t, c0);
-        b1 = addSquare(b1, t, c1);
-        b2 = addSquare(b2, t, c2);
-        b3 = addSquare(b3, t, c3);
-      }
-      consider(a0, j, 0);
-      consider(a1, j + 2, 0);
-      consider(a2, j + 4, 0);
-      consider(a3, j + 6, 0);
-      consider(b0, j, 1);
-      consider(b1, j + 2, 1);
-      consider(b2, j + 4, 1);
-      consider(b3, j + 6, 1);
-    }
-    // …then the last ones (an even number of lanes), a vector at a time.
-    for (; j < kp; j += 2) {
-      let a = f64x2.splat(0.0), b = f64x2.splat(0.0);
-      for (let c = 0; c < d; c++) {
-        const cv = v128.load(at(cT, c * kp + j));
-        a = addSquare(a, v128.load64_splat(at(x0, c)), cv);
-        b = addSquare(b, v128.load64_splat(at(x1, c)), cv);
-      }
-      consider(a, j, 0);
-      consider(b, j, 1);
-    }
+    scanCentres(x0, two ? at(x, (q + 1) * d) : x0, d, cT, kp, false);
     firstLeast(best0, arg0, labels, dist, q);
     if (two) firstLeast(best1, arg1, labels, dist, q + 1);
   }
@@ -634,6 +698,296 @@ export function lloydStats(x: usize, from: i32, rows: i32, d: i32, labels: usize
   return q;
 }
 
+// k-means with distance bounds (Hamerly, Elkan) on Lloyd's arithmetic.
+
+/** An i32 of an array at byte offset `base`. */
+// @ts-ignore: decorator
+@inline
+function i32At(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+/**
+ * Squared distances of n (row, centre) pairs, row q's values at x + rowAt[p]·8 and the centre's
+ * at c + centreAt[p]·8 (offsets in doubles), into out[p]: each a sum over the d coordinates in
+ * order, as the scalar reference sums it; four pairs at a time (two per vector) so that two
+ * sums are in flight. The pair lists are padded by the caller to a multiple of 4.
+ */
+export function pairDistances(x: usize, rowAt: usize, c: usize, centreAt: usize, n: i32, d: i32, out: usize): void {
+  for (let p = 0; p < n; p += 4) {
+    const x0 = at(x, load<i32>(i32At(rowAt, p))), x1 = at(x, load<i32>(i32At(rowAt, p + 1)));
+    const x2 = at(x, load<i32>(i32At(rowAt, p + 2))), x3 = at(x, load<i32>(i32At(rowAt, p + 3)));
+    const c0 = at(c, load<i32>(i32At(centreAt, p))), c1 = at(c, load<i32>(i32At(centreAt, p + 1)));
+    const c2 = at(c, load<i32>(i32At(centreAt, p + 2))), c3 = at(c, load<i32>(i32At(centreAt, p + 3)));
+    let s = f64x2.splat(0.0), t = f64x2.splat(0.0);
+    for (let e = 0; e < d; e++) {
+      const o = <usize>e << 3;
+      const u = f64x2.sub(v128.load64_lane(x1 + o, v128.load64_zero(x0 + o), 1), v128.load64_lane(c1 + o, v128.load64_zero(c0 + o), 1));
+      const v = f64x2.sub(v128.load64_lane(x3 + o, v128.load64_zero(x2 + o), 1), v128.load64_lane(c3 + o, v128.load64_zero(c2 + o), 1));
+      s = f64x2.add(s, f64x2.mul(u, u));
+      t = f64x2.add(t, f64x2.mul(v, v));
+    }
+    v128.store(at(out, p), s);
+    v128.store(at(out, p + 2), t);
+  }
+}
+
+/**
+ * All kp squared distances of the row at xr to the centres of cT (d×kp, transposed, NaN in a
+ * pad column) into out[0, kp), each summed over coordinates in order (the reference's bits);
+ * eight centres per pass so that four sums are in flight.
+ */
+function rowDistances(xr: usize, d: i32, cT: usize, kp: i32, out: usize): void {
+  let j = 0;
+  for (; j + 8 <= kp; j += 8) {
+    let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+    for (let c = 0; c < d; c++) {
+      const cp = at(cT, c * kp + j);
+      const s = v128.load64_splat(at(xr, c));
+      a0 = addSquare(a0, s, v128.load(cp));
+      a1 = addSquare(a1, s, v128.load(cp, 16));
+      a2 = addSquare(a2, s, v128.load(cp, 32));
+      a3 = addSquare(a3, s, v128.load(cp, 48));
+    }
+    v128.store(at(out, j), a0);
+    v128.store(at(out, j + 2), a1);
+    v128.store(at(out, j + 4), a2);
+    v128.store(at(out, j + 6), a3);
+  }
+  for (; j < kp; j += 2) {
+    let a = f64x2.splat(0.0);
+    for (let c = 0; c < d; c++) a = addSquare(a, v128.load64_splat(at(xr, c)), v128.load(at(cT, c * kp + j)));
+    v128.store(at(out, j), a);
+  }
+}
+
+/**
+ * nearestCentresExact for the n rows listed in rows[] (i32 offsets in doubles from x), with the
+ * second least distance too (the least over the other centres, into second[p]): labels[p],
+ * dist[p] and second[p] for listed row p. The same arithmetic, blocks of 2 rows × 8 centres.
+ */
+export function nearestTwo(x: usize, rows: usize, n: i32, d: i32, cT: usize, kp: i32, labels: usize, dist: usize, second: usize): void {
+  for (let p = 0; p < n; p += 2) {
+    const two = p + 1 < n;
+    const x0 = at(x, load<i32>(i32At(rows, p)));
+    scanCentres(x0, two ? at(x, load<i32>(i32At(rows, p + 1))) : x0, d, cT, kp, true);
+    firstTwo(best0, arg0, second0, labels, dist, second, p);
+    if (two) firstTwo(best1, arg1, second1, labels, dist, second, p + 1);
+  }
+}
+
+/**
+ * One chunk of k-means' assignment with bounds (mode 1: Hamerly, one lower bound per row on the
+ * second-nearest centre; mode 2: Elkan, one per row and centre), giving Lloyd's labels and
+ * distances bit for bit: outLabels[q] is the first centre of least squared distance as the
+ * scalar reference computes it, dist[q] that distance (both ready for lloydStats). A centre is
+ * skipped only when its bound shows its distance exceeds the assigned one by more than the
+ * rounding slack, so skipping never changes a label.
+ *
+ *   x, w        the chunk's rows (rows × d) and weights (0: all 1)
+ *   c, cT       the centres, k × d and transposed d × kp (NaN in the pad column)
+ *   labels      the state's label per row (i32; −1: no bounds), updated
+ *   lower       the state's lower bounds (rows, or rows × k), updated
+ *   drift       how far each centre moved since the bounds were made (k); between: k × k lower
+ *               bounds on the distances between centres; nearestOther (k): their row minimum
+ *   scalars     [eps, up, down, maxDrift, secondDrift, maxDriftCentre]
+ *   reuse       0: the bounds are new (every distance is computed)
+ *   scratch     rows·k pairs (i32 rowAt, i32 centreAt, f64 distance) + kp + 4 doubles
+ *
+ * Rows of weight 0 get label −1 everywhere (no row). Rows without a finite distance to any
+ * centre get outLabels −1 and no bounds; returns how many (the caller finds Lloyd's answer).
+ */
+export function boundedChunk(
+  mode: i32, reuse: i32, x: usize, rows: i32, d: i32, w: usize, c: usize, cT: usize, kp: i32, k: i32,
+  labels: usize, lower: usize, drift: usize, between: usize, nearestOther: usize, scalars: usize,
+  outLabels: usize, dist: usize, scratch: usize,
+): i32 {
+  const eps = load<f64>(scalars), up = load<f64>(scalars, 8), down = load<f64>(scalars, 16);
+  const maxDrift = load<f64>(scalars, 24), secondDrift = load<f64>(scalars, 32);
+  const maxDriftCentre = <i32>load<f64>(scalars, 40);
+  const pairs = rows * k + 4;
+  const rowAt = scratch;
+  const centreAt = rowAt + (<usize>pairs << 2);
+  const pd = (centreAt + (<usize>pairs << 2) + 15) & ~(<usize>15);
+  const all = at(pd, pairs);
+  // Rows that need every distance, listed in outLabels as −2 until their pass.
+  // 1. The distance to each row's assigned centre, four rows at a time.
+  let n = 0;
+  if (reuse) {
+    for (let q = 0; q < rows; q++) {
+      const a = load<i32>(i32At(labels, q));
+      if (a < 0 || (w != 0 && load<f64>(at(w, q)) == 0)) continue;
+      store<i32>(i32At(rowAt, n), q * d);
+      store<i32>(i32At(centreAt, n), a * d);
+      n++;
+    }
+    const m = n;
+    for (; (n & 3) != 0; n++) {
+      store<i32>(i32At(rowAt, n), 0);
+      store<i32>(i32At(centreAt, n), 0);
+    }
+    pairDistances(x, rowAt, c, centreAt, n, d, pd);
+    // Spread into dist by row.
+    for (let p = m - 1; p >= 0; p--) store<f64>(at(dist, load<i32>(i32At(rowAt, p)) / d), load<f64>(at(pd, p)));
+  }
+  // 2. The bounds' tests; Elkan's pairs to measure, row q's from pairFrom(q) (kept in outLabels).
+  n = 0;
+  for (let q = 0; q < rows; q++) {
+    const a = load<i32>(i32At(labels, q));
+    if (w != 0 && load<f64>(at(w, q)) == 0) {
+      store<i32>(i32At(labels, q), -1);
+      store<i32>(i32At(outLabels, q), -1);
+      continue;
+    }
+    if (!reuse || a < 0) {
+      store<i32>(i32At(outLabels, q), -2);
+      continue;
+    }
+    const d2 = load<f64>(at(dist, q));
+    const u = Math.sqrt(d2) * up;
+    if (mode == 1) {
+      let l = load<f64>(at(lower, q)) - (a == maxDriftCentre ? secondDrift : maxDrift);
+      l = l - eps * Math.abs(l);
+      store<f64>(at(lower, q), l);
+      // Both tests are false when u is NaN or +Infinity: such rows are computed in full.
+      store<i32>(i32At(outLabels, q), u < l || 2 * u < load<f64>(at(nearestOther, a)) ? a : -2);
+    } else {
+      const base = at(lower, q * k);
+      const row = at(between, a * k);
+      store<i32>(i32At(outLabels, q), n);
+      // Two centres per vector: every bound moved down; those that cannot rule their centre out
+      // (and are not the assigned centre's) listed for measuring.
+      const uv = f64x2.splat(u);
+      const u2 = f64x2.splat(2 * u);
+      const ev = f64x2.splat(eps);
+      let j = 0;
+      for (; j + 2 <= k; j += 2) {
+        const moved = f64x2.sub(v128.load(at(base, j)), v128.load(at(drift, j)));
+        const l = f64x2.sub(moved, f64x2.mul(ev, f64x2.abs(moved)));
+        v128.store(at(base, j), l);
+        const skip = i64x2.bitmask(v128.or(f64x2.lt(uv, l), f64x2.lt(u2, v128.load(at(row, j)))));
+        if (skip == 3) continue;
+        if ((skip & 1) == 0 && j != a) {
+          store<i32>(i32At(rowAt, n), q * d);
+          store<i32>(i32At(centreAt, n), j * d);
+          n++;
+        }
+        if ((skip & 2) == 0 && j + 1 != a) {
+          store<i32>(i32At(rowAt, n), q * d);
+          store<i32>(i32At(centreAt, n), (j + 1) * d);
+          n++;
+        }
+      }
+      for (; j < k; j++) {
+        const moved = load<f64>(at(base, j)) - load<f64>(at(drift, j));
+        const l = moved - eps * Math.abs(moved);
+        store<f64>(at(base, j), l);
+        if (j != a && !(u < l || 2 * u < load<f64>(at(row, j)))) {
+          store<i32>(i32At(rowAt, n), q * d);
+          store<i32>(i32At(centreAt, n), j * d);
+          n++;
+        }
+      }
+      store<f64>(at(base, a), Math.sqrt(d2) * down);
+    }
+  }
+  if (mode == 2) {
+    // 3. Elkan: the pairs measured, four at a time (the last group padded with copies).
+    const m = n;
+    for (; (n & 3) != 0; n++) {
+      store<i32>(i32At(rowAt, n), m > 0 ? load<i32>(i32At(rowAt, m - 1)) : 0);
+      store<i32>(i32At(centreAt, n), m > 0 ? load<i32>(i32At(centreAt, m - 1)) : 0);
+    }
+    pairDistances(x, rowAt, c, centreAt, n, d, pd);
+    // 4. Each row's first nearest of its assigned centre and its measured ones, in centre order.
+    let p = 0;
+    for (let q = 0; q < rows; q++) {
+      const from = load<i32>(i32At(outLabels, q));
+      if (from < 0) continue;
+      const a = load<i32>(i32At(labels, q));
+      const base = at(lower, q * k);
+      let label = a;
+      let d2 = load<f64>(at(dist, q));
+      for (p = from; p < m && load<i32>(i32At(rowAt, p)) == q * d; p++) {
+        const j = load<i32>(i32At(centreAt, p)) / d;
+        const dj = load<f64>(at(pd, p));
+        store<f64>(at(base, j), Math.sqrt(dj) * down);
+        if (dj < d2 || (dj == d2 && j < label)) {
+          label = j;
+          d2 = dj;
+        }
+      }
+      // A row whose distances are not all finite goes through the full search below.
+      if (d2 < Infinity) {
+        store<i32>(i32At(outLabels, q), label);
+        store<i32>(i32At(labels, q), label);
+        store<f64>(at(dist, q), d2);
+      } else store<i32>(i32At(outLabels, q), -2);
+    }
+  }
+  // 5. Every distance for the rows the bounds could not settle: Hamerly's in blocks (the least
+  // and second least distance), Elkan's (few after the first E-step: rows without bounds) one by one.
+  let unresolved = 0;
+  if (mode == 1) {
+    n = 0;
+    for (let q = 0; q < rows; q++) {
+      if (load<i32>(i32At(outLabels, q)) != -2) continue;
+      store<i32>(i32At(rowAt, n), q * d);
+      n++;
+    }
+    const found = centreAt;
+    const least = pd;
+    const second = at(pd, rows);
+    nearestTwo(x, rowAt, n, d, cT, kp, found, least, second);
+    for (let p = 0; p < n; p++) {
+      const q = load<i32>(i32At(rowAt, p)) / d;
+      const best = load<i32>(i32At(found, p));
+      store<i32>(i32At(outLabels, q), best);
+      store<i32>(i32At(labels, q), best);
+      if (best < 0) {
+        unresolved++;
+        continue;
+      }
+      store<f64>(at(dist, q), load<f64>(at(least, p)));
+      store<f64>(at(lower, q), Math.sqrt(load<f64>(at(second, p))) * down);
+    }
+    return unresolved;
+  }
+  for (let q = 0; q < rows; q++) {
+    if (load<i32>(i32At(outLabels, q)) != -2) continue;
+    rowDistances(at(x, q * d), d, cT, kp, all);
+    let best = -1;
+    let bestD = Infinity;
+    for (let j = 0; j < k; j++) {
+      const v = load<f64>(at(all, j));
+      if (v < bestD) {
+        bestD = v;
+        best = j;
+      }
+    }
+    store<i32>(i32At(outLabels, q), best);
+    store<i32>(i32At(labels, q), best);
+    if (best < 0) {
+      unresolved++;
+      continue;
+    }
+    store<f64>(at(dist, q), bestD);
+    if (mode == 1) {
+      let second = Infinity;
+      for (let j = 0; j < k; j++) if (j != best && load<f64>(at(all, j)) < second) second = load<f64>(at(all, j));
+      store<f64>(at(lower, q), Math.sqrt(second) * down);
+    } else {
+      const base = at(lower, q * k);
+      for (let j = 0; j < k; j++) store<f64>(at(base, j), Math.sqrt(load<f64>(at(all, j))) * down);
+    }
+  }
+  return unresolved;
+}
+
+/** Rows softmaxRows takes at a time: their sums wait in SOFTMAX_SUMS for one vectorised log. */
+const SOFTMAX_BLOCK = 512;
+const SOFTMAX_SUMS: usize = memory.data(SOFTMAX_BLOCK * 8, 16);
+
 /**
  * softmaxRows flushes e^(t − max) to 0 below this: e^−708 ≈ 3·10⁻³⁰⁸ is about where results turn
  * subnormal, and subnormal arithmetic costs about 4× on x86 (in the exponential and in every
@@ -643,7 +997,7 @@ export function lloydStats(x: usize, from: i32, rows: i32, d: i32, labels: usize
 const EXP_FLUSH: f64 = -708.0;
 
 /**
- * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
+ * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)·(1/Σ e),
  * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite
  * (or that hold a NaN); those rows are left for the caller. Weights below e^−708 are flushed to
  * 0 (EXP_FLUSH); pairs of components both that far below the maximum skip the exponential.
@@ -652,44 +1006,53 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
   let bad = 0;
   const zero = f64x2.splat(0.0);
   const floor = f64x2.splat(EXP_FLUSH);
-  for (let q = 0; q < rows; q++) {
-    const row = at(logp, q * k);
-    const out = at(resp, q * k);
-    // The maximum, NaN if any entry is NaN (f64x2.max and max propagate it).
-    let mv = f64x2.splat(-Infinity);
-    let j = 0;
-    for (; j + 2 <= k; j += 2) mv = f64x2.max(mv, v128.load(at(row, j)));
-    let top = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-    if (j < k) top = max(top, load<f64>(at(row, j)));
-    if (top == -Infinity || top == Infinity || top != top) {
-      bad++;
+  for (let q0 = 0; q0 < rows; q0 += SOFTMAX_BLOCK) {
+    const q1 = min(rows, q0 + SOFTMAX_BLOCK);
+    for (let q = q0; q < q1; q++) {
+      const row = at(logp, q * k);
+      const out = at(resp, q * k);
+      // The maximum, NaN if any entry is NaN (f64x2.max and max propagate it).
+      let mv = f64x2.splat(-Infinity);
+      let j = 0;
+      for (; j + 2 <= k; j += 2) mv = f64x2.max(mv, v128.load(at(row, j)));
+      let top = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+      if (j < k) top = max(top, load<f64>(at(row, j)));
       store<f64>(at(lse, q), top);
-      continue;
-    }
-    const tv = f64x2.splat(top);
-    let sv = zero;
-    for (j = 0; j + 2 <= k; j += 2) {
-      const t = f64x2.sub(v128.load(at(row, j)), tv);
-      const flush = f64x2.lt(t, floor);
-      if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
-      else {
-        // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
-        const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
-        v128.store(at(out, j), e);
-        sv = f64x2.add(sv, e);
+      if (top == -Infinity || top == Infinity || top != top) {
+        // lse stays top (+ log 1 below).
+        bad++;
+        store<f64>(at(SOFTMAX_SUMS, q - q0), 1.0);
+        continue;
       }
+      const tv = f64x2.splat(top);
+      let sv = zero;
+      for (j = 0; j + 2 <= k; j += 2) {
+        const t = f64x2.sub(v128.load(at(row, j)), tv);
+        const flush = f64x2.lt(t, floor);
+        if (i64x2.all_true(flush)) v128.store(at(out, j), zero);
+        else {
+          // The flushed lane's exponential is taken at the floor (no subnormal arithmetic), then 0.
+          const e = v128.bitselect(zero, expV(f64x2.pmax(t, floor)), flush);
+          v128.store(at(out, j), e);
+          sv = f64x2.add(sv, e);
+        }
+      }
+      let sum = hsum(sv);
+      if (j < k) {
+        const t = load<f64>(at(row, j)) - top;
+        const e = t < EXP_FLUSH ? 0.0 : f64x2.extract_lane(expV(f64x2.splat(t)), 0);
+        store<f64>(at(out, j), e);
+        sum += e;
+      }
+      store<f64>(at(SOFTMAX_SUMS, q - q0), sum);
+      const dv = f64x2.splat(1.0 / sum);
+      for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.mul(v128.load(at(out, j)), dv));
+      if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) * f64x2.extract_lane(dv, 0));
     }
-    let sum = hsum(sv);
-    if (j < k) {
-      const t = load<f64>(at(row, j)) - top;
-      const e = t < EXP_FLUSH ? 0.0 : f64x2.extract_lane(expV(f64x2.splat(t)), 0);
-      store<f64>(at(out, j), e);
-      sum += e;
-    }
-    const dv = f64x2.splat(sum);
-    for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), dv));
-    if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) / sum);
-    store<f64>(at(lse, q), top + log1(sum));
+    // lse = max + log Σ, two rows per vector.
+    let q = q0;
+    for (; q + 2 <= q1; q += 2) v128.store(at(lse, q), f64x2.add(v128.load(at(lse, q)), logV(v128.load(at(SOFTMAX_SUMS, q - q0)))));
+    if (q < q1) store<f64>(at(lse, q), load<f64>(at(lse, q)) + log1(load<f64>(at(SOFTMAX_SUMS, q - q0))));
   }
   return bad;
 }

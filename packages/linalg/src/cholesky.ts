@@ -2,6 +2,7 @@
  * Cholesky factorisation and the solves and log-determinants built on it. Factors are lower
  * triangular, row-major n×n, with zeros above the diagonal.
  */
+import { portableLog } from './portable-math.js';
 
 /**
  * In-place-safe Cholesky: writes L with A = L·Lᵀ into `out` (may alias `a`). Reads only the
@@ -84,7 +85,7 @@ export function choleskySolve(l: ArrayLike<number>, lOff: number, n: number, b: 
 /** log det A = 2·Σ log L_ii from A's Cholesky factor. */
 export function logDetFromCholesky(l: ArrayLike<number>, lOff: number, n: number): number {
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log(l[lOff + i * n + i]);
+  for (let i = 0; i < n; i++) s += portableLog(l[lOff + i * n + i]);
   return 2 * s;
 }
 

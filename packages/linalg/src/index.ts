@@ -15,6 +15,7 @@ export {
 } from './cholesky.js';
 export { Random, deriveSeed } from './random.js';
 export { expNonPositive } from './exp.js';
+export { portableExp, portableLog, portableLog1p } from './portable-math.js';
 export { symmetricEigen, svd, inverse, type SymmetricEigen, type Svd } from './small-matrix.js';
 export {
   wasmKernels,

@@ -3,6 +3,7 @@
  * through SplitMix32 so that any integer seed (including 0) gives a well-mixed state. Doubles take
  * 53 random bits from two outputs. The same seed gives the same stream on every platform.
  */
+import { portableLog } from './portable-math.js';
 
 function splitMix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -79,7 +80,7 @@ export class Random {
       v = 2 * this.next() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    const f = Math.sqrt((-2 * portableLog(s)) / s);
     this.spareNormal = v * f;
     return u * f;
   }

@@ -2,6 +2,7 @@
  * Dense vector kernels over Float64Array slices. Every kernel takes explicit offsets so callers
  * can address a row of a row-major matrix without allocating a subarray in a hot loop.
  */
+import { portableExp, portableLog } from './portable-math.js';
 
 /** Σ a[aOff+i]·b[bOff+i] for i < n. */
 export function dot(a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bOff: number, n: number): number {
@@ -217,8 +218,8 @@ export function logSumExp(v: ArrayLike<number>, off: number, n: number): number 
   if (max === -Infinity) return -Infinity;
   if (max === Infinity) return Infinity;
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.exp(v[off + i] - max);
-  return max + Math.log(s);
+  for (let i = 0; i < n; i++) s += portableExp(v[off + i] - max);
+  return max + portableLog(s);
 }
 
 /**

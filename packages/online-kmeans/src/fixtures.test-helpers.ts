@@ -1,19 +1,12 @@
 // Test-only helpers (excluded from the build): generated blobs and the shared fixtures' CSVs.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Dataset, createDataset } from '@emkit/core';
 import { Random } from '@emkit/linalg';
+import { readFixtureTable } from '../../../tools/test-support/fixtures.js';
 
-export const sharedFixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
-
-/** A fixtures CSV: one header row, then comma-separated numbers. */
+/** A fixtures CSV (one header row, then numbers) as a Dataset with its column names, through the shared reader (tools/test-support). */
 export function readFixtureCsv(dataset: string): Dataset {
-  const file = path.join(sharedFixtures, 'datasets', `${dataset}.csv`);
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const columns = lines[0].split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  const values = Float64Array.from(lines.slice(1).flatMap((line) => line.split(',').map(Number)));
-  return createDataset(values, lines.length - 1, columns.length, { columns, source: file });
+  const { header, values, rows, cols } = readFixtureTable(dataset);
+  return createDataset(values, rows, cols, { columns: header, source: dataset });
 }
 
 /** Well-separated Gaussian blobs: `perCluster` rows around each of `centres`, spread `sd`. */

@@ -8,6 +8,7 @@ import { gmmPlugin, type GmmParams } from '@emkit/gmm';
 import { startBrowserHarness, type BrowserHarness, type FitOutcome, type FitReport, type FitRequest, type TestPage } from '../browser-test/harness.js';
 import { mathProbe } from '../browser-test/math-probe.js';
 import { readFixture, readFixtureDataset } from './test-support/data.js';
+import { shardRuns } from './pooled-executor.js';
 
 let harness: BrowserHarness | undefined;
 let startError: unknown;
@@ -170,13 +171,13 @@ describe('GMM full, K = 3, from a given init: Chromium workers give the in-proce
         for (const workers of [1, 2]) {
           const outcome = await page.fit({ plugin: 'gmm', ...dataOf(data), options, driver, workers });
           expectSameBits(resultOf(outcome), reference);
-          // Per E-step (the final one included): with shared data runs of consecutive shards, two
-          // per worker, holding all 10 shards, else one task per shard; the data is shared only
+          // Per E-step (the final one included): with shared data runs of consecutive shards
+          // (shardRuns) holding all 10 shards, else one task per shard; the data is shared only
           // when isolated.
           const eSteps = reference.iterations + 1;
           expect(outcome.tasks).toMatchObject(
             // The init runs on a worker too when the data is shared.
-            label === 'isolated' ? { eStep: 0, batch: 2 * workers * eSteps, batchShards: 10 * eSteps, restart: 0, init: 1 } : { eStep: 10 * eSteps, batch: 0, restart: 0, init: 0 },
+            label === 'isolated' ? { eStep: 0, batch: shardRuns(10, workers).length * eSteps, batchShards: 10 * eSteps, restart: 0, init: 1 } : { eStep: 10 * eSteps, batch: 0, restart: 0, init: 0 },
           );
           expect(new Set(outcome.tasks.sharedData)).toEqual(new Set([label === 'isolated']));
         }

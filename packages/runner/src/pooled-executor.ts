@@ -17,21 +17,38 @@ function newRunId(): string {
 }
 
 /**
+ * Consecutive runs of shard indices for `workers` workers that take the next run when free:
+ * each run holds ⌈remaining / (2·workers)⌉ shards, so runs shrink towards the end and the
+ * workers finish at about the same time (13 shards on 2 workers: 4, 3, 2, 1, 1, 1, 1 — the
+ * split 7 + 6, where equal runs of 4 gave 8 + 5), while a worker slowed by other load takes fewer.
+ */
+export function shardRuns(shards: number, workers: number): number[][] {
+  const runs: number[][] = [];
+  for (let first = 0; first < shards; ) {
+    const size = Math.max(1, Math.ceil((shards - first) / (2 * workers)));
+    runs.push(Array.from({ length: Math.min(size, shards - first) }, (_, q) => first + q));
+    first += size;
+  }
+  return runs;
+}
+
+/**
  * An E-step executor that sends the shards to the pool and merges the shard results in shard
  * order — the same arithmetic as core's in-process executor, so results are bit-identical for
  * any number of workers. `handle` is the shared data; null means copy each shard's rows.
  *
  * With shared data and a pool that runs batches (`runEStepBatch`), the parameters go once per
- * batch: for a plugin with per-shard state, one batch per worker pinned to it (shard i on slot
+ * batch: for a plugin with per-shard state (`keepsShardState`), one batch per worker pinned to it (shard i on slot
  * i mod the slot count, every iteration), which keeps the states between E-steps; for others,
- * runs of consecutive shards, twice as many as workers, that any free worker takes (a worker
- * slowed by other work on the machine then takes fewer). Otherwise each shard is its own task.
+ * shrinking runs of consecutive shards (shardRuns) that any free worker takes (a worker slowed
+ * by other work on the machine then takes fewer). Otherwise each shard is its own task.
  * With shared data, each restart's init runs on a worker too (`initialize`).
  */
 export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handle: DataHandle | null): PooledExecutor {
   const runId = newRunId();
   const batched = handle !== null && pool.runEStepBatch !== undefined;
-  const progress = batched && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(8 * pool.size)) : null;
+  // Where each batch's worker is (see EStepBatchTask.progress); grown when an E-step has more batches.
+  let progress = batched && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(8 * pool.size)) : null;
   let usedSlots = 0;
 
   async function collect<P>(
@@ -65,17 +82,17 @@ export function pooledExecutor(pool: WorkerPool, location: PluginLocation, handl
         );
       }
       // Stateful plugins: shard i on slot i mod slots, every E-step. Others: runs of consecutive
-      // shards, twice as many as workers, so a worker that finishes early takes another.
-      const pinned = plugin.eStepWithState !== undefined;
-      const groups = pinned ? Math.min(pool.size, shards.length) : Math.min(2 * pool.size, shards.length);
-      const perGroup = Math.ceil(shards.length / groups);
-      if (pinned) usedSlots = Math.max(usedSlots, groups);
+      // shards that any free worker takes, shrinking (shardRuns), so the workers finish together.
+      const pinned = plugin.eStepWithState !== undefined && (plugin.keepsShardState?.(params) ?? true);
+      const slots = Math.min(pool.size, shards.length);
+      const groups: number[][] = pinned
+        ? Array.from({ length: slots }, (_, slot) => shards.map((_, i) => i).filter((i) => i % slots === slot))
+        : shardRuns(shards.length, pool.size);
+      if (pinned) usedSlots = Math.max(usedSlots, slots);
+      if (progress !== null && progress.length < groups.length) progress = new Int32Array(new SharedArrayBuffer(4 * groups.length));
       const results: EStepTaskResult[] = new Array(shards.length);
       await Promise.all(
-        Array.from({ length: groups }, async (_, group) => {
-          const indices: number[] = [];
-          if (pinned) for (let i = group; i < shards.length; i += groups) indices.push(i);
-          else for (let i = group * perGroup; i < Math.min(shards.length, (group + 1) * perGroup); i++) indices.push(i);
+        groups.map(async (indices, group) => {
           if (indices.length === 0) return;
           if (progress !== null) Atomics.store(progress, group, 0);
           try {

@@ -107,4 +107,27 @@ describe('k-means with bounds on workers: per-shard states pinned to workers', (
       expectSameFit(first, r);
     }
   });
+
+  it("Lloyd's assignment keeps no state, so its batches are not pinned to workers (any free worker takes them); the bounded ones are", async () => {
+    const data = blobs(6, 900, 3, 4);
+    const driver = { shardRows: 100, seed: 4, tol: 0, maxIter: 5 };
+    const reference = await fitInProcess(kmeansPlugin, data, { k: 4, initMethod: 'random', algorithm: 'lloyd' }, driver);
+    for (const [algorithm, pinned] of [['lloyd', false], ['elkan', true]] as const) {
+      const pool = trackedPool(2);
+      const slots: (number | null)[] = [];
+      const recording: WorkerPool = {
+        size: pool.size,
+        runEStep: (task, signal) => pool.runEStep(task, signal),
+        runRestart: (task, options) => pool.runRestart(task, options),
+        close: () => pool.close(),
+        runEStepBatch(task, signal) {
+          if (task.shards.length > 0) slots.push(task.slot);
+          return pool.runEStepBatch(task, signal);
+        },
+      };
+      expectSameFit(reference, await fit(kmeansPlugin, data, { k: 4, initMethod: 'random', algorithm }, { ...driver, pool: recording }));
+      expect(slots.length).toBeGreaterThan(0);
+      expect(slots.every((slot) => (slot !== null) === pinned)).toBe(true);
+    }
+  });
 });

@@ -5,18 +5,13 @@ import { fit } from '@emkit/runner/node';
 import type { VaeParams } from './params.js';
 import { vaePlugin as sourcePlugin } from './plugin.js';
 import { readFixtureDataset, realRows } from './test-support/data.js';
+import { expectSameFit } from '../../../tools/test-support/same-fit.js';
 
 // The built plugin, whose moduleUrl points at dist (the source one's points at src/plugin.ts).
 const { vaePlugin } = (await import(new URL('../dist/index.js', import.meta.url).href)) as { vaePlugin: typeof sourcePlugin };
 
 function sameBits(a: FitResult<VaeParams>, b: FitResult<VaeParams>): void {
-  expect(Array.from(b.params.weights)).toEqual(Array.from(a.params.weights));
-  expect(Array.from(b.params.adamSecond)).toEqual(Array.from(a.params.adamSecond));
-  expect(b.params.epochElbo).toEqual(a.params.epochElbo);
-  expect(b.history).toEqual(a.history);
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.iterations).toBe(a.iterations);
-  expect(b.restart).toBe(a.restart);
+  expectSameFit(a, b, ['weights', 'adamSecond', 'epochElbo']);
 }
 
 describe('@emkit/runner on worker threads: bit-identical to the in-process fit for 1 and 2 workers', () => {

@@ -1,4 +1,4 @@
-import { cholesky, logDetFromCholesky, svd } from '@emkit/linalg';
+import { cholesky, logDetFromCholesky, svd, portableExp, portableLog } from '@emkit/linalg';
 import { ModelFileError, OptionError } from '@emkit/core';
 import type { CovarianceModel, CovarianceStats } from './model.js';
 import type { CovarianceType, GmmParams, GmmPrior } from '../params.js';
@@ -151,8 +151,8 @@ function impliedLogPrior(params: GmmParams, prior: GmmPrior, mapPrior: Constrain
     const off = j * width;
     extra.fill(0);
     addPriorTerms(extra, means.subarray(j * d, (j + 1) * d), prior, share, 1, d);
-    if (width === 1) total += -0.5 * d * (a * Math.log(covariances[off]) + extra[0] / covariances[off]);
-    else if (width === d) for (let c = 0; c < d; c++) total += -0.5 * (a * Math.log(covariances[off + c]) + extra[c] / covariances[off + c]);
+    if (width === 1) total += -0.5 * d * (a * portableLog(covariances[off]) + extra[0] / covariances[off]);
+    else if (width === d) for (let c = 0; c < d; c++) total += -0.5 * (a * portableLog(covariances[off + c]) + extra[c] / covariances[off + c]);
     else total += covarianceObjective(covariances.subarray(off, off + width), extra, [a], 1, d);
   }
   return total;
@@ -213,7 +213,7 @@ export function updateVolumes(lambda: Float64Array, traces: Float64Array, nk: Fl
   let target = 0;
   for (let j = 0; j < lambda.length; j++) {
     lambda[j] = traces[j] / (d * nk[j]);
-    target += d * nk[j] * Math.log(lambda[j]);
+    target += d * nk[j] * portableLog(lambda[j]);
   }
   return target;
 }
@@ -227,14 +227,14 @@ export function sum(v: ArrayLike<number>, off = 0, n = v.length): number {
 /** (Π v_i)^(1/n) through logs (0 when an entry is 0; NaN when one is negative). */
 export function geometricMean(v: ArrayLike<number>, off: number, n: number): number {
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log(v[off + i]);
-  return Math.exp(s / n);
+  for (let i = 0; i < n; i++) s += portableLog(v[off + i]);
+  return portableExp(s / n);
 }
 
 /** |A|^(1/d) of a symmetric d×d matrix at off, or 0 when it is not positive definite. */
 export function volume(a: Float64Array, off: number, d: number, scratch = new Float64Array(d * d)): number {
   if (!cholesky(a, off, d, scratch, 0)) return 0;
-  return Math.exp(logDetFromCholesky(scratch, 0, d) / d);
+  return portableExp(logDetFromCholesky(scratch, 0, d) / d);
 }
 
 /** True when `previous` holds k positive definite d×d matrices (warm starts need valid parameters, not init's zeros). */

@@ -2,7 +2,7 @@ import { OptionError, readMatrix, readVector, toNested } from '@emkit/core';
 import type { GmmParams, GmmPrior } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
 import { centredSquare, componentOffsets, RowDifferences } from './shared.js';
-import { padded, SCATTER, WasmShard } from '@emkit/linalg';
+import { padded, SCATTER, WasmShard, portableLog } from '@emkit/linalg';
 import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
 
 /** Per-component diagonal covariances: D variances per component. */
@@ -31,7 +31,7 @@ export const diagCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d, log = Math.log) {
+  precisionCholesky(covariances, k, d, log = portableLog) {
     const precisionCholesky = new Float64Array(k * d);
     const logDet = new Float64Array(k);
     for (let j = 0; j < k; j++) {
@@ -279,5 +279,5 @@ export function diagonalVariances(
 
 /** ln InvGamma(σ² | ν/2, Λ/2) + ln N(μ | m, σ²/κ) for one coordinate (shift = μ − m). */
 export function logDiagonalPrior(variance: number, shift: number, scale: number, prior: GmmPrior): number {
-  return logInverseGamma(variance, 0.5 * prior.dof, 0.5 * scale) + logMeanPrior((shift * shift) / variance, -0.5 * Math.log(variance), prior.shrinkage, 1);
+  return logInverseGamma(variance, 0.5 * prior.dof, 0.5 * scale) + logMeanPrior((shift * shift) / variance, -0.5 * portableLog(variance), prior.shrinkage, 1);
 }

@@ -1,4 +1,4 @@
-import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, padded, SCATTER, WasmShard, symmetrizeFromLower, syrLower, type Random } from '@emkit/linalg';
+import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, padded, SCATTER, WasmShard, symmetrizeFromLower, syrLower, type Random, portableLog } from '@emkit/linalg';
 import { readMatrixStack, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
@@ -38,7 +38,7 @@ export const fullCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d, log = Math.log) {
+  precisionCholesky(covariances, k, d, log = portableLog) {
     const precisionCholesky = new Float64Array(k * d * d);
     const logDet = new Float64Array(k);
     const l = new Float64Array(d * d);

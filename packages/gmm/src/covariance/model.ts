@@ -54,7 +54,7 @@ export interface CovarianceModel {
   /**
    * Precision Cholesky factors and their log-determinants. Returns the index of the first
    * component whose covariance is not positive definite instead of factors, so the caller can
-   * name it. `log` (default Math.log) takes the logarithms of the log-determinants: the wasm
+   * name it. `log` (default portableLog) takes the logarithms of the log-determinants: the wasm
    * kernels pass their own, so that every engine gives the same bits.
    */
   precisionCholesky(covariances: Float64Array, k: number, d: number, log?: (x: number) => number): { precisionCholesky: Float64Array; logDet: Float64Array } | { singular: number };

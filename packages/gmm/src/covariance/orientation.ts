@@ -139,10 +139,9 @@ function rotationSweep(scatter: Float64Array, dm: Float64Array, shapes: Float64A
         alpha += 0.5 * (spp - sqq) * diff;
         beta += spq * diff;
       }
-      if (!(Math.hypot(alpha, beta) > 0)) continue;
-      const theta = 0.5 * Math.atan2(-beta, -alpha);
-      const cos = Math.cos(theta);
-      const sin = Math.sin(theta);
+      const rotation = halfAngle(-alpha, -beta);
+      if (rotation === null) continue;
+      const [cos, sin] = rotation;
       for (let r = 0; r < d; r++) {
         const a = dm[r * d + p];
         const b = dm[r * d + q];
@@ -160,4 +159,27 @@ function multiply(w: Float64Array, wOff: number, dm: Float64Array, d: number, ou
       for (let i = 0; i < d; i++) s += w[wOff + r * d + i] * dm[i * d + c];
       out[r * d + c] = s;
     }
+}
+
+/**
+ * cos θ and sin θ for θ = ½·atan2(y, x) ∈ (−π/2, π/2], from cos 2θ = x/r and sin 2θ = y/r by the
+ * half-angle formulas, each from the larger of 1 ± cos 2θ so that neither cancels. Square roots
+ * and divisions only: the same bits in every engine (Math.atan2, Math.cos and Math.sin differ in
+ * the last bit between Node and Chromium). Null when x = y = 0 (no rotation is better).
+ */
+export function halfAngle(x: number, y: number): [number, number] | null {
+  const scale = Math.max(Math.abs(x), Math.abs(y));
+  if (!(scale > 0) || !Number.isFinite(scale)) return null;
+  const xs = x / scale;
+  const ys = y / scale;
+  const r = Math.sqrt(xs * xs + ys * ys);
+  const c2 = xs / r;
+  const s2 = ys / r;
+  if (c2 >= 0) {
+    const cos = Math.sqrt(0.5 * (1 + c2));
+    return [cos, s2 / (2 * cos)];
+  }
+  // 2θ in the left half-plane: θ near ±π/2, its sign y's (atan2(±0, x < 0) = ±π).
+  const sin = (s2 < 0 || Object.is(s2, -0) ? -1 : 1) * Math.sqrt(0.5 * (1 - c2));
+  return [s2 / (2 * sin), sin];
 }

@@ -1,4 +1,4 @@
-import { cholesky, logDetFromCholesky, traceWithGram } from '@emkit/linalg';
+import { cholesky, logDetFromCholesky, traceWithGram, portableLog } from '@emkit/linalg';
 import { OptionError, readMatrix } from '@emkit/core';
 import { lnGamma, lnMultivariateGamma } from '../special.js';
 
@@ -7,7 +7,7 @@ import { lnGamma, lnMultivariateGamma } from '../special.js';
  * covariance enters through the upper-triangular U with Σ⁻¹ = U·Uᵀ (scikit-learn's precision
  * Cholesky) and logDetU = Σ ln diag U = −½·ln |Σ|.
  */
-const LN_2PI = Math.log(2 * Math.PI);
+const LN_2PI = portableLog(2 * Math.PI);
 
 /** ln IW(Σ | ν, Λ) = (ν/2)·ln|Λ| − (νD/2)·ln 2 − ln Γ_D(ν/2) − ((ν + D + 1)/2)·ln|Σ| − ½·tr(ΛΣ⁻¹). */
 export function logInverseWishart(u: Float64Array, uOff: number, logDetU: number, scale: Float64Array, logDetScale: number, nu: number, d: number): number {
@@ -17,12 +17,12 @@ export function logInverseWishart(u: Float64Array, uOff: number, logDetU: number
 
 /** ln N(μ | m, Σ/κ) given the squared Mahalanobis distance (μ − m)ᵀΣ⁻¹(μ − m). */
 export function logMeanPrior(squaredDistance: number, logDetU: number, shrinkage: number, d: number): number {
-  return -0.5 * d * LN_2PI + 0.5 * d * Math.log(shrinkage) + logDetU - 0.5 * shrinkage * squaredDistance;
+  return -0.5 * d * LN_2PI + 0.5 * d * portableLog(shrinkage) + logDetU - 0.5 * shrinkage * squaredDistance;
 }
 
 /** ln InvGamma(x | a, b) = a·ln b − ln Γ(a) − (a + 1)·ln x − b/x. */
 export function logInverseGamma(x: number, a: number, b: number): number {
-  return a * Math.log(b) - lnGamma(a) - (a + 1) * Math.log(x) - b / x;
+  return a * portableLog(b) - lnGamma(a) - (a + 1) * portableLog(x) - b / x;
 }
 
 /** ln |Λ| of a positive definite D×D scale. */

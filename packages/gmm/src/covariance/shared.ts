@@ -1,6 +1,7 @@
 import type { WasmShard } from '@emkit/linalg';
 import type { GmmParams } from '../params.js';
 
+import { portableLog } from '@emkit/linalg';
 /** log 2π, correctly rounded: a literal, so that every engine starts from the same bits. */
 const LOG_2PI = 1.8378770664093453;
 
@@ -9,7 +10,7 @@ const LOG_2PI = 1.8378770664093453;
  * that does not depend on the row, added left to right as the per-component formula
  * (weight + constant + log det − ½·Mahalanobis) adds them, so the sums keep their bits.
  */
-export function componentOffsets(params: GmmParams, log: (x: number) => number = Math.log, length = params.k): Float64Array {
+export function componentOffsets(params: GmmParams, log: (x: number) => number = portableLog, length = params.k): Float64Array {
   const { k, d, weights, logDetPrecisionCholesky } = params;
   const constant = -0.5 * d * LOG_2PI;
   const out = new Float64Array(length);

@@ -2,7 +2,7 @@ import { OptionError, readFiniteNumber, readVector } from '@emkit/core';
 import type { GmmParams } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
 import { componentOffsets, RowDifferences } from './shared.js';
-import { padded, SCATTER, WasmShard } from '@emkit/linalg';
+import { padded, SCATTER, WasmShard, portableLog } from '@emkit/linalg';
 import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
 
 /**
@@ -52,7 +52,7 @@ export const sphericalCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d, log = Math.log) {
+  precisionCholesky(covariances, k, d, log = portableLog) {
     const precisionCholesky = new Float64Array(k);
     const logDet = new Float64Array(k);
     for (let j = 0; j < k; j++) {
@@ -112,7 +112,7 @@ export const sphericalCovariance: CovarianceModel = {
       const variance = params.covariances[j];
       let distance = 0;
       for (let c = 0; c < d; c++) distance += (params.means[j * d + c] - prior.mean[c]) ** 2;
-      total += logInverseGamma(variance, 0.5 * prior.dof, 0.5 * prior.scale[0]) + logMeanPrior(distance / variance, -0.5 * d * Math.log(variance), prior.shrinkage, d);
+      total += logInverseGamma(variance, 0.5 * prior.dof, 0.5 * prior.scale[0]) + logMeanPrior(distance / variance, -0.5 * d * portableLog(variance), prior.shrinkage, d);
     }
     return total;
   },

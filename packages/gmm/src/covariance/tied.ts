@@ -1,4 +1,4 @@
-import { cholesky, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, symmetrizeFromLower, syrLower, WasmShard } from '@emkit/linalg';
+import { cholesky, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, symmetrizeFromLower, syrLower, WasmShard, portableLog } from '@emkit/linalg';
 import { readMatrix, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
@@ -61,7 +61,7 @@ export const tiedCovariance: CovarianceModel = {
     return out;
   },
 
-  precisionCholesky(covariances, k, d, log = Math.log) {
+  precisionCholesky(covariances, k, d, log = portableLog) {
     const l = new Float64Array(d * d);
     if (!cholesky(covariances, 0, d, l, 0)) return { singular: 0 };
     const precisionCholesky = precisionCholeskyFromCovarianceCholesky(l, 0, d);

@@ -397,3 +397,30 @@ describe('wasm row kernels against their definitions', () => {
     close(f[ps / 8], Math.log(sum));
   });
 });
+
+describe('reserved wasm memory', () => {
+  it('keeps its contents across layouts, which never overlap it; a released block is reused', () => {
+    const a = {};
+    const b = {};
+    const [ra] = kernels.reserve(a, [100]);
+    const [rb, rb2] = kernels.reserve(b, [50, 3]);
+    kernels.f64.fill(7, ra / 8, ra / 8 + 100);
+    kernels.f64.fill(9, rb / 8, rb2 / 8 + 3);
+    // Regions do not overlap, and a layout starts after every reserved block.
+    expect(rb).toBeGreaterThanOrEqual(ra + 800);
+    const [scratch] = kernels.layout([1000]);
+    expect(scratch).toBeGreaterThanOrEqual(rb2 + 24);
+    kernels.f64.fill(1, scratch / 8, scratch / 8 + 1000);
+    expect(kernels.f64.subarray(ra / 8, ra / 8 + 100).every((v) => v === 7)).toBe(true);
+    expect(kernels.f64.subarray(rb / 8, rb2 / 8 + 3).every((v) => v === 9)).toBe(true);
+    // Released: the next block of that size takes its place (zeroed); reserving again for an owner replaces its block.
+    kernels.release(a);
+    const c = {};
+    const [rc] = kernels.reserve(c, [100]);
+    expect(rc).toBe(ra);
+    expect(kernels.f64.subarray(rc / 8, rc / 8 + 100).every((v) => v === 0)).toBe(true);
+    kernels.release(b);
+    kernels.release(c);
+    expect(kernels.layout([1])[0]).toBe(ra);
+  });
+});

@@ -38,6 +38,12 @@ export interface KernelExports {
   softmaxRows(logp: number, rows: number, k: number, resp: number, lse: number): number;
   nearestCentresExact(x: number, rows: number, d: number, cT: number, kp: number, k: number, labels: number, dist: number): number;
   lloydStats(x: number, from: number, rows: number, d: number, labels: number, dist: number, weights: number, acc: number, counts: number, wsum: number, sums: number): number;
+  pairDistances(x: number, rowAt: number, c: number, centreAt: number, n: number, d: number, out: number): void;
+  boundedChunk(
+    mode: number, reuse: number, x: number, rows: number, d: number, w: number, c: number, cT: number, kp: number, k: number,
+    labels: number, lower: number, drift: number, between: number, nearestOther: number, scalars: number,
+    outLabels: number, dist: number, scratch: number,
+  ): number;
   componentStats(x: number, rows: number, d: number, dp: number, wr: number, k: number, means: number, n: number, first: number, block: number, mode: number, z: number, a: number, tri: number): void;
   scatterLower(a: number, z: number, rows: number, d: number, dp: number, tri: number): void;
   pooledScatter(x: number, rows: number, d: number, dp: number, wr: number, k: number, centre: number, block: number, z: number, a: number, tri: number): void;
@@ -157,11 +163,62 @@ export class WasmKernels {
   private view: Float64Array;
   private int32: Int32Array;
 
+  /** Long-lived blocks (reserve), in address order; layouts start after the last. */
+  private readonly blocks: { owner: WeakRef<object>; at: number; end: number }[] = [];
+  /** Frees a block whose owner was garbage-collected without `release`. */
+  private readonly finalizer = new FinalizationRegistry<number>((at) => this.releaseAt(at));
+
   constructor(exports: KernelExports) {
     this.exports = exports;
     this.base = (exports.heapBase() + 15) & ~15;
     this.view = new Float64Array(exports.memory.buffer);
     this.int32 = new Int32Array(exports.memory.buffer);
+  }
+
+  /**
+   * Byte offsets of zeroed regions of the given lengths in doubles that stay put across layouts —
+   * what a worker keeps of a shard between E-steps (its rows, its bounds) — held for `owner`
+   * until `release(owner)` or until `owner` is garbage-collected. One block per owner: a second
+   * reserve for the same owner releases the first. Call before `layout` (a reserve may take the
+   * place of the last layout's regions).
+   */
+  reserve(owner: object, lengths: readonly number[]): number[] {
+    this.release(owner);
+    const sizes = lengths.map((n) => (n * 8 + 15) & ~15);
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    // First fit in the gaps between live blocks, else after the last.
+    let at = this.base;
+    let index = 0;
+    for (; index < this.blocks.length && this.blocks[index].at - at < bytes; index++) at = this.blocks[index].end;
+    this.ensure(at + bytes);
+    this.blocks.splice(index, 0, { owner: new WeakRef(owner), at, end: at + bytes });
+    this.finalizer.register(owner, at, owner);
+    this.f64.fill(0, at / 8, (at + bytes) / 8);
+    const offsets: number[] = [];
+    for (const size of sizes) {
+      offsets.push(at);
+      at += size;
+    }
+    return offsets;
+  }
+
+  /** Frees the block reserved for `owner` (nothing if it holds none). */
+  release(owner: object): void {
+    const index = this.blocks.findIndex((b) => b.owner.deref() === owner);
+    if (index < 0) return;
+    this.finalizer.unregister(owner);
+    this.blocks.splice(index, 1);
+  }
+
+  private releaseAt(at: number): void {
+    const index = this.blocks.findIndex((b) => b.at === at && b.owner.deref() === undefined);
+    if (index >= 0) this.blocks.splice(index, 1);
+  }
+
+  /** Grows the memory to hold `bytes` bytes. */
+  private ensure(bytes: number): void {
+    const memory = this.exports.memory;
+    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
   }
 
   /** A Float64Array over the whole memory (valid until the next `layout`). */
@@ -178,18 +235,18 @@ export class WasmKernels {
 
   /**
    * Byte offsets of regions of the given lengths in doubles, each 16-byte aligned and zeroed,
-   * growing the memory when needed. Earlier layouts' regions are reused.
+   * growing the memory when needed. Earlier layouts' regions are reused; reserved blocks are not.
    */
   layout(lengths: readonly number[]): number[] {
     const offsets: number[] = [];
-    let p = this.base;
+    const start = this.blocks.length > 0 ? this.blocks[this.blocks.length - 1].end : this.base;
+    let p = start;
     for (const n of lengths) {
       offsets.push(p);
       p += (n * 8 + 15) & ~15;
     }
-    const memory = this.exports.memory;
-    if (p > memory.buffer.byteLength) memory.grow(Math.ceil((p - memory.buffer.byteLength) / 65536));
-    this.f64.fill(0, this.base / 8, p / 8);
+    this.ensure(p);
+    this.f64.fill(0, start / 8, p / 8);
     return offsets;
   }
 

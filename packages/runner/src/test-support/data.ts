@@ -1,9 +1,9 @@
 // The fixture readers every package's tests share (tools/test-support), wrapped with this package's @emkit/core.
 import { createDataset, type Dataset, type FitResult } from '@emkit/core';
 import type { GmmParams } from '@emkit/gmm';
-import { expect } from 'vitest';
 import { Random } from '@emkit/linalg';
 import { readFixtureTable } from '../../../../tools/test-support/fixtures.js';
+import { expectSameFit } from '../../../../tools/test-support/same-fit.js';
 
 export { fixturesDir, readFixture } from '../../../../tools/test-support/fixtures.js';
 
@@ -24,11 +24,5 @@ export function blobs(seed: number, n: number, d: number, groups: number): Datas
 
 /** Two GMM fits agree bit for bit: parameters, log-likelihoods, history, iterations and winner. */
 export function expectSameBits(a: FitResult<GmmParams>, b: FitResult<GmmParams>): void {
-  expect(Array.from(b.params.weights)).toEqual(Array.from(a.params.weights));
-  expect(Array.from(b.params.means)).toEqual(Array.from(a.params.means));
-  expect(Array.from(b.params.covariances)).toEqual(Array.from(a.params.covariances));
-  expect(b.meanLogLikelihood).toBe(a.meanLogLikelihood);
-  expect(b.history).toEqual(a.history);
-  expect(b.iterations).toBe(a.iterations);
-  expect(b.restart).toBe(a.restart);
+  expectSameFit(a, b, ['weights', 'means', 'covariances']);
 }
