@@ -2,6 +2,7 @@ import {
   type CandidateRow,
   type Dataset,
   type FitResult,
+  type Objective,
   type Standardization,
   type StandardizeMethod,
   type StandardizedFitResult,
@@ -55,4 +56,10 @@ export function rowInOriginalUnits(row: CandidateRow, transform: Standardization
   const shift = perRow * totalWeight(data);
   const minus = (x: number | null): number | null => (x === null ? null : x - 2 * shift);
   return { ...row, logLikelihood: row.logLikelihood + shift, meanLogLikelihood: row.meanLogLikelihood + perRow, bic: minus(row.bic), aic: minus(row.aic), icl: minus(row.icl) };
+}
+
+/** The summary's `standardised` line: the transform, and the units the objective is reported in. */
+export function standardisedNote(transform: Standardization, objective: Objective): string {
+  const method = transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)';
+  return `${method}; ${objective.density ? `${objective.name} in the original units` : `${objective.name} as fitted (not a density of the columns: no change of units to undo)`}`;
 }
