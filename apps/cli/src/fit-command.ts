@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type RestartInitProgress, objectiveOf, supportsStepwise } from '@emkit/core';
+import { type RestartInitProgress, logJacobian, objectiveOf, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -44,8 +44,11 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
     files,
     signal,
     () => plugin.parseOptions(raw),
-    (fitter, status) => {
-      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter, objectiveOf(plugin, plugin.parseOptions(raw)));
+    (fitter, status, transform) => {
+      const objective = objectiveOf(plugin, plugin.parseOptions(raw));
+      // In the units the summary reports (original, for a density fitted on z-scores).
+      const shift = transform !== null && objective.density ? logJacobian(transform) : 0;
+      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter, objective, shift);
       // A new stage of the init (k-means++, then k-means) is drawn at once, its steps at most 10 a second.
       let stage = '';
       const onInitProgress = (p: RestartInitProgress): void => {

@@ -168,7 +168,7 @@ export async function runFitting<T>(
   files: Record<string, string>,
   signal: AbortSignal,
   checkOptions: () => void,
-  body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+  body: (fitter: Fitter, status: StatusLine, transform: Standardization | null) => Promise<T>,
   /** Whether the command can fit out of core (with --memory, or when the data would not fit in memory). */
   { outOfCore = false }: { outOfCore?: boolean } = {},
 ): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
@@ -195,7 +195,7 @@ async function readAndFit<T>(
   flags: FitFlags,
   files: Record<string, string>,
   signal: AbortSignal,
-  body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+  body: (fitter: Fitter, status: StatusLine, transform: Standardization | null) => Promise<T>,
   outOfCore: boolean,
   status: StatusLine,
   pool: NodeWorkerPool | null,
@@ -227,7 +227,7 @@ async function readAndFit<T>(
   const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform, pool);
   let result: T;
   try {
-    result = await body(fitter, status);
+    result = await body(fitter, status, transform);
   } catch (error) {
     throw inDataFile(withFlagNames(error, plugin, files), file);
   } finally {
@@ -340,9 +340,10 @@ export interface RestartProgress {
  * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
  * workers, their iterations interleave) an aggregate — how many are initialising, running and
  * done, and the best mean objective so far — rather than a line that jumps between restarts.
- * Initialisation shows its method and how far it has got. `objective` names what is printed.
+ * Initialisation shows its method and how far it has got. `objective` names what is printed;
+ * `shift` (the per-row log-Jacobian of --standardize) puts it in the units of the summary.
  */
-export function restartProgress(restarts: number, maxIter: number, objective: Objective = LOG_LIKELIHOOD): RestartProgress {
+export function restartProgress(restarts: number, maxIter: number, objective: Objective = LOG_LIKELIHOOD, shift = 0): RestartProgress {
   const latest = new Map<number, FitProgress>();
   const initialising = new Map<number, RestartInitProgress>();
   const aggregate = (): string => {
@@ -350,7 +351,7 @@ export function restartProgress(restarts: number, maxIter: number, objective: Ob
     let best = -Infinity;
     for (const q of latest.values()) {
       if (q.converged || q.iteration >= maxIter) done++;
-      best = Math.max(best, q.meanLogLikelihood);
+      best = Math.max(best, q.meanLogLikelihood + shift);
     }
     // Most telling first: the line is cut at the terminal's width.
     const init = [...initialising.values()].at(-1);
@@ -369,7 +370,7 @@ export function restartProgress(restarts: number, maxIter: number, objective: Ob
       initialising.delete(p.restart);
       latest.set(p.restart, p);
       const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
-      if (restarts === 1) return `iteration ${p.iteration}  mean ${objective.name} ${formatNumber(p.meanLogLikelihood)}${change}`;
+      if (restarts === 1) return `iteration ${p.iteration}  mean ${objective.name} ${formatNumber(p.meanLogLikelihood + shift)}${change}`;
       return aggregate();
     },
   };

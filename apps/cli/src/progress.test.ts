@@ -63,6 +63,15 @@ describe('progress on a terminal', () => {
     expect(shown).toMatch(/candidates [12]\/3 done · [\d.]+ s elapsed · about [\d.]+ s left/);
   });
 
+  it('with --standardize the progress line is in the original units, as the summary', async () => {
+    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--workers', '0', '--standardize']);
+    const progress = [...shown.matchAll(/iteration \d+ {2}mean log-likelihood (-?[\d.]+)/g)].map((m) => Number(m[1]));
+    const summary = Number(/^mean log-likelihood +(-?[\d.]+)/m.exec(shown)![1]);
+    expect(progress.length).toBeGreaterThan(0);
+    // The log-Jacobian here is about −2.8 per row: z-score units would be that far off.
+    expect(Math.abs(progress.at(-1)! - summary)).toBeLessThan(0.2);
+  });
+
   it('the first line is drawn before the models load, and the next output erases it (a status line, an error)', async () => {
     const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '2', '--workers', '0'], { raw: true });
     // Carriage return and erase-line: nothing of it stays on the terminal.
