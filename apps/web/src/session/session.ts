@@ -288,7 +288,7 @@ export class Session {
   }
 
   private snapshot(afterE: boolean): Snapshot {
-    return snapshotOf(this.requireRun(), this.drawn!, afterE);
+    return snapshotOf(this.requireRun(), this.drawn!, afterE, this.csv?.transform ?? null);
   }
 
   private requireRun(): EmRun<unknown, unknown> {
