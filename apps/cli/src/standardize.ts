@@ -10,7 +10,7 @@ import {
   applyStandardization,
   fitStandardization,
   inOriginalUnits,
-  logJacobian,
+  perRowShift,
   totalWeight,
 } from '@emkit/core';
 import { InvalidArgumentError, Option } from 'commander';
@@ -51,8 +51,8 @@ export function modelInputs(file: DataFile, transform: Standardization | null): 
 
 /** A row of `emkit select`'s table in the original units (rows whose objective is not a density of the columns unchanged). */
 export function rowInOriginalUnits(row: CandidateRow, transform: Standardization, data: Dataset): CandidateRow {
-  if (row.status !== 'ok' || !row.objective?.density || row.logLikelihood === null || row.meanLogLikelihood === null) return row;
-  const perRow = logJacobian(transform);
+  if (row.status !== 'ok' || row.objective === null || !row.objective.density || row.logLikelihood === null || row.meanLogLikelihood === null) return row;
+  const perRow = perRowShift(row.objective, transform);
   const shift = perRow * totalWeight(data);
   const minus = (x: number | null): number | null => (x === null ? null : x - 2 * shift);
   return { ...row, logLikelihood: row.logLikelihood + shift, meanLogLikelihood: row.meanLogLikelihood + perRow, bic: minus(row.bic), aic: minus(row.aic), icl: minus(row.icl) };

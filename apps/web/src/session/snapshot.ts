@@ -1,4 +1,4 @@
-import { EMPTY_VIEW, createDataset, logJacobian, objectiveOf, type AnyModelPlugin, type Dataset, type EmRun, type Standardization } from '@emkit/core';
+import { EMPTY_VIEW, createDataset, objectiveOf, perRowShift, type AnyModelPlugin, type Dataset, type EmRun, type Standardization } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { MAX_DRAWN_ROWS, type Capabilities, type Snapshot } from './types.js';
 
@@ -18,7 +18,7 @@ export function snapshotOf(run: EmRun<unknown, unknown>, drawn: Dataset, respons
   const { params, ...rest } = run.state;
   const view = plugin.describeView?.(params) ?? EMPTY_VIEW;
   const capabilities = capabilitiesOf(plugin, params, options);
-  const shift = transform !== null && capabilities.objective.density ? logJacobian(transform) : 0;
+  const shift = perRowShift(capabilities.objective, transform);
   const state = {
     ...rest,
     history: rest.history.map((x) => x + shift),
