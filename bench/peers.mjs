@@ -17,7 +17,8 @@
 // can run in separate processes); with PEERS_COMPARE=other.jsonl (PEERS_COMPARE_LABEL=name) the other
 // run's one-restart fits join as a contender, e.g. a candidate default start.
 // Each fit emkit loses is diagnosed: continued from its parameters at tol 1e-10, does it reach the
-// best (stopped early: the tolerance) or not (a worse local optimum)? A null fit is a failure.
+// best (stopped early: the tolerance), or with regCovar 0 (the regularisation: mclust has none), or not
+// (a worse local optimum)? A null fit is a failure.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createDataset, createRun, fit } from '@emkit/core';
 import { gmmPlugin, MCLUST_ORDER, mclustName } from '@emkit/gmm';
@@ -60,11 +61,11 @@ async function emkitCase(data, name, covariance, k) {
   return entry;
 }
 
-/** The log-likelihood a fit reaches when continued from its parameters at tol 1e-10. */
-async function continued(entry, key) {
+/** The log-likelihood a fit reaches when continued from its parameters at tol 1e-10 (with regCovar 0: mclust's unregularised objective). */
+async function continued(entry, key, regCovar) {
   const r = entry.fits[key];
   try {
-    return (await createRun(gmmPlugin, entry.data, r.options, { ...TIGHT, resume: { ...r, converged: false } }).finish()).logLikelihood;
+    return (await createRun(gmmPlugin, entry.data, { ...r.options, ...(regCovar === undefined ? {} : { regCovar }) }, { ...TIGHT, resume: { ...r, converged: false } }).finish()).logLikelihood;
   } catch {
     return null;
   }
@@ -112,7 +113,11 @@ export async function peerBenchmark() {
         const sk = sklearnType ? fits.sklearn.get(`${sklearnType}:${k}`) : undefined;
         const row = { ...e, mclust: mc ? mc.loglik : undefined, sklearn: sk ? sk.loglik : undefined };
         const best = Math.max(...['restarts10', 'defaults', 'mclust', 'sklearn'].map((c) => row[c]).filter((v) => typeof v === 'number' && Number.isFinite(v)));
-        for (const key of ['restarts10', 'defaults']) if (typeof row[key] === 'number' && row[key] < best - TOLERANCE) row[`${key}Continued`] = await continued(row, key);
+        for (const key of ['restarts10', 'defaults'])
+          if (typeof row[key] === 'number' && row[key] < best - TOLERANCE) {
+            row[`${key}Continued`] = await continued(row, key);
+            if (row[`${key}Continued`] === null || row[`${key}Continued`] < best - TOLERANCE) row[`${key}Unregularised`] = await continued(row, key, 0);
+          }
         delete row.data;
         delete row.fits;
         rows.push(row);
@@ -132,7 +137,7 @@ function report(rows) {
   let cases = 0;
   const failures = { restarts10: [], defaults: [] };
   const misses = [];
-  const causes = { restarts10: { tolerance: 0, optimum: 0, failed: 0 }, defaults: { tolerance: 0, optimum: 0, failed: 0 } };
+  const causes = { restarts10: { tolerance: 0, regCovar: 0, optimum: 0, failed: 0 }, defaults: { tolerance: 0, regCovar: 0, optimum: 0, failed: 0 } };
   for (const r of rows) {
     const values = contenders.map((c) => r[c]).filter((v) => typeof v === 'number' && Number.isFinite(v));
     if (values.length === 0) continue;
@@ -150,7 +155,10 @@ function report(rows) {
     for (const c of ['restarts10', 'defaults']) {
       if (r[c] === null && typeof r.mclust === 'number') failures[c].push(`${r.dataset} ${r.model} K=${r.k}: ${r[`${c}Error`]}`);
       if (r[c] === null) causes[c].failed++;
-      else if (r[c] < best - TOLERANCE) causes[c][typeof r[`${c}Continued`] === 'number' && r[`${c}Continued`] >= best - TOLERANCE ? 'tolerance' : 'optimum']++;
+      else if (r[c] < best - TOLERANCE) {
+        const reaches = (v) => typeof v === 'number' && v >= best - TOLERANCE;
+        causes[c][reaches(r[`${c}Continued`]) ? 'tolerance' : reaches(r[`${c}Unregularised`]) ? 'regCovar' : 'optimum']++;
+      }
     }
     if (typeof r.restarts10 === 'number' && r.restarts10 < best - TOLERANCE)
       misses.push(`${r.dataset} ${r.model} K=${r.k}: ${(best - r.restarts10).toFixed(3)} behind (${(best - (r.restarts10Continued ?? -Infinity)).toFixed(3)} at tol 1e-10)`);
@@ -170,7 +178,7 @@ function report(rows) {
   }
   for (const c of ['restarts10', 'defaults']) console.log(`  ${label[c]}: ${failures[c].length} failure(s) where mclust returns a fit${failures[c].length ? `: ${failures[c].slice(0, 5).join('; ')}` : ''}`);
   for (const c of ['restarts10', 'defaults'])
-    console.log(`  ${label[c]} misses by cause: ${causes[c].tolerance} stopped early (reach the best at tol 1e-10), ${causes[c].optimum} worse local optimum, ${causes[c].failed} failed`);
+    console.log(`  ${label[c]} misses by cause: ${causes[c].tolerance} stopped early (reach the best at tol 1e-10), ${causes[c].regCovar} regCovar (reach it with regCovar 0, mclust's objective), ${causes[c].optimum} worse local optimum, ${causes[c].failed} failed`);
   if (misses.length > 0) console.log(`  emkit --restarts 10 behind the best: ${misses.slice(0, 12).join('; ')}${misses.length > 12 ? ` … (${misses.length})` : ''}`);
   for (const c of ['restarts10', 'defaults']) {
     if (tally[c].fits === 0) continue;

@@ -140,7 +140,7 @@ export const gmmOptions = defineOptions(
         modelFile: 'always',
       }),
     regCovar: z.number().min(0).default(1e-6).meta({ description: 'added to the covariance diagonal at every M-step', modelFile: 'always' }),
-    initMethod: z.enum(INIT_METHODS).default('kmeans').meta({
+    initMethod: z.enum(INIT_METHODS).default('emEM').meta({
       description:
         "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
       group: 'start',
