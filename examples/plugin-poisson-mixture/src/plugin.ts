@@ -15,6 +15,7 @@ import {
   type MixtureDensity,
   type ModelPlugin,
 } from '@emkit/core';
+import { portableLog } from '@emkit/linalg';
 import { poissonMixtureOptions, type PoissonMixtureOptions, type PoissonMixtureOptionsInput } from './options.js';
 import { logFactorial, samplePoisson } from './poisson.js';
 
@@ -38,9 +39,9 @@ function componentTerms(params: PoissonMixtureParams): { offsets: Float64Array; 
     let rateSum = 0;
     for (let c = 0; c < d; c++) {
       rateSum += rates[j * d + c];
-      logRates[j * d + c] = Math.log(rates[j * d + c]);
+      logRates[j * d + c] = portableLog(rates[j * d + c]);
     }
-    offsets[j] = Math.log(weights[j]) - rateSum;
+    offsets[j] = portableLog(weights[j]) - rateSum;
   }
   return { offsets, logRates };
 }

@@ -1,4 +1,4 @@
-import { axpy, dot, KERNEL_CHUNK_ROWS, kernelsFor, padded, WasmShard, type WasmKernels } from '@emkit/linalg';
+import { portableLog, portableLog1p, axpy, dot, KERNEL_CHUNK_ROWS, kernelsFor, padded, WasmShard, type WasmKernels } from '@emkit/linalg';
 import { InputError, mixtureEStep, type Dataset, type MixtureBlock, type MixtureDensity } from '@emkit/core';
 import type { BernoulliParams } from './params.js';
 
@@ -63,7 +63,7 @@ export class LogTables {
     this.logP = new Float64Array(k * d);
     this.log1mP = new Float64Array(k * d);
     this.logit = new Float64Array(k * d);
-    this.logWeights = params.weights.map(Math.log);
+    this.logWeights = params.weights.map((w) => portableLog(w));
     this.base = new Float64Array(k);
     let finite = true;
     for (let j = 0; j < k; j++) {
@@ -71,8 +71,8 @@ export class LogTables {
       for (let c = 0; c < d; c++) {
         const i = j * d + c;
         const p = Math.min(Math.max(probabilities[i], clamp), hi);
-        this.logP[i] = Math.log(p);
-        this.log1mP[i] = Math.log1p(-p);
+        this.logP[i] = portableLog(p);
+        this.log1mP[i] = portableLog1p(-p);
         this.logit[i] = this.logP[i] - this.log1mP[i];
         s += this.log1mP[i];
         finite &&= Number.isFinite(this.logit[i]);

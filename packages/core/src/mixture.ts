@@ -1,4 +1,4 @@
-import { argmax, logSumExp } from '@emkit/linalg';
+import { argmax, logSumExp, portableExp } from '@emkit/linalg';
 import { rowHasMissing, type Dataset } from './dataset.js';
 import { toNested, toNestedStack } from './json-fields.js';
 
@@ -31,7 +31,7 @@ export interface RowAssignment {
 export const SOFT_ASSIGNMENT: RowAssignment = {
   assign(logProb, k, out) {
     const lse = logSumExp(logProb, 0, k);
-    for (let j = 0; j < k; j++) out[j] = Math.exp(logProb[j] - lse);
+    for (let j = 0; j < k; j++) out[j] = portableExp(logProb[j] - lse);
     return lse;
   },
   objective: (logProb, k) => logSumExp(logProb, 0, k),

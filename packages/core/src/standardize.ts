@@ -1,3 +1,4 @@
+import { portableLog } from '@emkit/linalg';
 import { type Dataset, createDataset } from './dataset.js';
 import type { FitResult } from './driver.js';
 import type { Objective } from './plugin.js';
@@ -98,7 +99,7 @@ export function invertStandardization(values: Float64Array, t: Standardization):
  */
 export function logJacobian(t: Standardization): number {
   let s = 0;
-  for (const x of t.scale) s -= Math.log(x);
+  for (const x of t.scale) s -= portableLog(x);
   return s;
 }
 

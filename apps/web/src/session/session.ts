@@ -18,7 +18,7 @@ import {
   type FitResult,
 } from '@emkit/core';
 import { type CsvColumnsPreview, type HeaderMode, type TableLayout, formatCsv, modelColumnsOf, parseCsv, previewCsvColumns, rowIdColumns } from '@emkit/io';
-import { Random } from '@emkit/linalg';
+import { Random, loadWasmKernels } from '@emkit/linalg';
 import { shareDataset, sharedMemoryAvailable } from '@emkit/runner';
 import { BrowserWorkerPool, defaultBrowserWorkerCount } from '@emkit/runner/browser';
 import { compareModels, type ComparisonProgress, type ComparisonRequest, type ComparisonResult } from './comparison.js';
@@ -60,7 +60,13 @@ export class Session {
     this.plugins = plugins;
   }
 
-  configure(config: SessionConfig): { workers: number; sharedMemory: boolean } {
+  /**
+   * Also compiles the wasm kernels for this thread (asynchronously: a page's main thread may not
+   * compile them synchronously), so that what runs here — M-steps, the comparison's fits,
+   * scoring — uses the kernels the workers and `emkit fit` use, not the scalar fallback.
+   */
+  async configure(config: SessionConfig): Promise<{ workers: number; sharedMemory: boolean }> {
+    await loadWasmKernels();
     this.config = config;
     return { workers: config.workers ?? defaultBrowserWorkerCount(), sharedMemory: sharedMemoryAvailable() };
   }
