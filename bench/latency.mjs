@@ -6,8 +6,9 @@
 //  3. On 2 workers, an E-step that throws on shard 3: start → rejection (target < 5 s).
 //  4. The CLI, Ctrl-C (SIGINT) during a fit: signal → exit 130 (target < 10 s, workers closed).
 //  5. The CLI on a 200 000-row CSV (id and label columns) under a pseudo-terminal (`script`):
-//     start → first status-line output (target < 1 s), → first initialisation step, → first
-//     EM iteration, with --workers 2 and 0. `BENCH_LATENCY=first-progress` runs this part alone.
+//     start → first status-line output (target < 1 s), → the first loading line with rows and
+//     bytes (target < 1 s), → data read, → first initialisation step, → first EM iteration,
+//     with --workers 2 and 0. `BENCH_LATENCY=first-progress` runs this part alone.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -140,6 +141,8 @@ if (!firstProgressOnly) {
       const times = await firstOutputs(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'species', '--k', '4', '--workers', String(workers)]);
       const load = loadavg()[0].toFixed(2);
       report(`CLI fit 200k rows --workers ${workers}: start → first progress`, times.first, '< 1000 ms', times.first < 1000 ? 'OK' : 'SLOW');
+      report('  … → first loading line (rows and bytes)', times.loading, '< 1000 ms', times.loading < 1000 ? 'OK' : 'SLOW');
+      report('  … → data read', times.read, 'shown', Number.isFinite(times.read) ? 'OK' : 'MISSING');
       report(`  … → first initialisation step (load ${load})`, times.init, 'shown', Number.isFinite(times.init) ? 'OK' : 'MISSING');
       report('  … → first EM iteration', times.iteration, 'shown', Number.isFinite(times.iteration) ? 'OK' : 'MISSING');
     }
@@ -166,13 +169,15 @@ function firstOutputs(args) {
   const command = [process.execPath, join(here, '../apps/cli/dist/bin.js'), ...args].map((a) => `'${a}'`).join(' ');
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const times = { first: Infinity, init: Infinity, iteration: Infinity };
+    const times = { first: Infinity, loading: Infinity, read: Infinity, init: Infinity, iteration: Infinity };
     let shown = '';
     const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.on('data', (chunk) => {
       const at = performance.now() - started;
       shown += chunk.toString();
       if (times.first === Infinity) times.first = at;
+      if (times.loading === Infinity && /reading .*: [\d,]+ rows, /.test(shown)) times.loading = at;
+      if (times.read === Infinity && /read .*: [\d,]+ rows, /.test(shown)) times.read = at;
       if (times.init === Infinity && /initialising gmm: /.test(shown)) times.init = at;
       if (times.iteration === Infinity && /iteration 1 {2}mean log-likelihood/.test(shown)) times.iteration = at;
     });

@@ -1,6 +1,7 @@
 # Peer benchmark, mclust side (bench/peers.mjs runs it; needs r-cran-mclust).
 #   Rscript mclust-fits.R export <dir>          writes diabetes, banknote, faithful, iris as CSV
-#   Rscript mclust-fits.R fit <csv> <name> <kmax>   one JSON line per model and K:
+#   Rscript mclust-fits.R fit <csv> <name> <kmax> [MODEL:K,...]   one JSON line per model and K
+#     (all 14 models × K = 1…kmax, or just the listed ones), written as each fit ends:
 #     {"dataset", "model", "k", "loglik"} with the log-likelihood at mclust's returned parameters
 #     (its default hc start and tolerances), or "loglik": null and the reason when it gives no fit.
 suppressPackageStartupMessages(library(mclust))
@@ -25,7 +26,9 @@ if (args[1] == "export") {
   name <- args[3]
   kmax <- as.integer(args[4])
   d <- ncol(x)
+  todo <- if (length(args) >= 5) strsplit(args[5], ",")[[1]] else NULL
   for (model in c("EII", "VII", "EEI", "VEI", "EVI", "VVI", "EEE", "VEE", "EVE", "VVE", "EEV", "VEV", "EVV", "VVV")) for (k in 1:kmax) {
+    if (!is.null(todo) && !(paste0(model, ":", k) %in% todo)) next
     reason <- "no fit"
     fit <- tryCatch(suppressWarnings(Mclust(x, G = k, modelNames = model, verbose = FALSE)), error = function(e) { reason <<- conditionMessage(e); NULL })
     ll <- if (is.null(fit) || is.null(fit$loglik)) NA else {
@@ -35,5 +38,6 @@ if (args[1] == "export") {
     cat(sprintf('{"dataset":"%s","model":"%s","k":%d,"loglik":%s%s}\n', name, model, k,
       if (is.finite(ll)) sprintf("%.17g", ll) else "null",
       if (is.finite(ll)) "" else sprintf(',"reason":"%s"', gsub('"', "'", reason))))
+    flush(stdout())
   }
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Only the SIGINT handler is loaded before it is installed: loading the models takes a while.
+// Only the SIGINT handler and the first status line are loaded before they are in place:
+// loading the models takes a while.
 import { handleInterrupts } from './interrupts.js';
+import { showEarlyStatus, wantsEarlyStatus } from './early-status.js';
 
 handleInterrupts();
+const argv = process.argv.slice(2);
+if (wantsEarlyStatus(argv, process.stderr.isTTY === true)) showEarlyStatus(`emkit ${argv.slice(0, 2).join(' ')}: starting…`);
 
 // `emkit predict ... | head`: a closed pipe is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -11,4 +15,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(argv);

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from './test-support/in-process.js';
-import { bin, repoRoot } from './test-support/run.js';
+import { emkitWithStdin, repoRoot } from './test-support/run.js';
 
 /*
  * Every format and standard input give the fit of the CSV of the same data, bit for bit; the
@@ -26,17 +25,6 @@ const labelled = ['id,' + names.join(',') + ',species', ...rows.map((r, i) => `$
 
 let csvPath: string;
 let labelledPath: string;
-
-/** Runs dist/bin.js with `input` on stdin. */
-function emkitWithStdin(args: string[], input: Buffer | string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [bin, ...args], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-    child.stdin!.end(input);
-  });
-}
 
 /** The model part of `fit --json` (everything but the wall time and the output path). */
 function fitOf(stdout: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type Objective, type RestartInitProgress, type Standardization, objectiveOf, supportsStepwise } from '@emkit/core';
+import { type RestartInitProgress, objectiveOf, perRowShift, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -8,7 +8,7 @@ import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber, readableLabel, stderr } from './shared.js';
 import { modelColumnsOf } from '@emkit/io/node';
 import { agreementWithLabels, formatAgreement } from './labels.js';
-import { modelInputs, toOriginalUnits } from './standardize.js';
+import { modelInputs, standardisedNote, toOriginalUnits } from './standardize.js';
 import { distributedFlags } from './distributed-flags.js';
 import { memoryFlags } from './memory.js';
 import { type OnlineFlags, onlineFields, onlineFlags, runStreamFit } from './online-flags.js';
@@ -44,8 +44,10 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
     files,
     signal,
     () => plugin.parseOptions(raw),
-    (fitter, status) => {
-      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter, objectiveOf(plugin, plugin.parseOptions(raw)));
+    (fitter, status, transform) => {
+      const objective = objectiveOf(plugin, plugin.parseOptions(raw));
+      // In the units the summary reports (original, for a density fitted on z-scores).
+      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter, objective, perRowShift(objective, transform));
       // A new stage of the init (k-means++, then k-means) is drawn at once, its steps at most 10 a second.
       let stage = '';
       const onInitProgress = (p: RestartInitProgress): void => {
@@ -115,10 +117,4 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
     const details = { ...modelFile, restarts: total, failedRestarts: failed, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: flags.out ?? null };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
-}
-
-/** The summary's `standardised` line: the transform, and the units the objective is reported in. */
-function standardisedNote(transform: Standardization, objective: Objective): string {
-  const method = transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)';
-  return `${method}; ${objective.density ? `${objective.name} in the original units` : `${objective.name} as fitted (not a density of the columns: no change of units to undo)`}`;
 }

@@ -136,20 +136,25 @@ export interface Fitter {
  * so Ctrl-C is still handled), else on one pool of worker threads that every fit shares, with the
  * data put in shared memory once. The result is the same bits either way.
  */
-export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null): Fitter {
+export function openFitter(plugin: AnyModelPlugin, file: DataFile, flags: FitFlags, initData?: Dataset, transform: Standardization | null = null, started: NodeWorkerPool | null = null): Fitter {
   // Out of core, and with --init-sample, the starting parameters come from a reservoir sample.
   const driver = { ...driverOptionsOf(flags), ...(initData !== undefined ? { initData } : {}) };
   if (flags.online === true) return openOnlineFitter(plugin, file, flags as FitFlags & OnlineFlags);
   if (flags.redis !== undefined) return openDistributedFitter(plugin, file, flags as FitFlags & DistributedFlags, driver, transform);
-  const workers = flags.workers ?? defaultWorkerCount();
+  const workers = poolSize(flags);
   if (workers === 0) {
     const data = file.dataset;
     return { data, pooled: false, fit: (raw, context) => fitInProcess(plugin, data, raw, { ...driver, ...context }), close: () => Promise.resolve() };
   }
-  const pool = new NodeWorkerPool(workers);
+  const pool = started ?? new NodeWorkerPool(workers);
   // Out-of-core rows stay on disk: workers read their own shards.
   const data = file.dataset.external ? file.dataset : shareDataset(file.dataset).data;
   return { data, pooled: true, fit: (raw, context) => fitOnPool(plugin, data, raw, { ...driver, ...context, pool }), close: () => pool.close() };
+}
+
+/** The worker threads a fit with these flags runs on: 0 in this thread, online or through Redis. */
+function poolSize(flags: FitFlags): number {
+  return flags.online === true || flags.redis !== undefined ? 0 : (flags.workers ?? defaultWorkerCount());
 }
 
 /**
@@ -163,7 +168,7 @@ export async function runFitting<T>(
   files: Record<string, string>,
   signal: AbortSignal,
   checkOptions: () => void,
-  body: (fitter: Fitter, status: StatusLine) => Promise<T>,
+  body: (fitter: Fitter, status: StatusLine, transform: Standardization | null) => Promise<T>,
   /** Whether the command can fit out of core (with --memory, or when the data would not fit in memory). */
   { outOfCore = false }: { outOfCore?: boolean } = {},
 ): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
@@ -174,6 +179,27 @@ export async function runFitting<T>(
     throw withFlagNames(error, plugin, files);
   }
   const status = statusLine(flags.quiet === true);
+  // The workers start (threads, their modules, the plugin's) while the data is read.
+  const pool = poolSize(flags) > 0 ? new NodeWorkerPool(poolSize(flags)) : null;
+  try {
+    return await readAndFit(plugin, flags, files, signal, body, outOfCore, status, pool);
+  } catch (error) {
+    status.clear();
+    await pool?.close();
+    throw error;
+  }
+}
+
+async function readAndFit<T>(
+  plugin: AnyModelPlugin,
+  flags: FitFlags,
+  files: Record<string, string>,
+  signal: AbortSignal,
+  body: (fitter: Fitter, status: StatusLine, transform: Standardization | null) => Promise<T>,
+  outOfCore: boolean,
+  status: StatusLine,
+  pool: NodeWorkerPool | null,
+): Promise<{ result: T; file: DataFile; transform: Standardization | null; initRows: number | null }> {
   const budget = outOfCore
     ? await outOfCoreBudget(plugin, flags).catch((error: unknown) => {
         throw withFlagNames(error, plugin, files);
@@ -198,10 +224,10 @@ export async function runFitting<T>(
     initData = initSampleOf(data, flags);
   }
   status.show(`initialising ${plugin.name} (${file.dataset.rows.toLocaleString('en')} rows${budget !== null ? ', out of core' : ''})`, true);
-  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform);
+  const fitter = openFitter(plugin, { ...file, dataset: data }, flags, initData, transform, pool);
   let result: T;
   try {
-    result = await body(fitter, status);
+    result = await body(fitter, status, transform);
   } catch (error) {
     throw inDataFile(withFlagNames(error, plugin, files), file);
   } finally {
@@ -314,9 +340,10 @@ export interface RestartProgress {
  * The progress of a fit's restarts as one stable line: with several restarts (in parallel on
  * workers, their iterations interleave) an aggregate — how many are initialising, running and
  * done, and the best mean objective so far — rather than a line that jumps between restarts.
- * Initialisation shows its method and how far it has got. `objective` names what is printed.
+ * Initialisation shows its method and how far it has got. `objective` names what is printed;
+ * `shift` (the per-row log-Jacobian of --standardize) puts it in the units of the summary.
  */
-export function restartProgress(restarts: number, maxIter: number, objective: Objective = LOG_LIKELIHOOD): RestartProgress {
+export function restartProgress(restarts: number, maxIter: number, objective: Objective = LOG_LIKELIHOOD, shift = 0): RestartProgress {
   const latest = new Map<number, FitProgress>();
   const initialising = new Map<number, RestartInitProgress>();
   const aggregate = (): string => {
@@ -324,7 +351,7 @@ export function restartProgress(restarts: number, maxIter: number, objective: Ob
     let best = -Infinity;
     for (const q of latest.values()) {
       if (q.converged || q.iteration >= maxIter) done++;
-      best = Math.max(best, q.meanLogLikelihood);
+      best = Math.max(best, q.meanLogLikelihood + shift);
     }
     // Most telling first: the line is cut at the terminal's width.
     const init = [...initialising.values()].at(-1);
@@ -343,7 +370,7 @@ export function restartProgress(restarts: number, maxIter: number, objective: Ob
       initialising.delete(p.restart);
       latest.set(p.restart, p);
       const change = Number.isFinite(p.change) ? `  change ${p.change.toExponential(2)}` : '';
-      if (restarts === 1) return `iteration ${p.iteration}  mean ${objective.name} ${formatNumber(p.meanLogLikelihood)}${change}`;
+      if (restarts === 1) return `iteration ${p.iteration}  mean ${objective.name} ${formatNumber(p.meanLogLikelihood + shift)}${change}`;
       return aggregate();
     },
   };

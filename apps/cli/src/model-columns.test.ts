@@ -106,3 +106,16 @@ describe('the model file remembers its columns', () => {
     expect((await runCli(['sample', '--model', oldPath, '--n', '1'])).stdout.split('\n')[0]).toBe('x0,x1,x2,x3');
   });
 });
+
+describe('select with a label column', () => {
+  it('reports the selected model’s agreement with --label, as fit of the same options does, and says it standardised', async () => {
+    const args = ['--data', original, '--drop', 'id', '--label', 'species', '--covariance', 'diag', '--standardize', '--workers', '0', '--seed', '3', '--json'];
+    const select = await runCli(['select', 'gmm', '--k', '2..3', ...args]);
+    expect(select.code, select.stderr).toBe(0);
+    const chosen = JSON.parse(select.stdout) as { best: number; candidates: { options: { k: number } }[]; agreement: { adjustedRandIndex: number; confusion: unknown } };
+    expect(select.stderr).toMatch(/^standardised +z-scores; log-likelihood in the original units$/m);
+    expect(select.stderr).toMatch(/agreement with --label species: adjusted Rand index/);
+    const fit = await runCli(['fit', 'gmm', '--k', String(chosen.candidates[chosen.best].options.k), ...args]);
+    expect(chosen.agreement).toEqual((JSON.parse(fit.stdout) as { agreement: unknown }).agreement);
+  });
+});

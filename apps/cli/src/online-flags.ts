@@ -2,6 +2,7 @@ import {
   type AnyModelPlugin,
   type Dataset,
   type FitResult,
+  type Objective,
   InputError,
   OptionError,
   fitOnline,
@@ -9,6 +10,7 @@ import {
   restateError,
   meanLogLikelihoodOf,
   modelFileFromParams,
+  objectiveOf,
   stepwiseLearner,
   supportsStepwise,
 } from '@emkit/core';
@@ -228,8 +230,9 @@ function shiftLines(error: unknown, offset: number): unknown {
 export async function runStreamFit(plugin: AnyModelPlugin, raw: unknown, files: Record<string, string>, flags: FitFlags & OnlineFlags, signal: AbortSignal): Promise<void> {
   const started = performance.now();
   let summary: StreamFitSummary;
+  let objective: Objective;
   try {
-    plugin.parseOptions(raw);
+    objective = objectiveOf(plugin, plugin.parseOptions(raw));
     checkDriverFlags(plugin, flags);
     await checkOutputPath(flags.out!);
     summary = await fitStream(plugin, raw, flags, signal);
@@ -240,7 +243,7 @@ export async function runStreamFit(plugin: AnyModelPlugin, raw: unknown, files: 
     ['model', plugin.name],
     ['data', `stdin (${summary.rows} rows${summary.columns ? ` × ${summary.columns.length} columns` : ''})`],
     ['online', `${summary.steps} mini-batch steps of ${flags.batchSize} rows`],
-    ['held-out mean log-likelihood', summary.heldOutMeanLogLikelihood === null ? 'n/a' : `${formatNumber(summary.heldOutMeanLogLikelihood)} (${summary.heldOutRows} rows)`],
+    [`held-out mean ${objective.name}`, summary.heldOutMeanLogLikelihood === null ? 'n/a' : `${formatNumber(summary.heldOutMeanLogLikelihood)} (${summary.heldOutRows} rows)`],
     ['checkpoints', `${summary.checkpoints} (every ${flags.checkpointEvery} batches and at the end)`],
     ['wall time', `${((performance.now() - started) / 1000).toFixed(2)} s`],
     ['model file', flags.out!],

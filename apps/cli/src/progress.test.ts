@@ -23,14 +23,14 @@ beforeAll(() => {
   writeFileSync(data, `${lines.join('\n')}\n`);
 });
 
-/** What a terminal shows when `emkit args` runs in it, escape sequences removed. */
-function inTerminal(args: string[]): Promise<string> {
+/** What a terminal shows when `emkit args` runs in it, escape sequences removed (`raw`: kept). */
+function inTerminal(args: string[], { raw = false, failing = false } = {}): Promise<string> {
   const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(' ');
   return new Promise((resolve, reject) => {
     execFile('script', ['-qefc', command, '/dev/null'], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout) => {
-      if (error) reject(error);
+      if (error && !failing) reject(error);
       // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
-      else resolve(stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+      else resolve(raw ? stdout : stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     });
   });
 }
@@ -61,6 +61,28 @@ describe('progress on a terminal', () => {
     const shown = await inTerminal(['select', 'gmm', '--data', data, '--k', '1..3', '--covariance', 'diag', '--workers', '0']);
     expect(shown).toMatch(/candidates 0\/3 done · [\d.]+ s elapsed · covariance=diag, k=1 at iteration \d+/);
     expect(shown).toMatch(/candidates [12]\/3 done · [\d.]+ s elapsed · about [\d.]+ s left/);
+  });
+
+  it('with --standardize the progress line is in the original units, as the summary', async () => {
+    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--workers', '0', '--standardize']);
+    const progress = [...shown.matchAll(/iteration \d+ {2}mean log-likelihood (-?[\d.]+)/g)].map((m) => Number(m[1]));
+    const summary = Number(/^mean log-likelihood +(-?[\d.]+)/m.exec(shown)![1]);
+    expect(progress.length).toBeGreaterThan(0);
+    // The log-Jacobian here is about −2.8 per row: z-score units would be that far off.
+    expect(Math.abs(progress.at(-1)! - summary)).toBeLessThan(0.2);
+  });
+
+  it('the first line is drawn before the models load, and the next output erases it (a status line, an error)', async () => {
+    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '2', '--workers', '0'], { raw: true });
+    // Carriage return and erase-line: nothing of it stays on the terminal.
+    expect(shown.startsWith('emkit fit gmm: starting…\r\x1b[K')).toBe(true);
+    expect(shown).toMatch(/reading .*rows\.csv/);
+    // --out into a missing folder is refused before anything else is drawn.
+    const failed = await inTerminal(['fit', 'gmm', '--data', data, '--k', '2', '--out', join(temp, 'absent', 'm.json')], { raw: true, failing: true });
+    // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
+    expect(failed).toMatch(/^emkit fit gmm: starting…\r\x1b\[Kemkit: error: .*absent/);
+    const quiet = await inTerminal(['fit', 'gmm', '--data', data, '--k', '2', '--workers', '0', '--quiet'], { raw: true });
+    expect(quiet).not.toContain('starting');
   });
 
   it('--quiet silences it, and nothing is shown when stderr is not a terminal', async () => {

@@ -19,7 +19,8 @@ import { RESERVED_FLAGS, attributeOf, defaultNote, flagNumber, flagOf, helpGroup
 import type { RegisteredModel } from './registry.js';
 import { dataOptions, formatNumber, stderr } from './shared.js';
 import { modelColumnsOf } from '@emkit/io/node';
-import { rowInOriginalUnits, toOriginalUnits } from './standardize.js';
+import { modelInputs, rowInOriginalUnits, standardisedNote, toOriginalUnits } from './standardize.js';
+import { agreementWithLabels, formatAgreement } from './labels.js';
 
 interface SelectFlags extends FitFlags {
   criterion: SelectionCriterion;
@@ -175,12 +176,16 @@ async function runSelect(model: RegisteredModel, flags: SelectFlags, signal: Abo
   const seconds = (performance.now() - started) / 1000;
   printSummary([
     ['data', describeData(file)],
+    ...(transform === null || best === null ? [] : [['standardised', standardisedNote(transform, best.fit.objective)] as [string, string]]),
     ['selected', best === null ? 'none: every candidate failed' : `${describe(best.row, columns)} (smallest ${selection.criterion.toUpperCase()}, smaller is better)`],
     ['wall time', `${seconds.toFixed(2)} s`],
     ['model file', best === null || flags.out === undefined ? 'not written' + (flags.out === undefined ? ' (no --out)' : '') : flags.out],
   ]);
+  // --label: how the selected model's components agree with the ground truth, as after `fit`.
+  const agreement = best === null || file.dataset.external ? null : agreementWithLabels(plugin, best.fit.params, modelInputs(file, transform), file);
+  if (agreement !== null) stderr(formatAgreement(agreement));
   if (flags.json) {
-    const details = { model: plugin.name, criterion: selection.criterion, best: best?.index ?? null, top, candidates: selection.table, bestModel: modelFile, wallTimeSeconds: seconds, out: best === null ? null : (flags.out ?? null) };
+    const details = { model: plugin.name, criterion: selection.criterion, best: best?.index ?? null, top, candidates: selection.table, bestModel: modelFile, ...(agreement === null ? {} : { agreement }), wallTimeSeconds: seconds, out: best === null ? null : (flags.out ?? null) };
     await writeStdout(`${JSON.stringify(details)}\n`);
   }
   if (best === null) {

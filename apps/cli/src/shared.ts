@@ -28,7 +28,7 @@ export function dataOptions(command: Command, { target = true } = {}): Command {
   command.addOption(new Option('--header <mode>', 'CSV: whether line 1 is a header; auto: when it has a non-numeric cell').choices(['auto', 'yes', 'no']).default('auto'));
   command.option('--columns <list>', 'the columns to use, in this order: header names, 1-based numbers and ranges (a,b,4..7)');
   command.option('--drop <list>', 'columns to leave out: header names, 1-based numbers and ranges (id,2..3)');
-  command.option('--label <column>', 'a ground-truth column (any text), kept out of the fit; fit and predict then report ARI, NMI and a confusion table');
+  command.option('--label <column>', 'a ground-truth column (any text), kept out of the fit; fit, select (for the selected model) and predict then report ARI, NMI and a confusion table');
   if (target) command.option('--target <column>', 'the response column (header name or 1-based number) of a supervised model such as bayes-linreg; it is left out of the data');
   command.addOption(
     new Option('--missing <mode>', 'empty cells, NaN and NA: error (refuse them), or marginalize (models that support it — gmm, bernoulli — fit on each row\'s observed cells)')

@@ -2,6 +2,7 @@ import {
   type CandidateRow,
   type Dataset,
   type FitResult,
+  type Objective,
   type Standardization,
   type StandardizeMethod,
   type StandardizedFitResult,
@@ -9,7 +10,7 @@ import {
   applyStandardization,
   fitStandardization,
   inOriginalUnits,
-  logJacobian,
+  perRowShift,
   totalWeight,
 } from '@emkit/core';
 import { InvalidArgumentError, Option } from 'commander';
@@ -50,9 +51,15 @@ export function modelInputs(file: DataFile, transform: Standardization | null): 
 
 /** A row of `emkit select`'s table in the original units (rows whose objective is not a density of the columns unchanged). */
 export function rowInOriginalUnits(row: CandidateRow, transform: Standardization, data: Dataset): CandidateRow {
-  if (row.status !== 'ok' || !row.objective?.density || row.logLikelihood === null || row.meanLogLikelihood === null) return row;
-  const perRow = logJacobian(transform);
+  if (row.status !== 'ok' || row.objective === null || !row.objective.density || row.logLikelihood === null || row.meanLogLikelihood === null) return row;
+  const perRow = perRowShift(row.objective, transform);
   const shift = perRow * totalWeight(data);
   const minus = (x: number | null): number | null => (x === null ? null : x - 2 * shift);
   return { ...row, logLikelihood: row.logLikelihood + shift, meanLogLikelihood: row.meanLogLikelihood + perRow, bic: minus(row.bic), aic: minus(row.aic), icl: minus(row.icl) };
+}
+
+/** The summary's `standardised` line: the transform, and the units the objective is reported in. */
+export function standardisedNote(transform: Standardization, objective: Objective): string {
+  const method = transform.method === 'zscore' ? 'z-scores' : 'robust (median, IQR)';
+  return `${method}; ${objective.density ? `${objective.name} in the original units` : `${objective.name} as fitted (not a density of the columns: no change of units to undo)`}`;
 }

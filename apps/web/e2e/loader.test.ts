@@ -44,7 +44,7 @@ describe('the loader: columns, label and standardisation', () => {
     await choose(p(), '#model', 'gmm');
     await setNumber(p(), '#k', 3);
     await choose(p(), '#covariance', 'diag');
-    await choose(p(), '#init-method', 'kmeans');
+    await choose(p(), '#init-method', 'emEM');
     await setNumber(p(), '#seed', 0);
     await setNumber(p(), '#restarts', 1, { action: false });
     await settle(p(), (page) => page.click('#fit'));

@@ -161,7 +161,7 @@ export async function faithfulK2Full(p: Page): Promise<void> {
   await choose(p, '#model', 'gmm');
   await setNumber(p, '#k', 2);
   await choose(p, '#covariance', 'full');
-  await choose(p, '#init-method', 'kmeans');
+  await choose(p, '#init-method', 'emEM');
   await setNumber(p, '#seed', 0);
   await setNumber(p, '#restarts', 1, { action: false });
 }

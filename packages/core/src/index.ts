@@ -72,6 +72,7 @@ export {
   applyStandardization,
   invertStandardization,
   logJacobian,
+  perRowShift,
   inOriginalUnits,
   fitStandardized,
   readStandardization,

@@ -137,6 +137,11 @@ describe('readCount and readMixtureWeights', () => {
     expect(() => readMixtureWeights([0.5, 0.6], 'weights', 2)).toThrow(/^weights: sum to 1\.1; they must sum to 1/);
     expect(() => readMixtureWeights([1], 'weights', 2)).toThrow(/^weights/);
   });
+
+  it('readMixtureWeights keeps weights whose sum is 1 to round-off as they are, so a written file reads back bit for bit', () => {
+    // 0.6439242482911176 + 0.3560757517088822 = 1 − 2⁻⁵²: an M-step's nⱼ/N; dividing by the sum would change both.
+    expect(Array.from(readMixtureWeights([0.6439242482911176, 0.3560757517088822], 'weights', 2))).toEqual([0.6439242482911176, 0.3560757517088822]);
+  });
 });
 
 function catchError(f: () => unknown): unknown {

@@ -40,7 +40,8 @@ export function readMixtureWeights(value: unknown, field: string, k: number, kin
     total += w;
   });
   if (Math.abs(total - 1) > tolerance) throw factory(kind)(field, `sum to ${total}; they must sum to 1`);
-  for (let j = 0; j < k; j++) weights[j] /= total;
+  // Renormalised only beyond round-off, so that a file emkit wrote reads back bit for bit.
+  if (Math.abs(total - 1) > k * Number.EPSILON) for (let j = 0; j < k; j++) weights[j] /= total;
   return weights;
 }
 

@@ -481,16 +481,15 @@ function optionIssueError(issues: readonly Issue[], raw: unknown, root: z.ZodTyp
 }
 
 /**
- * The `freeze` option of plugins that can hold parameters at their starting values (gmm, hmm):
- * one of `names` or a list of them, each kept once; default none.
+ * The `freeze` option of plugins that can hold parameters at their starting values (gmm, hmm),
+ * from the enum of their parameter names: one name or a list of them, each kept once; default none.
  */
-export function freezeOption<const Name extends string>(names: readonly [Name, ...Name[]]) {
-  const name = z.enum(names);
+export function freezeOption<Names extends z.ZodEnum<Readonly<Record<string, string>>>>(names: Names) {
   return z
-    .union([z.array(name), name.transform((v) => [v])])
+    .union([z.array(names), names.transform((v) => [v])])
     .default([])
     .transform((v) => [...new Set(v)])
-    .meta({ kind: 'list', choices: names, expected: `a list of ${names.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' });
+    .meta({ kind: 'list', choices: names.options, expected: `a list of ${names.options.join(', ')}`, description: 'parameters kept at their starting values', modelFile: 'always' });
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetFromRows } from './dataset.js';
 import type { FitResult } from './driver.js';
 import { LOG_LIKELIHOOD } from './plugin.js';
-import { applyStandardization, fitStandardization, inOriginalUnits, invertStandardization, logJacobian, readStandardization } from './standardize.js';
+import { applyStandardization, fitStandardization, inOriginalUnits, invertStandardization, logJacobian, perRowShift, readStandardization } from './standardize.js';
 
 describe('standardisation', () => {
   const data = datasetFromRows([[1, 100], [2, 300], [3, 200], [10, 400]], { columns: ['a', 'b'] });
@@ -62,6 +62,8 @@ describe('standardisation', () => {
     expect(elbo.meanLogLikelihood).toBeCloseTo(-1 - Math.log(20), 14);
     expect(elbo.history[1]).toBeCloseTo(-1 - Math.log(20), 14);
     expect(elbo.bic).toBeNull();
+    // The same shift for a progress line or a run's history: a density's log-Jacobian, nothing for a cost or without a transform.
+    expect([perRowShift(LOG_LIKELIHOOD, t), perRowShift({ name: '−inertia', density: false }, t), perRowShift(LOG_LIKELIHOOD, null)]).toEqual([logJacobian(t), 0, 0]);
   });
 
   it('reads the model-file field back, refusing bad scales', () => {

@@ -1,5 +1,6 @@
 import { type Dataset, createDataset } from './dataset.js';
 import type { FitResult } from './driver.js';
+import type { Objective } from './plugin.js';
 import { InputError, ModelFileError } from './errors.js';
 
 /** z-scores (mean, standard deviation) or robust (median, interquartile range). */
@@ -101,6 +102,15 @@ export function logJacobian(t: Standardization): number {
   return s;
 }
 
+/**
+ * What to add to a mean objective per row (a progress line's, a run's history) fitted on columns
+ * standardised by `t` to have it in the original units: the log-Jacobian for a density (or a
+ * bound on one), 0 for a cost or without a transform.
+ */
+export function perRowShift(objective: Objective, t: Standardization | null): number {
+  return t !== null && objective.density ? logJacobian(t) : 0;
+}
+
 /** A fit on standardised data, reported in the original units, with its transform. */
 export type StandardizedFitResult<P, O> = FitResult<P, O> & { readonly standardization: Standardization };
 
@@ -112,7 +122,7 @@ export type StandardizedFitResult<P, O> = FitResult<P, O> & { readonly standardi
  */
 export function inOriginalUnits<P, O>(result: FitResult<P, O>, t: Standardization, data: Dataset): StandardizedFitResult<P, O> {
   if (!result.objective.density) return { ...result, standardization: t };
-  const perRow = logJacobian(t);
+  const perRow = perRowShift(result.objective, t);
   const weight = data.weights === null ? data.rows : data.weights.reduce((a, b) => a + b, 0);
   const shift = perRow * weight;
   return {

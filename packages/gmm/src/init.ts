@@ -42,9 +42,14 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     return shortRunsStart(
       data,
       options,
-      { runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs, iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations, kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept },
+      {
+        runs: options.shortRuns ?? DEFAULT_SHORT_RUNS.runs,
+        iterations: options.shortRunIterations ?? DEFAULT_SHORT_RUNS.iterations,
+        kept: options.shortRunsKept ?? DEFAULT_SHORT_RUNS.kept,
+        rows: options.shortRunRows ?? DEFAULT_SHORT_RUNS.rows,
+      },
       random,
-      (o, r) => initialParams(data, o, r),
+      (sample, o, r) => initialParams(sample, o, r),
       onProgress,
     );
 

@@ -151,7 +151,7 @@ describe('MAP-EM with conjugate priors (mclust priorControl)', () => {
 
   it('passes the conformance kit with a prior, for every covariance structure', async () => {
     for (const covariance of WITH_PRIOR) await assertConformance(gmmPlugin, { data: faithful, options: { k: 2, covariance, prior: 'default' }, maxIter: 30 });
-  });
+  }, 120_000);
 
   it('the flat prior* options (CLI flags) imply and refine the prior; bad values name the field', async () => {
     expect(gmmPlugin.parseOptions({ k: 2 }).prior).toBeNull();

@@ -59,12 +59,13 @@ export interface GmmOptions {
   /** hc's merge criterion: the classification likelihood of a VVV (mclust's default, when absent) or EII model. */
   hcModel?: HcModel;
   /**
-   * emEM: how many short EM runs, EM iterations in each, and how many of the best are continued
-   * (short-runs.ts); absent: DEFAULT_SHORT_RUNS. parseGmmOptions fills these in.
+   * emEM: how many short EM runs, EM iterations in each, how many of the best are continued, and
+   * the most rows they fit (short-runs.ts); absent: DEFAULT_SHORT_RUNS. parseGmmOptions fills these in.
    */
   shortRuns?: number;
   shortRunIterations?: number;
   shortRunsKept?: number;
+  shortRunRows?: number;
   init: GmmInit | null;
   /**
    * Parameters the M-step keeps at their starting values. Frozen weights are `init.weights` when
@@ -104,7 +105,7 @@ export interface GmmOptions {
 }
 
 /** emEM's defaults (chosen on the peer benchmark; see the README). */
-export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3 } as const;
+export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3, rows: 5000 } as const;
 
 const shrinkage = z.number().positive().meta({ expected: "a number > 0 (the mean prior's precision)" });
 const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
@@ -139,7 +140,7 @@ export const gmmOptions = defineOptions(
         modelFile: 'always',
       }),
     regCovar: z.number().min(0).default(1e-6).meta({ description: 'added to the covariance diagonal at every M-step', modelFile: 'always' }),
-    initMethod: z.enum(INIT_METHODS).default('kmeans').meta({
+    initMethod: z.enum(INIT_METHODS).default('emEM').meta({
       description:
         "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
       group: 'start',
@@ -148,12 +149,18 @@ export const gmmOptions = defineOptions(
     shortRuns: z.number().int().min(1).default(DEFAULT_SHORT_RUNS.runs).meta({ description: 'emEM: the number of short EM runs', group: 'start' }),
     shortRunIterations: z.number().int().min(0).default(DEFAULT_SHORT_RUNS.iterations).meta({ description: 'emEM: EM iterations in each short run', group: 'start' }),
     shortRunsKept: z.number().int().min(1).default(DEFAULT_SHORT_RUNS.kept).meta({ description: 'emEM: how many of the best short runs are continued to convergence', group: 'start' }),
+    shortRunRows: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_SHORT_RUNS.rows)
+      .meta({ description: 'emEM: the short runs and the continued ones fit a seeded sample of at most this many rows (all rows when there are fewer, or with a prior); EM then goes on from the best over all rows', group: 'start' }),
     init: z
       .looseObject({ weights: z.array(z.number()).optional(), means: z.array(z.array(z.number())).optional(), covariances: z.unknown().optional() })
       .nullable()
       .default(null)
       .meta({ kind: 'json', description: "JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture's init object)", group: 'start' }),
-    freeze: freezeOption(FROZEN_PARAMETERS),
+    freeze: freezeOption(z.enum(FROZEN_PARAMETERS)),
     assignment: z.enum(ASSIGNMENTS as [Assignment, ...Assignment[]]).default('soft').meta({
       description: 'soft: EM with posterior responsibilities; hard: classification EM, each row wholly assigned to its most probable component (the objective is then the classification log-likelihood)',
       modelFile: 'always',

@@ -5,7 +5,7 @@ import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
 import { initialParams } from './init.js';
 import { createStats, eStepRows, estimateParameters } from './estimate.js';
-import { CONTINUE_MAX_ITER, CONTINUE_TOL } from './short-runs.js';
+import { CONTINUE_MAX_ITER, CONTINUE_TOL, sampleRows } from './short-runs.js';
 import type { GmmParams } from './params.js';
 import { readMclustFixture } from './test-support/fixtures.js';
 
@@ -88,9 +88,49 @@ describe("initMethod 'emEM': many short EM runs, the best few continued", () => 
     expect(Number.isFinite(r.logLikelihood)).toBe(true);
   });
 
+  it('sampleRows: m distinct rows in data order, each with its weight and missing cells (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 1e6 }), (n, mRaw, seed) => {
+        const m = Math.min(n, mRaw);
+        const d = 2;
+        // Row i holds (i, −i), weight i + 1, and its second cell missing when i is odd.
+        const values = Float64Array.from({ length: n * d }, (_, c) => (c % 2 === 0 ? c / 2 : (c - 1) % 4 === 0 ? -(c - 1) / 2 : Number.NaN));
+        const missing = Uint8Array.from({ length: n * d }, (_, c) => (c % 2 === 1 && (c - 1) % 4 !== 0 ? 1 : 0));
+        const data = createDataset(values, n, d, { weights: Float64Array.from({ length: n }, (_, i) => i + 1), missing });
+        const sample = sampleRows(data, m, new Random(seed));
+        expect(sample.rows).toBe(m);
+        const rows = Array.from({ length: m }, (_, i) => sample.values[i * d]);
+        for (let i = 1; i < m; i++) expect(rows[i]).toBeGreaterThan(rows[i - 1]);
+        rows.forEach((row, i) => {
+          expect(sample.weights![i]).toBe(row + 1);
+          expect(sample.missing?.[i * d + 1] ?? 0).toBe(row % 2);
+          if (row % 2 === 0) expect(sample.values[i * d + 1]).toBe(-row);
+        });
+      }),
+    );
+  });
+
+  it('beyond shortRunRows rows the runs fit a sample: the start is the seed’s, carries all rows’ weight, and EM from it reaches the full-data runs’ optimum (to the tolerance)', async () => {
+    const data = blobs(7, 400, 2, 3);
+    const settings = { k: 3, initMethod: 'emEM', shortRuns: 6, shortRunsKept: 2 } as const;
+    const options = gmmPlugin.parseOptions({ ...settings, shortRunRows: 100 });
+    const a = initialParams(data, options, new Random(3));
+    const b = initialParams(data, options, new Random(3));
+    expect(Array.from(b.means)).toEqual(Array.from(a.means));
+    expect(a.totalWeight).toBe(totalWeight(data));
+    // Not the full-data start: the sample made a difference.
+    const full = initialParams(data, { ...options, shortRunRows: 400 }, new Random(3));
+    expect(Array.from(full.means)).not.toEqual(Array.from(a.means));
+    const sampled = await fit(gmmPlugin, data, { ...settings, shortRunRows: 100 }, { seed: 3 });
+    const unsampled = await fit(gmmPlugin, data, { ...settings, shortRunRows: 400 }, { seed: 3 });
+    // Stopped at tol 1e-6 on the mean: the two agree to about N·1e-6, far from another local optimum.
+    expect(Math.abs(sampled.logLikelihood - unsampled.logLikelihood)).toBeLessThan(1e-5 * Math.abs(unsampled.logLikelihood));
+  });
+
   it('refuses bad settings with the option named', () => {
     expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRuns: 0 })).toThrow(/shortRuns/);
     expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRunsKept: 1.5 })).toThrow(/shortRunsKept/);
     expect(() => gmmPlugin.parseOptions({ k: 2, hcModel: 'VEV' })).toThrow(/hcModel/);
+    expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRunRows: 0 })).toThrow(/shortRunRows/);
   });
 });

@@ -17,6 +17,10 @@ import type { GmmParams } from './params.js';
  * the data, the options and the seed — it is the same on any thread and for any worker count.
  * A run that fails (a singular component, a non-finite value) is dropped; when every run fails
  * the last failure is thrown, and the driver records the restart as failed.
+ *
+ * With more rows than settings.rows (and no prior, which is resolved from all the data), the runs
+ * fit a sample of settings.rows distinct rows drawn from the stream deriveSeed(base, runs), in
+ * data order with their weights: the cost of the start no longer grows with N.
  */
 export interface ShortRunsSettings {
   /** How many short runs. */
@@ -25,6 +29,12 @@ export interface ShortRunsSettings {
   readonly iterations: number;
   /** How many of the best short runs are continued. */
   readonly kept: number;
+  /**
+   * The most rows the short and continued runs fit: beyond it they fit a seeded sample of this
+   * many rows, and the driver's EM goes on from the best over all rows (on its shards and
+   * workers). Bounds emEM's cost at large N, where a start's basin shows on a sample.
+   */
+  readonly rows: number;
 }
 
 /** The continued runs stop when the mean log-likelihood changes by at most this (per unit weight)… */
@@ -47,18 +57,22 @@ export function shortRunsStart(
   options: GmmOptions,
   settings: ShortRunsSettings,
   random: Random,
-  start: (options: GmmOptions, random: Random) => GmmParams,
+  /** A single start (hc, k-means, …) on `sample`. */
+  start: (sample: Dataset, options: GmmOptions, random: Random) => GmmParams,
   /** Hears of each short run done, then of each continued run (`emEM short runs 7/20 runs`). */
   onProgress?: (progress: InitProgress) => void,
 ): GmmParams {
   const base = random.nextUint32();
+  const all = data;
+  const sampled = Math.max(settings.rows, options.k);
+  if (data.rows > sampled && !options.prior) data = sampleRows(data, sampled, new Random(deriveSeed(base, settings.runs)));
   const weight = totalWeight(data);
   const runs: Run[] = [];
   let lastError: unknown = null;
   for (let r = 0; r < settings.runs; r++) {
     const method: InitMethod = r === 0 ? 'hc' : CYCLE[(r - 1) % CYCLE.length];
     try {
-      const params = start({ ...options, initMethod: method }, new Random(deriveSeed(base, r)));
+      const params = start(data, { ...options, initMethod: method }, new Random(deriveSeed(base, r)));
       runs.push({ ...iterate(data, options, weight, params, settings.iterations, 0), index: r });
     } catch (error) {
       lastError = error;
@@ -80,8 +94,31 @@ export function shortRunsStart(
     onProgress?.({ method: 'emEM best runs continued', done: q + 1, total: best.length, unit: 'runs' });
   }
   if (continued.length === 0) throw lastError;
-  // The driver counts its own iterations from here.
-  return { ...continued.sort(byFit)[0].params, iteration: 0 };
+  // The driver counts its own iterations from here, over all rows.
+  return { ...continued.sort(byFit)[0].params, iteration: 0, totalWeight: data === all ? weight : totalWeight(all) };
+}
+
+/** `m` distinct rows of `data` drawn uniformly (a partial Fisher–Yates shuffle), in data order, with their weights and missing cells. */
+export function sampleRows(data: Dataset, m: number, random: Random): Dataset {
+  const n = data.rows;
+  const d = data.cols;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < m; i++) {
+    const j = i + random.nextInt(n - i);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const picked = order.subarray(0, m).sort();
+  const values = new Float64Array(m * d);
+  const weights = data.weights ? new Float64Array(m) : null;
+  const missing = data.missing ? new Uint8Array(m * d) : null;
+  picked.forEach((row, i) => {
+    values.set(data.values.subarray(row * d, (row + 1) * d), i * d);
+    if (weights) weights[i] = (data.weights as Float64Array)[row];
+    if (missing) missing.set((data.missing as Uint8Array).subarray(row * d, (row + 1) * d), i * d);
+  });
+  return { rows: m, cols: d, values, weights, columns: data.columns, ...(missing ? { missing } : {}) };
 }
 
 /**

@@ -78,7 +78,7 @@ export const hmmOptions = defineOptions(
       .nullable()
       .default(null)
       .meta({ kind: 'json', description: 'JSON file with starting startProbabilities, transitions, means, covariances and/or emissionProbabilities', group: 'start' }),
-    freeze: freezeOption(FROZEN_PARAMETERS),
+    freeze: freezeOption(z.enum(FROZEN_PARAMETERS)),
     startPrior: concentration.default(1).meta({ description: 'α ≥ 1 of a Dirichlet prior on the start distribution (MAP-EM; 1: none)', group: 'prior', modelFile: 'non-default' }),
     transitionPrior: concentration.default(1).meta({ description: 'α ≥ 1 of a Dirichlet prior on each transition row (MAP-EM; 1: none)', group: 'prior', modelFile: 'non-default' }),
   },

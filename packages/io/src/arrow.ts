@@ -1,4 +1,4 @@
-import { InputError } from '@emkit/core';
+import { InputError, hasErrorCode } from '@emkit/core';
 import { type DataType, type Field, type RecordBatch, DataType as Types, RecordBatchReader } from 'apache-arrow';
 import { resolveColumns } from './columns.js';
 import { type ReadTableOptions, type RowLocation, type TableChunk, type TableLayout, type TableReader, interleave, refuseNonNumeric } from './table.js';
@@ -66,7 +66,7 @@ export function arrowTableReader(bytes: Uint8Array | AsyncIterable<Uint8Array>, 
         firstRow += rows;
       }
     } catch (error) {
-      if (error instanceof InputError) throw error;
+      if (hasErrorCode(error, 'input')) throw error;
       throw new InputError({ file: source, detail: `record batch ${b}: cannot decode: ${error instanceof Error ? error.message : String(error)}` });
     }
   }

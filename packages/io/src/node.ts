@@ -108,7 +108,7 @@ async function* fsChunks(path: string): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (error) {
-    if (error instanceof EmkitError) throw error;
+    if (isEmkitError(error)) throw error;
     throw new InputError({ file: path, detail: `cannot read: ${describeFsError(error)}` });
   } finally {
     stream.destroy();

@@ -1,6 +1,6 @@
 import type { Dataset } from '@emkit/core';
 import { KERNEL_CHUNK_ROWS, padded, type WasmKernels } from '@emkit/linalg';
-import { type BoundedAlgorithm, centreGeometry, slack } from './bounds.js';
+import { type BoundedAlgorithm, type assignRowsBounded, centreGeometry, slack } from './bounds.js';
 import { WasmChunkStats, putCentresTransposed } from './stats.js';
 
 /**
@@ -44,24 +44,14 @@ function createState(wasm: WasmKernels, algorithm: BoundedAlgorithm, k: number, 
 }
 
 /**
- * `assignRowsBounded` on the WebAssembly kernels: bit for bit what Lloyd (`assignRows`) adds to
+ * `assignRowsBounded` (its arguments, after the kernels) on the WebAssembly kernels: bit for bit what Lloyd (`assignRows`) adds to
  * `stats` and returns, for any `previous` state. Chunks of KERNEL_CHUNK_ROWS rows go through
  * boundedChunk (the distance to each row's assigned centre, the bound tests, the distances the
  * bounds cannot rule out, every distance for the rows they cannot settle — all with Lloyd's
  * arithmetic) and then lloydStats, as in `assignRowsWasm`.
  */
-export function assignRowsBoundedWasm(
-  wasm: WasmKernels,
-  algorithm: BoundedAlgorithm,
-  k: number,
-  cols: number,
-  centers: Float64Array,
-  data: Dataset,
-  start: number,
-  end: number,
-  stats: Float64Array,
-  previous: unknown,
-): { logLikelihood: number; state: WasmBoundsState } {
+export function assignRowsBoundedWasm(wasm: WasmKernels, ...args: Parameters<typeof assignRowsBounded>): { logLikelihood: number; state: WasmBoundsState } {
+  const [algorithm, k, cols, centers, data, start, end, stats, previous] = args;
   const reuse = isUsable(previous, wasm, algorithm, k, cols, start, end);
   if (!reuse && typeof previous === 'object' && previous !== null && (previous as Partial<WasmBoundsState>).kernels === wasm) wasm.release(previous);
   const state = reuse ? previous : createState(wasm, algorithm, k, cols, data, start, end);

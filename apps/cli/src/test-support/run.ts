@@ -26,6 +26,17 @@ export function emkit(args: readonly string[], options: { cwd?: string; env?: No
   });
 }
 
+/** Runs `node dist/bin.js ...args` with `input` on stdin (never rejects on exit codes). */
+export function emkitWithStdin(args: readonly string[], input: Buffer | string): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(process.execPath, [bin, ...args], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolvePromise({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+    child.stdin!.end(input);
+  });
+}
+
 /** Starts emkit, sends SIGINT after `delayMs`, and resolves with the exit code and output. */
 export function emkitInterrupted(args: readonly string[], delayMs: number): Promise<RunResult & { signal: NodeJS.Signals | null }> {
   return new Promise((resolvePromise) => {

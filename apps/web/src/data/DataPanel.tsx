@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { busy } from '../client.js';
 import type { LoaderState } from '../session/types.js';
+import { listen } from '../ui/listen.js';
 import { chooseColumns, loadExample, loadFile } from './actions.js';
 import { CSV_EXAMPLES, SYNTHETIC_EXAMPLES, type ExampleName } from './examples.js';
 import { dataError, dataset, loadedExample, xColumn, yColumn } from './store.js';
@@ -22,14 +23,7 @@ function useFileDrop(onFiles: (files: FileList | null | undefined) => void) {
       dragging.value = false;
       onFiles(e.dataTransfer?.files);
     };
-    window.addEventListener('dragover', over);
-    window.addEventListener('dragleave', leave);
-    window.addEventListener('drop', drop);
-    return () => {
-      window.removeEventListener('dragover', over);
-      window.removeEventListener('dragleave', leave);
-      window.removeEventListener('drop', drop);
-    };
+    return listen(window, { dragover: over, dragleave: leave, drop });
   }, []);
   return dragging;
 }

@@ -4,6 +4,7 @@ import { dataset, xColumn, yColumn } from '../data/store.js';
 import { responsibilities, snapshot, trail } from '../run/store.js';
 import { MAX_DRAWN_ROWS } from '../session/types.js';
 import { useCanvas } from '../ui/inputs.js';
+import { listen } from '../ui/listen.js';
 import { componentColor, cssColor, UNCERTAINTY_RAMP } from './colors.js';
 import { drawScatter, rowAtPixel, scatterFrame, type ComponentShape, type ScatterInput } from './scatter.js';
 import { drawnComponents, pointColors, trailPaths, type ColorMode } from './scatter-input.js';
@@ -41,18 +42,8 @@ function useZoomPan(ref: { current: HTMLCanvasElement | null }, window: { value:
     };
     const up = () => (dragging = null);
     const reset = () => (window.value = null);
-    canvas.addEventListener('wheel', wheel, { passive: false });
-    canvas.addEventListener('pointerdown', down);
-    canvas.addEventListener('pointermove', move);
-    canvas.addEventListener('pointerup', up);
-    canvas.addEventListener('dblclick', reset);
-    return () => {
-      canvas.removeEventListener('wheel', wheel);
-      canvas.removeEventListener('pointerdown', down);
-      canvas.removeEventListener('pointermove', move);
-      canvas.removeEventListener('pointerup', up);
-      canvas.removeEventListener('dblclick', reset);
-    };
+    // Not passive: the wheel handler zooms instead of scrolling the page.
+    return listen(canvas, { wheel, pointerdown: down, pointermove: move, pointerup: up, dblclick: reset }, { passive: false });
   }, []);
 }
 

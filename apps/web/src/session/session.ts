@@ -8,6 +8,8 @@ import {
   applyStandardization,
   fitStandardization,
   inOriginalUnits,
+  objectiveOf,
+  perRowShift,
   type AnyModelPlugin,
   type Standardization,
   type Dataset,
@@ -208,11 +210,14 @@ export class Session {
     const plugin = this.pluginNamed(request.plugin);
     const started = performance.now();
     const pool = this.trained(plugin, request) ? null : this.workerPool();
+    // Progress in the units of the result (the original ones, for a density fitted on z-scores).
+    const transform = this.csv?.transform ?? null;
+    const shift = perRowShift(objectiveOf(plugin, plugin.parseOptions(request.options)), transform);
+    const progress = onProgress && ((p: FitProgress) => onProgress({ ...p, meanLogLikelihood: p.meanLogLikelihood + shift }));
     try {
-      const fitted = await fitModel({ plugin, data, pool, pluginUrl: this.requireConfig().pluginModuleUrl, signal }, request, onProgress, onTraining);
+      const fitted = await fitModel({ plugin, data, pool, pluginUrl: this.requireConfig().pluginModuleUrl, signal }, request, progress, onTraining);
       const milliseconds = performance.now() - started;
       // On standardised columns the page reports, as `emkit fit --standardize`, in the original units.
-      const transform = this.csv?.transform ?? null;
       const result = transform === null ? fitted : inOriginalUnits(fitted, transform, this.csv!.original);
       // The run continues from the fit; its E-step at the fitted parameters is the fit's final one.
       this.emRun = createRun(plugin, data, fitted.options, { resume: fitted });
@@ -288,7 +293,7 @@ export class Session {
   }
 
   private snapshot(afterE: boolean): Snapshot {
-    return snapshotOf(this.requireRun(), this.drawn!, afterE);
+    return snapshotOf(this.requireRun(), this.drawn!, afterE, this.csv?.transform ?? null);
   }
 
   private requireRun(): EmRun<unknown, unknown> {

@@ -1,4 +1,4 @@
-import { EMPTY_VIEW, createDataset, objectiveOf, type AnyModelPlugin, type Dataset, type EmRun } from '@emkit/core';
+import { EMPTY_VIEW, createDataset, objectiveOf, perRowShift, type AnyModelPlugin, type Dataset, type EmRun, type Standardization } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { MAX_DRAWN_ROWS, type Capabilities, type Snapshot } from './types.js';
 
@@ -10,12 +10,22 @@ export function capabilitiesOf(plugin: AnyModelPlugin, params: unknown, options:
 /**
  * The run as the page shows it: state, the plugin's view description and, when asked, the drawn
  * rows' responsibilities and latent coordinates (the view's latent columns of predictTable).
+ * On standardised columns (`transform`) the history is in the original units, as a fit's
+ * summary is (the log-Jacobian added to a density's values).
  */
-export function snapshotOf(run: EmRun<unknown, unknown>, drawn: Dataset, responsibilities: boolean): Snapshot {
+export function snapshotOf(run: EmRun<unknown, unknown>, drawn: Dataset, responsibilities: boolean, transform: Standardization | null = null): Snapshot {
   const { plugin, options } = run;
   const { params, ...rest } = run.state;
   const view = plugin.describeView?.(params) ?? EMPTY_VIEW;
-  const snapshot: Snapshot = { state: { ...rest, plugin: plugin.name }, view, capabilities: capabilitiesOf(plugin, params, options) };
+  const capabilities = capabilitiesOf(plugin, params, options);
+  const shift = perRowShift(capabilities.objective, transform);
+  const state = {
+    ...rest,
+    history: rest.history.map((x) => x + shift),
+    monotonicityViolations: rest.monotonicityViolations.map((v) => ({ ...v, previous: v.previous + shift, current: v.current + shift })),
+    plugin: plugin.name,
+  };
+  const snapshot: Snapshot = { state, view, capabilities };
   if (!responsibilities) return snapshot;
   const latent = view.latent === null ? null : latentCoordinates(plugin, params, drawn, view.latent.columns);
   const rows = view.components === null ? null : plugin.responsibilities(params, drawn);

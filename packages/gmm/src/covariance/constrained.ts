@@ -237,6 +237,16 @@ export function volume(a: Float64Array, off: number, d: number, scratch = new Fl
   return portableExp(logDetFromCholesky(scratch, 0, d) / d);
 }
 
+/**
+ * The volumes λ_j a variable-volume fixed point starts from: `volumeOf(j)`, the previous
+ * covariances' |Σ_j|^(1/D), when they are `usable` (warm starts), else 1 (at init, as mclust).
+ */
+export function startingVolumes(k: number, usable: boolean, volumeOf: (j: number) => number): Float64Array {
+  const lambda = new Float64Array(k).fill(1);
+  if (usable) for (let j = 0; j < k; j++) lambda[j] = volumeOf(j);
+  return lambda;
+}
+
 /** True when `previous` holds k positive definite d×d matrices (warm starts need valid parameters, not init's zeros). */
 export function allPositiveDefinite(previous: Float64Array, k: number, d: number): boolean {
   if (previous.length !== k * d * d) return false;

@@ -1,5 +1,5 @@
 import { inverse } from '@emkit/linalg';
-import { allPositiveDefinite, constrainedModel, iterate, updateVolumes, volume, type InnerLoop } from './constrained.js';
+import { allPositiveDefinite, constrainedModel, iterate, startingVolumes, updateVolumes, volume, type InnerLoop } from './constrained.js';
 import { fullCovariance } from './full.js';
 
 export const VEE_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
@@ -13,8 +13,7 @@ export const VEE_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
 export function veeEstimate(scatter: Float64Array, nk: Float64Array, previous: Float64Array, k: number, d: number, loop: InnerLoop = VEE_LOOP): Float64Array {
   const dd = d * d;
   const scratch = new Float64Array(dd);
-  const lambda = new Float64Array(k).fill(1);
-  if (allPositiveDefinite(previous, k, d)) for (let j = 0; j < k; j++) lambda[j] = volume(previous, j * dd, d, scratch);
+  const lambda = startingVolumes(k, allPositiveDefinite(previous, k, d), (j) => volume(previous, j * dd, d, scratch));
   const shared = new Float64Array(dd);
   const traces = new Float64Array(k);
   const out = new Float64Array(k * dd);

@@ -1,4 +1,4 @@
-import { constrainedModel, geometricMean, iterate, updateVolumes, type InnerLoop } from './constrained.js';
+import { constrainedModel, geometricMean, iterate, startingVolumes, updateVolumes, type InnerLoop } from './constrained.js';
 import { diagCovariance } from './diag.js';
 
 /** The VEI M-step's inner loop: mclust's tolerance on its target (√ε is its default; tighter here, warm-started), capped. */
@@ -13,8 +13,8 @@ export const VEI_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
  * by at most VEI_LOOP.tol relative.
  */
 export function veiEstimate(scatter: Float64Array, nk: Float64Array, previous: Float64Array, k: number, d: number, loop: InnerLoop = VEI_LOOP): Float64Array {
-  const lambda = new Float64Array(k).fill(1);
-  if (previous.length === k * d && previous.every((v) => v > 0 && Number.isFinite(v))) for (let j = 0; j < k; j++) lambda[j] = geometricMean(previous, j * d, d);
+  const usable = previous.length === k * d && previous.every((v) => v > 0 && Number.isFinite(v));
+  const lambda = startingVolumes(k, usable, (j) => geometricMean(previous, j * d, d));
   const shape = new Float64Array(d);
   const traces = new Float64Array(k);
   const out = new Float64Array(k * d);

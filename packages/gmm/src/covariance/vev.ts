@@ -1,5 +1,5 @@
 import { symmetricEigen } from '@emkit/linalg';
-import { allPositiveDefinite, compose, constrainedModel, geometricMean, iterate, updateVolumes, volume, type InnerLoop } from './constrained.js';
+import { allPositiveDefinite, compose, constrainedModel, geometricMean, iterate, startingVolumes, updateVolumes, volume, type InnerLoop } from './constrained.js';
 import { fullCovariance } from './full.js';
 
 export const VEV_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
@@ -13,8 +13,7 @@ export const VEV_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
 export function vevEstimate(scatter: Float64Array, nk: Float64Array, previous: Float64Array, k: number, d: number, loop: InnerLoop = VEV_LOOP): Float64Array {
   const dd = d * d;
   const decompositions = Array.from({ length: k }, (_, j) => symmetricEigen(scatter, j * dd, d));
-  const lambda = new Float64Array(k).fill(1);
-  if (allPositiveDefinite(previous, k, d)) for (let j = 0; j < k; j++) lambda[j] = volume(previous, j * dd, d);
+  const lambda = startingVolumes(k, allPositiveDefinite(previous, k, d), (j) => volume(previous, j * dd, d));
   const shape = new Float64Array(d);
   const traces = new Float64Array(k);
   const out = new Float64Array(k * dd);
