@@ -1014,7 +1014,7 @@ const SOFTMAX_SUMS: usize = memory.data(SOFTMAX_BLOCK * 8, 16);
 const EXP_FLUSH: f64 = -708.0;
 
 /**
- * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)·(1/Σ e),
+ * Responsibilities from joint log-densities, row by row: resp[q·k + j] = e^(t_j − max)/Σ e,
  * lse[q] = max + log Σ_j e^(t_j − max). Returns the number of rows whose maximum was not finite
  * (or that hold a NaN); those rows are left for the caller. Weights below e^−708 are flushed to
  * 0 (EXP_FLUSH); pairs of components both that far below the maximum skip the exponential.
@@ -1062,9 +1062,11 @@ export function softmaxRows(logp: usize, rows: i32, k: i32, resp: usize, lse: us
         sum += e;
       }
       store<f64>(at(SOFTMAX_SUMS, q - q0), sum);
-      const dv = f64x2.splat(1.0 / sum);
-      for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.mul(v128.load(at(out, j)), dv));
-      if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) * f64x2.extract_lane(dv, 0));
+      // Divided, not multiplied by 1/Σ: the scalar kernels' bits (a fit stopping by tolerance can
+      // take another iteration on a last-bit difference).
+      const dv = f64x2.splat(sum);
+      for (j = 0; j + 2 <= k; j += 2) v128.store(at(out, j), f64x2.div(v128.load(at(out, j)), dv));
+      if (j < k) store<f64>(at(out, j), load<f64>(at(out, j)) / sum);
     }
     // lse = max + log Σ, two rows per vector.
     let q = q0;
