@@ -37,7 +37,7 @@ function inTerminal(args: string[], { raw = false, failing = false } = {}): Prom
 
 describe('progress on a terminal', () => {
   it('shows loading (rows, bytes), initialisation and restarts as one aggregate line', async () => {
-    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--restarts', '3', '--workers', '0']);
+    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--restarts', '3', '--workers', '0', '--init-method', 'kmeans']);
     expect(shown).toMatch(/read(ing)? .*rows\.csv: [\d,]+ rows, [\d.]+ MB/);
     expect(shown).toMatch(/initialising gmm \(60,000 rows\)/);
     expect(shown).toMatch(/restarts [0-3]\/3 done(, 1 running)? {2}· {2}best mean log-likelihood -?\d/);
@@ -50,12 +50,20 @@ describe('progress on a terminal', () => {
 
   for (const workers of ['0', '2'])
     it(`shows how far the initialisation has got (--workers ${workers}): the k-means++ centres, then the k-means iterations`, async () => {
-      const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '5', '--workers', workers]);
+      const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '5', '--workers', workers, '--init-method', 'kmeans']);
       expect(shown).toMatch(/initialising gmm: k-means\+\+ 1\/5 centres/);
       expect(shown).toMatch(/initialising gmm: k-means iteration 1 of ≤ 300/);
       expect(shown.indexOf('k-means++ 1/5')).toBeLessThan(shown.indexOf('k-means iteration 1'));
       expect(shown.indexOf('k-means iteration 1')).toBeLessThan(shown.search(/iteration 1 {2}mean log-likelihood/));
     });
+
+  it('with the default emEM start it shows the short runs, then the best runs continued', async () => {
+    const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--workers', '0']);
+    expect(shown).toMatch(/initialising gmm: emEM short runs 1\/20 runs/);
+    expect(shown).toMatch(/initialising gmm: emEM best runs continued \d\/\d runs/);
+    expect(shown.indexOf('short runs 1/20')).toBeLessThan(shown.indexOf('best runs continued'));
+    expect(shown.indexOf('best runs continued')).toBeLessThan(shown.search(/iteration 1 {2}mean log-likelihood/));
+  });
 
   it('select shows candidates done, elapsed time and an estimate of the time left', async () => {
     const shown = await inTerminal(['select', 'gmm', '--data', data, '--k', '1..3', '--covariance', 'diag', '--workers', '0']);
