@@ -24,7 +24,7 @@ export function fitCommand(model: RegisteredModel): Command {
   // Plugins whose statistics are sums over rows can also be fitted online.
   if (supportsStepwise(plugin)) onlineFlags(command);
   return fitFlags(command, plugin, {
-    restarts: 'number of restarts, the best log-likelihood wins',
+    restarts: 'number of restarts',
     seed: 'base seed; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads for E-step shards and restarts',
     out: 'write the model file here',

@@ -1,5 +1,6 @@
 import {
   type AnyModelPlugin,
+  objectiveOf,
   type Dataset,
   type DriverOptions,
   type FitProgress,
@@ -65,13 +66,23 @@ export function fitFlags(command: Command, plugin: AnyModelPlugin, texts: FitFla
   return command
     .addOption(new Option('--tol <number>', `convergence tolerance (default: ${plugin.defaults.tol})`).argParser(parseNumberFlag))
     .addOption(new Option('--max-iter <integer>', `maximum iterations per restart (default: ${plugin.defaults.maxIter})`).argParser(parseIntegerFlag))
-    .addOption(new Option('--restarts <integer>', texts.restarts).argParser(parseIntegerFlag).default(1))
+    .addOption(new Option('--restarts <integer>', `${texts.restarts}, the one with the best ${defaultObjective(plugin)} wins`).argParser(parseIntegerFlag).default(1))
     .addOption(new Option('--seed <integer>', texts.seed).argParser(parseIntegerFlag).default(0))
     .addOption(new Option('--workers <integer>', `${texts.workers}; 0 fits in the main thread; results do not depend on it (default: ${defaultWorkerCount()}, the number of cores)`).argParser(parseIntegerFlag))
     .addOption(standardizeOption())
     .option('--quiet', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .option('--out <model.json>', `${texts.out} (atomically; through a symbolic link its target is replaced; - for standard output)`)
     .option('--json', texts.json);
+}
+
+/** What the plugin maximises at its default options (`log-likelihood`, `ELBO`, `−inertia`), as help names it. */
+function defaultObjective(plugin: AnyModelPlugin): string {
+  try {
+    return objectiveOf(plugin, {}).name;
+  } catch {
+    // A plugin whose objective needs options given: help names it generically.
+    return 'objective';
+  }
 }
 
 /** The core driver options the flags give. */

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
+  type AnyModelPlugin,
   type CandidateRow,
   type OptionSpec,
   type SelectionCriterion,
@@ -73,6 +74,17 @@ function candidateOption(spec: OptionSpec): Option {
   return option.argParser((value: string, previous: (number | string)[] | undefined) => [...new Set([...(previous ?? []), ...parseCandidateValues(spec, value)])]);
 }
 
+/**
+ * The help's example, from the plugin's options: its first required integer as a range, and the
+ * first option that says what `all` stands for (`allChoices`) as all of them.
+ */
+export function selectExample(plugin: Pick<AnyModelPlugin, 'name' | 'optionSpecs'>): string {
+  const count = plugin.optionSpecs.find((s) => s.type === 'integer' && s.required);
+  const family = plugin.optionSpecs.find((s) => s.allChoices !== undefined);
+  const axes = [count ? ` --${flagOf(count)} 1..10` : '', family ? ` --${flagOf(family)} all` : ''].join('');
+  return `emkit select ${plugin.name} --data x.csv${axes} --criterion bic --out best.json`;
+}
+
 /** `emkit select <model>`: fits every combination of candidate option values, picks the best by BIC, AIC or ICL. */
 export function selectCommand(model: RegisteredModel): Command {
   const { plugin } = model;
@@ -81,13 +93,13 @@ export function selectCommand(model: RegisteredModel): Command {
   for (const spec of plugin.optionSpecs) command.addOption(isCandidateAxis(spec) ? candidateOption(spec) : optionFor(spec));
   command.addOption(new Option('--criterion <name>', 'information criterion, smaller is better (ICL = BIC + 2·entropy of the responsibilities)').choices(SELECTION_CRITERIA).default('bic'));
   return fitFlags(command, plugin, {
-    restarts: 'restarts per candidate, the best log-likelihood wins',
+    restarts: 'restarts per candidate',
     seed: 'base seed of every candidate; restart r uses a seed derived from (seed, r)',
     workers: 'worker threads shared by all candidates',
     out: 'write the best model file here',
     json: 'print the selection table and the best model file as JSON on stdout',
   })
-    .addHelpText('after', `\nExample:\n  emkit select ${plugin.name} --data x.csv --k 1..10${plugin.name === 'gmm' ? ' --covariance all' : ''} --criterion bic --out best.json`)
+    .addHelpText('after', `\nExample:\n  ${selectExample(plugin)}`)
     .action((flags: SelectFlags) => withInterrupts((signal) => runSelect(model, flags, signal)));
 }
 

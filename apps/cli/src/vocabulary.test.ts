@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { objectiveOf } from '@emkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { restartProgress } from './fit-plumbing.js';
+import { selectExample } from './select-command.js';
 import { findModel } from './registry.js';
 import { MODELS, binaryRows, blobs, registeredNames, runCli, writeRows } from './test-support/in-process.js';
 import { repoRoot } from './test-support/run.js';
@@ -113,5 +114,17 @@ describe('objectives', () => {
   it('the progress line names the objective', () => {
     expect(restartProgress(1, 100, { name: 'ELBO', density: true }).fit({ restart: 0, iteration: 3, meanLogLikelihood: -2, change: 0.1, converged: false } as never)).toMatch(/^iteration 3 {2}mean ELBO -2/);
     expect(restartProgress(2, 100, { name: '−inertia', density: false }).fit({ restart: 1, iteration: 3, meanLogLikelihood: -2, change: 0.1, converged: false } as never)).toMatch(/best mean −inertia -2/);
+  });
+  it.each(registeredNames())('%s: --restarts help names the objective the best restart is chosen by', async (name) => {
+    const { plugin } = findModel(name)!;
+    const help = await runCli(['fit', name, '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(`the one with the best ${objectiveOf(plugin, {}).name} wins`);
+  });
+
+  it("select's example comes from the plugin's options (its count as a range, the option that says what `all` is), not from its name", () => {
+    expect(selectExample(findModel('gmm')!.plugin)).toBe('emkit select gmm --data x.csv --k 1..10 --covariance all --criterion bic --out best.json');
+    expect(selectExample(findModel('factor-analysis')!.plugin)).toBe('emkit select factor-analysis --data x.csv --factors 1..10 --criterion bic --out best.json');
+    const renamed = { ...findModel('gmm')!.plugin, name: 'my-gmm' };
+    expect(selectExample(renamed)).toContain('emkit select my-gmm --data x.csv --k 1..10 --covariance all');
   });
 });
