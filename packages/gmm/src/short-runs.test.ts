@@ -5,7 +5,7 @@ import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
 import { initialParams } from './init.js';
 import { createStats, eStepRows, estimateParameters } from './estimate.js';
-import { CONTINUE_MAX_ITER, CONTINUE_TOL, sampleRows } from './short-runs.js';
+import { CONTINUE_MAX_ITER, CONTINUE_TOL, sampleRows, shortRunsStart, thinRows } from './short-runs.js';
 import type { GmmParams } from './params.js';
 import { readMclustFixture } from './test-support/fixtures.js';
 
@@ -132,5 +132,38 @@ describe("initMethod 'emEM': many short EM runs, the best few continued", () => 
     expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRunsKept: 1.5 })).toThrow(/shortRunsKept/);
     expect(() => gmmPlugin.parseOptions({ k: 2, hcModel: 'VEV' })).toThrow(/hcModel/);
     expect(() => gmmPlugin.parseOptions({ k: 2, initMethod: 'emEM', shortRunRows: 0 })).toThrow(/shortRunRows/);
+  });
+  it('ranks a spurious maximiser (a component on fewer rows than its covariance needs) after every other run, though its likelihood is higher', () => {
+    // Two blobs of 60 rows in 13 dimensions, K = 3. The spurious start puts a full-covariance
+    // component on 5 rows of the first blob: only regCovar keeps it positive definite, and its
+    // likelihood beats the honest three-component fits by hundreds of nats.
+    const d = 13;
+    const data = blobs(11, 120, d, 2);
+    const spike = [0, 2, 4, 6, 8];
+    const mean = (rows: number[]) => Array.from({ length: d }, (_, c) => rows.reduce((sum, i) => sum + data.values[i * d + c], 0) / rows.length);
+    const spikeMean = mean(spike);
+    const spikeCovariance = Array.from({ length: d }, (_, a) =>
+      Array.from({ length: d }, (_, b) => spike.reduce((sum, i) => sum + (data.values[i * d + a] - spikeMean[a]) * (data.values[i * d + b] - spikeMean[b]), 0) / spike.length + (a === b ? 1e-6 : 0)),
+    );
+    const identity = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? 1 : 0)));
+    const blobRows = (g: number) => Array.from({ length: 60 }, (_, q) => 2 * q + g);
+    const options = gmmPlugin.parseOptions({ k: 3, covariance: 'full' });
+    const spurious = gmmPlugin.parseOptions({ k: 3, covariance: 'full', init: { weights: [0.45, 0.5, 0.05], means: [mean(blobRows(0)), mean(blobRows(1)), spikeMean], covariances: [identity, identity, spikeCovariance] } });
+    // Run 0 (the hc slot) starts spurious, the others from k-means.
+    const start = (sample: Dataset, o: typeof options, random: Random) => (o.initMethod === 'hc' ? initialParams(sample, { ...spurious, initMethod: 'hc' }, random) : initialParams(sample, { ...o, initMethod: 'kmeans' }, random));
+    const settings = { runs: 3, iterations: 5, kept: 3, rows: 1e9 };
+    const chosen = shortRunsStart(data, options, settings, new Random(1), start);
+    const alone = shortRunsStart(data, options, { ...settings, runs: 1, kept: 1 }, new Random(1), start);
+    // Alone, the spurious run is taken (there is nothing else), and it is the higher.
+    expect(Math.min(...alone.weights) * 120).toBeLessThan(d + 1);
+    expect(meanLogLikelihood(alone, data)).toBeGreaterThan(meanLogLikelihood(chosen, data) + 1);
+    for (const w of chosen.weights) expect(w * 120).toBeGreaterThanOrEqual(d + 1);
+  });
+
+  it('thinRows: D + 1 where shape and orientation are the component’s own, 2 where its volume or shape is, none where all is shared', () => {
+    expect(thinRows('full', 13)).toBe(14);
+    expect(thinRows('EVV', 4)).toBe(5);
+    expect(['diag', 'spherical', 'VEI', 'EVI', 'VEE', 'EVE', 'VVE', 'VEV'].map((t) => thinRows(t as 'diag', 13))).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(['EII', 'EEI', 'tied', 'EEV'].map((t) => thinRows(t as 'EII', 13))).toEqual([0, 0, 0, 0]);
   });
 });

@@ -2,7 +2,8 @@ import { Random, deriveSeed } from '@emkit/linalg';
 import { totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { createStats, estimateParameters, eStepRows } from './estimate.js';
 import type { GmmOptions, InitMethod } from './options.js';
-import type { GmmParams } from './params.js';
+import type { CovarianceType, GmmParams } from './params.js';
+import { mclustName } from './covariance/index.js';
 
 /**
  * The short-runs strategy (emEM, Biernacki, Celeux & Govaert 2003): many cheap EM runs, each a
@@ -17,6 +18,14 @@ import type { GmmParams } from './params.js';
  * the data, the options and the seed — it is the same on any thread and for any worker count.
  * A run that fails (a singular component, a non-finite value) is dropped; when every run fails
  * the last failure is thrown, and the driver records the restart as failed.
+ *
+ * Runs that end on a spurious maximiser rank after every other run: a component holding fewer
+ * rows' worth of responsibility than its covariance needs to be non-singular (thinRows), whose
+ * high likelihood comes from a covariance only regCovar keeps positive definite — five rows in
+ * thirteen dimensions under a full covariance, say (McLachlan & Peel 2000, §3.10). mclust
+ * reports such fits as singular; short runs find them often, since a high likelihood is what
+ * they select on. Only when every run is spurious is the best of them taken. With a prior
+ * (MAP-EM) the objective is bounded and no run is ranked down.
  *
  * With more rows than settings.rows (and no prior, which is resolved from all the data), the runs
  * fit a sample of settings.rows distinct rows drawn from the stream deriveSeed(base, runs), in
@@ -52,6 +61,25 @@ interface Run {
   index: number;
 }
 
+/**
+ * The fewest rows' worth of responsibility a component of this structure needs for its
+ * covariance to be estimable without regularisation: D + 1 when both its shape and its
+ * orientation are its own (VVV, EVV: a full scatter of fewer rows is singular), 2 when its
+ * volume or shape is its own (one row gives a variance of 0), none when every part is shared.
+ */
+export function thinRows(type: CovarianceType, d: number): number {
+  const [volume, shape, orientation] = mclustName(type);
+  if (shape === 'V' && orientation === 'V') return d + 1;
+  return volume === 'V' || shape === 'V' ? 2 : 0;
+}
+
+/** Whether a component holds fewer rows' worth of responsibility (weight × total weight) than thinRows. */
+function spurious(params: GmmParams, weight: number): boolean {
+  const need = thinRows(params.covariance, params.d);
+  for (let j = 0; j < params.k; j++) if (params.weights[j] * weight < need) return true;
+  return false;
+}
+
 export function shortRunsStart(
   data: Dataset,
   options: GmmOptions,
@@ -80,8 +108,11 @@ export function shortRunsStart(
     onProgress?.({ method: 'emEM short runs', done: r + 1, total: settings.runs, unit: 'runs' });
   }
   if (runs.length === 0) throw lastError;
-  // Highest log-likelihood first; the lower run index on ties, so the order is deterministic.
-  const byFit = (a: Run, b: Run) => b.mean - a.mean || a.index - b.index;
+  // Spurious maximisers last; then highest log-likelihood first; the lower run index on ties, so
+  // the order is deterministic.
+  // A prior bounds the posterior: no maximiser is spurious then.
+  const rank = (run: Run) => (!options.prior && spurious(run.params, weight) ? 1 : 0);
+  const byFit = (a: Run, b: Run) => rank(a) - rank(b) || b.mean - a.mean || a.index - b.index;
   runs.sort(byFit);
   const continued: Run[] = [];
   const best = runs.slice(0, settings.kept);
