@@ -33,7 +33,7 @@ export class NodeWorkerPool implements WorkerPool {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a worker pool needs at least one worker, got ${size}`);
     this.size = size;
     this.piscina = new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
+      filename: new URL('./worker-entry.cjs', import.meta.url).href,
       minThreads: size,
       maxThreads: size,
       idleTimeout: 30_000,
