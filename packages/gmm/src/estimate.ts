@@ -9,7 +9,7 @@ import { logPriorOf } from './prior.js';
 import { clearFarRows, collapseError, findCollapses, offerFarRow, reseedCollapsed, slotWidth } from './singularity.js';
 
 /** scikit-learn adds 10·ε to each component's weight sum so an empty component divides safely. */
-const EMPTY_COMPONENT_GUARD = 10 * Number.EPSILON;
+export const EMPTY_COMPONENT_GUARD = 10 * Number.EPSILON;
 
 /**
  * Statistics layout (one flat Float64Array): [ n_j (K) | Σ w·r_j·(x − m_j) (K×D) | the

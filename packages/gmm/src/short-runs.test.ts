@@ -5,7 +5,7 @@ import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
 import { initialParams } from './init.js';
 import { createStats, eStepRows, estimateParameters } from './estimate.js';
-import { CONTINUE_MAX_ITER, CONTINUE_TOL, sampleRows, shortRunsStart, thinRows } from './short-runs.js';
+import { CONTINUE_MAX_ITER, CONTINUE_TOL, degenerateScatter, sampleRows, shortRunsStart, thinRows } from './short-runs.js';
 import type { GmmParams } from './params.js';
 import { readMclustFixture } from './test-support/fixtures.js';
 
@@ -165,5 +165,47 @@ describe("initMethod 'emEM': many short EM runs, the best few continued", () => 
     expect(thinRows('EVV', 4)).toBe(5);
     expect(['diag', 'spherical', 'VEI', 'EVI', 'VEE', 'EVE', 'VVE', 'VEV'].map((t) => thinRows(t as 'diag', 13))).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(['EII', 'EEI', 'tied', 'EEV'].map((t) => thinRows(t as 'EII', 13))).toEqual([0, 0, 0, 0]);
+  });
+  it("ranks last a run with a component on rows tied in a rounded column (faithful's waiting times), so full K = 4, VEV K = 5 and VVE K = 6 keep every component spread", () => {
+    const faithfulFixture = readMclustFixture('faithful');
+    const faithful = createDataset(Float64Array.from(faithfulFixture.data), faithfulFixture.n, faithfulFixture.d);
+    for (const [k, covariance] of [[4, 'full'], [5, 'VEV'], [6, 'VVE']] as const) {
+      const params = initialParams(faithful, gmmPlugin.parseOptions({ k, covariance }), new Random(0));
+      const stats = createStats(params);
+      eStepRows(params, faithful, 0, faithful.rows, stats);
+      expect(degenerateScatter(params, stats, Float64Array.of(1.3, 184)), `${covariance} K=${k}`).toBe(false);
+    }
+  });
+
+  it('degenerateScatter: a component whose rows share one value of a column, or span fewer dimensions than D, is degenerate; spread ones are not', () => {
+    // 2-D: component 0 on rows spread in both coordinates, component 1 on rows all at y = 80.
+    const rows = [
+      [1, 10], [2, 14], [3, 11], [4, 16], [5, 12],
+      [4.1, 80], [4.5, 80], [4.3, 80], [4.8, 80], [4.6, 80],
+    ];
+    const data = createDataset(Float64Array.from(rows.flat()), rows.length, 2);
+    const hard = (covariance: 'full' | 'diag' | 'VEV', ys: number[]) => {
+      const params = initialParams(data, gmmPlugin.parseOptions({ k: 2, covariance, init: { means: [[3, 12], [4.5, ys[0]]] } }), new Random(0));
+      const stats = createStats(params);
+      eStepRows(params, data, 0, data.rows, stats);
+      return { params, stats };
+    };
+    for (const covariance of ['full', 'diag', 'VEV'] as const) {
+      const { params, stats } = hard(covariance, [80]);
+      expect(degenerateScatter(params, stats, Float64Array.of(2, 900)), covariance).toBe(true);
+    }
+    // The same rows with the second component's y spread a little: not degenerate.
+    const spread = rows.map(([x, y], i) => [x, i >= 5 ? y + (i % 3) - 1 : y]);
+    const spreadData = createDataset(Float64Array.from(spread.flat()), spread.length, 2);
+    const params = initialParams(spreadData, gmmPlugin.parseOptions({ k: 2, covariance: 'full', init: { means: [[3, 12], [4.5, 80]] } }), new Random(0));
+    const stats = createStats(params);
+    eStepRows(params, spreadData, 0, spreadData.rows, stats);
+    expect(degenerateScatter(params, stats, Float64Array.of(2, 900))).toBe(false);
+    // Three rows on a line in 3-D under a full covariance: a rank-1 scatter.
+    const line = createDataset(Float64Array.from([0, 0, 0, 1, 2, 3, 2, 4, 6, 10, 10, 10, 11, 12, 10, 10, 11, 13, 12, 10, 11]), 7, 3);
+    const lineParams = initialParams(line, gmmPlugin.parseOptions({ k: 2, covariance: 'full', regCovar: 1e-6, init: { means: [[1, 2, 3], [11, 11, 11]] } }), new Random(0));
+    const lineStats = createStats(lineParams);
+    eStepRows(lineParams, line, 0, line.rows, lineStats);
+    expect(degenerateScatter(lineParams, lineStats, Float64Array.of(25, 25, 25))).toBe(true);
   });
 });

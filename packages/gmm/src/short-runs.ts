@@ -1,9 +1,9 @@
 import { Random, deriveSeed } from '@emkit/linalg';
 import { totalWeight, type Dataset, type InitProgress } from '@emkit/core';
-import { createStats, estimateParameters, eStepRows } from './estimate.js';
+import { EMPTY_COMPONENT_GUARD, createStats, estimateParameters, eStepRows } from './estimate.js';
 import type { GmmOptions, InitMethod } from './options.js';
 import type { CovarianceType, GmmParams } from './params.js';
-import { mclustName } from './covariance/index.js';
+import { covarianceModel, mclustName } from './covariance/index.js';
 
 /**
  * The short-runs strategy (emEM, Biernacki, Celeux & Govaert 2003): many cheap EM runs, each a
@@ -19,13 +19,15 @@ import { mclustName } from './covariance/index.js';
  * A run that fails (a singular component, a non-finite value) is dropped; when every run fails
  * the last failure is thrown, and the driver records the restart as failed.
  *
- * Runs that end on a spurious maximiser rank after every other run: a component holding fewer
- * rows' worth of responsibility than its covariance needs to be non-singular (thinRows), whose
- * high likelihood comes from a covariance only regCovar keeps positive definite — five rows in
- * thirteen dimensions under a full covariance, say (McLachlan & Peel 2000, §3.10). mclust
- * reports such fits as singular; short runs find them often, since a high likelihood is what
- * they select on. Only when every run is spurious is the best of them taken. With a prior
- * (MAP-EM) the objective is bounded and no run is ranked down.
+ * Runs that end on a spurious maximiser rank after every other run: a component whose high
+ * likelihood comes from a covariance its own rows cannot support (McLachlan & Peel 2000,
+ * §3.10), kept positive definite only by regCovar or by what it shares with other components.
+ * It holds fewer rows' worth of responsibility than its covariance needs (thinRows: five rows in
+ * thirteen dimensions under a full covariance, say), or its rows' own scatter is singular
+ * (degenerateScatter: rows tied at one value of a rounded column, as faithful's waiting times
+ * are). mclust reports such fits as singular; short runs find them often, since a high
+ * likelihood is what they select on. Only when every run is spurious is the best of them taken.
+ * With a prior (MAP-EM) the objective is bounded and no run is ranked down.
  *
  * With more rows than settings.rows (and no prior, which is resolved from all the data), the runs
  * fit a sample of settings.rows distinct rows drawn from the stream deriveSeed(base, runs), in
@@ -58,6 +60,8 @@ interface Run {
   params: GmmParams;
   /** Mean log-likelihood (the E-step's objective per unit weight) at `params`. */
   mean: number;
+  /** The statistics of the E-step at `params`. */
+  stats: Float64Array;
   index: number;
 }
 
@@ -73,11 +77,71 @@ export function thinRows(type: CovarianceType, d: number): number {
   return volume === 'V' || shape === 'V' ? 2 : 0;
 }
 
-/** Whether a component holds fewer rows' worth of responsibility (weight × total weight) than thinRows. */
-function spurious(params: GmmParams, weight: number): boolean {
+/** A normalised variance of a component's own scatter at most this is none (round-off of a singular scatter). */
+const NO_SPREAD = 1e-12;
+
+/** The structure whose statistics (and ML M-step) a covariance type uses: full, diag, spherical or tied. */
+function statisticsStructure(type: CovarianceType): CovarianceType {
+  const name = mclustName(type);
+  if (name === 'EEE') return 'tied';
+  if (name[2] !== 'I') return 'full';
+  return name[1] === 'I' ? 'spherical' : 'diag';
+}
+
+/**
+ * Whether some component's own scatter — the unregularised ML covariance of its rows, from the
+ * statistics of an E-step at `params` — is singular: after dividing each coordinate by the
+ * data's standard deviation in it, a variance (diag) or a squared Cholesky pivot (full) of at
+ * most NO_SPREAD. Plain arithmetic, so the same verdict on every engine. Structures whose
+ * statistics pool the components' coordinates (spherical) or the components (tied) are not
+ * judged here.
+ */
+export function degenerateScatter(params: GmmParams, stats: Float64Array, columnVariances: Float64Array): boolean {
+  const { k, d } = params;
+  const structure = statisticsStructure(params.covariance);
+  if (k < 2 || (structure !== 'full' && structure !== 'diag')) return false;
+  const model = covarianceModel(structure);
+  const nk = stats.subarray(0, k);
+  const nkEffective = nk.map((n) => n + EMPTY_COMPONENT_GUARD);
+  const firstMoments = stats.subarray(k, k + k * d);
+  const means = params.means.map((m, i) => m + firstMoments[i] / nkEffective[Math.floor(i / d)]);
+  const own = model.fromStats({ params, nk, nkEffective, firstMoments, block: stats, blockOff: k + k * d, means, regCovar: 0, prior: null });
+  const scale = columnVariances.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 1));
+  if (structure === 'full') {
+    for (let j = 0; j < k; j++)
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) own[j * d * d + a * d + b] = own[j * d * d + a * d + b] * scale[a] * scale[b] - (a === b ? NO_SPREAD : 0);
+  } else for (let i = 0; i < own.length; i++) own[i] = own[i] * scale[i % d] * scale[i % d] - NO_SPREAD;
+  for (let j = 0; j < k; j++) if (!(model.smallestVariance(own, j, d) > 0)) return true;
+  return false;
+}
+
+/** Each column's variance over the rows (weighted; missing cells left out): the scale degenerateScatter judges in. */
+function columnVariances(data: Dataset): Float64Array {
+  const d = data.cols;
+  const sum = new Float64Array(d);
+  const sumSquares = new Float64Array(d);
+  const weight = new Float64Array(d);
+  for (let i = 0; i < data.rows; i++) {
+    const w = data.weights === null ? 1 : data.weights[i];
+    if (!(w > 0)) continue;
+    for (let c = 0; c < d; c++) {
+      const x = data.values[i * d + c];
+      if ((data.missing && data.missing[i * d + c]) || !Number.isFinite(x)) continue;
+      sum[c] += w * x;
+      sumSquares[c] += w * x * x;
+      weight[c] += w;
+    }
+  }
+  // From the sums: enough to tell a column's scale from zero.
+  return sum.map((s, c) => (weight[c] > 0 ? Math.max(sumSquares[c] / weight[c] - (s / weight[c]) ** 2, 0) : 0));
+}
+
+/** Whether a run ended on a spurious maximiser: a thin component (thinRows), or one whose own scatter is singular. */
+function spurious(run: Run, weight: number, variances: Float64Array): boolean {
+  const { params } = run;
   const need = thinRows(params.covariance, params.d);
   for (let j = 0; j < params.k; j++) if (params.weights[j] * weight < need) return true;
-  return false;
+  return degenerateScatter(params, run.stats, variances);
 }
 
 export function shortRunsStart(
@@ -111,7 +175,8 @@ export function shortRunsStart(
   // Spurious maximisers last; then highest log-likelihood first; the lower run index on ties, so
   // the order is deterministic.
   // A prior bounds the posterior: no maximiser is spurious then.
-  const rank = (run: Run) => (!options.prior && spurious(run.params, weight) ? 1 : 0);
+  const variances = columnVariances(data);
+  const rank = (run: Run) => (!options.prior && spurious(run, weight, variances) ? 1 : 0);
   const byFit = (a: Run, b: Run) => rank(a) - rank(b) || b.mean - a.mean || a.index - b.index;
   runs.sort(byFit);
   const continued: Run[] = [];
@@ -157,14 +222,14 @@ export function sampleRows(data: Dataset, m: number, random: Random): Dataset {
  * changes by at most `tol`); returns the last parameters and the mean log-likelihood at them.
  * A non-finite log-likelihood throws.
  */
-function iterate(data: Dataset, options: GmmOptions, weight: number, params: GmmParams, iterations: number, tol: number): { params: GmmParams; mean: number } {
+function iterate(data: Dataset, options: GmmOptions, weight: number, params: GmmParams, iterations: number, tol: number): { params: GmmParams; mean: number; stats: Float64Array } {
   const estimate = { ...options, totalWeight: weight };
   let previous = -Infinity;
   for (let it = 0; ; it++) {
     const stats = createStats(params);
     const mean = eStepRows(params, data, 0, data.rows, stats) / weight;
     if (!Number.isFinite(mean)) throw new Error(`the log-likelihood became ${mean}`);
-    if (it === iterations || Math.abs(mean - previous) <= tol) return { params, mean };
+    if (it === iterations || Math.abs(mean - previous) <= tol) return { params, mean, stats };
     previous = mean;
     params = estimateParameters(params, stats, estimate);
   }
