@@ -119,6 +119,8 @@ const priorObject = z.strictObject({
 
 /** The structures with a conjugate prior, by mclust's names in its order. */
 const withPrior = MCLUST_ORDER.filter((type) => covarianceModel(type).supportsPrior !== false).map(mclustName);
+/** The structures mclust has a conjugate prior for (its ms…p routines: mseevp, msvevp) that emkit does not have yet. */
+const MCLUST_PRIOR_NOT_BUILT: readonly string[] = ['EEV', 'VEV'];
 
 /**
  * gmm's options, each declared once: the CLI's flags and help, the web form, `emkit models` and
@@ -217,7 +219,7 @@ export const gmmOptions = defineOptions(
     if (resolved && covarianceModel(rest.covariance).supportsPrior === false)
       throw new OptionError({
         field: 'prior',
-        detail: `is not available with covariance ${rest.covariance} (mclust has no conjugate prior for it either); drop the prior or use one of ${withPrior.join(', ')}`,
+        detail: `is not available with covariance ${rest.covariance} (${MCLUST_PRIOR_NOT_BUILT.includes(rest.covariance) ? 'mclust has one; emkit does not yet' : 'mclust has no conjugate prior for it either'}); drop the prior or use one of ${withPrior.join(', ')}`,
       });
     return { ...rest, init: o.init as GmmInit | null, freeze: o.freeze, prior: resolved };
   },
