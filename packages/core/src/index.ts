@@ -68,6 +68,7 @@ export {
   type Standardization,
   type StandardizedFitResult,
   STANDARDIZE_METHODS,
+  columnMoments,
   fitStandardization,
   applyStandardization,
   invertStandardization,

@@ -27,35 +27,51 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 /**
+ * Each column's weighted mean and population standard deviation, in two passes, with missing
+ * cells (a mask under --missing marginalize) left out; NaN for a column with no observed cell.
+ */
+export function columnMoments(data: Dataset): { mean: Float64Array; deviation: Float64Array } {
+  const { rows, cols, values, weights } = data;
+  const observed = (i: number, j: number): boolean => data.missing == null || data.missing[i * cols + j] !== 1;
+  const mean = new Float64Array(cols);
+  const deviation = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    let sum = 0;
+    let w = 0;
+    for (let i = 0; i < rows; i++) {
+      if (!observed(i, j)) continue;
+      const wi = weights === null ? 1 : weights[i];
+      sum += wi * values[i * cols + j];
+      w += wi;
+    }
+    mean[j] = sum / w;
+    let ss = 0;
+    for (let i = 0; i < rows; i++) {
+      if (!observed(i, j)) continue;
+      const d = values[i * cols + j] - mean[j];
+      ss += (weights === null ? 1 : weights[i]) * d * d;
+    }
+    deviation[j] = Math.sqrt(ss / w);
+  }
+  return { mean, deviation };
+}
+
+/**
  * The standardisation of `data`'s columns. z-scores use the (weighted) mean and the population
  * standard deviation; robust uses the median and the interquartile range (unweighted). A
  * column with no spread is refused: it carries no information and would divide by zero.
  */
 export function fitStandardization(data: Dataset, method: StandardizeMethod, source = 'data'): Standardization {
-  const { rows, cols, values, weights } = data;
+  const { rows, cols, values } = data;
   // Missing cells (a mask under --missing marginalize) are left out of every column's statistics.
   const observed = (i: number, j: number): boolean => data.missing == null || data.missing[i * cols + j] !== 1;
   const center = new Array<number>(cols).fill(0);
   const scale = new Array<number>(cols).fill(0);
   if (method === 'zscore') {
+    const moments = columnMoments(data);
     for (let j = 0; j < cols; j++) {
-      let mean = 0;
-      let w = 0;
-      for (let i = 0; i < rows; i++) {
-        if (!observed(i, j)) continue;
-        const wi = weights === null ? 1 : weights[i];
-        mean += wi * values[i * cols + j];
-        w += wi;
-      }
-      mean /= w;
-      let ss = 0;
-      for (let i = 0; i < rows; i++) {
-        if (!observed(i, j)) continue;
-        const d = values[i * cols + j] - mean;
-        ss += (weights === null ? 1 : weights[i]) * d * d;
-      }
-      center[j] = mean;
-      scale[j] = Math.sqrt(ss / w);
+      center[j] = moments.mean[j];
+      scale[j] = moments.deviation[j];
     }
   } else if (method === 'robust') {
     for (let j = 0; j < cols; j++) {

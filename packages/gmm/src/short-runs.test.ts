@@ -173,7 +173,7 @@ describe("initMethod 'emEM': many short EM runs, the best few continued", () => 
       const params = initialParams(faithful, gmmPlugin.parseOptions({ k, covariance }), new Random(0));
       const stats = createStats(params);
       eStepRows(params, faithful, 0, faithful.rows, stats);
-      expect(degenerateScatter(params, stats, Float64Array.of(1.3, 184)), `${covariance} K=${k}`).toBe(false);
+      expect(degenerateScatter(params, stats, Float64Array.of(1.14, 13.6)), `${covariance} K=${k}`).toBe(false);
     }
   });
 
@@ -192,7 +192,7 @@ describe("initMethod 'emEM': many short EM runs, the best few continued", () => 
     };
     for (const covariance of ['full', 'diag', 'VEV'] as const) {
       const { params, stats } = hard(covariance, [80]);
-      expect(degenerateScatter(params, stats, Float64Array.of(2, 900)), covariance).toBe(true);
+      expect(degenerateScatter(params, stats, Float64Array.of(1.41, 30)), covariance).toBe(true);
     }
     // The same rows with the second component's y spread a little: not degenerate.
     const spread = rows.map(([x, y], i) => [x, i >= 5 ? y + (i % 3) - 1 : y]);
@@ -200,12 +200,12 @@ describe("initMethod 'emEM': many short EM runs, the best few continued", () => 
     const params = initialParams(spreadData, gmmPlugin.parseOptions({ k: 2, covariance: 'full', init: { means: [[3, 12], [4.5, 80]] } }), new Random(0));
     const stats = createStats(params);
     eStepRows(params, spreadData, 0, spreadData.rows, stats);
-    expect(degenerateScatter(params, stats, Float64Array.of(2, 900))).toBe(false);
+    expect(degenerateScatter(params, stats, Float64Array.of(1.41, 30))).toBe(false);
     // Three rows on a line in 3-D under a full covariance: a rank-1 scatter.
     const line = createDataset(Float64Array.from([0, 0, 0, 1, 2, 3, 2, 4, 6, 10, 10, 10, 11, 12, 10, 10, 11, 13, 12, 10, 11]), 7, 3);
     const lineParams = initialParams(line, gmmPlugin.parseOptions({ k: 2, covariance: 'full', regCovar: 1e-6, init: { means: [[1, 2, 3], [11, 11, 11]] } }), new Random(0));
     const lineStats = createStats(lineParams);
     eStepRows(lineParams, line, 0, line.rows, lineStats);
-    expect(degenerateScatter(lineParams, lineStats, Float64Array.of(25, 25, 25))).toBe(true);
+    expect(degenerateScatter(lineParams, lineStats, Float64Array.of(5, 5, 5))).toBe(true);
   });
 });

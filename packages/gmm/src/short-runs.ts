@@ -1,5 +1,5 @@
 import { Random, deriveSeed } from '@emkit/linalg';
-import { totalWeight, type Dataset, type InitProgress } from '@emkit/core';
+import { columnMoments, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { EMPTY_COMPONENT_GUARD, createStats, estimateParameters, eStepRows } from './estimate.js';
 import type { GmmOptions, InitMethod } from './options.js';
 import type { CovarianceType, GmmParams } from './params.js';
@@ -60,8 +60,8 @@ interface Run {
   params: GmmParams;
   /** Mean log-likelihood (the E-step's objective per unit weight) at `params`. */
   mean: number;
-  /** The statistics of the E-step at `params`. */
-  stats: Float64Array;
+  /** Whether it ended on a spurious maximiser (isSpurious); never with a prior. */
+  spurious: boolean;
   index: number;
 }
 
@@ -96,7 +96,7 @@ function statisticsStructure(type: CovarianceType): CovarianceType {
  * statistics pool the components' coordinates (spherical) or the components (tied) are not
  * judged here.
  */
-export function degenerateScatter(params: GmmParams, stats: Float64Array, columnVariances: Float64Array): boolean {
+export function degenerateScatter(params: GmmParams, stats: Float64Array, columnDeviations: Float64Array): boolean {
   const { k, d } = params;
   const structure = statisticsStructure(params.covariance);
   if (k < 2 || (structure !== 'full' && structure !== 'diag')) return false;
@@ -106,7 +106,7 @@ export function degenerateScatter(params: GmmParams, stats: Float64Array, column
   const firstMoments = stats.subarray(k, k + k * d);
   const means = params.means.map((m, i) => m + firstMoments[i] / nkEffective[Math.floor(i / d)]);
   const own = model.fromStats({ params, nk, nkEffective, firstMoments, block: stats, blockOff: k + k * d, means, regCovar: 0, prior: null });
-  const scale = columnVariances.map((v) => (v > 0 ? 1 / Math.sqrt(v) : 1));
+  const scale = columnDeviations.map((s) => (s > 0 ? 1 / s : 1));
   if (structure === 'full') {
     for (let j = 0; j < k; j++)
       for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) own[j * d * d + a * d + b] = own[j * d * d + a * d + b] * scale[a] * scale[b] - (a === b ? NO_SPREAD : 0);
@@ -115,33 +115,14 @@ export function degenerateScatter(params: GmmParams, stats: Float64Array, column
   return false;
 }
 
-/** Each column's variance over the rows (weighted; missing cells left out): the scale degenerateScatter judges in. */
-function columnVariances(data: Dataset): Float64Array {
-  const d = data.cols;
-  const sum = new Float64Array(d);
-  const sumSquares = new Float64Array(d);
-  const weight = new Float64Array(d);
-  for (let i = 0; i < data.rows; i++) {
-    const w = data.weights === null ? 1 : data.weights[i];
-    if (!(w > 0)) continue;
-    for (let c = 0; c < d; c++) {
-      const x = data.values[i * d + c];
-      if ((data.missing && data.missing[i * d + c]) || !Number.isFinite(x)) continue;
-      sum[c] += w * x;
-      sumSquares[c] += w * x * x;
-      weight[c] += w;
-    }
-  }
-  // From the sums: enough to tell a column's scale from zero.
-  return sum.map((s, c) => (weight[c] > 0 ? Math.max(sumSquares[c] / weight[c] - (s / weight[c]) ** 2, 0) : 0));
-}
-
-/** Whether a run ended on a spurious maximiser: a thin component (thinRows), or one whose own scatter is singular. */
-function spurious(run: Run, weight: number, variances: Float64Array): boolean {
-  const { params } = run;
+/**
+ * Whether EM at `params` (its E-step's statistics `stats`) ended on a spurious maximiser: a thin
+ * component (thinRows), or one whose own scatter is singular (degenerateScatter).
+ */
+function isSpurious(params: GmmParams, stats: Float64Array, weight: number, columnDeviations: Float64Array): boolean {
   const need = thinRows(params.covariance, params.d);
   for (let j = 0; j < params.k; j++) if (params.weights[j] * weight < need) return true;
-  return degenerateScatter(params, run.stats, variances);
+  return degenerateScatter(params, stats, columnDeviations);
 }
 
 export function shortRunsStart(
@@ -159,13 +140,19 @@ export function shortRunsStart(
   const sampled = Math.max(settings.rows, options.k);
   if (data.rows > sampled && !options.prior) data = sampleRows(data, sampled, new Random(deriveSeed(base, settings.runs)));
   const weight = totalWeight(data);
+  const { deviation } = columnMoments(data);
+  /** EM from `params` (see iterate), judged once: a prior bounds the posterior, so no maximiser is spurious then. */
+  const runFrom = (params: GmmParams, iterations: number, tol: number, index: number): Run => {
+    const end = iterate(data, options, weight, params, iterations, tol);
+    return { params: end.params, mean: end.mean, spurious: !options.prior && isSpurious(end.params, end.stats, weight, deviation), index };
+  };
   const runs: Run[] = [];
   let lastError: unknown = null;
   for (let r = 0; r < settings.runs; r++) {
     const method: InitMethod = r === 0 ? 'hc' : CYCLE[(r - 1) % CYCLE.length];
     try {
       const params = start(data, { ...options, initMethod: method }, new Random(deriveSeed(base, r)));
-      runs.push({ ...iterate(data, options, weight, params, settings.iterations, 0), index: r });
+      runs.push(runFrom(params, settings.iterations, 0, r));
     } catch (error) {
       lastError = error;
     }
@@ -174,16 +161,13 @@ export function shortRunsStart(
   if (runs.length === 0) throw lastError;
   // Spurious maximisers last; then highest log-likelihood first; the lower run index on ties, so
   // the order is deterministic.
-  // A prior bounds the posterior: no maximiser is spurious then.
-  const variances = columnVariances(data);
-  const rank = (run: Run) => (!options.prior && spurious(run, weight, variances) ? 1 : 0);
-  const byFit = (a: Run, b: Run) => rank(a) - rank(b) || b.mean - a.mean || a.index - b.index;
+  const byFit = (a: Run, b: Run) => Number(a.spurious) - Number(b.spurious) || b.mean - a.mean || a.index - b.index;
   runs.sort(byFit);
   const continued: Run[] = [];
   const best = runs.slice(0, settings.kept);
   for (const [q, run] of best.entries()) {
     try {
-      continued.push({ ...iterate(data, options, weight, run.params, CONTINUE_MAX_ITER, CONTINUE_TOL), index: run.index });
+      continued.push(runFrom(run.params, CONTINUE_MAX_ITER, CONTINUE_TOL, run.index));
     } catch (error) {
       lastError = error;
     }
