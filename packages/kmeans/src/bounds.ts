@@ -59,26 +59,50 @@ function distance2(X: Float64Array, xOff: number, C: Float64Array, cOff: number,
 }
 
 /**
+ * The squared distances of four (row, centre) pairs — rows at X[x0..], …, centres at C[c0..], …
+ * — into out[at, at + 4), each a sequential sum over d as in `distance2` (the same bits), four
+ * sums in flight at once. Every multi-distance loop below is this kernel over its own pairs.
+ */
+function distances4(X: Float64Array, x0: number, x1: number, x2: number, x3: number, C: Float64Array, c0: number, c1: number, c2: number, c3: number, cols: number, out: Float64Array, at: number): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let d = 0; d < cols; d++) {
+    const t0 = X[x0 + d] - C[c0 + d];
+    const t1 = X[x1 + d] - C[c1 + d];
+    const t2 = X[x2 + d] - C[c2 + d];
+    const t3 = X[x3 + d] - C[c3 + d];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  out[at] = s0;
+  out[at + 1] = s1;
+  out[at + 2] = s2;
+  out[at + 3] = s3;
+}
+
+/**
  * All K squared distances of one row (Lloyd's arithmetic) into out[0, K), four centres at a time
- * so that four independent sums are in flight.
+ * so that four independent sums are in flight. (Not distances4 over four copies of the row: the
+ * row's value is loaded once per coordinate here, which Hamerly's full scans feel.)
  */
 function allDistances2(X: Float64Array, xOff: number, C: Float64Array, k: number, cols: number, out: Float64Array): void {
   let j = 0;
   for (; j + 4 <= k; j += 4) {
-    const o0 = j * cols;
-    const o1 = o0 + cols;
-    const o2 = o1 + cols;
-    const o3 = o2 + cols;
+    const o = j * cols;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
     for (let d = 0; d < cols; d++) {
       const x = X[xOff + d];
-      const t0 = x - C[o0 + d];
-      const t1 = x - C[o1 + d];
-      const t2 = x - C[o2 + d];
-      const t3 = x - C[o3 + d];
+      const t0 = x - C[o + d];
+      const t1 = x - C[o + cols + d];
+      const t2 = x - C[o + 2 * cols + d];
+      const t3 = x - C[o + 3 * cols + d];
       s0 += t0 * t0;
       s1 += t1 * t1;
       s2 += t2 * t2;
@@ -94,72 +118,21 @@ function allDistances2(X: Float64Array, xOff: number, C: Float64Array, k: number
 
 /**
  * Squared distances of the four rows at X[xOff..], X[xOff + cols..], … to the centres labels[r..r+4)
- * (a negative label reads centre 0; the caller ignores that value), each a sequential sum as in
- * `distance2` but four sums in flight at once.
+ * (a negative label reads centre 0; the caller ignores that value).
  */
 function distances2Of4(X: Float64Array, xOff: number, C: Float64Array, labels: Int32Array, r: number, cols: number, out: Float64Array): void {
-  const c0 = Math.max(0, labels[r]) * cols;
-  const c1 = Math.max(0, labels[r + 1]) * cols;
-  const c2 = Math.max(0, labels[r + 2]) * cols;
-  const c3 = Math.max(0, labels[r + 3]) * cols;
-  const x1 = xOff + cols;
-  const x2 = x1 + cols;
-  const x3 = x2 + cols;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (let d = 0; d < cols; d++) {
-    const t0 = X[xOff + d] - C[c0 + d];
-    const t1 = X[x1 + d] - C[c1 + d];
-    const t2 = X[x2 + d] - C[c2 + d];
-    const t3 = X[x3 + d] - C[c3 + d];
-    s0 += t0 * t0;
-    s1 += t1 * t1;
-    s2 += t2 * t2;
-    s3 += t3 * t3;
-  }
-  out[0] = s0;
-  out[1] = s1;
-  out[2] = s2;
-  out[3] = s3;
+  const centre = (q: number): number => Math.max(0, labels[r + q]) * cols;
+  distances4(X, xOff, xOff + cols, xOff + 2 * cols, xOff + 3 * cols, C, centre(0), centre(1), centre(2), centre(3), cols, out, 0);
 }
 
 /**
  * Squared distances of n (row, centre) pairs — rows at X[rowAt[p]..], centres at C[centreAt[p]..]
- * — into out[0, n) (Lloyd's arithmetic), four pairs at a time so that four independent sums are
- * in flight: a row rarely keeps four centres, but a block of rows usually does between them.
+ * — into out[0, n) (Lloyd's arithmetic), four pairs at a time: a row rarely keeps four centres,
+ * but a block of rows usually does between them.
  */
 function pairDistances2(X: Float64Array, rowAt: Int32Array, C: Float64Array, centreAt: Int32Array, n: number, cols: number, out: Float64Array): void {
   let p = 0;
-  for (; p + 4 <= n; p += 4) {
-    const x0 = rowAt[p];
-    const x1 = rowAt[p + 1];
-    const x2 = rowAt[p + 2];
-    const x3 = rowAt[p + 3];
-    const c0 = centreAt[p];
-    const c1 = centreAt[p + 1];
-    const c2 = centreAt[p + 2];
-    const c3 = centreAt[p + 3];
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let d = 0; d < cols; d++) {
-      const t0 = X[x0 + d] - C[c0 + d];
-      const t1 = X[x1 + d] - C[c1 + d];
-      const t2 = X[x2 + d] - C[c2 + d];
-      const t3 = X[x3 + d] - C[c3 + d];
-      s0 += t0 * t0;
-      s1 += t1 * t1;
-      s2 += t2 * t2;
-      s3 += t3 * t3;
-    }
-    out[p] = s0;
-    out[p + 1] = s1;
-    out[p + 2] = s2;
-    out[p + 3] = s3;
-  }
+  for (; p + 4 <= n; p += 4) distances4(X, rowAt[p], rowAt[p + 1], rowAt[p + 2], rowAt[p + 3], C, centreAt[p], centreAt[p + 1], centreAt[p + 2], centreAt[p + 3], cols, out, p);
   for (; p < n; p++) out[p] = distance2(X, rowAt[p], C, centreAt[p], cols);
 }
 

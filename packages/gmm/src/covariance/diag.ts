@@ -1,8 +1,8 @@
 import { OptionError, readMatrix, readVector, toNested } from '@emkit/core';
 import type { GmmParams, GmmPrior } from '../params.js';
 import type { CovarianceModel, RowKernel } from './model.js';
-import { centredSquare, componentOffsets, RowDifferences } from './shared.js';
-import { padded, SCATTER, WasmShard, portableLog } from '@emkit/linalg';
+import { centredSquare, componentOffsets, RowDifferences, putBlockLogProbs, type WasmBlockKernel } from './shared.js';
+import { padded, SCATTER, WasmShard, portableLog, type WasmKernels } from '@emkit/linalg';
 import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
 
 /** Per-component diagonal covariances: D variances per component. */
@@ -60,23 +60,7 @@ export const diagCovariance: CovarianceModel = {
 
   rowKernel: (params) => new DiagRowKernel(params),
 
-  // Component-vectorised: the means and 1/σ transposed to D×K, two components per vector.
-  wasmKernel(params, kernels) {
-    const { k, d } = params;
-    const kp = padded(k);
-    const shard = new WasmShard(kernels, k, d, k * d, [k * d, d * kp, d * kp, kp]);
-    const [means, meansT, scalesT, offsets] = shard.params;
-    shard.put(means, params.means);
-    shard.putTransposed(meansT, params.means);
-    shard.putTransposed(scalesT, params.precisionCholesky);
-    shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
-    const run = kernels.exports;
-    return {
-      shard,
-      logProbs: (rows) => run.scaledDistances(shard.x, rows, d, d, meansT, scalesT, kp, k, offsets, shard.logp),
-      accumulate: (rows) => run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, means, shard.stats, shard.first, shard.block, SCATTER.diag, shard.z, shard.a, shard.tri),
-    };
-  },
+  wasmKernel: (params, kernels) => scaledWasmKernel(params, kernels, params.precisionCholesky, params.k * params.d, SCATTER.diag),
 
   smallestVariance(covariances, j, d) {
     let smallest = Infinity;
@@ -111,19 +95,20 @@ export const diagCovariance: CovarianceModel = {
 };
 
 /**
- * The diagonal E-step rows: log-densities from the per-coordinate 1/σ, as `mahalanobis` sums
- * them; statistics from the held x − μ_j (n_j, the first moments and Σ w·r_j·(x_c − m_jc)², with
- * accumulateSquares' products). A block gives each row what one row gives it, adding the four
- * rows' terms in row order (unrolled for BLOCK_ROWS = 4).
+ * The E-step's log-densities of the per-coordinate-scaled structures: log π_j + log N(x | μ_j,
+ * Σ_j) with Σ_j diagonal, from factors[j·D + c] = 1/σ_jc as diag's `mahalanobis` sums them,
+ * Σ_c ((x_c − μ_jc)·f_jc)² — diag's factors, or spherical's 1/σ_j in every coordinate (the
+ * arithmetic of the WebAssembly kernel both use). Holds x − μ_j for the subclass's statistics.
+ * A block gives each row what one row gives it (unrolled for BLOCK_ROWS = 4).
  */
-class DiagRowKernel extends RowDifferences implements RowKernel {
+export abstract class ScaledRowDifferences extends RowDifferences implements RowKernel {
   private readonly offsets: Float64Array;
   private readonly factors: Float64Array;
 
-  constructor(params: GmmParams) {
+  constructor(params: GmmParams, factors: Float64Array) {
     super(params);
     this.offsets = componentOffsets(params);
-    this.factors = params.precisionCholesky;
+    this.factors = factors;
   }
 
   weightedLogProbs(x: Float64Array, xOff: number, out: Float64Array): void {
@@ -177,68 +162,77 @@ class DiagRowKernel extends RowDifferences implements RowKernel {
         s2 += y2 * y2;
         s3 += y3 * y3;
       }
-      const o = offsets[j];
-      out[j] = o - 0.5 * s0;
-      out[k + j] = o - 0.5 * s1;
-      out[2 * k + j] = o - 0.5 * s2;
-      out[3 * k + j] = o - 0.5 * s3;
+      putBlockLogProbs(out, k, j, offsets[j], s0, s1, s2, s3);
     }
     this.held(x, xOff, 4);
   }
 
-  accumulate(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
-    this.hold(x, xOff, 1, wr);
+}
+
+/**
+ * The diagonal E-step rows: ScaledRowDifferences' log-densities from the per-coordinate 1/σ;
+ * statistics from the held x − μ_j (n_j, the first moments and Σ w·r_j·(x_c − m_jc)², with
+ * accumulateSquares' products), the four rows of a block added in row order.
+ */
+class DiagRowKernel extends ScaledRowDifferences {
+  constructor(params: GmmParams) {
+    super(params, params.precisionCholesky);
+  }
+
+  protected addRow(stats: Float64Array, j: number, w: number): void {
     const { k, d, diffs } = this;
-    const blockOff = k + k * d;
-    for (let j = 0; j < k; j++) {
-      const w = wr[j];
-      if (w === 0) continue;
-      stats[j] += w;
-      const m = j * d;
-      const first = k + m;
-      const block = blockOff + m;
-      for (let c = 0; c < d; c++) {
-        const diff = diffs[m + c];
-        const a = w * diff;
-        stats[first + c] += a;
-        stats[block + c] += a * diff;
-      }
+    const m = j * d;
+    const first = k + m;
+    const block = k + k * d + m;
+    for (let c = 0; c < d; c++) {
+      const diff = diffs[m + c];
+      const a = w * diff;
+      stats[first + c] += a;
+      stats[block + c] += a * diff;
     }
   }
 
-  accumulateBlock(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
-    this.hold(x, xOff, 4, wr);
+  protected addBlock(stats: Float64Array, j: number, w0: number, w1: number, w2: number, w3: number, m0: number, m1: number, m2: number, m3: number): void {
     const { k, d, diffs } = this;
     const kd = k * d;
-    const blockOff = k + kd;
-    for (let j = 0; j < k; j++) {
-      const w0 = wr[j];
-      const w1 = wr[k + j];
-      const w2 = wr[2 * k + j];
-      const w3 = wr[3 * k + j];
-      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
-      // A zero weight adds ±0 products, which change no sum: the row-by-row skip, without a branch.
-      stats[j] = stats[j] + w0 + w1 + w2 + w3;
-      const m0 = j * d;
-      const m1 = m0 + kd;
-      const m2 = m1 + kd;
-      const m3 = m2 + kd;
-      const first = k + m0;
-      const block = blockOff + m0;
-      for (let c = 0; c < d; c++) {
-        const d0 = diffs[m0 + c];
-        const d1 = diffs[m1 + c];
-        const d2 = diffs[m2 + c];
-        const d3 = diffs[m3 + c];
-        const a0 = w0 * d0;
-        const a1 = w1 * d1;
-        const a2 = w2 * d2;
-        const a3 = w3 * d3;
-        stats[first + c] = stats[first + c] + a0 + a1 + a2 + a3;
-        stats[block + c] = stats[block + c] + a0 * d0 + a1 * d1 + a2 * d2 + a3 * d3;
-      }
+    const first = k + m0;
+    const block = k + kd + m0;
+    for (let c = 0; c < d; c++) {
+      const d0 = diffs[m0 + c];
+      const d1 = diffs[m1 + c];
+      const d2 = diffs[m2 + c];
+      const d3 = diffs[m3 + c];
+      const a0 = w0 * d0;
+      const a1 = w1 * d1;
+      const a2 = w2 * d2;
+      const a3 = w3 * d3;
+      stats[first + c] = stats[first + c] + a0 + a1 + a2 + a3;
+      stats[block + c] = stats[block + c] + a0 * d0 + a1 * d1 + a2 * d2 + a3 * d3;
     }
   }
+}
+
+/**
+ * The WebAssembly kernels of the per-coordinate-scaled structures, component-vectorised: the
+ * means and the scales 1/σ (K×D: diag's, or spherical's 1/σ_j in every coordinate) transposed to
+ * D×K, two components per vector; the statistics by componentStats in `scatter` mode with a
+ * second-moment block of `blockLength`.
+ */
+export function scaledWasmKernel(params: GmmParams, kernels: WasmKernels, scales: Float64Array, blockLength: number, scatter: number): WasmBlockKernel {
+  const { k, d } = params;
+  const kp = padded(k);
+  const shard = new WasmShard(kernels, k, d, blockLength, [k * d, d * kp, d * kp, kp]);
+  const [means, meansT, scalesT, offsets] = shard.params;
+  shard.put(means, params.means);
+  shard.putTransposed(meansT, params.means);
+  shard.putTransposed(scalesT, scales);
+  shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
+  const run = kernels.exports;
+  return {
+    shard,
+    logProbs: (rows) => run.scaledDistances(shard.x, rows, d, d, meansT, scalesT, kp, k, offsets, shard.logp),
+    accumulate: (rows) => run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, means, shard.stats, shard.first, shard.block, scatter, shard.z, shard.a, shard.tri),
+  };
 }
 
 /** Σ_j w·r_j·(x_c − m_jc)² per component and coordinate. */

@@ -2,8 +2,8 @@ import { cholesky, choleskyWithJitter, precisionCholeskyFromCovarianceCholesky, 
 import { readMatrixStack, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
-import { componentOffsets, packedLength, packedMahalanobis, packUpperByColumns, RowDifferences, subtractCrossTerms } from './shared.js';
-import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, matrixScaleToJSON, readMatrixScale, smallestPivot } from './prior-terms.js';
+import { componentOffsets, packedLength, packedMahalanobis, packUpperByColumns, RowDifferences, subtractCrossTerms, putBlockLogProbs } from './shared.js';
+import { inverseWishartScale, logDetScale, logInverseWishart, logMeanPrior, smallestPivot } from './prior-terms.js';
 
 /** One unconstrained D×D covariance per component. */
 export const fullCovariance: CovarianceModel = {
@@ -76,11 +76,7 @@ export const fullCovariance: CovarianceModel = {
   },
 
   smallestVariance: (covariances, j, d) => smallestPivot(covariances, j * d * d, d),
-  priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
-  readPriorScale: readMatrixScale,
-  priorScaleToJSON: matrixScaleToJSON,
-  // An inverse-Wishart scale: proper for dof > D − 1.
-  priorDofAbove: (d) => d - 1,
+  ...inverseWishartScale,
   logPriorDensity(params, prior) {
     const { k, d } = params;
     const logDetLambda = logDetScale(prior.scale, d);
@@ -135,24 +131,15 @@ class FullRowKernel extends RowDifferences implements RowKernel {
   }
 
   weightedLogProbsBlock(x: Float64Array, xOff: number, out: Float64Array): void {
-    const { k, d, means, diffs, factors, offsets } = this;
+    const { k, d, diffs, factors, offsets } = this;
     const t = packedLength(d);
     const kd = k * d;
-    const x1 = xOff + d;
-    const x2 = x1 + d;
-    const x3 = x2 + d;
     for (let j = 0; j < k; j++) {
+      this.blockDifferences(x, xOff, j);
       const m0 = j * d;
       const m1 = m0 + kd;
       const m2 = m1 + kd;
       const m3 = m2 + kd;
-      for (let c = 0; c < d; c++) {
-        const mu = means[m0 + c];
-        diffs[m0 + c] = x[xOff + c] - mu;
-        diffs[m1 + c] = x[x1 + c] - mu;
-        diffs[m2 + c] = x[x2 + c] - mu;
-        diffs[m3 + c] = x[x3 + c] - mu;
-      }
       // Two columns of U_j at a time: y_c and y_(c+1) share the loads of x − μ_j (eight
       // independent sums). Each y is still summed over r in order, each s over c in order.
       const p0 = j * t;
@@ -220,92 +207,66 @@ class FullRowKernel extends RowDifferences implements RowKernel {
         s2 += y2 * y2;
         s3 += y3 * y3;
       }
-      const o = offsets[j];
-      out[j] = o - 0.5 * s0;
-      out[k + j] = o - 0.5 * s1;
-      out[2 * k + j] = o - 0.5 * s2;
-      out[3 * k + j] = o - 0.5 * s3;
+      putBlockLogProbs(out, k, j, offsets[j], s0, s1, s2, s3);
     }
     this.held(x, xOff, 4);
   }
 
-  accumulate(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
-    this.hold(x, xOff, 1, wr);
+  protected addRow(stats: Float64Array, j: number, w: number): void {
     const { k, d, diffs } = this;
-    const blockOff = k + k * d;
-    for (let j = 0; j < k; j++) {
-      const w = wr[j];
-      if (w === 0) continue;
-      stats[j] += w;
-      const m = j * d;
-      const first = k + m;
-      const block = blockOff + j * d * d;
-      // Σ w·(x − m_j) and the lower triangle of Σ w·(x − m_j)(x − m_j)ᵀ (syrLower's products).
-      for (let r = 0; r < d; r++) {
-        const a = w * diffs[m + r];
-        stats[first + r] += a;
-        if (a === 0) continue;
-        const row = block + r * d;
-        for (let c = 0; c <= r; c++) stats[row + c] += a * diffs[m + c];
-      }
+    const m = j * d;
+    const first = k + m;
+    const block = k + k * d + j * d * d;
+    // Σ w·(x − m_j) and the lower triangle of Σ w·(x − m_j)(x − m_j)ᵀ (syrLower's products).
+    for (let r = 0; r < d; r++) {
+      const a = w * diffs[m + r];
+      stats[first + r] += a;
+      if (a === 0) continue;
+      const row = block + r * d;
+      for (let c = 0; c <= r; c++) stats[row + c] += a * diffs[m + c];
     }
   }
 
-  accumulateBlock(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
-    this.hold(x, xOff, 4, wr);
+  protected addBlock(stats: Float64Array, j: number, w0: number, w1: number, w2: number, w3: number, m0: number, m1: number, m2: number, m3: number): void {
     const { k, d, diffs } = this;
     const kd = k * d;
-    const blockOff = k + kd;
-    for (let j = 0; j < k; j++) {
-      const w0 = wr[j];
-      const w1 = wr[k + j];
-      const w2 = wr[2 * k + j];
-      const w3 = wr[3 * k + j];
-      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
-      // A zero weight adds ±0 products, which change no sum: the row-by-row skip, without a branch.
-      stats[j] = stats[j] + w0 + w1 + w2 + w3;
-      const m0 = j * d;
-      const m1 = m0 + kd;
-      const m2 = m1 + kd;
-      const m3 = m2 + kd;
-      const first = k + m0;
-      const block = blockOff + j * d * d;
-      // Two rows of the triangle at a time, sharing the loads of x − μ_j; each entry still adds
-      // the four rows' products in row order.
-      let r = 0;
-      for (; r + 1 < d; r += 2) {
-        const a0 = w0 * diffs[m0 + r];
-        const a1 = w1 * diffs[m1 + r];
-        const a2 = w2 * diffs[m2 + r];
-        const a3 = w3 * diffs[m3 + r];
-        const b0 = w0 * diffs[m0 + r + 1];
-        const b1 = w1 * diffs[m1 + r + 1];
-        const b2 = w2 * diffs[m2 + r + 1];
-        const b3 = w3 * diffs[m3 + r + 1];
-        stats[first + r] = stats[first + r] + a0 + a1 + a2 + a3;
-        stats[first + r + 1] = stats[first + r + 1] + b0 + b1 + b2 + b3;
-        const ra = block + r * d;
-        const rb = ra + d;
-        for (let c = 0; c <= r; c++) {
-          const v0 = diffs[m0 + c];
-          const v1 = diffs[m1 + c];
-          const v2 = diffs[m2 + c];
-          const v3 = diffs[m3 + c];
-          stats[ra + c] = stats[ra + c] + a0 * v0 + a1 * v1 + a2 * v2 + a3 * v3;
-          stats[rb + c] = stats[rb + c] + b0 * v0 + b1 * v1 + b2 * v2 + b3 * v3;
-        }
-        const c = r + 1;
-        stats[rb + c] = stats[rb + c] + b0 * diffs[m0 + c] + b1 * diffs[m1 + c] + b2 * diffs[m2 + c] + b3 * diffs[m3 + c];
+    const first = k + m0;
+    const block = k + kd + j * d * d;
+    // Two rows of the triangle at a time, sharing the loads of x − μ_j; each entry still adds
+    // the four rows' products in row order.
+    let r = 0;
+    for (; r + 1 < d; r += 2) {
+      const a0 = w0 * diffs[m0 + r];
+      const a1 = w1 * diffs[m1 + r];
+      const a2 = w2 * diffs[m2 + r];
+      const a3 = w3 * diffs[m3 + r];
+      const b0 = w0 * diffs[m0 + r + 1];
+      const b1 = w1 * diffs[m1 + r + 1];
+      const b2 = w2 * diffs[m2 + r + 1];
+      const b3 = w3 * diffs[m3 + r + 1];
+      stats[first + r] = stats[first + r] + a0 + a1 + a2 + a3;
+      stats[first + r + 1] = stats[first + r + 1] + b0 + b1 + b2 + b3;
+      const ra = block + r * d;
+      const rb = ra + d;
+      for (let c = 0; c <= r; c++) {
+        const v0 = diffs[m0 + c];
+        const v1 = diffs[m1 + c];
+        const v2 = diffs[m2 + c];
+        const v3 = diffs[m3 + c];
+        stats[ra + c] = stats[ra + c] + a0 * v0 + a1 * v1 + a2 * v2 + a3 * v3;
+        stats[rb + c] = stats[rb + c] + b0 * v0 + b1 * v1 + b2 * v2 + b3 * v3;
       }
-      if (r < d) {
-        const a0 = w0 * diffs[m0 + r];
-        const a1 = w1 * diffs[m1 + r];
-        const a2 = w2 * diffs[m2 + r];
-        const a3 = w3 * diffs[m3 + r];
-        stats[first + r] = stats[first + r] + a0 + a1 + a2 + a3;
-        const row = block + r * d;
-        for (let c = 0; c <= r; c++) stats[row + c] = stats[row + c] + a0 * diffs[m0 + c] + a1 * diffs[m1 + c] + a2 * diffs[m2 + c] + a3 * diffs[m3 + c];
-      }
+      const c = r + 1;
+      stats[rb + c] = stats[rb + c] + b0 * diffs[m0 + c] + b1 * diffs[m1 + c] + b2 * diffs[m2 + c] + b3 * diffs[m3 + c];
+    }
+    if (r < d) {
+      const a0 = w0 * diffs[m0 + r];
+      const a1 = w1 * diffs[m1 + r];
+      const a2 = w2 * diffs[m2 + r];
+      const a3 = w3 * diffs[m3 + r];
+      stats[first + r] = stats[first + r] + a0 + a1 + a2 + a3;
+      const row = block + r * d;
+      for (let c = 0; c <= r; c++) stats[row + c] = stats[row + c] + a0 * diffs[m0 + c] + a1 * diffs[m1 + c] + a2 * diffs[m2 + c] + a3 * diffs[m3 + c];
     }
   }
 }

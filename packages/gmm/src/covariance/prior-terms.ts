@@ -1,6 +1,7 @@
 import { cholesky, logDetFromCholesky, traceWithGram, portableLog } from '@emkit/linalg';
 import { OptionError, readMatrix } from '@emkit/core';
 import { lnGamma, lnMultivariateGamma } from '../special.js';
+import type { CovarianceModel } from './model.js';
 
 /**
  * Log-densities of the conjugate priors of MAP-EM, shared by the covariance modules. A
@@ -32,8 +33,20 @@ export function logDetScale(scale: Float64Array, d: number): number {
   return logDetFromCholesky(l, 0, d);
 }
 
+/**
+ * The prior-scale hooks of the structures with an inverse-Wishart scale (a D×D matrix: full and
+ * tied): mclust's defaultPrior scale K^(−2/D)·(data covariance), read as a symmetric positive-
+ * definite matrix, written as nested rows, proper for dof > D − 1.
+ */
+export const inverseWishartScale: Pick<CovarianceModel, 'priorScaleFrom' | 'readPriorScale' | 'priorScaleToJSON' | 'priorDofAbove'> = {
+  priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
+  readPriorScale: readMatrixScale,
+  priorScaleToJSON: matrixScaleToJSON,
+  priorDofAbove: (d) => d - 1,
+};
+
 /** A user-given D×D prior scale: symmetric and positive definite. */
-export function readMatrixScale(value: unknown, d: number, field: string): Float64Array {
+function readMatrixScale(value: unknown, d: number, field: string): Float64Array {
   const m = readMatrix(value, field, d, d, 'option').values;
   for (let a = 0; a < d; a++)
     for (let b = 0; b < a; b++) if (m[a * d + b] !== m[b * d + a]) throw new OptionError({ field: `${field}[${a}][${b}]`, detail: 'the prior scale must be symmetric' });
@@ -42,7 +55,7 @@ export function readMatrixScale(value: unknown, d: number, field: string): Float
 }
 
 /** A D×D prior scale as nested rows (a model file's shape). */
-export function matrixScaleToJSON(scale: Float64Array, d: number): number[][] {
+function matrixScaleToJSON(scale: Float64Array, d: number): number[][] {
   return Array.from({ length: d }, (_, a) => Array.from(scale.subarray(a * d, (a + 1) * d)));
 }
 

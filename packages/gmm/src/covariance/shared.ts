@@ -27,9 +27,11 @@ export const BLOCK_ROWS = 4;
 /**
  * x − μ_j for every component of one row or one block of rows (layout [row][j][c]), kept for the
  * statistics: a row kernel's `accumulate` reuses the differences its `weightedLogProbs` computed
- * for the same rows.
+ * for the same rows. The statistics' walk is here once — n_j += the weights, components of zero
+ * weight skipped — and each structure adds its first and second moments from the held
+ * differences in `addRow` and `addBlock`.
  */
-export class RowDifferences {
+export abstract class RowDifferences {
   readonly k: number;
   readonly d: number;
   readonly means: Float64Array;
@@ -68,6 +70,70 @@ export class RowDifferences {
       }
     this.heldX = null;
   }
+
+  /** diffs ← x − μ_j for component j and the BLOCK_ROWS rows at x[xOff..] (not recorded as held). */
+  protected blockDifferences(x: Float64Array, xOff: number, j: number): void {
+    const { k, d, means, diffs } = this;
+    const kd = k * d;
+    const m0 = j * d;
+    for (let c = 0; c < d; c++) {
+      const mu = means[m0 + c];
+      diffs[m0 + c] = x[xOff + c] - mu;
+      diffs[m0 + kd + c] = x[xOff + d + c] - mu;
+      diffs[m0 + 2 * kd + c] = x[xOff + 2 * d + c] - mu;
+      diffs[m0 + 3 * kd + c] = x[xOff + 3 * d + c] - mu;
+    }
+  }
+
+  /** Adds one row's statistics (see RowKernel.accumulate); its x − μ_j are diffs[j·D..]. */
+  accumulate(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
+    this.hold(x, xOff, 1, wr);
+    const { k } = this;
+    for (let j = 0; j < k; j++) {
+      const w = wr[j];
+      if (w === 0) continue;
+      stats[j] += w;
+      this.addRow(stats, j, w);
+    }
+  }
+
+  /** Adds the BLOCK_ROWS rows' statistics in row order (see RowKernel.accumulateBlock). */
+  accumulateBlock(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
+    this.hold(x, xOff, 4, wr);
+    const { k, d } = this;
+    const kd = k * d;
+    for (let j = 0; j < k; j++) {
+      const w0 = wr[j];
+      const w1 = wr[k + j];
+      const w2 = wr[2 * k + j];
+      const w3 = wr[3 * k + j];
+      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
+      // A zero weight adds ±0 products, which change no sum: the row-by-row skip, without a branch.
+      stats[j] = stats[j] + w0 + w1 + w2 + w3;
+      const m0 = j * d;
+      this.addBlock(stats, j, w0, w1, w2, w3, m0, m0 + kd, m0 + 2 * kd, m0 + 3 * kd);
+    }
+  }
+
+  /**
+   * Component j's first moments Σ w·(x − m_j) (at stats[K + j·D..]) and its part of the
+   * second-moment block (after the K×D first moments) for one row of weight w ≠ 0.
+   */
+  protected abstract addRow(stats: Float64Array, j: number, w: number): void;
+
+  /**
+   * The same for the four rows of a block with weights w0…w3 (some may be 0), row q's x − μ_j
+   * at diffs[m_q..] (m_q = q·K·D + j·D), each sum adding the rows' terms in row order.
+   */
+  protected abstract addBlock(stats: Float64Array, j: number, w0: number, w1: number, w2: number, w3: number, m0: number, m1: number, m2: number, m3: number): void;
+}
+
+/** A block's log-densities of component j: out[q·K + j] = offset − ½·s_q for its four rows q. */
+export function putBlockLogProbs(out: Float64Array, k: number, j: number, offset: number, s0: number, s1: number, s2: number, s3: number): void {
+  out[j] = offset - 0.5 * s0;
+  out[k + j] = offset - 0.5 * s1;
+  out[2 * k + j] = offset - 0.5 * s2;
+  out[3 * k + j] = offset - 0.5 * s3;
 }
 
 /** Entries of a packed D×D triangle. */

@@ -1,8 +1,8 @@
 import { OptionError, readFiniteNumber, readVector } from '@emkit/core';
 import type { GmmParams } from '../params.js';
-import type { CovarianceModel, RowKernel } from './model.js';
-import { componentOffsets, RowDifferences } from './shared.js';
-import { padded, SCATTER, WasmShard, portableLog } from '@emkit/linalg';
+import type { CovarianceModel } from './model.js';
+import { ScaledRowDifferences, scaledWasmKernel } from './diag.js';
+import { SCATTER, portableLog } from '@emkit/linalg';
 import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
 
 /**
@@ -64,38 +64,22 @@ export const sphericalCovariance: CovarianceModel = {
     return { precisionCholesky, logDet };
   },
 
+  // diag's arithmetic, Σ_c ((x_c − μ_jc)/σ_j)², as the row kernels and the wasm kernel sum it.
   mahalanobis(params, j, x, xOff) {
     const { d, means, precisionCholesky } = params;
+    const p = precisionCholesky[j];
     let sum = 0;
     for (let c = 0; c < d; c++) {
-      const diff = x[xOff + c] - means[j * d + c];
-      sum += diff * diff;
+      const y = (x[xOff + c] - means[j * d + c]) * p;
+      sum += y * y;
     }
-    const p = precisionCholesky[j];
-    return sum * p * p;
+    return sum;
   },
 
   rowKernel: (params) => new SphericalRowKernel(params),
 
   // diag's component-vectorised kernel with every coordinate's scale 1/σ_j.
-  wasmKernel(params, kernels) {
-    const { k, d } = params;
-    const kp = padded(k);
-    const shard = new WasmShard(kernels, k, d, k, [k * d, d * kp, d * kp, kp]);
-    const [means, meansT, scalesT, offsets] = shard.params;
-    shard.put(means, params.means);
-    shard.putTransposed(meansT, params.means);
-    const scales = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) scales.fill(params.precisionCholesky[j], j * d, (j + 1) * d);
-    shard.putTransposed(scalesT, scales);
-    shard.put(offsets, componentOffsets(params, (v) => kernels.log(v)));
-    const run = kernels.exports;
-    return {
-      shard,
-      logProbs: (rows) => run.scaledDistances(shard.x, rows, d, d, meansT, scalesT, kp, k, offsets, shard.logp),
-      accumulate: (rows) => run.componentStats(shard.x, rows, d, shard.dp, shard.resp, k, means, shard.stats, shard.first, shard.block, SCATTER.spherical, shard.z, shard.a, shard.tri),
-    };
-  },
+  wasmKernel: (params, kernels) => scaledWasmKernel(params, kernels, coordinateScales(params), params.k, SCATTER.spherical),
 
   smallestVariance: (covariances, j) => (covariances[j] > 0 ? covariances[j] : 0),
   priorScaleFrom: (dataCovariance, k, d) => Float64Array.of(meanVarianceScale(dataCovariance, k, d)),
@@ -128,131 +112,56 @@ export const sphericalCovariance: CovarianceModel = {
 };
 
 /**
- * The spherical E-step rows: ‖x − μ_j‖²·(1/σ_j)², as `mahalanobis` computes it; statistics from
- * the held x − μ_j (n_j, the first moments and w·Σ_c (x_c − m_jc)², as `accumulate` above). A
- * block gives each row what one row gives it, adding the four rows' terms in row order
- * (unrolled for BLOCK_ROWS = 4).
+ * The spherical E-step rows: ScaledRowDifferences' log-densities with 1/σ_j in every coordinate
+ * (as `mahalanobis` sums them); statistics from the held x − μ_j (n_j, the first moments and
+ * w·Σ_c (x_c − m_jc)², as `accumulate` above), the four rows of a block added in row order.
  */
-class SphericalRowKernel extends RowDifferences implements RowKernel {
-  private readonly offsets: Float64Array;
-  private readonly factors: Float64Array;
-
+class SphericalRowKernel extends ScaledRowDifferences {
   constructor(params: GmmParams) {
-    super(params);
-    this.offsets = componentOffsets(params);
-    this.factors = params.precisionCholesky;
+    super(params, coordinateScales(params));
   }
 
-  weightedLogProbs(x: Float64Array, xOff: number, out: Float64Array): void {
-    const { k, d, means, diffs, factors, offsets } = this;
-    for (let j = 0; j < k; j++) {
-      const m = j * d;
-      let sum = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = x[xOff + c] - means[m + c];
-        diffs[m + c] = diff;
-        sum += diff * diff;
-      }
-      const p = factors[j];
-      out[j] = offsets[j] - 0.5 * (sum * p * p);
-    }
-    this.held(x, xOff, 1);
-  }
-
-  weightedLogProbsBlock(x: Float64Array, xOff: number, out: Float64Array): void {
-    const { k, d, means, diffs, factors, offsets } = this;
-    const kd = k * d;
-    const x1 = xOff + d;
-    const x2 = x1 + d;
-    const x3 = x2 + d;
-    for (let j = 0; j < k; j++) {
-      const m0 = j * d;
-      const m1 = m0 + kd;
-      const m2 = m1 + kd;
-      const m3 = m2 + kd;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let c = 0; c < d; c++) {
-        const mu = means[m0 + c];
-        const d0 = x[xOff + c] - mu;
-        const d1 = x[x1 + c] - mu;
-        const d2 = x[x2 + c] - mu;
-        const d3 = x[x3 + c] - mu;
-        diffs[m0 + c] = d0;
-        diffs[m1 + c] = d1;
-        diffs[m2 + c] = d2;
-        diffs[m3 + c] = d3;
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-        s2 += d2 * d2;
-        s3 += d3 * d3;
-      }
-      const p = factors[j];
-      const o = offsets[j];
-      out[j] = o - 0.5 * (s0 * p * p);
-      out[k + j] = o - 0.5 * (s1 * p * p);
-      out[2 * k + j] = o - 0.5 * (s2 * p * p);
-      out[3 * k + j] = o - 0.5 * (s3 * p * p);
-    }
-    this.held(x, xOff, 4);
-  }
-
-  accumulate(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
-    this.hold(x, xOff, 1, wr);
+  protected addRow(stats: Float64Array, j: number, w: number): void {
     const { k, d, diffs } = this;
-    const blockOff = k + k * d;
-    for (let j = 0; j < k; j++) {
-      const w = wr[j];
-      if (w === 0) continue;
-      stats[j] += w;
-      const m = j * d;
-      const first = k + m;
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = diffs[m + c];
-        stats[first + c] += w * diff;
-        s += diff * diff;
-      }
-      stats[blockOff + j] += w * s;
+    const m = j * d;
+    const first = k + m;
+    let s = 0;
+    for (let c = 0; c < d; c++) {
+      const diff = diffs[m + c];
+      stats[first + c] += w * diff;
+      s += diff * diff;
     }
+    stats[k + k * d + j] += w * s;
   }
 
-  accumulateBlock(stats: Float64Array, x: Float64Array, xOff: number, wr: Float64Array): void {
-    this.hold(x, xOff, 4, wr);
+  protected addBlock(stats: Float64Array, j: number, w0: number, w1: number, w2: number, w3: number, m0: number, m1: number, m2: number, m3: number): void {
     const { k, d, diffs } = this;
     const kd = k * d;
-    const blockOff = k + kd;
-    for (let j = 0; j < k; j++) {
-      const w0 = wr[j];
-      const w1 = wr[k + j];
-      const w2 = wr[2 * k + j];
-      const w3 = wr[3 * k + j];
-      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
-      // A zero weight adds ±0 products, which change no sum: the row-by-row skip, without a branch.
-      stats[j] = stats[j] + w0 + w1 + w2 + w3;
-      const m0 = j * d;
-      const m1 = m0 + kd;
-      const m2 = m1 + kd;
-      const m3 = m2 + kd;
-      const first = k + m0;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let c = 0; c < d; c++) {
-        const d0 = diffs[m0 + c];
-        const d1 = diffs[m1 + c];
-        const d2 = diffs[m2 + c];
-        const d3 = diffs[m3 + c];
-        stats[first + c] = stats[first + c] + w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
-        s0 += d0 * d0;
-        s1 += d1 * d1;
-        s2 += d2 * d2;
-        s3 += d3 * d3;
-      }
-      stats[blockOff + j] = stats[blockOff + j] + w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3;
+    const first = k + m0;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < d; c++) {
+      const d0 = diffs[m0 + c];
+      const d1 = diffs[m1 + c];
+      const d2 = diffs[m2 + c];
+      const d3 = diffs[m3 + c];
+      stats[first + c] = stats[first + c] + w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
     }
+    const at = k + kd + j;
+    stats[at] = stats[at] + w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3;
   }
+}
+
+/** 1/σ_j in each of component j's D coordinates (K×D): diag's factors for a spherical covariance. */
+function coordinateScales(params: GmmParams): Float64Array {
+  const { k, d } = params;
+  const scales = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) scales.fill(params.precisionCholesky[j], j * d, (j + 1) * d);
+  return scales;
 }

@@ -2,9 +2,9 @@ import { cholesky, padded, precisionCholeskyFromCovarianceCholesky, SCATTER, sym
 import { readMatrix, toNested } from '@emkit/core';
 import type { CovarianceModel, RowKernel } from './model.js';
 import type { GmmParams } from '../params.js';
-import { BLOCK_ROWS, componentOffsets, packedLength, packUpperByColumns } from './shared.js';
+import { BLOCK_ROWS, componentOffsets, packedLength, packUpperByColumns, putBlockLogProbs } from './shared.js';
 import { addPriorScatter, sampleCorrelated, upperTriangularMahalanobis } from './full.js';
-import { componentScaling, logDetScale, logInverseWishart, logMeanPrior, matrixScaleToJSON, readMatrixScale, smallestPivot } from './prior-terms.js';
+import { inverseWishartScale, logDetScale, logInverseWishart, logMeanPrior, smallestPivot } from './prior-terms.js';
 
 /**
  * One D×D covariance shared by all components. Since Σ_j r_j = 1 per row, the pooled scatter
@@ -117,11 +117,7 @@ export const tiedCovariance: CovarianceModel = {
   },
 
   smallestVariance: (covariances, _j, d) => smallestPivot(covariances, 0, d),
-  priorScaleFrom: (dataCovariance, k, d) => dataCovariance.map((v) => v * componentScaling(k, d)),
-  readPriorScale: readMatrixScale,
-  priorScaleToJSON: matrixScaleToJSON,
-  // An inverse-Wishart scale: proper for dof > D − 1.
-  priorDofAbove: (d) => d - 1,
+  ...inverseWishartScale,
   logPriorDensity(params, prior) {
     const { k, d } = params;
     const logDetU = params.logDetPrecisionCholesky[0];
@@ -251,11 +247,7 @@ class TiedRowKernel implements RowKernel {
         s2 += y2 * y2;
         s3 += y3 * y3;
       }
-      const o = offsets[j];
-      out[j] = o - 0.5 * s0;
-      out[k + j] = o - 0.5 * s1;
-      out[2 * k + j] = o - 0.5 * s2;
-      out[3 * k + j] = o - 0.5 * s3;
+      putBlockLogProbs(out, k, j, offsets[j], s0, s1, s2, s3);
     }
   }
 
