@@ -37,45 +37,38 @@ export function statsLength(k: number, d: number): number {
   return k + k * d + k * d * d;
 }
 
-/** E[ln πₖ] under q(π). */
-export function expectedLogWeights(weightPrior: WeightPrior, concentration: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(k);
+/**
+ * What the weights' variational posterior q(π) gives the E-step and the model: E[ln πₖ], and
+ * point estimates of the weights as scikit-learn's weights_ (normalised; with the
+ * Dirichlet-process prior the truncation leaves some mass beyond K). Stick-breaking: each
+ * vₖ ~ Beta(aₖ, bₖ), E[ln πₖ] = E[ln vₖ] + Σ_{j<k} E[ln(1 − vⱼ)], πₖ ∝ E[vₖ]·Π_{j<k} E[1 − vⱼ].
+ */
+export function weightExpectations(weightPrior: WeightPrior, concentration: Float64Array, k: number): { logWeights: Float64Array; weights: Float64Array } {
+  const logWeights = new Float64Array(k);
+  const weights = new Float64Array(k);
   if (weightPrior === 'dirichlet-process') {
-    // E[ln vₖ] + Σ_{j<k} E[ln(1 − vⱼ)], vₖ ~ Beta(aₖ, bₖ)
     let rest = 0;
+    let remaining = 1;
     for (let j = 0; j < k; j++) {
       const a = concentration[j];
       const b = concentration[k + j];
       const total = digamma(a + b);
-      out[j] = digamma(a) - total + rest;
+      logWeights[j] = digamma(a) - total + rest;
       rest += digamma(b) - total;
+      weights[j] = (a / (a + b)) * remaining;
+      remaining *= b / (a + b);
     }
   } else {
     let sum = 0;
     for (let j = 0; j < k; j++) sum += concentration[j];
     const total = digamma(sum);
-    for (let j = 0; j < k; j++) out[j] = digamma(concentration[j]) - total;
+    for (let j = 0; j < k; j++) logWeights[j] = digamma(concentration[j]) - total;
+    weights.set(concentration.subarray(0, k));
   }
-  return out;
-}
-
-/** Point estimates of the weights, as scikit-learn's weights_. */
-export function pointWeights(weightPrior: WeightPrior, concentration: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(k);
-  if (weightPrior === 'dirichlet-process') {
-    // E[vₖ]·Π_{j<k} E[1 − vⱼ], normalised (the truncation leaves some mass beyond K).
-    let remaining = 1;
-    for (let j = 0; j < k; j++) {
-      const a = concentration[j];
-      const b = concentration[k + j];
-      out[j] = (a / (a + b)) * remaining;
-      remaining *= b / (a + b);
-    }
-  } else for (let j = 0; j < k; j++) out[j] = concentration[j];
   let total = 0;
-  for (let j = 0; j < k; j++) total += out[j];
-  for (let j = 0; j < k; j++) out[j] /= total;
-  return out;
+  for (let j = 0; j < k; j++) total += weights[j];
+  for (let j = 0; j < k; j++) weights[j] /= total;
+  return { logWeights, weights };
 }
 
 /** KL(q(π) ‖ p(π)). */
@@ -117,8 +110,7 @@ export function assembleParams(fields: PosteriorFields, onSingular: (component: 
     for (let c = 0; c < d; c++) s += Math.log(precisionCholesky[j * d * d + c * d + c]);
     logDetPrecisionCholesky[j] = s;
   }
-  const logWeights = expectedLogWeights(fields.weightPrior, fields.weightConcentration, k);
-  const weights = pointWeights(fields.weightPrior, fields.weightConcentration, k);
+  const { logWeights, weights } = weightExpectations(fields.weightPrior, fields.weightConcentration, k);
 
   const c0 = effectiveCovariancePrior(prior, d);
   const c0Factor = new Float64Array(d * d);

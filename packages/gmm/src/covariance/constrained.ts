@@ -208,6 +208,46 @@ export function iterate(loop: InnerLoop, out: Float64Array, round: () => number)
   return out;
 }
 
+/**
+ * Celeux & Govaert's fixed point for variable volumes and one shared shape (and orientation),
+ * over a base layout of `size` entries per component (diag: D, full: D×D), alternating the two
+ * exact block maximisers
+ *   S = Σ_j W_j/λ_j / |·|^(1/D),   λ_j = tr(W_j S⁻¹) / (D·n_j),
+ * from the volumes `lambda` (updated in place); each round raises the expected complete-data
+ * log-likelihood. `volume` is |S|^(1/D) (not > 0: the round gives NaN), `traces` writes
+ * tr(W_j S⁻¹) per component for the normalised S.
+ */
+export function variableVolumeSharedShape(
+  scatter: Float64Array,
+  nk: Float64Array,
+  lambda: Float64Array,
+  k: number,
+  d: number,
+  loop: InnerLoop,
+  size: number,
+  volumeOf: (shared: Float64Array) => number,
+  tracesOf: (shape: Float64Array, traces: Float64Array) => void,
+): Float64Array {
+  const shared = new Float64Array(size);
+  const traces = new Float64Array(k);
+  const out = new Float64Array(k * size);
+  return iterate(loop, out, () => {
+    shared.fill(0);
+    for (let j = 0; j < k; j++) for (let i = 0; i < size; i++) shared[i] += scatter[j * size + i] / lambda[j];
+    const g = volumeOf(shared);
+    if (!(g > 0)) {
+      out.fill(Number.NaN);
+      return Number.NaN;
+    }
+    for (let i = 0; i < size; i++) shared[i] /= g;
+    traces.fill(0);
+    tracesOf(shared, traces);
+    const target = updateVolumes(lambda, traces, nk, d);
+    for (let j = 0; j < k; j++) for (let i = 0; i < size; i++) out[j * size + i] = lambda[j] * shared[i];
+    return target;
+  });
+}
+
 /** The exact volumes given shape and orientation, λ_j = t_j/(D·n_j) from t_j = tr(W_j (D A Dᵀ)⁻¹); returns mclust's target D·Σ_j n_j·log λ_j. */
 export function updateVolumes(lambda: Float64Array, traces: Float64Array, nk: Float64Array, d: number): number {
   let target = 0;

@@ -1,5 +1,5 @@
 import { inverse } from '@emkit/linalg';
-import { allPositiveDefinite, constrainedModel, iterate, startingVolumes, updateVolumes, volume, type InnerLoop } from './constrained.js';
+import { allPositiveDefinite, constrainedModel, startingVolumes, variableVolumeSharedShape, volume, type InnerLoop } from './constrained.js';
 import { fullCovariance } from './full.js';
 
 export const VEE_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
@@ -14,24 +14,9 @@ export function veeEstimate(scatter: Float64Array, nk: Float64Array, previous: F
   const dd = d * d;
   const scratch = new Float64Array(dd);
   const lambda = startingVolumes(k, allPositiveDefinite(previous, k, d), (j) => volume(previous, j * dd, d, scratch));
-  const shared = new Float64Array(dd);
-  const traces = new Float64Array(k);
-  const out = new Float64Array(k * dd);
-  return iterate(loop, out, () => {
-    shared.fill(0);
-    for (let j = 0; j < k; j++) for (let i = 0; i < dd; i++) shared[i] += scatter[j * dd + i] / lambda[j];
-    const g = volume(shared, 0, d, scratch);
-    if (!(g > 0)) {
-      out.fill(Number.NaN);
-      return Number.NaN;
-    }
-    for (let i = 0; i < dd; i++) shared[i] /= g;
-    const inv = inverse(shared, 0, d);
-    traces.fill(0);
+  return variableVolumeSharedShape(scatter, nk, lambda, k, d, loop, dd, (shared) => volume(shared, 0, d, scratch), (shape, traces) => {
+    const inv = inverse(shape, 0, d);
     for (let j = 0; j < k; j++) for (let i = 0; i < dd; i++) traces[j] += scatter[j * dd + i] * inv[i];
-    const target = updateVolumes(lambda, traces, nk, d);
-    for (let j = 0; j < k; j++) for (let i = 0; i < dd; i++) out[j * dd + i] = lambda[j] * shared[i];
-    return target;
   });
 }
 

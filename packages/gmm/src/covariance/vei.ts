@@ -1,4 +1,4 @@
-import { constrainedModel, geometricMean, iterate, startingVolumes, updateVolumes, type InnerLoop } from './constrained.js';
+import { constrainedModel, geometricMean, startingVolumes, variableVolumeSharedShape, type InnerLoop } from './constrained.js';
 import { diagCovariance } from './diag.js';
 
 /** The VEI M-step's inner loop: mclust's tolerance on its target (√ε is its default; tighter here, warm-started), capped. */
@@ -15,19 +15,8 @@ export const VEI_LOOP: InnerLoop = { tol: 1e-12, maxIter: 1000 };
 export function veiEstimate(scatter: Float64Array, nk: Float64Array, previous: Float64Array, k: number, d: number, loop: InnerLoop = VEI_LOOP): Float64Array {
   const usable = previous.length === k * d && previous.every((v) => v > 0 && Number.isFinite(v));
   const lambda = startingVolumes(k, usable, (j) => geometricMean(previous, j * d, d));
-  const shape = new Float64Array(d);
-  const traces = new Float64Array(k);
-  const out = new Float64Array(k * d);
-  return iterate(loop, out, () => {
-    shape.fill(0);
-    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) shape[c] += scatter[j * d + c] / lambda[j];
-    const g = geometricMean(shape, 0, d);
-    for (let c = 0; c < d; c++) shape[c] /= g;
-    traces.fill(0);
+  return variableVolumeSharedShape(scatter, nk, lambda, k, d, loop, d, (shape) => geometricMean(shape, 0, d), (shape, traces) => {
     for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) traces[j] += scatter[j * d + c] / shape[c];
-    const target = updateVolumes(lambda, traces, nk, d);
-    for (let j = 0; j < k; j++) for (let c = 0; c < d; c++) out[j * d + c] = lambda[j] * shape[c];
-    return target;
   });
 }
 
