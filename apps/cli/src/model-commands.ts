@@ -1,5 +1,5 @@
 import { Random } from '@emkit/linalg';
-import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, invertStandardization, logJacobian, type AnyModelPlugin, type Dataset } from '@emkit/core';
+import { InputError, ModelFileError, OptionError, checkMissingSupport, hasErrorCode, restateError, invertStandardization, objectiveOf, perRowShift, type AnyModelPlugin, type Dataset } from '@emkit/core';
 import { modelInputs } from './standardize.js';
 import { formatCsv } from '@emkit/io/node';
 import { type DataFile, type DataFlags, checkFiniteRows, inDataFile, readDataFile, streamDataFile } from './data.js';
@@ -100,14 +100,18 @@ export function predictCommand(known: readonly AnyModelPlugin[] = plugins): Comm
     });
 }
 
-/** `emkit score`: the mean log-likelihood of the rows under the model. */
+/**
+ * `emkit score`: the mean per-row objective of the rows under the model — the mean
+ * log-likelihood for density models, the plugin's own objective (e.g. k-means' −inertia) for the
+ * others, named in --json as the fit's JSON names it.
+ */
 export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Command {
   const command = new Command('score')
-    .description('print the mean log-likelihood of the data under a model')
+    .description("print the mean per-row objective of the data under a model: the mean log-likelihood for density models, the model's own objective (e.g. k-means' −inertia) otherwise")
     .requiredOption('--model <model.json>', 'a model file written by `emkit fit` (or by hand)');
   dataOptions(command);
   return command
-    .option('--json', 'print {"meanLogLikelihood": …}')
+    .option('--json', 'print {"objective": name, "meanLogLikelihood": mean} (the key the fit\'s JSON uses)')
     .addOption(memoryOption('data that would not fit is read and scored chunk by chunk'))
     .action(async (flags: ModelDataFlags & { json?: boolean }) => {
     const loaded = await loadModel(flags.model, known);
@@ -130,12 +134,12 @@ export function scoreCommand(known: readonly AnyModelPlugin[] = plugins): Comman
       if (rows === 0) throw new InputError({ file: flags.data, detail: 'no data rows' });
     } else addScores(await readData(flags, loaded));
     // Densities of standardised rows, back in the original units (a cost has no Jacobian).
-    const jacobian = standardization !== null && plugin.parameterCount(params, options) !== null ? logJacobian(standardization) : 0;
-    const mean = total / rows + jacobian;
+    const objective = objectiveOf(plugin, options);
+    const mean = total / rows + perRowShift(objective, standardization);
     // Each score is finite, but their sum may still overflow (rows far from a model fitted to
     // data near 1e150, millions of them).
     if (!Number.isFinite(mean)) throw new InputError({ file: path, detail: `the sum of the rows' log-likelihoods overflows float64 (${total}); score fewer rows at a time` });
-    await writeStdout(flags.json ? `${JSON.stringify({ meanLogLikelihood: mean })}\n` : `${mean}\n`);
+    await writeStdout(flags.json ? `${JSON.stringify({ objective: objective.name, meanLogLikelihood: mean })}\n` : `${mean}\n`);
   });
 }
 
