@@ -236,7 +236,7 @@ describe('predict, score, sample', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(Number.isFinite(Number(run.stdout.trim()))).toBe(true);
     const json = await emkit(['score', '--model', model, '--data', faithful, '--json']);
-    expect(JSON.parse(json.stdout)).toEqual({ meanLogLikelihood: Number(run.stdout.trim()) });
+    expect(JSON.parse(json.stdout)).toEqual({ objective: 'log-likelihood', meanLogLikelihood: Number(run.stdout.trim()) });
   });
 
   it('samples from a hand-written gmm model file, reproducibly', async () => {
