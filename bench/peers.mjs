@@ -37,7 +37,9 @@ const REFRESH = process.env.PEERS_REFRESH;
 /** PEERS_MODELS=EEV,VVV: just these models (mclust's names), e.g. to run slow ones in another process. */
 const MODELS = process.env.PEERS_MODELS ? process.env.PEERS_MODELS.split(',') : null;
 /** emkit's contenders (PEERS_ONLY=defaults runs just the defaults, to compare candidate defaults cheaply). */
-const CONTENDERS = [['restarts10', { restarts: 10, seed: 0 }], ['defaults', { seed: 0 }]].filter(([key]) => !process.env.PEERS_ONLY || process.env.PEERS_ONLY === key);
+/** PEERS_DRIVER='{"restarts":2}': driver settings for the defaults contender, to measure a candidate default. */
+const DRIVER = JSON.parse(process.env.PEERS_DRIVER ?? '{}');
+const CONTENDERS = [['restarts10', { restarts: 10, seed: 0 }], ['defaults', { seed: 0, ...DRIVER }]].filter(([key]) => !process.env.PEERS_ONLY || process.env.PEERS_ONLY === key);
 /** The continuation that tells a fit stopped early from a worse optimum. */
 const TIGHT = { tol: 1e-10, maxIter: 10_000 };
 
