@@ -60,7 +60,7 @@ describe('progress on a terminal', () => {
   it('with the default emEM start it shows the short runs, then the best runs continued', async () => {
     const shown = await inTerminal(['fit', 'gmm', '--data', data, '--k', '3', '--workers', '0']);
     expect(shown).toMatch(/initialising gmm: emEM short runs 1\/20 runs/);
-    expect(shown).toMatch(/initialising gmm: emEM best runs continued \d\/\d runs/);
+    expect(shown).toMatch(/initialising gmm: emEM best runs continued \d+\/\d+ runs/);
     expect(shown.indexOf('short runs 1/20')).toBeLessThan(shown.indexOf('best runs continued'));
     expect(shown.indexOf('best runs continued')).toBeLessThan(shown.search(/iteration 1 {2}mean log-likelihood/));
   });

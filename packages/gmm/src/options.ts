@@ -105,7 +105,7 @@ export interface GmmOptions {
 }
 
 /** emEM's defaults (chosen on the peer benchmark; see the README). */
-export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 3, rows: 5000 } as const;
+export const DEFAULT_SHORT_RUNS = { runs: 20, iterations: 10, kept: 10, rows: 5000 } as const;
 
 const shrinkage = z.number().positive().meta({ expected: "a number > 0 (the mean prior's precision)" });
 const concentration = z.number().min(1).meta({ expected: 'a number ≥ 1 (a Dirichlet below 1 has no interior mode)' });
