@@ -121,8 +121,11 @@ function allDistances2(X: Float64Array, xOff: number, C: Float64Array, k: number
  * (a negative label reads centre 0; the caller ignores that value).
  */
 function distances2Of4(X: Float64Array, xOff: number, C: Float64Array, labels: Int32Array, r: number, cols: number, out: Float64Array): void {
-  const centre = (q: number): number => Math.max(0, labels[r + q]) * cols;
-  distances4(X, xOff, xOff + cols, xOff + 2 * cols, xOff + 3 * cols, C, centre(0), centre(1), centre(2), centre(3), cols, out, 0);
+  const c0 = Math.max(0, labels[r]) * cols;
+  const c1 = Math.max(0, labels[r + 1]) * cols;
+  const c2 = Math.max(0, labels[r + 2]) * cols;
+  const c3 = Math.max(0, labels[r + 3]) * cols;
+  distances4(X, xOff, xOff + cols, xOff + 2 * cols, xOff + 3 * cols, C, c0, c1, c2, c3, cols, out, 0);
 }
 
 /**

@@ -214,8 +214,8 @@ export function iterate(loop: InnerLoop, out: Float64Array, round: () => number)
  * exact block maximisers
  *   S = Σ_j W_j/λ_j / |·|^(1/D),   λ_j = tr(W_j S⁻¹) / (D·n_j),
  * from the volumes `lambda` (updated in place); each round raises the expected complete-data
- * log-likelihood. `volume` is |S|^(1/D) (not > 0: the round gives NaN), `traces` writes
- * tr(W_j S⁻¹) per component for the normalised S.
+ * log-likelihood. `volumeOf` gives |S|^(1/D) (not > 0: the round gives NaN), `tracesOf` adds
+ * tr(W_j S⁻¹) per component, for the normalised S, into the zeroed `traces`.
  */
 export function variableVolumeSharedShape(
   scatter: Float64Array,
