@@ -12,7 +12,9 @@ const source = join(root, 'assembly', 'kernels.ts');
 const wasm = join(root, 'build', 'kernels.wasm');
 const out = join(root, 'src', 'wasm', 'kernels-binary.ts');
 
-const fresh = existsSync(out) && existsSync(wasm) && statSync(out).mtimeMs >= statSync(source).mtimeMs && statSync(out).mtimeMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs;
+// The kernels import exp's constants from src/exp-table.ts (shared with the scalar exp).
+const inputs = [source, join(root, 'src', 'exp-table.ts'), fileURLToPath(import.meta.url)];
+const fresh = existsSync(out) && existsSync(wasm) && inputs.every((input) => statSync(out).mtimeMs >= statSync(input).mtimeMs);
 if (!fresh) {
   mkdirSync(dirname(wasm), { recursive: true });
   const asc = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');

@@ -141,14 +141,26 @@ class FullRowKernel extends RowDifferences implements RowKernel {
       const m2 = m1 + kd;
       const m3 = m2 + kd;
       // Two columns of U_j at a time: y_c and y_(c+1) share the loads of x − μ_j (eight
-      // independent sums). Each y is still summed over r in order, each s over c in order.
+      // independent sums). Each y is still summed over r in order, each s over c in order: an
+      // odd D takes column 0 (one entry, y_0 = (x_0 − μ_0)·U_00) alone first.
       const p0 = j * t;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      let c = 0;
-      for (; c + 1 < d; c += 2) {
+      const odd = d & 1;
+      if (odd === 1) {
+        const u = factors[p0];
+        let y = diffs[m0] * u;
+        s0 = y * y;
+        y = diffs[m1] * u;
+        s1 = y * y;
+        y = diffs[m2] * u;
+        s2 = y * y;
+        y = diffs[m3] * u;
+        s3 = y * y;
+      }
+      for (let c = odd; c < d; c += 2) {
         const pa = p0 + (c * (c + 1)) / 2;
         const pb = pa + c + 1;
         let a0 = 0;
@@ -188,24 +200,6 @@ class FullRowKernel extends RowDifferences implements RowKernel {
         s2 += b2 * b2;
         s3 += a3 * a3;
         s3 += b3 * b3;
-      }
-      if (c < d) {
-        const pa = p0 + (c * (c + 1)) / 2;
-        let y0 = 0;
-        let y1 = 0;
-        let y2 = 0;
-        let y3 = 0;
-        for (let r = 0; r <= c; r++) {
-          const u = factors[pa + r];
-          y0 += diffs[m0 + r] * u;
-          y1 += diffs[m1 + r] * u;
-          y2 += diffs[m2 + r] * u;
-          y3 += diffs[m3 + r] * u;
-        }
-        s0 += y0 * y0;
-        s1 += y1 * y1;
-        s2 += y2 * y2;
-        s3 += y3 * y3;
       }
       putBlockLogProbs(out, k, j, offsets[j], s0, s1, s2, s3);
     }
