@@ -394,19 +394,22 @@ describe('wasm row kernels against their definitions', () => {
     expect(kernels.i32[pl / 4 + 1]).toBe(2);
   });
 
-  it('softmaxRows flushes weights below e^−708 to 0 (no subnormal weights) and keeps the rest', () => {
-    const row = [0, -707, -709, -745.5, -800, -1e300, -5];
+  it('softmaxRows flushes weights below e^−100 of the row\'s largest to 0 and keeps the rest; the log-sum keeps its bits', () => {
+    // Shifted by 7: the flush is relative to the row's maximum.
+    const row = [0, -99.5, -100.5, -709, -745.5, -800, -1e300, -5].map((t) => t + 7);
     const k = row.length;
     const [pl, pr, ps] = kernels.layout([k, k, 1]);
     kernels.f64.set(row, pl / 8);
     expect(kernels.exports.softmaxRows(pl, 1, k, pr, ps)).toBe(0);
     const f = kernels.f64;
-    const sum = 1 + Math.exp(-707) + Math.exp(-5);
+    const sum = 1 + Math.exp(-99.5) + Math.exp(-5);
     close(f[pr / 8], 1 / sum);
-    close(f[pr / 8 + 1] / Math.exp(-707), 1 / sum);
-    for (const j of [2, 3, 4, 5]) expect(f[pr / 8 + j]).toBe(0);
-    close(f[pr / 8 + 6], Math.exp(-5) / sum);
-    close(f[ps / 8], Math.log(sum));
+    close(f[pr / 8 + 1] / Math.exp(-99.5), 1 / sum);
+    for (const j of [2, 3, 4, 5, 6]) expect(f[pr / 8 + j]).toBe(0);
+    close(f[pr / 8 + 7], Math.exp(-5) / sum);
+    // The flushed terms (e^−100.5 and below) are far under half an ulp of the sum.
+    expect(1 + Math.exp(-100.5) + Math.exp(-5)).toBe(sum);
+    close(f[ps / 8], 7 + Math.log(sum));
   });
 });
 
