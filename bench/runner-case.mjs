@@ -21,7 +21,9 @@ const centres = Array.from({ length: K }, () => Array.from({ length: D }, () => 
 for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) values[i * D + j] = centres[i % K][j] + random.nextNormal() * (1 + (j % 3));
 const data = createDataset(values, N, D);
 
-const options = restarts > 1 ? { k: K, covariance: 'full', initMethod: 'random' } : { k: K, covariance: 'full', init: { means: Array.from({ length: K }, (_, j) => Array.from(values.subarray(j * 997 * D, j * 997 * D + D))) } };
+// BENCH_RUNNER_KERNELS=js: the scalar kernels (default: the plugin's, WebAssembly where available).
+const kernels = process.env.BENCH_RUNNER_KERNELS ? { kernels: process.env.BENCH_RUNNER_KERNELS } : {};
+const options = restarts > 1 ? { k: K, covariance: 'full', initMethod: 'random', ...kernels } : { k: K, covariance: 'full', init: { means: Array.from({ length: K }, (_, j) => Array.from(values.subarray(j * 997 * D, j * 997 * D + D))) }, ...kernels };
 const driver = { tol: restarts > 1 ? 1e-3 : 0, maxIter, restarts, seed: 1 };
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
