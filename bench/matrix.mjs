@@ -3,9 +3,13 @@
 // emkit's js and wasm kernels on 1 and 2 workers, beside scikit-learn 1.2 (Debian's
 // python3-sklearn, the faster of 1 or 2 BLAS threads; the column is skipped when it is missing).
 //
-// Time per iteration is marginal: (time of 21 iterations − time of 1) / 20, each a fit in its own
-// process from the same initial parameters (emkit's init computed once, given to both), so
-// start-up, pool creation and initialisation cancel. The peer's final mean log-likelihood must
+// Time per iteration is marginal, over iterations 2–21 of a fit from the same initial parameters
+// (emkit's init computed once, given to both), each fit in its own process: emkit's is timed
+// inside a 21-iteration fit, from the end of its first iteration to the end of its last (the
+// driver reports each); scikit-learn's, which reports none, is (time of 21 iterations − time of
+// 1) / 20, both fits in one process after a throwaway warm-up fit. Start-up, pool creation and
+// initialisation stay out either way (between whole emkit processes they vary by more than 20
+// iterations of an 8×8 case take). The peer's final mean log-likelihood must
 // match emkit's within 1e-6 relative ("same"). Each figure is also shown as a multiple of this
 // machine's floor: 2 × the case's multiply-adds per iteration at numpy's measured dgemm rate
 // (1 thread for 1 worker and for the peer's best, 2 threads for 2 workers).
@@ -67,16 +71,21 @@ for (const spec of cases) {
   writeFileSync(join(dir, `start-${spec.model}-${spec.d}-${spec.k}-${spec.peer.covariance ?? 'none'}.json`), JSON.stringify(start));
 }
 
-/** The least of REPEATS wall times of one emkit fit (other work on the machine only ever adds time). */
-function emkitCell(spec, column, iterations) {
-  const runs = [];
+/**
+ * emkit's ms per iteration on one cell: the least over REPEATS fits of LONG iterations (other work
+ * on the machine only ever adds time) of the time from the end of iteration SHORT to the end of
+ * the last, per iteration — timed inside the fit, so the pool's start-up and init, whose noise
+ * between processes is larger than 20 iterations of a small case, stay out.
+ */
+function emkitCell(spec, column) {
+  let best = Infinity;
   let last;
   for (let r = 0; r < REPEATS; r++) {
-    const out = execFileSync(process.execPath, [join(here, 'matrix-case.mjs'), dir, spec.id, column.kernels, String(column.workers), String(iterations)], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(here, 'matrix-case.mjs'), dir, spec.id, column.kernels, String(column.workers), String(LONG)], { encoding: 'utf8' });
     last = JSON.parse(out.trim().split('\n').pop());
-    runs.push(last.ms);
+    best = Math.min(best, last.msIterations / last.timedIterations);
   }
-  return { ...last, ms: Math.min(...runs) };
+  return { ...last, ms: best };
 }
 
 // The peer: one process per case, thread count and repeat, run right after emkit's cells of that
@@ -110,7 +119,9 @@ function peerCase(spec) {
 const dgemm = [];
 
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-console.log(`\nemkit bench matrix: N=${N}, ms per iteration = (time of ${LONG} iterations − time of ${SHORT}) / ${LONG - SHORT}, whole fits in their own processes (node ${process.version}), least of ${REPEATS}`);
+console.log(
+  `\nemkit bench matrix: N=${N}, ms per iteration over iterations ${SHORT + 1}–${LONG}: emkit's timed inside a fit of ${LONG} iterations (from the end of iteration ${SHORT} to the end of the last), scikit-learn's = (time of a ${LONG}-iteration fit − time of a ${SHORT}-iteration fit) / ${LONG - SHORT} after a warm-up fit; each fit in its own process (node ${process.version}), least of ${REPEATS}`,
+);
 console.log(`load average (1/5/15 min) at the start: ${load()} (2 cores; a busy machine makes every figure pessimistic; scikit-learn runs right after emkit on each row)`);
 console.log(`floor: 2 × multiply-adds per iteration at numpy's dgemm rate (the best measured on 1 and on 2 threads, shown at the end); "(3.1×)" = 3.1 × the floor`);
 const width = 17;
@@ -118,9 +129,8 @@ console.log(['case'.padEnd(20), ...columns.map((c) => c.label.padStart(width)), 
 // Each row is printed as soon as it is measured.
 for (const spec of cases) {
   const cells = columns.map((column) => {
-    const short = emkitCell(spec, column, SHORT);
-    const long = emkitCell(spec, column, LONG);
-    return { column, ms: (long.ms - short.ms) / (LONG - SHORT), meanLogLikelihood: long.meanLogLikelihood, iterations: long.iterations };
+    const long = emkitCell(spec, column);
+    return { column, ms: long.ms, meanLogLikelihood: long.meanLogLikelihood, iterations: long.iterations };
   });
   const best = peerCase(spec);
   const flops = 2 * spec.madds(N, spec.d, spec.k);
