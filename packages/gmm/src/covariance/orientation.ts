@@ -105,50 +105,60 @@ export function commonOrientationEstimate(
  * Σ_j tr(W_j·D·A_j⁻¹·Dᵀ)/λ_j over that plane. With s = d_·ᵀ W_j d_· the objective is
  * const + α·cos 2θ + β·sin 2θ, α = Σ_j ½(s_pp − s_qq)(1/a_jp − 1/a_jq)/λ_j,
  * β = Σ_j s_pq (1/a_jp − 1/a_jq)/λ_j, least at 2θ = atan2(−β, −α).
+ *
+ * The s come from M_j = Dᵀ W_j D, made once per sweep (O(K·D³)) and then turned with D by each
+ * plane rotation (Gᵀ M_j G touches rows and columns p and q only: O(K·D) a rotation), so a sweep
+ * costs O(K·D³) rather than the O(K·D⁴) of forming W_j·d_p afresh for every pair.
  */
 function rotationSweep(scatter: Float64Array, dm: Float64Array, shapes: Float64Array, lambda: Float64Array, k: number, d: number): void {
   const dd = d * d;
-  const wp = new Float64Array(d);
-  const wq = new Float64Array(d);
+  const rotatedScatter = new Float64Array(k * dd);
+  const wd = new Float64Array(dd);
+  for (let j = 0; j < k; j++) {
+    multiply(scatter, j * dd, dm, d, wd);
+    for (let r = 0; r < d; r++)
+      for (let c = 0; c < d; c++) {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += dm[i * d + r] * wd[i * d + c];
+        rotatedScatter[j * dd + r * d + c] = s;
+      }
+  }
   for (let p = 0; p < d - 1; p++)
     for (let q = p + 1; q < d; q++) {
       let alpha = 0;
       let beta = 0;
       for (let j = 0; j < k; j++) {
-        // W_j·d_p and W_j·d_q
-        for (let r = 0; r < d; r++) {
-          let a = 0;
-          let b = 0;
-          for (let c = 0; c < d; c++) {
-            const w = scatter[j * dd + r * d + c];
-            a += w * dm[c * d + p];
-            b += w * dm[c * d + q];
-          }
-          wp[r] = a;
-          wq[r] = b;
-        }
-        let spp = 0;
-        let sqq = 0;
-        let spq = 0;
-        for (let r = 0; r < d; r++) {
-          spp += dm[r * d + p] * wp[r];
-          sqq += dm[r * d + q] * wq[r];
-          spq += dm[r * d + p] * wq[r];
-        }
+        const m = j * dd;
         const diff = (1 / shapes[j * d + p] - 1 / shapes[j * d + q]) / lambda[j];
-        alpha += 0.5 * (spp - sqq) * diff;
-        beta += spq * diff;
+        alpha += 0.5 * (rotatedScatter[m + p * d + p] - rotatedScatter[m + q * d + q]) * diff;
+        beta += rotatedScatter[m + p * d + q] * diff;
       }
       const rotation = halfAngle(-alpha, -beta);
       if (rotation === null) continue;
       const [cos, sin] = rotation;
-      for (let r = 0; r < d; r++) {
-        const a = dm[r * d + p];
-        const b = dm[r * d + q];
-        dm[r * d + p] = cos * a + sin * b;
-        dm[r * d + q] = -sin * a + cos * b;
+      rotatePlane(dm, 0, d, p, q, cos, sin);
+      for (let j = 0; j < k; j++) {
+        const m = j * dd;
+        // M_j ← Gᵀ M_j G: its columns p, q as D's, then its rows p, q likewise.
+        rotatePlane(rotatedScatter, m, d, p, q, cos, sin);
+        for (let c = 0; c < d; c++) {
+          const a = rotatedScatter[m + p * d + c];
+          const b = rotatedScatter[m + q * d + c];
+          rotatedScatter[m + p * d + c] = cos * a + sin * b;
+          rotatedScatter[m + q * d + c] = -sin * a + cos * b;
+        }
       }
     }
+}
+
+/** Columns p and q of the d×d matrix at `off` ← (cos·col_p + sin·col_q, −sin·col_p + cos·col_q). */
+function rotatePlane(matrix: Float64Array, off: number, d: number, p: number, q: number, cos: number, sin: number): void {
+  for (let r = 0; r < d; r++) {
+    const a = matrix[off + r * d + p];
+    const b = matrix[off + r * d + q];
+    matrix[off + r * d + p] = cos * a + sin * b;
+    matrix[off + r * d + q] = -sin * a + cos * b;
+  }
 }
 
 /** out = W·D for the d×d W at wOff. */
