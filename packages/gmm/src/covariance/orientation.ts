@@ -136,28 +136,26 @@ function rotationSweep(scatter: Float64Array, dm: Float64Array, shapes: Float64A
       const rotation = halfAngle(-alpha, -beta);
       if (rotation === null) continue;
       const [cos, sin] = rotation;
-      rotatePlane(dm, 0, d, p, q, cos, sin);
+      // D's columns p, q; then M_j ← Gᵀ M_j G: its columns p, q as D's, then its rows p, q.
+      rotatePair(dm, p, q, d, d, cos, sin);
       for (let j = 0; j < k; j++) {
         const m = j * dd;
-        // M_j ← Gᵀ M_j G: its columns p, q as D's, then its rows p, q likewise.
-        rotatePlane(rotatedScatter, m, d, p, q, cos, sin);
-        for (let c = 0; c < d; c++) {
-          const a = rotatedScatter[m + p * d + c];
-          const b = rotatedScatter[m + q * d + c];
-          rotatedScatter[m + p * d + c] = cos * a + sin * b;
-          rotatedScatter[m + q * d + c] = -sin * a + cos * b;
-        }
+        rotatePair(rotatedScatter, m + p, m + q, d, d, cos, sin);
+        rotatePair(rotatedScatter, m + p * d, m + q * d, 1, d, cos, sin);
       }
     }
 }
 
-/** Columns p and q of the d×d matrix at `off` ← (cos·col_p + sin·col_q, −sin·col_p + cos·col_q). */
-function rotatePlane(matrix: Float64Array, off: number, d: number, p: number, q: number, cos: number, sin: number): void {
-  for (let r = 0; r < d; r++) {
-    const a = matrix[off + r * d + p];
-    const b = matrix[off + r * d + q];
-    matrix[off + r * d + p] = cos * a + sin * b;
-    matrix[off + r * d + q] = -sin * a + cos * b;
+/**
+ * Two lines of n entries `step` apart, starting at atP and atQ (two columns of a row-major d×d
+ * matrix: step d; two rows: step 1) ← (cos·u + sin·v, −sin·u + cos·v).
+ */
+function rotatePair(matrix: Float64Array, atP: number, atQ: number, step: number, n: number, cos: number, sin: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = matrix[atP + i * step];
+    const b = matrix[atQ + i * step];
+    matrix[atP + i * step] = cos * a + sin * b;
+    matrix[atQ + i * step] = -sin * a + cos * b;
   }
 }
 
