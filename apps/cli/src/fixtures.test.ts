@@ -79,7 +79,7 @@ describe('gmm fixtures through the CLI', () => {
       const initPath = join(dir, 'init.json');
       writeFileSync(initPath, JSON.stringify(fixture.init));
       const args = ['fit', 'gmm', '--data', data, '--k', String(fixture.k), '--covariance', fixture.covariance, '--init', initPath];
-      args.push('--tol', String(fixture.tol), '--reg-covar', String(fixture.regCovar), '--max-iter', '5000', '--out', modelPath);
+      args.push('--tol', String(fixture.tol), '--reg-covar', String(fixture.regCovar), '--reg-covar-scale', 'none', '--max-iter', '5000', '--out', modelPath);
       const run = await emkit(args);
       expect(run.stderr).toContain('mean log-likelihood');
       expect(run.code, run.stderr).toBe(0);

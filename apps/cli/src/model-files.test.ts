@@ -21,7 +21,7 @@ const SUMMARY = ['meanLogLikelihood', 'iterations', 'converged', 'seed', 'restar
  * files need not state them) and values derived from the others. Everything else is required.
  */
 const OPTIONAL: Readonly<Record<string, readonly string[]>> = {
-  gmm: ['covariance', 'regCovar', 'freeze', 'assignment'],
+  gmm: ['covariance', 'regCovar', 'freeze', 'regCovarScale', 'assignment'],
   kmeans: ['initMethod', 'dataVariance', 'algorithm'],
   bernoulli: ['clamp', 'betaPrior', 'dirichletPrior'],
   'factor-analysis': ['noise', 'noiseFloor', 'modelCovariance'],

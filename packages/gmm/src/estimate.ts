@@ -1,4 +1,4 @@
-import { mixtureEStep, type Dataset, type MixtureBlock } from '@emkit/core';
+import { columnMoments, mixtureEStep, type Dataset, type MixtureBlock } from '@emkit/core';
 import { KERNEL_CHUNK_ROWS, kernelsFor, type KernelChoice, type WasmKernels, portableLog } from '@emkit/linalg';
 import { responsibilityRule, type Assignment } from './assignment.js';
 import type { CovarianceModel, RowKernel } from './covariance/index.js';
@@ -7,6 +7,7 @@ import { BLOCK_ROWS, covarianceModel } from './covariance/index.js';
 import type { CovarianceType, FrozenParameter, GmmParams, SingularPolicy } from './params.js';
 import { logPriorOf } from './prior.js';
 import { clearFarRows, collapseError, findCollapses, offerFarRow, reseedCollapsed, slotWidth } from './singularity.js';
+import type { RegCovarScale } from './options.js';
 
 /** scikit-learn adds 10·ε to each component's weight sum so an empty component divides safely. */
 export const EMPTY_COMPONENT_GUARD = 10 * Number.EPSILON;
@@ -136,6 +137,8 @@ export function accumulateLabels(params: GmmParams, data: Dataset, labels: Int32
 
 export interface EstimateOptions {
   regCovar: number;
+  /** 'none': regCovar is added as it is, whatever params.ridgeScale holds (default: as params say). */
+  regCovarScale?: RegCovarScale;
   freeze: readonly FrozenParameter[];
   /** What to do when a component collapses (default 'fail'); see singularity.ts. */
   onSingular?: SingularPolicy;
@@ -193,7 +196,7 @@ export function estimateParameters(params: GmmParams, stats: Float64Array, optio
       }
   }
   let covariances = covariancesFree
-    ? model.fromStats({ params, nk, nkEffective, firstMoments, block: stats, blockOff: k + k * d, means, regCovar: options.regCovar, prior })
+    ? model.fromStats({ params, nk, nkEffective, firstMoments, block: stats, blockOff: k + k * d, means, ridge: ridgeOf(params, options), prior })
     : params.covariances;
 
   let warnings = params.warnings ?? [];
@@ -231,13 +234,36 @@ export function estimateParameters(params: GmmParams, stats: Float64Array, optio
     warnings,
     reseedSlots: params.reseedSlots,
     kernels: params.kernels,
+    ridgeScale: params.ridgeScale,
   });
+}
+
+/**
+ * What the M-step adds to each coordinate's variance: regCovar × params.ridgeScale (the data's
+ * column variances, resolved at init), or regCovar itself with regCovarScale 'none' or for
+ * parameters resolved without the data (given by hand to resume from, or read from a model file
+ * written before 3 Dec 2026).
+ */
+export function ridgeOf(params: GmmParams, options: Pick<EstimateOptions, 'regCovar' | 'regCovarScale'>): Float64Array {
+  const ridge = new Float64Array(params.d).fill(options.regCovar);
+  const scale = params.ridgeScale;
+  if (scale && options.regCovarScale !== 'none') for (let c = 0; c < params.d; c++) ridge[c] *= scale[c];
+  return ridge;
+}
+
+/**
+ * The data's variance of each column (weighted, over observed cells), 1 for a column with none
+ * (or too few rows to say): what regCovar multiplies under regCovarScale 'variance'.
+ */
+export function columnVariances(data: Dataset): Float64Array {
+  const { deviation } = columnMoments(data);
+  return deviation.map((s) => (s > 0 && Number.isFinite(s) ? s * s : 1));
 }
 
 /** The MAP, bookkeeping and re-seeding fields, with log p(θ) computed for a prior. */
 export function withExtras(
   params: GmmParams,
-  extras: { prior: GmmParams['prior']; totalWeight?: number; iteration?: number; warnings?: GmmParams['warnings']; reseedSlots?: number; kernels?: KernelChoice },
+  extras: { prior: GmmParams['prior']; totalWeight?: number; iteration?: number; warnings?: GmmParams['warnings']; reseedSlots?: number; kernels?: KernelChoice; ridgeScale?: Float64Array },
 ): GmmParams {
   const out: { -readonly [K in keyof GmmParams]: GmmParams[K] } = { ...params };
   if (extras.prior) {
@@ -249,6 +275,7 @@ export function withExtras(
   if (extras.warnings && extras.warnings.length > 0) out.warnings = extras.warnings;
   if (extras.reseedSlots) out.reseedSlots = extras.reseedSlots;
   if (extras.kernels) out.kernels = extras.kernels;
+  if (extras.ridgeScale) out.ridgeScale = extras.ridgeScale;
   return out;
 }
 

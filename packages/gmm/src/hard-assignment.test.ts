@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createDataset, fit, ModelFileError, planShards, runShardsInProcess, totalWeight, type Dataset } from '@emkit/core';
+import { columnMoments, createDataset, fit, ModelFileError, planShards, runShardsInProcess, totalWeight, type Dataset } from '@emkit/core';
 import { assertConformance } from '@emkit/core/testing';
 import { lloyd } from '@emkit/kmeans';
 import { Random } from '@emkit/linalg';
@@ -96,6 +96,8 @@ describe('hard assignment (classification EM)', () => {
     const data = clustered(3, 150, 2, 3);
     const r = await fit(gmmPlugin, data, { k: 3, covariance: 'full', assignment: 'hard' }, { tol: 1e-10, seed: 1 });
     const labels = gmmPlugin.predict(r.params, data);
+    // the ridge: regCovar (1e-6) times each column's variance
+    const ridge = columnMoments(data).deviation.map((s) => 1e-6 * s * s);
     for (let j = 0; j < 3; j++) {
       const rows = [...labels.keys()].filter((i) => labels[i] === j);
       expect(r.params.weights[j]).toBeCloseTo(rows.length / 150, 12);
@@ -104,7 +106,7 @@ describe('hard assignment (classification EM)', () => {
       for (let a = 0; a < 2; a++)
         for (let b = 0; b < 2; b++) {
           const s = rows.reduce((acc, i) => acc + (data.values[2 * i + a] - mean[a]) * (data.values[2 * i + b] - mean[b]), 0) / rows.length;
-          expect(r.params.covariances[4 * j + 2 * a + b]).toBeCloseTo(s + (a === b ? 1e-6 : 0), 10);
+          expect(r.params.covariances[4 * j + 2 * a + b]).toBeCloseTo(s + (a === b ? ridge[a] : 0), 10);
         }
     }
   });

@@ -2,7 +2,7 @@ import { argmin, squaredDistance, type Random } from '@emkit/linalg';
 import { OptionError, readGivenFields, readMatrix, readMixtureWeights, totalWeight, type Dataset, type InitProgress } from '@emkit/core';
 import { kmeansPlusPlusCenters, lloyd, randomRowCenters } from '@emkit/kmeans';
 import { covarianceModel } from './covariance/index.js';
-import { accumulateLabels, assembleParams, estimateParameters, statsLength, withExtras } from './estimate.js';
+import { accumulateLabels, assembleParams, columnVariances, estimateParameters, statsLength, withExtras } from './estimate.js';
 import { DEFAULT_SHORT_RUNS, type GmmOptions } from './options.js';
 import type { GmmParams, GmmPrior } from './params.js';
 import { resolvePrior } from './prior.js';
@@ -17,7 +17,14 @@ import { shortRunsStart } from './short-runs.js';
  * a model-based hierarchical agglomeration (hc, see hc.ts). `onProgress` hears how far the
  * k-means++ seeding, the k-means iterations or the agglomeration have got.
  */
-export function initialParams(data: Dataset, options: GmmOptions, random: Random, onProgress?: (progress: InitProgress) => void): GmmParams {
+export function initialParams(
+  data: Dataset,
+  options: GmmOptions,
+  random: Random,
+  onProgress?: (progress: InitProgress) => void,
+  /** What regCovar multiplies (see GmmParams.ridgeScale), when resolved from other rows than `data` (emEM's sample: from all of them). */
+  ridgeScale: Float64Array | undefined = options.regCovarScale === 'none' ? undefined : columnVariances(data),
+): GmmParams {
   const { k, covariance } = options;
   const d = data.cols;
   const model = covarianceModel(covariance);
@@ -31,6 +38,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     totalWeight: totalWeight(data),
     iteration: 0,
     kernels: options.kernels,
+    ridgeScale,
     // candidate rows for re-seeding: one per component, at most the rows
     reseedSlots: options.onSingular === 'reseed' ? Math.min(k, data.rows) : 0,
   };
@@ -49,7 +57,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
         rows: options.shortRunRows ?? DEFAULT_SHORT_RUNS.rows,
       },
       random,
-      (sample, o, r) => initialParams(sample, o, r),
+      (sample, o, r) => initialParams(sample, o, r, undefined, ridgeScale),
       onProgress,
     );
 
@@ -69,6 +77,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
     logDetPrecisionCholesky: new Float64Array(k),
     prior: prior as GmmPrior | null,
     kernels: options.kernels,
+    ridgeScale,
   };
   const stats = new Float64Array(statsLength(model, k, d));
   accumulateLabels(provisional, data, labels, stats);
@@ -77,6 +86,7 @@ export function initialParams(data: Dataset, options: GmmOptions, random: Random
   // With a prior this is already a MAP step, so a one-row starting cluster is not singular.
   const estimated = estimateParameters(provisional, stats, {
     regCovar: options.regCovar,
+    regCovarScale: options.regCovarScale,
     freeze: given.covariances ? ['covariances'] : [],
     atStart: true,
   });

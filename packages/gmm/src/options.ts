@@ -11,6 +11,9 @@ export type InitMethod = (typeof INIT_METHODS)[number];
 /** The merge criterion of the hierarchical agglomeration (hc.ts): mclust's hcVVV or hcEII. */
 export const HC_MODELS = ['VVV', 'EII'] as const;
 export type HcModel = (typeof HC_MODELS)[number];
+/** What regCovar multiplies: each column's variance (scale-free fits), or 1 (scikit-learn's absolute reg_covar). */
+export const REG_COVAR_SCALES = ['variance', 'none'] as const;
+export type RegCovarScale = (typeof REG_COVAR_SCALES)[number];
 export const FROZEN_PARAMETERS = ['weights', 'means', 'covariances'] as const satisfies readonly FrozenParameter[];
 export const SINGULAR_POLICIES = ['fail', 'reseed'] as const satisfies readonly SingularPolicy[];
 
@@ -52,8 +55,13 @@ export interface GmmOptions {
   /** Number of components K. */
   k: number;
   covariance: CovarianceType;
-  /** Added to the covariance diagonal at every M-step (default 1e-6, as scikit-learn). */
+  /**
+   * Added to the covariance diagonal at every M-step (default 1e-6): times the data's variance of
+   * each column (regCovarScale 'variance', the default), or as it is ('none', scikit-learn's reg_covar).
+   */
   regCovar: number;
+  /** What regCovar is a multiple of: each column's variance (the default: the fit does not depend on the columns' units) or 1. */
+  regCovarScale: RegCovarScale;
   /** How to start when `init` does not give every parameter. */
   initMethod: InitMethod;
   /** hc's merge criterion: the classification likelihood of a VVV (mclust's default, when absent) or EII model. */
@@ -141,7 +149,11 @@ export const gmmOptions = defineOptions(
         allChoices: MCLUST_ORDER,
         modelFile: 'always',
       }),
-    regCovar: z.number().min(0).default(1e-6).meta({ description: 'added to the covariance diagonal at every M-step', modelFile: 'always' }),
+    regCovar: z
+      .number()
+      .min(0)
+      .default(1e-6)
+      .meta({ description: "added to the covariance diagonal at every M-step, times each column's variance (see --reg-covar-scale)", modelFile: 'always' }),
     initMethod: z.enum(INIT_METHODS).default('emEM').meta({
       description:
         "start from k-means, k-means++ seeds, random rows, hc: mclust's model-based hierarchical agglomeration (--hc-model, on SVD-transformed data, over at most 1000 rows, the others joining the nearest class), or emEM: many short EM runs from all of these, the best few continued",
@@ -163,6 +175,11 @@ export const gmmOptions = defineOptions(
       .default(null)
       .meta({ kind: 'json', description: "JSON file with starting weights, means and/or covariances (scikit-learn shapes; a fixture's init object)", group: 'start' }),
     freeze: freezeOption(z.enum(FROZEN_PARAMETERS)),
+    regCovarScale: z.enum(REG_COVAR_SCALES).default('variance').meta({
+      description:
+        "variance: the ridge on a coordinate is --reg-covar times the data's variance of that column, so the fit does not depend on the columns' units; none: --reg-covar as it is (scikit-learn's reg_covar)",
+      modelFile: 'always',
+    }),
     assignment: z.enum(ASSIGNMENTS as [Assignment, ...Assignment[]]).default('soft').meta({
       description: 'soft: EM with posterior responsibilities; hard: classification EM, each row wholly assigned to its most probable component (the objective is then the classification log-likelihood)',
       modelFile: 'always',

@@ -39,6 +39,12 @@ export interface GmmParams {
    * worker threads run the same kernels as the main thread.
    */
   readonly kernels?: KernelChoice;
+  /**
+   * What regCovar multiplies on each coordinate (D numbers): the data's variance of each column
+   * (1 for a column without spread), resolved at init from the data when regCovarScale is
+   * 'variance' (the default). Absent: regCovar is added as it is.
+   */
+  readonly ridgeScale?: Float64Array;
 
   // MAP-EM and singularity handling; absent in plain maximum-likelihood parameters.
   /** The resolved conjugate prior of MAP-EM; absent (or null) for maximum likelihood. */

@@ -143,11 +143,13 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
   toJSON(params, options) {
     const model = covarianceModel(params.covariance);
     return {
-      // k, covariance, regCovar, freeze, assignment; onSingular, varianceFloor, minRows when not the defaults
+      // k, covariance, regCovar, regCovarScale, freeze, assignment; onSingular, varianceFloor, minRows when not the defaults
       ...gmmOptions.toModelFile({ ...options, k: params.k, covariance: params.covariance, assignment: params.assignment }),
       weights: Array.from(params.weights),
       means: toNested(params.means, params.k, params.d),
       covariances: model.toNested(params.covariances, params.k, params.d),
+      // What regCovar multiplied (the data's column variances), so that EM can go on from the file.
+      ...(params.ridgeScale ? { ridgeScale: Array.from(params.ridgeScale) } : {}),
       // MAP-EM and singularity handling: written only when used, so plain files are unchanged.
       ...(params.prior ? { prior: priorToJSON(params.prior, params.covariance, params.d), totalWeight: params.totalWeight } : {}),
       ...(params.warnings && params.warnings.length > 0 ? { warnings: params.warnings.map((w) => ({ ...w })) } : {}),
@@ -157,7 +159,8 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
   fromJSON(json) {
     // The options the file keeps, the schema's defaults for those it lacks (files written before
     // hard EM have no `assignment`: soft); the prior is read with the parameters below.
-    const fileOptions = gmmOptions.fromModelFile(json);
+    // Files written before regCovarScale (3 Dec 2026) added regCovar as it is.
+    const fileOptions = gmmOptions.fromModelFile(json.regCovarScale === undefined ? { ...json, regCovarScale: 'none' } : json);
     const { k, covariance, assignment } = fileOptions;
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
@@ -166,9 +169,10 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
     const params = assembleParams(covariance, assignment, k, d, weights, meansMatrix.values, covariances, (j) => {
       throw new ModelFileError({ field: `covariances[${j}]`, detail: 'is not positive definite' });
     });
+    const ridgeScale = fileOptions.regCovarScale === 'none' ? undefined : readRidgeScale(json.ridgeScale, d);
     const prior = json.prior === undefined ? null : readPrior(json.prior, covariance, d);
     const options: GmmOptions = prior
-      ? gmmOptions.fromModelFile(json, {
+      ? gmmOptions.fromModelFile({ ...json, regCovarScale: fileOptions.regCovarScale }, {
           prior: { shrinkage: prior.shrinkage, mean: Array.from(prior.mean), dof: prior.dof, scale: (json.prior as Record<string, unknown>).scale, weightConcentration: prior.weightConcentration },
         })
       : fileOptions;
@@ -177,9 +181,18 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
       totalWeight = readFiniteNumber(json.totalWeight, 'totalWeight');
       if (!(totalWeight > 0)) throw new ModelFileError({ field: 'totalWeight', detail: `is ${totalWeight}; must be > 0` });
     }
-    return { params: withExtras(params, { prior, totalWeight, warnings: readWarnings(json.warnings) }), options };
+    return { params: withExtras(params, { prior, totalWeight, warnings: readWarnings(json.warnings), ridgeScale }), options };
   },
 };
+
+/** A model file's `ridgeScale` (D positive numbers: what regCovar multiplied); errors name the field. */
+function readRidgeScale(value: unknown, d: number): Float64Array {
+  if (value === undefined) throw new ModelFileError({ field: 'ridgeScale', detail: "is missing; it holds the data's column variances that regCovar multiplies (or set regCovarScale to none)" });
+  const scale = readVector(value, 'ridgeScale', d);
+  const bad = scale.findIndex((s) => !(s > 0));
+  if (bad >= 0) throw new ModelFileError({ field: `ridgeScale[${bad}]`, detail: `is ${scale[bad]}; must be > 0` });
+  return scale;
+}
 
 /** A model file's `prior` (as written by toJSON); errors name the field. */
 function readPrior(value: unknown, covariance: CovarianceType, d: number): GmmPrior {

@@ -105,7 +105,7 @@ export function degenerateScatter(params: GmmParams, stats: Float64Array, column
   const nkEffective = nk.map((n) => n + EMPTY_COMPONENT_GUARD);
   const firstMoments = stats.subarray(k, k + k * d);
   const means = params.means.map((m, i) => m + firstMoments[i] / nkEffective[Math.floor(i / d)]);
-  const own = model.fromStats({ params, nk, nkEffective, firstMoments, block: stats, blockOff: k + k * d, means, regCovar: 0, prior: null });
+  const own = model.fromStats({ params, nk, nkEffective, firstMoments, block: stats, blockOff: k + k * d, means, ridge: new Float64Array(d), prior: null });
   const scale = columnDeviations.map((s) => (s > 0 ? 1 / s : 1));
   if (structure === 'full') {
     for (let j = 0; j < k; j++)

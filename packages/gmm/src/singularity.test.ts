@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDataset, datasetFromRows, fit, FitError, modelFileFromFit, planShards, runShardsInProcess, type Dataset } from '@emkit/core';
+import { columnMoments, createDataset, datasetFromRows, fit, FitError, modelFileFromFit, planShards, runShardsInProcess, type Dataset } from '@emkit/core';
 import { assertConformance } from '@emkit/core/testing';
 import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
@@ -79,8 +79,14 @@ describe('collapsing components under maximum likelihood', () => {
     for (let i = 5; i < 20; i++) values.set([10 + random.nextNormal(), random.nextNormal()], 2 * i);
     const data = createDataset(values, 20, 2);
     const plain = await fit(gmmPlugin, data, { k: 2, covariance: 'diag', initMethod: 'kmeans' }, { seed: 0 });
-    expect(Math.min(...plain.params.covariances)).toBeCloseTo(1e-6, 9); // collapsed onto regCovar, silently
-    const error = await fitError(fit(gmmPlugin, data, { k: 2, covariance: 'diag', varianceFloor: 1e-4, initMethod: 'kmeans' }, { seed: 0 }));
+    // collapsed onto the ridge, silently: regCovar times each column's variance (the default scale)…
+    const variances = columnMoments(data).deviation.map((s) => s * s);
+    const collapsed = plain.params.covariances.findIndex((v) => v < 1e-3);
+    expect(plain.params.covariances[collapsed]).toBeCloseTo(1e-6 * variances[collapsed % 2], 12);
+    // …or regCovar itself, scikit-learn's ridge
+    const absolute = await fit(gmmPlugin, data, { k: 2, covariance: 'diag', initMethod: 'kmeans', regCovarScale: 'none' }, { seed: 0 });
+    expect(Math.min(...absolute.params.covariances)).toBeCloseTo(1e-6, 12);
+    const error = await fitError(fit(gmmPlugin, data, { k: 2, covariance: 'diag', varianceFloor: 1e-4, initMethod: 'kmeans', regCovarScale: 'none' }, { seed: 0 }));
     expect(error.message).toMatch(/component \d collapsed \(its smallest variance 0\.000001 is at or below the floor 0\.0001\)/);
   });
 

@@ -139,7 +139,7 @@ interface GmmFixture {
 function fixtureFit(name: string) {
   const fx = readFixture<GmmFixture>(`${name}.json`);
   const data = readFixtureDataset(fx.dataset);
-  return { data, options: { k: fx.k, covariance: fx.covariance, regCovar: fx.regCovar, init: fx.init }, tol: fx.tol };
+  return { data, options: { k: fx.k, covariance: fx.covariance, regCovar: fx.regCovar, regCovarScale: 'none', init: fx.init }, tol: fx.tol };
 }
 
 describe('the test pages', () => {

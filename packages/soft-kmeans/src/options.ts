@@ -78,6 +78,7 @@ export function gmmOptionsFor(options: SoftKMeansOptions): GmmOptions {
     k,
     covariance: 'spherical',
     regCovar: 0,
+    regCovarScale: 'none',
     initMethod: options.initMethod,
     init: {
       weights: Array.from({ length: k }, () => 1 / k),

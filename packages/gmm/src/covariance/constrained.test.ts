@@ -76,7 +76,7 @@ describe("the constrained M-steps (mclust's ten other models)", () => {
             block: secondMoments(full, layout, k, d),
             blockOff: 0,
             means: new Float64Array(k * d),
-            regCovar: 0,
+            ridge: new Float64Array(d),
           });
         const a = scatters(seed, k, d);
         const b = scatters(seed + 1, k, d);

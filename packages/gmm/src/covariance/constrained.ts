@@ -60,17 +60,20 @@ export function constrainedModel(base: CovarianceModel, spec: ConstrainedSpec): 
     type: spec.type,
     supportsPrior: mapPrior !== undefined,
     fromStats(args: CovarianceStats) {
-      const { params, nkEffective, regCovar, prior } = args;
+      const { params, nkEffective, ridge, prior } = args;
       const { k, d } = params;
       const scatter = scatterMatrices(base, args);
-      // regCovar enters the scatter, W_j + n_j·regCovar·I, so the estimate still satisfies the
-      // constraint (for VVV and EEE this is exactly adding regCovar to the covariance diagonal).
+      // The ridge enters the scatter, W_j + n_j·diag(ridge), so the estimate still satisfies the
+      // constraint (for VVV and EEE this is exactly adding the ridge to the covariance diagonal;
+      // a one-number-per-component base takes its mean, as the trace does).
       const width = scatter.length / k;
       const full = width === d * d;
+      const meanRidge = sum(ridge) / d;
       for (let j = 0; j < k; j++) {
-        const ridge = nkEffective[j] * regCovar;
-        if (full) for (let c = 0; c < d; c++) scatter[j * width + c * d + c] += ridge;
-        else for (let i = 0; i < width; i++) scatter[j * width + i] += ridge;
+        const n = nkEffective[j];
+        if (full) for (let c = 0; c < d; c++) scatter[j * width + c * d + c] += n * ridge[c];
+        else if (width === d) for (let c = 0; c < d; c++) scatter[j * width + c] += n * ridge[c];
+        else for (let i = 0; i < width; i++) scatter[j * width + i] += n * meanRidge;
       }
       let counts = nkEffective;
       if (prior && mapPrior) {
@@ -172,7 +175,7 @@ const STRUCTURE: Record<string, string> = { E: 'equal', V: 'variable', I: 'ident
  */
 export function scatterMatrices(base: CovarianceModel, args: CovarianceStats): Float64Array {
   const { params, nkEffective } = args;
-  const s = base.fromStats({ ...args, regCovar: 0, prior: null });
+  const s = base.fromStats({ ...args, ridge: new Float64Array(params.d), prior: null });
   const width = s.length / params.k;
   for (let j = 0; j < params.k; j++) for (let i = 0; i < width; i++) s[j * width + i] *= nkEffective[j];
   return s;

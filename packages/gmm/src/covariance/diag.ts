@@ -15,9 +15,9 @@ export const diagCovariance: CovarianceModel = {
     accumulateSquares(block, blockOff, x, xOff, wr, params.k, params.d, params.means);
   },
 
-  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, regCovar, prior }) {
+  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, ridge, prior }) {
     const { k, d, means: reference } = params;
-    if (!prior) return diagonalVariances(k, d, nk, nkEffective, firstMoments, block, blockOff, reference, means, regCovar);
+    if (!prior) return diagonalVariances(k, d, nk, nkEffective, firstMoments, block, blockOff, reference, means, ridge);
     // MAP: an inverse-gamma(ν/2, Λ_c/2) per coordinate and N(m_c, σ²/κ) on the mean: the mode is
     // (scatter + Λ_c + κ(μ − m)²)/(ν + n + 3) (Fraley & Raftery 2007, VVI, with a scale per coordinate).
     const out = new Float64Array(k * d);
@@ -26,7 +26,7 @@ export const diagCovariance: CovarianceModel = {
         const i = j * d + c;
         const shift = means[i] - prior.mean[c];
         const scatter = centredSquare(block[blockOff + i], nk[j], firstMoments[i], means[i] - reference[i]);
-        out[i] = (scatter + prior.scale[c] + prior.shrinkage * shift * shift) / (prior.dof + nk[j] + 3) + regCovar;
+        out[i] = (scatter + prior.scale[c] + prior.shrinkage * shift * shift) / (prior.dof + nk[j] + 3) + ridge[c];
       }
     return out;
   },
@@ -248,7 +248,7 @@ export function accumulateSquares(block: Float64Array, blockOff: number, x: Floa
   }
 }
 
-/** K×D variances around the new means, plus regCovar. */
+/** K×D variances around the new means, plus the ridge (one per coordinate). */
 export function diagonalVariances(
   k: number,
   d: number,
@@ -259,13 +259,13 @@ export function diagonalVariances(
   blockOff: number,
   reference: Float64Array,
   means: Float64Array,
-  regCovar: number,
+  ridge: Float64Array,
 ): Float64Array {
   const out = new Float64Array(k * d);
   for (let j = 0; j < k; j++) {
     for (let c = 0; c < d; c++) {
       const i = j * d + c;
-      out[i] = centredSquare(block[blockOff + i], nk[j], firstMoments[i], means[i] - reference[i]) / nkEffective[j] + regCovar;
+      out[i] = centredSquare(block[blockOff + i], nk[j], firstMoments[i], means[i] - reference[i]) / nkEffective[j] + ridge[c];
     }
   }
   return out;

@@ -21,7 +21,7 @@ export const fullCovariance: CovarianceModel = {
     }
   },
 
-  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, regCovar, prior }) {
+  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, ridge, prior }) {
     const { k, d, means: reference } = params;
     const out = new Float64Array(k * d * d);
     for (let j = 0; j < k; j++) {
@@ -33,7 +33,7 @@ export const fullCovariance: CovarianceModel = {
       if (prior) addPriorScatter(out, off, d, prior.scale, 0, prior.shrinkage, means, j * d, prior.mean);
       const scale = prior ? 1 / (prior.dof + nk[j] + d + 2) : 1 / nkEffective[j];
       for (let i = 0; i < d * d; i++) out[off + i] *= scale;
-      for (let c = 0; c < d; c++) out[off + c * d + c] += regCovar;
+      for (let c = 0; c < d; c++) out[off + c * d + c] += ridge[c];
     }
     return out;
   },

@@ -16,10 +16,14 @@ export interface CovarianceStats {
   readonly blockOff: number;
   /** The new means (equal to params.means when means are frozen). */
   readonly means: Float64Array;
-  readonly regCovar: number;
+  /**
+   * What the M-step adds to each coordinate's variance (D numbers): regCovar, times the data's
+   * variance of that column unless regCovarScale is 'none' (see ridgeOf in estimate.ts).
+   */
+  readonly ridge: Float64Array;
   /**
    * MAP-EM: the conjugate prior. The covariances are then the posterior mode
-   * (scatter + Λ + κ·Σ_j (μ_j − m)(μ_j − m)ᵀ) / (the structure's denominator), plus regCovar;
+   * (scatter + Λ + κ·Σ_j (μ_j − m)(μ_j − m)ᵀ) / (the structure's denominator), plus the ridge;
    * the scatter is around the new means, so this also holds with frozen means.
    */
   readonly prior?: GmmPrior | null;
@@ -48,7 +52,7 @@ export interface CovarianceModel {
    */
   accumulate(block: Float64Array, blockOff: number, x: Float64Array, xOff: number, wr: Float64Array, params: GmmParams, scratch: Float64Array): void;
 
-  /** New covariances from the statistics, with `regCovar` added to the diagonal. */
+  /** New covariances from the statistics, with the ridge added to the diagonal. */
   fromStats(args: CovarianceStats): Float64Array;
 
   /**

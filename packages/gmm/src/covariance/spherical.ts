@@ -1,6 +1,7 @@
 import { OptionError, readFiniteNumber, readVector } from '@emkit/core';
 import type { GmmParams } from '../params.js';
 import type { CovarianceModel } from './model.js';
+import { sum } from './constrained.js';
 import { ScaledRowDifferences, scaledWasmKernel } from './diag.js';
 import { SCATTER, portableLog } from '@emkit/linalg';
 import { logInverseGamma, logMeanPrior, meanVarianceScale } from './prior-terms.js';
@@ -30,9 +31,11 @@ export const sphericalCovariance: CovarianceModel = {
     }
   },
 
-  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, regCovar, prior }) {
+  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, ridge, prior }) {
     const { k, d, means: reference } = params;
     const out = new Float64Array(k);
+    // One variance: the ridge's mean, as the scatter's trace enters it (trace(W + n·diag(ridge))/(n·D)).
+    const regCovar = sum(ridge) / d;
     for (let j = 0; j < k; j++) {
       // Σ w·r_j·‖x − μ_j‖² around the new means.
       let scatter = block[blockOff + j];

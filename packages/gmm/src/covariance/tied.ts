@@ -27,7 +27,7 @@ export const tiedCovariance: CovarianceModel = {
     syrLower(w, scratch, 0, block, blockOff, d);
   },
 
-  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, regCovar, prior }) {
+  fromStats({ params, nk, nkEffective, firstMoments, block, blockOff, means, ridge, prior }) {
     const { k, d, means: reference } = params;
     // Σ_i w(x−c)(x−c)ᵀ − Σ_j [a_j b_jᵀ + b_j a_jᵀ − n_j b_j b_jᵀ], a_j = Σ w r (x − c), b_j = μ_j − c.
     const out = new Float64Array(d * d);
@@ -57,7 +57,7 @@ export const tiedCovariance: CovarianceModel = {
       total = prior.dof + rows + d + k + 1;
     }
     for (let i = 0; i < d * d; i++) out[i] /= total;
-    for (let c = 0; c < d; c++) out[c * d + c] += regCovar;
+    for (let c = 0; c < d; c++) out[c * d + c] += ridge[c];
     return out;
   },
 
