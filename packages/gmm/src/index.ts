@@ -1,7 +1,7 @@
 export { gmmPlugin } from './plugin.js';
 export type { GmmParams, CovarianceType, FrozenParameter } from './params.js';
-export type { GmmOptions, GmmOptionsInput, GmmInit, GmmPriorOptions, InitMethod } from './options.js';
-export { gmmOptions, parseGmmOptions, INIT_METHODS, FROZEN_PARAMETERS, SINGULAR_POLICIES } from './options.js';
+export type { GmmOptions, GmmOptionsInput, GmmInit, GmmPriorOptions, InitMethod, RegCovarScale } from './options.js';
+export { gmmOptions, parseGmmOptions, INIT_METHODS, FROZEN_PARAMETERS, SINGULAR_POLICIES, REG_COVAR_SCALES, DEFAULT_REG_COVAR } from './options.js';
 export {
   covarianceModels,
   covarianceModel,

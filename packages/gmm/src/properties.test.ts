@@ -32,7 +32,7 @@ describe('gmm invariants (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fitCase, async ({ seed, n, d, k, covariance, initMethod }) => {
         const data = clustered(seed, n, d, 3);
-        // The default regCovar (1e-6): a larger one moves the M-step off the exact maximiser, and
+        // The default regCovar (1e-8 of each column's variance): a larger one moves the M-step off the exact maximiser, and
         // the likelihood may then dip by O(regCovar) near convergence — which the driver records.
         const r = await fit(gmmPlugin, data, { k, covariance, initMethod }, { tol: 1e-8, maxIter: 60, seed });
         for (let i = 1; i < r.history.length; i++) expect(r.history[i]).toBeGreaterThanOrEqual(r.history[i - 1] - 1e-9 * Math.abs(r.history[i - 1]));

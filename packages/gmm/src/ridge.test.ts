@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { columnMoments, createDataset, createRun, fit, modelFileFromFit, type Dataset } from '@emkit/core';
 import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
+import { DEFAULT_REG_COVAR } from './options.js';
 import { MCLUST_ORDER, mclustName } from './covariance/index.js';
 
 /** Three clusters in the plane, apart in each coordinate, with unit noise. */
@@ -39,12 +40,12 @@ function unitDependence(base: number, rescaled: number, n: number, scale: readon
 describe("regCovar times each column's variance (regCovarScale 'variance', the default)", () => {
   const data = clusters();
 
-  // A common scale keeps every one of the 14 structures; a scale per column keeps those without a
+  // Units 10⁵ times smaller (variances 10⁻¹⁰ of the data's: regCovar as it is swamps them). A common scale keeps every one of the 14 structures; a scale per column keeps those without a
   // shared orientation or shared eigenvalues across components (the diagonal ones, EEE and VVV).
   const perColumn = new Set(['EEI', 'VEI', 'EVI', 'VVI', 'EEE', 'VVV']);
   for (const type of MCLUST_ORDER) {
     const name = mclustName(type);
-    const scales = perColumn.has(name) ? [[1e-3, 1e-3], [1e-3, 1e2]] : [[1e-3, 1e-3]];
+    const scales = perColumn.has(name) ? [[1e-5, 1e-5], [1e-5, 1e2]] : [[1e-5, 1e-5]];
     for (const scale of scales)
       it(`${name}: data in other units (× ${scale.join(', ')}) give the same fit, scaled; regCovar as it is does not`, async () => {
         const base = await fitFrom(data, name, [1, 1]);
@@ -93,7 +94,7 @@ describe("regCovar times each column's variance (regCovarScale 'variance', the d
     const values = new Float64Array(40);
     for (let i = 0; i < 20; i++) values.set([i % 7, 3], 2 * i);
     const r = await fit(gmmPlugin, createDataset(values, 20, 2), { k: 1, covariance: 'diag' });
-    expect(r.params.covariances[1]).toBe(1e-6);
+    expect(r.params.covariances[1]).toBe(DEFAULT_REG_COVAR);
     expect(Array.from(r.params.ridgeScale!).slice(1)).toEqual([1]);
   });
 });

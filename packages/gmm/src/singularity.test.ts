@@ -3,6 +3,7 @@ import { columnMoments, createDataset, datasetFromRows, fit, FitError, modelFile
 import { assertConformance } from '@emkit/core/testing';
 import { Random } from '@emkit/linalg';
 import { gmmPlugin } from './plugin.js';
+import { DEFAULT_REG_COVAR } from './options.js';
 import { COVARIANCE_TYPES } from './covariance/index.js';
 import { MAX_RESEEDS, clearFarRows, mergeFarRows, offerFarRow, slotWidth } from './singularity.js';
 import { readFixtureDataset } from './test-support/fixtures.js';
@@ -82,11 +83,11 @@ describe('collapsing components under maximum likelihood', () => {
     // collapsed onto the ridge, silently: regCovar times each column's variance (the default scale)…
     const variances = columnMoments(data).deviation.map((s) => s * s);
     const collapsed = plain.params.covariances.findIndex((v) => v < 1e-3);
-    expect(plain.params.covariances[collapsed]).toBeCloseTo(1e-6 * variances[collapsed % 2], 12);
+    expect(plain.params.covariances[collapsed] / (DEFAULT_REG_COVAR * variances[collapsed % 2])).toBeCloseTo(1, 8);
     // …or regCovar itself, scikit-learn's ridge
-    const absolute = await fit(gmmPlugin, data, { k: 2, covariance: 'diag', initMethod: 'kmeans', regCovarScale: 'none' }, { seed: 0 });
+    const absolute = await fit(gmmPlugin, data, { k: 2, covariance: 'diag', initMethod: 'kmeans', regCovar: 1e-6, regCovarScale: 'none' }, { seed: 0 });
     expect(Math.min(...absolute.params.covariances)).toBeCloseTo(1e-6, 12);
-    const error = await fitError(fit(gmmPlugin, data, { k: 2, covariance: 'diag', varianceFloor: 1e-4, initMethod: 'kmeans', regCovarScale: 'none' }, { seed: 0 }));
+    const error = await fitError(fit(gmmPlugin, data, { k: 2, covariance: 'diag', varianceFloor: 1e-4, initMethod: 'kmeans', regCovar: 1e-6, regCovarScale: 'none' }, { seed: 0 }));
     expect(error.message).toMatch(/component \d collapsed \(its smallest variance 0\.000001 is at or below the floor 0\.0001\)/);
   });
 

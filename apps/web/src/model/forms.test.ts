@@ -28,12 +28,12 @@ describe('model forms from option specs', () => {
   it('starts every field at the schema default and sends only what differs from it', () => {
     const gmm = PLUGINS.find((p) => p.name === 'gmm')!;
     const spec = (name: string) => gmm.optionSpecs.find((s) => s.name === name)!;
-    expect(initialValue(spec('regCovar'))).toBe(String(1e-6));
+    expect(initialValue(spec('regCovar'))).toBe(String(1e-8));
     // gmm's prior defaults to "absent" (null), which its default text names as the choice none.
     expect(initialValue(spec('prior'))).toBe('none');
     // A default worked out at fit time (ν = D + 2) leaves the field empty.
     expect(initialValue(spec('priorDof'))).toBe('');
-    expect(rawOptions(gmm, { k: '2', prior: 'none', regCovar: String(1e-6) })).toEqual({ k: 2 });
+    expect(rawOptions(gmm, { k: '2', prior: 'none', regCovar: String(1e-8) })).toEqual({ k: 2 });
     expect(rawOptions(gmm, { k: '3', prior: 'default', priorDof: '5' })).toEqual({ k: 3, prior: 'default', priorDof: 5 });
     // Text that is no number reaches parseOptions as it is, which says what was wrong with it.
     expect(() => gmm.parseOptions(rawOptions(gmm, { k: 'three' }))).toThrow(/^k: expected an integer ≥ 1, got the string "three"$/);
