@@ -16,7 +16,7 @@ export {
 export { Random, deriveSeed } from './random.js';
 export { expNonPositive } from './exp.js';
 export { portableExp, portableLog, portableLog1p } from './portable-math.js';
-export { symmetricEigen, svd, inverse, orthogonalPolarFactor, type SymmetricEigen, type Svd } from './small-matrix.js';
+export { symmetricEigen, svd, inverse, type SymmetricEigen, type Svd } from './small-matrix.js';
 export {
   wasmKernels,
   loadWasmKernels,

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { identity, matMul, transpose } from './matrix.js';
-import { inverse, orthogonalPolarFactor, svd, symmetricEigen } from './small-matrix.js';
-import { Random } from './random.js';
+import { inverse, svd, symmetricEigen } from './small-matrix.js';
 
 const entry = fc.double({ min: -5, max: 5, noNaN: true, noDefaultInfinity: true });
 
@@ -122,68 +121,6 @@ describe('svd', () => {
     const d = svd(Float64Array.from([99, 3, 0, 0, 4]), 1, 2, 2);
     expect(d.s[0]).toBeCloseTo(4, 12);
     expect(d.s[1]).toBeCloseTo(3, 12);
-  });
-});
-
-/** U·Vᵀ from the general SVD: the reference. */
-function polarBySvd(g: Float64Array, n: number): Float64Array {
-  const { u, v } = svd(g, 0, n, n);
-  return matMul(u, transpose(v, n, n), n, n, n);
-}
-
-describe('orthogonalPolarFactor (one-sided Jacobi)', () => {
-  const square = fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(fc.constant(n), fc.array(entry, { minLength: n * n, maxLength: n * n })));
-
-  it("is orthogonal, makes QᵀG symmetric, and equals the SVD's U·Vᵀ (fast-check)", () => {
-    fc.assert(
-      fc.property(square, ([n, values]) => {
-        const g = Float64Array.from(values);
-        const q = orthogonalPolarFactor(g, 0, n);
-        expectClose(matMul(transpose(q, n, n), q, n, n, n), identity(n), 1e-13);
-        const h = matMul(transpose(q, n, n), g, n, n, n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(Math.abs(h[i * n + j] - h[j * n + i])).toBeLessThanOrEqual(1e-11 * (1 + Math.abs(h[i * n + j])));
-        const { s } = svd(g, 0, n, n);
-        // Q is unique when G is nonsingular; how closely it is determined depends on σ_min.
-        if (s[n - 1] > 1e-6 * s[0]) expectClose(q, polarBySvd(g, n), 1e-8);
-      }),
-    );
-  });
-
-  it("matches the SVD's on 30×30 matrices with singular values over 6 and 12 orders of magnitude, and reads at an offset", () => {
-    const random = new Random(5);
-    const n = 30;
-    const trace = (q: Float64Array, g: Float64Array) => matMul(transpose(q, n, n), g, n, n, n).reduce((t, x, i) => (i % (n + 1) === 0 ? t + x : t), 0);
-    for (const orders of [6, 6, 12, 12]) {
-      // G = A·diag(10^(−orders·i/n))·B with random A, B: ill-conditioned as breast_cancer's scatters are
-      const a = Float64Array.from({ length: n * n }, () => random.nextNormal());
-      const b = Float64Array.from({ length: n * n }, () => random.nextNormal());
-      const scale = Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 10 ** ((-orders * (i / (n + 1))) / n) : 0));
-      const g = matMul(matMul(a, scale, n, n, n), b, n, n, n);
-      const padded = new Float64Array(n * n + 3);
-      padded.set(g, 3);
-      const q = orthogonalPolarFactor(padded, 3, n);
-      const reference = polarBySvd(g, n);
-      expectClose(matMul(transpose(q, n, n), q, n, n, n), identity(n), 1e-13);
-      // Q is determined to about ε·σ_max/σ_min: to 1e-8 at six orders; at twelve, both reach the same tr(QᵀG).
-      if (orders === 6) expectClose(q, reference, 1e-8);
-      expect(Math.abs(trace(q, g) - trace(reference, g))).toBeLessThanOrEqual(1e-13 * Math.abs(trace(reference, g)));
-    }
-  });
-
-  it('a singular G: an orthogonal Q reaching tr(QᵀG) = Σσ (any completion does); copes with subnormal entries (the SVD then)', () => {
-    for (const [singular, n] of [
-      [Float64Array.from([1, 2, 2, 4]), 2],
-      [Float64Array.from([1, 2, 3, 2, 4, 6, 0, 0, 0]), 3],
-      [new Float64Array(4), 2],
-    ] as const) {
-      const q = orthogonalPolarFactor(singular, 0, n);
-      expectClose(matMul(transpose(q, n, n), q, n, n, n), identity(n), 1e-12);
-      const h = matMul(transpose(q, n, n), singular, n, n, n);
-      const trace = h.reduce((t, x, i) => (i % (n + 1) === 0 ? t + x : t), 0);
-      expect(trace).toBeCloseTo(svd(singular, 0, n, n).s.reduce((a, b) => a + b, 0), 12);
-    }
-    const tiny = orthogonalPolarFactor(Float64Array.from([-5e-324, 0, -5e-324, 2.0000000000000003e-10]), 0, 2);
-    expectClose(matMul(transpose(tiny, 2, 2), tiny, 2, 2, 2), identity(2), 1e-12);
   });
 });
 

@@ -1,4 +1,4 @@
-import { cholesky, logDetFromCholesky, orthogonalPolarFactor, portableExp, portableLog } from '@emkit/linalg';
+import { cholesky, logDetFromCholesky, svd, portableExp, portableLog } from '@emkit/linalg';
 import { ModelFileError, OptionError } from '@emkit/core';
 import type { CovarianceModel, CovarianceStats } from './model.js';
 import type { CovarianceType, GmmParams, GmmPrior } from '../params.js';
@@ -324,12 +324,17 @@ export function rotatedDiagonal(w: Float64Array, wOff: number, dm: Float64Array,
   }
 }
 
-/**
- * The orthogonal Q maximising tr(Qᵀ·G) (orthogonal Procrustes): U·Vᵀ from G = U·S·Vᵀ, G's
- * orthogonal polar factor; `warm` carries V from one call to the next (see orthogonalPolarFactor).
- */
-export function procrustes(g: Float64Array, d: number, warm?: Float64Array): Float64Array {
-  return orthogonalPolarFactor(g, 0, d, warm);
+/** The orthogonal Q maximising tr(Qᵀ·G) (orthogonal Procrustes): U·Vᵀ from G = U·S·Vᵀ. */
+export function procrustes(g: Float64Array, d: number): Float64Array {
+  const { u, v } = svd(g, 0, d, d);
+  const q = new Float64Array(d * d);
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c < d; c++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += u[r * d + i] * v[c * d + i];
+      q[r * d + c] = s;
+    }
+  return q;
 }
 
 /**

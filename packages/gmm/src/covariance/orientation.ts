@@ -1,4 +1,4 @@
-import { identity, symmetricEigen } from '@emkit/linalg';
+import { symmetricEigen } from '@emkit/linalg';
 import { allPositiveDefinite, compose, geometricMean, iterate, procrustes, rotatedDiagonal, updateVolumes, volume, type InnerLoop } from './constrained.js';
 
 /**
@@ -58,10 +58,6 @@ export function commonOrientationEstimate(
   const out = new Float64Array(k * dd);
   const n = nk.reduce((a, b) => a + b, 0);
   const traces = new Float64Array(k);
-  // Each MM step's G moves little from one inner iteration to the next: its polar factor starts
-  // from the previous one's right singular vectors (a sweep or two instead of a dozen).
-  const warmFirst = identity(d);
-  const warmSecond = identity(d);
   return iterate(loop, out, () => {
     // 1. MM with W_j ⪯ ω_j I: G = Σ_j (ω_j·D − W_j·D)·C_j.
     g.fill(0);
@@ -70,7 +66,7 @@ export function commonOrientationEstimate(
       for (let r = 0; r < d; r++)
         for (let c = 0; c < d; c++) g[r * d + c] += (largest[j] * orientation[r * d + c] - wd[r * d + c]) / (lambda[j] * shapes[j * d + c]);
     }
-    orientation = procrustes(g, d, warmFirst);
+    orientation = procrustes(g, d);
     // 2. MM with C_j ⪯ c_j I: G = Σ_j W_j·D·(c_j·I − C_j).
     g.fill(0);
     for (let j = 0; j < k; j++) {
@@ -79,7 +75,7 @@ export function commonOrientationEstimate(
       for (let c = 0; c < d; c++) top = Math.max(top, 1 / (lambda[j] * shapes[j * d + c]));
       for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) g[r * d + c] += wd[r * d + c] * (top - 1 / (lambda[j] * shapes[j * d + c]));
     }
-    orientation = procrustes(g, d, warmSecond);
+    orientation = procrustes(g, d);
     // 2b. One sweep of exact plane rotations of D (each a block maximiser, so also an ascent).
     rotationSweep(scatter, orientation, shapes, lambda, k, d);
     // 3–4. Shapes and volumes, exact given D.
