@@ -28,7 +28,8 @@ function gmmCase(covariance, d, k) {
     model: 'gmm',
     d,
     k,
-    options: (start, kernels) => ({ k, covariance, init: start, kernels }),
+    // scikit-learn's ridge, as matrix-peer.py gives it (reg_covar=1e-6, absolute), so both reach the same optimum
+    options: (start, kernels) => ({ k, covariance, init: start, kernels, regCovar: 1e-6, regCovarScale: 'none' }),
     peer: { kind: 'gmm', covariance },
     madds: gmmMadds[covariance],
   };
