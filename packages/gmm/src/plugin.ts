@@ -160,7 +160,8 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
     // The options the file keeps, the schema's defaults for those it lacks (files written before
     // hard EM have no `assignment`: soft); the prior is read with the parameters below.
     // Files written before regCovarScale (3 Dec 2026) added regCovar as it is.
-    const fileOptions = gmmOptions.fromModelFile(json.regCovarScale === undefined ? { ...json, regCovarScale: 'none' } : json);
+    const file = json.regCovarScale === undefined ? { ...json, regCovarScale: 'none' } : json;
+    const fileOptions = gmmOptions.fromModelFile(file);
     const { k, covariance, assignment } = fileOptions;
     const meansMatrix = readMatrix(json.means, 'means', k);
     const d = meansMatrix.cols;
@@ -172,7 +173,7 @@ export const gmmPlugin: ModelPlugin<GmmParams, GmmOptions, GmmOptionsInput> = {
     const ridgeScale = fileOptions.regCovarScale === 'none' ? undefined : readRidgeScale(json.ridgeScale, d);
     const prior = json.prior === undefined ? null : readPrior(json.prior, covariance, d);
     const options: GmmOptions = prior
-      ? gmmOptions.fromModelFile({ ...json, regCovarScale: fileOptions.regCovarScale }, {
+      ? gmmOptions.fromModelFile(file, {
           prior: { shrinkage: prior.shrinkage, mean: Array.from(prior.mean), dof: prior.dof, scale: (json.prior as Record<string, unknown>).scale, weightConcentration: prior.weightConcentration },
         })
       : fileOptions;
