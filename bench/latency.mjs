@@ -123,7 +123,7 @@ if (!firstProgressOnly) {
     const csv = join(dir, 'big.csv');
     writeFileSync(csv, `${lines.join('\n')}\n`);
     for (const workers of [2, 0]) {
-      const { code, ms } = await interrupted(['fit', 'gmm', '--data', csv, '--k', '5', '--tol', '0', '--max-iter', '1000000', '--workers', String(workers), '--out', join(dir, 'm.json')], 1500);
+      const { code, ms } = await interrupted(['fit', 'gmm', '--data', csv, '--k', '5', '--tol', '0', '--max-iter', '1000000', '--restarts', '1', '--workers', String(workers), '--out', join(dir, 'm.json')], 1500);
       report(`CLI fit --workers ${workers}, SIGINT → exit`, ms, '< 10000 ms', code === 130 && ms < 10_000 ? 'OK' : `exit ${code}, SLOW`);
     }
   } finally {
@@ -138,7 +138,7 @@ if (!firstProgressOnly) {
     const csv = join(dir, 'rows200k.csv');
     writeFileSync(csv, labelledRows(200_000, 6, 4, 5));
     for (const workers of [2, 0]) {
-      const times = await firstOutputs(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'species', '--k', '4', '--workers', String(workers)]);
+      const times = await firstOutputs(['fit', 'gmm', '--data', csv, '--drop', 'id', '--label', 'species', '--k', '4', '--restarts', '1', '--workers', String(workers)]);
       const load = loadavg()[0].toFixed(2);
       report(`CLI fit 200k rows --workers ${workers}: start → first progress`, times.first, '< 1000 ms', times.first < 1000 ? 'OK' : 'SLOW');
       report('  … → first loading line (rows and bytes)', times.loading, '< 1000 ms', times.loading < 1000 ? 'OK' : 'SLOW');

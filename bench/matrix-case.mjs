@@ -29,7 +29,7 @@ if (!plugin.optionSpecs.some((s) => s.name === 'kernels')) delete options.kernel
 // iteration's end to the last's is the iterations' own, without the pool's start-up or init.
 const ends = [];
 const t0 = performance.now();
-const result = await fit(plugin, data, options, { tol: 0, maxIter: Number(iterArg), workers: Number(workersArg), onProgress: () => ends.push(performance.now()) });
+const result = await fit(plugin, data, options, { tol: 0, maxIter: Number(iterArg), restarts: 1, workers: Number(workersArg), onProgress: () => ends.push(performance.now()) });
 const ms = performance.now() - t0;
 const msIterations = ends.length > 1 ? ends.at(-1) - ends[0] : null;
 console.log(JSON.stringify({ ms, msIterations, timedIterations: ends.length - 1, iterations: result.iterations, meanLogLikelihood: result.meanLogLikelihood }));

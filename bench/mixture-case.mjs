@@ -29,7 +29,7 @@ for (let i = 0; i < N; i++) {
 }
 const data = core.createDataset(values, N, D);
 const options = plugin.parseOptions(JSON.parse(optionsJson));
-const { params } = await core.fit(plugin, data, options, { maxIter: 2, tol: 0, seed: 1 });
+const { params } = await core.fit(plugin, data, options, { maxIter: 2, tol: 0, seed: 1, restarts: 1 });
 
 function median(f) {
   const times = [];

@@ -2,7 +2,7 @@
 // banknote, faithful, iris and scikit-learn's wine and breast_cancer (all six committed in
 // peers/data), for every covariance model each peer has × K = 1…6. Counts the fits in which each
 // contender reaches the best log-likelihood of all (within 0.01), and emkit's failures where mclust
-// returns a fit. The contenders: emkit --restarts 10 and emkit with its defaults (separately),
+// returns a fit. The contenders: emkit --restarts 10, emkit with its defaults and emkit with one restart (separately),
 // mclust (its hc start) and scikit-learn (n_init=10).
 //
 // The peers' fits come from the committed cache peers/cache (see peers/cache.mjs: keyed by the data's
@@ -13,14 +13,14 @@
 // PEERS_DATASETS=diabetes,iris, PEERS_MODELS=EEV,VVV and PEERS_KMAX=4 narrow the run; PEERS_OPTIONS='{"initMethod":"hc"}',
 // PEERS_TOL=1e-5 and PEERS_MAXITER=1000 measure a candidate default (gmm options and driver
 // settings given to both emkit contenders). PEERS_OUT=rows.jsonl appends each case's row as it is
-// done; PEERS_ONLY=defaults (or restarts10) runs one emkit contender; PEERS_REPORT=a.jsonl,b.jsonl prints the table of saved rows without fitting (so data sets
+// done; PEERS_ONLY=defaults (or restarts10, oneRestart, or a comma-separated list) runs those emkit contenders; PEERS_REPORT=a.jsonl,b.jsonl prints the table of saved rows without fitting (so data sets
 // can run in separate processes); with PEERS_COMPARE=other.jsonl (PEERS_COMPARE_LABEL=name) the other
 // run's one-restart fits join as a contender, e.g. a candidate default start.
 // Each fit emkit loses is diagnosed: continued from its parameters at tol 1e-10, does it reach the
 // best (stopped early: the tolerance), or with regCovar 0 (the regularisation: mclust has none), or not
 // (a worse local optimum)? A null fit is a failure.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { createDataset, createRun, fit } from '@emkit/core';
+import { createDataset, createRun, fit, restartsToRun } from '@emkit/core';
 import { gmmPlugin, MCLUST_ORDER, mclustName } from '@emkit/gmm';
 import { ALL_DATASETS, PEERS, cachedFits, dataHash, fillCache, peerVersion, readPeerData } from './peers/cache.mjs';
 
@@ -39,21 +39,42 @@ const MODELS = process.env.PEERS_MODELS ? process.env.PEERS_MODELS.split(',') : 
 /** emkit's contenders (PEERS_ONLY=defaults runs just the defaults, to compare candidate defaults cheaply). */
 /** PEERS_DRIVER='{"restarts":2}': driver settings for the defaults contender, to measure a candidate default. */
 const DRIVER = JSON.parse(process.env.PEERS_DRIVER ?? '{}');
-const CONTENDERS = [['restarts10', { restarts: 10, seed: 0 }], ['defaults', { seed: 0, ...DRIVER }]].filter(([key]) => !process.env.PEERS_ONLY || process.env.PEERS_ONLY === key);
+// oneRestart: what the defaults were before gmm's restarts became 'auto' (3 Dec 2026), reported beside them.
+const CONTENDERS = [['restarts10', { restarts: 10, seed: 0 }], ['defaults', { seed: 0, ...DRIVER }], ['oneRestart', { restarts: 1, seed: 0 }]].filter(([key]) => !process.env.PEERS_ONLY || process.env.PEERS_ONLY.split(',').includes(key));
 /** The continuation that tells a fit stopped early from a worse optimum. */
 const TIGHT = { tol: 1e-10, maxIter: 10_000 };
 
 const jsonLines = (text) => text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
 
-/** emkit's two contenders on one model and K: --restarts 10, and the defaults (one restart). */
+/**
+ * emkit's contenders on one model and K: --restarts 10, the defaults and one restart. A contender
+ * whose driver settings come to another's (the same restart count and seed: the defaults on data
+ * where 'auto' gives ten restarts) is that fit, bit for bit, so it is not fitted again.
+ */
 async function emkitCase(data, name, covariance, k) {
   const entry = { dataset: name, model: mclustName(covariance), k, data, fits: {} };
+  const done = new Map();
   for (const [key, driver] of CONTENDERS) {
+    const options = { ...OPTIONS, k, covariance };
+    const same = JSON.stringify({ ...TOL, ...driver, restarts: restartsToRun(gmmPlugin, gmmPlugin.parseOptions(options), driver.restarts, data.rows) });
+    if (done.has(same)) {
+      const other = done.get(same);
+      for (const field of ['', 'Each', 'Error', 'Seconds']) if (`${other}${field}` in entry) entry[`${key}${field}`] = entry[`${other}${field}`];
+      entry.fits[key] = entry.fits[other];
+      entry[`${key}SameAs`] = other;
+      continue;
+    }
+    done.set(same, key);
     const started = performance.now();
     try {
-      const r = await fit(gmmPlugin, data, { ...OPTIONS, k, covariance }, { ...TOL, ...driver });
+      const r = await fit(gmmPlugin, data, options, { ...TOL, ...driver });
       entry[key] = r.logLikelihood;
       entry.fits[key] = r;
+      // Each restart's final log-likelihood in restart order (null: failed), to study restart rules.
+      if (r.restarts.length + r.failedRestarts.length > 1) {
+        const byRestart = new Map(r.restarts.map((x) => [x.restart, x.logLikelihood]));
+        entry[`${key}Each`] = Array.from({ length: r.restarts.length + r.failedRestarts.length }, (_, i) => byRestart.get(i) ?? null);
+      }
     } catch (error) {
       entry[key] = null;
       entry[`${key}Error`] = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -114,9 +135,9 @@ export async function peerBenchmark() {
         const sklearnType = Object.keys(SKLEARN_NAMES).find((t) => SKLEARN_NAMES[t] === e.model);
         const sk = sklearnType ? fits.sklearn.get(`${sklearnType}:${k}`) : undefined;
         const row = { ...e, mclust: mc ? mc.loglik : undefined, sklearn: sk ? sk.loglik : undefined };
-        const best = Math.max(...['restarts10', 'defaults', 'mclust', 'sklearn'].map((c) => row[c]).filter((v) => typeof v === 'number' && Number.isFinite(v)));
-        for (const key of ['restarts10', 'defaults'])
-          if (typeof row[key] === 'number' && row[key] < best - TOLERANCE) {
+        const best = Math.max(...['restarts10', 'defaults', 'oneRestart', 'mclust', 'sklearn'].map((c) => row[c]).filter((v) => typeof v === 'number' && Number.isFinite(v)));
+        for (const key of CONTENDERS.map(([c]) => c))
+          if (typeof row[key] === 'number' && row[key] < best - TOLERANCE && row[`${key}SameAs`] === undefined) {
             row[`${key}Continued`] = await continued(row, key);
             if (row[`${key}Continued`] === null || row[`${key}Continued`] < best - TOLERANCE) row[`${key}Unregularised`] = await continued(row, key, 0);
           }
@@ -132,14 +153,15 @@ export async function peerBenchmark() {
 }
 
 function report(rows) {
-  const contenders = ['restarts10', 'defaults', 'mclust', 'sklearn', ...(rows.some((r) => 'compare' in r) ? ['compare'] : [])];
-  const label = { restarts10: 'emkit --restarts 10', defaults: 'emkit (defaults)', mclust: 'mclust (hc start)', sklearn: 'scikit-learn (n_init=10)', compare: process.env.PEERS_COMPARE_LABEL ?? 'PEERS_COMPARE defaults' };
+  const contenders = ['restarts10', 'defaults', ...(rows.some((r) => 'oneRestart' in r) ? ['oneRestart'] : []), 'mclust', 'sklearn', ...(rows.some((r) => 'compare' in r) ? ['compare'] : [])];
+  const label = { restarts10: 'emkit --restarts 10', defaults: 'emkit (defaults)', oneRestart: 'emkit, one restart', mclust: 'mclust (hc start)', sklearn: 'scikit-learn (n_init=10)', compare: process.env.PEERS_COMPARE_LABEL ?? 'PEERS_COMPARE defaults' };
   const tally = Object.fromEntries(contenders.map((c) => [c, { atBest: 0, fits: 0 }]));
   const byDataset = {};
   let cases = 0;
-  const failures = { restarts10: [], defaults: [] };
+  const emkit = ['restarts10', 'defaults', 'oneRestart'].filter((c) => contenders.includes(c));
+  const failures = { restarts10: [], defaults: [], oneRestart: [] };
   const misses = [];
-  const causes = { restarts10: { tolerance: 0, regCovar: 0, optimum: 0, failed: 0 }, defaults: { tolerance: 0, regCovar: 0, optimum: 0, failed: 0 } };
+  const causes = Object.fromEntries(emkit.map((c) => [c, { tolerance: 0, regCovar: 0, optimum: 0, failed: 0 }]));
   for (const r of rows) {
     const values = contenders.map((c) => r[c]).filter((v) => typeof v === 'number' && Number.isFinite(v));
     if (values.length === 0) continue;
@@ -154,12 +176,15 @@ function report(rows) {
         t.atBest += at;
       }
     }
-    for (const c of ['restarts10', 'defaults']) {
+    for (const c of emkit) {
+      if (r[c] === undefined) continue;
+      // A fit shared with another contender (SameAs) was diagnosed under that contender's name.
+      const diagnosis = r[`${c}SameAs`] ?? c;
       if (r[c] === null && typeof r.mclust === 'number') failures[c].push(`${r.dataset} ${r.model} K=${r.k}: ${r[`${c}Error`]}`);
       if (r[c] === null) causes[c].failed++;
       else if (r[c] < best - TOLERANCE) {
         const reaches = (v) => typeof v === 'number' && v >= best - TOLERANCE;
-        causes[c][reaches(r[`${c}Continued`]) ? 'tolerance' : reaches(r[`${c}Unregularised`]) ? 'regCovar' : 'optimum']++;
+        causes[c][reaches(r[`${diagnosis}Continued`]) ? 'tolerance' : reaches(r[`${diagnosis}Unregularised`]) ? 'regCovar' : 'optimum']++;
       }
     }
     if (typeof r.restarts10 === 'number' && r.restarts10 < best - TOLERANCE)
@@ -179,7 +204,7 @@ function report(rows) {
     console.log(`  ${name.padEnd(14)} ${cells.join(' | ')}`);
   }
   // Against the peers alone: the best of mclust and scikit-learn, without emkit's own fits in it.
-  for (const c of ['restarts10', 'defaults']) {
+  for (const c of emkit) {
     let n = 0;
     let at = 0;
     for (const r of rows) {
@@ -190,8 +215,8 @@ function report(rows) {
     }
     if (n > 0) console.log(`  ${label[c]} at or above the peers' best (mclust, scikit-learn; emkit's fits left out): ${at} / ${n}  ${((100 * at) / n).toFixed(1)} %`);
   }
-  for (const c of ['restarts10', 'defaults']) console.log(`  ${label[c]}: ${failures[c].length} failure(s) where mclust returns a fit${failures[c].length ? `: ${failures[c].slice(0, 5).join('; ')}` : ''}`);
-  for (const c of ['restarts10', 'defaults'])
+  for (const c of emkit) console.log(`  ${label[c]}: ${failures[c].length} failure(s) where mclust returns a fit${failures[c].length ? `: ${failures[c].slice(0, 5).join('; ')}` : ''}`);
+  for (const c of emkit)
     console.log(`  ${label[c]} misses by cause: ${causes[c].tolerance} stopped early (reach the best at tol 1e-10), ${causes[c].regCovar} regCovar (reach it with regCovar 0, mclust's objective), ${causes[c].optimum} worse local optimum, ${causes[c].failed} failed`);
   if (misses.length > 0) console.log(`  emkit --restarts 10 behind the best: ${misses.slice(0, 12).join('; ')}${misses.length > 12 ? ` … (${misses.length})` : ''}`);
   for (const c of ['restarts10', 'defaults']) {

@@ -73,10 +73,10 @@ async function onlineBench() {
   const data = createDataset(blobs(N, D, K, 7), N, D);
   const options = { k: K, covariance: 'full' };
   // Warm-up (JIT, kernels) on a slice, so neither side pays it.
-  await fit(gmmPlugin, createDataset(data.values.subarray(0, 20_000 * D), 20_000, D), options, { seed: 0, maxIter: 2 });
+  await fit(gmmPlugin, createDataset(data.values.subarray(0, 20_000 * D), 20_000, D), options, { seed: 0, maxIter: 2, restarts: 1 });
   console.log(`\nstepwise EM vs batch EM: gmm full, N = ${N}, D = ${D}, K = ${K} (load ${load()})`);
   let started = performance.now();
-  const batch = await fit(gmmPlugin, data, options, { seed: 0 });
+  const batch = await fit(gmmPlugin, data, options, { seed: 0, restarts: 1 });
   const batchSeconds = (performance.now() - started) / 1000;
   const perIteration = batchSeconds / (batch.iterations + 1);
   started = performance.now();
@@ -149,7 +149,7 @@ async function distributedBench() {
     for (const { label, path, shardRows } of cases) {
       const { data, dataFile } = await sharedData(path, shardRows);
       const options = { k: 4, covariance: 'diag' };
-      const driver = { seed: 0, tol: 0, maxIter: iterations, shardRows };
+      const driver = { seed: 0, tol: 0, maxIter: iterations, shardRows, restarts: 1 };
       await fitDistributed(gmmPlugin, data, options, { ...driver, maxIter: 1, redis: url, dataFile }); // warm-up: workers check the file
       let started = performance.now();
       const distributed = await fitDistributed(gmmPlugin, data, options, { ...driver, redis: url, dataFile });

@@ -56,6 +56,26 @@ describe('fit', () => {
     expect(readdirSync(dir)).toEqual(['model.json']);
   });
 
+  it("without --restarts gmm runs its default count ('auto': ten on faithful's 272 rows; one with --init-method hc), as --restarts auto and --restarts 10 do", async () => {
+    const restartsOf = async (...flags: string[]) => {
+      const run = await emkit(['fit', 'gmm', '--data', faithful, '--k', '2', '--covariance', 'diag', '--workers', '0', ...flags, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const json = JSON.parse(run.stdout) as { restarts: number; meanLogLikelihood: number; restart: number };
+      expect(run.stderr).toMatch(new RegExp(`^restarts\\s+${json.restarts}( \\(best: restart ${json.restart},|$)`, 'm'));
+      return { restarts: json.restarts, mean: json.meanLogLikelihood, restart: json.restart };
+    };
+    const byDefault = await restartsOf();
+    expect(byDefault.restarts).toBe(10);
+    expect(await restartsOf('--restarts', 'auto')).toEqual(byDefault);
+    expect(await restartsOf('--restarts', '10')).toEqual(byDefault);
+    expect((await restartsOf('--init-method', 'hc')).restarts).toBe(1);
+    for (const bad of ['0', 'some', '2.5']) {
+      const run = await emkit(['fit', 'gmm', '--data', faithful, '--k', '2', '--restarts', bad]);
+      expect(run.code).toBe(2);
+      expectOneLineError(run.stderr, /--restarts/);
+    }
+  });
+
   it('is reproducible for the same seed', async () => {
     const dir = tempDir();
     const args = (out: string) => ['fit', 'gmm', '--data', iris, '--k', '3', '--covariance', 'diag', '--init-method', 'random', '--seed', '7', '--out', out];

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type RestartInitProgress, objectiveOf, perRowShift, supportsStepwise } from '@emkit/core';
+import { type RestartInitProgress, objectiveOf, perRowShift, restartsToRun, supportsStepwise } from '@emkit/core';
 import { Command } from 'commander';
 import { writeStdout } from './files.js';
 import { type FitFlags, describeData, fitFlags, restartProgress, modelFileOf, printSummary, runFitting, withInterrupts, writeModelOutput } from './fit-plumbing.js';
@@ -45,9 +45,10 @@ async function runFit(model: RegisteredModel, flags: FitFlags, signal: AbortSign
     signal,
     () => plugin.parseOptions(raw),
     (fitter, status, transform) => {
-      const objective = objectiveOf(plugin, plugin.parseOptions(raw));
+      const parsed = plugin.parseOptions(raw);
+      const objective = objectiveOf(plugin, parsed);
       // In the units the summary reports (original, for a density fitted on z-scores).
-      const progress = restartProgress(flags.restarts, flags.maxIter ?? plugin.defaults.maxIter, objective, perRowShift(objective, transform));
+      const progress = restartProgress(restartsToRun(plugin, parsed, flags.restarts, fitter.data.rows), flags.maxIter ?? plugin.defaults.maxIter, objective, perRowShift(objective, transform));
       // A new stage of the init (k-means++, then k-means) is drawn at once, its steps at most 10 a second.
       let stage = '';
       const onInitProgress = (p: RestartInitProgress): void => {

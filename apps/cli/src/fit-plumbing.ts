@@ -16,6 +16,8 @@ import {
   fit as fitInProcess,
   modelFileFromFit,
   resolveDriverOptions,
+  AUTO_RESTARTS,
+  type RestartCount,
 } from '@emkit/core';
 import { shareDataset } from '@emkit/runner';
 import { NodeWorkerPool, defaultWorkerCount, fit as fitOnPool } from '@emkit/runner/node';
@@ -23,7 +25,7 @@ import { type Command, Option } from 'commander';
 import { type DataFile, type DataFlags, inDataFile, readDataFile, rowIdWarnings } from './data.js';
 import { dataToFit, standardizeMethod, standardizeOption } from './standardize.js';
 import { checkFiniteModel, checkOutputPath, writeModelFile } from './files.js';
-import { parseIntegerFlag, parseNumberFlag, withFlagNames } from './plugin-flags.js';
+import { parseIntegerFlag, parseNumberFlag, parseRestartsFlag, withFlagNames } from './plugin-flags.js';
 import type { RegisteredModel } from './registry.js';
 import { formatNumber, stderr } from './shared.js';
 import { createLogUpdate } from 'log-update';
@@ -41,7 +43,8 @@ import { type MemoryFlags, indexFitData, initSampleOf, outOfCoreBudget } from '.
 export interface FitFlags extends DataFlags, MemoryFlags {
   tol?: number;
   maxIter?: number;
-  restarts: number;
+  /** Absent: the plugin's default (restartsToRun). */
+  restarts?: RestartCount;
   seed: number;
   workers?: number;
   out?: string;
@@ -66,13 +69,19 @@ export function fitFlags(command: Command, plugin: AnyModelPlugin, texts: FitFla
   return command
     .addOption(new Option('--tol <number>', `convergence tolerance (default: ${plugin.defaults.tol})`).argParser(parseNumberFlag))
     .addOption(new Option('--max-iter <integer>', `maximum iterations per restart (default: ${plugin.defaults.maxIter})`).argParser(parseIntegerFlag))
-    .addOption(new Option('--restarts <integer>', `${texts.restarts}, the one with the best ${defaultObjective(plugin)} wins`).argParser(parseIntegerFlag).default(1))
+    .addOption(new Option('--restarts <integer|auto>', `${texts.restarts}, the one with the best ${defaultObjective(plugin)} wins; auto: ${AUTO_RESTARTS.max} up to ${AUTO_RESTARTS.rows / AUTO_RESTARTS.max} rows, ⌊${AUTO_RESTARTS.rows} / rows⌋ beyond, at least 1 (default: ${defaultRestartsText(plugin)})`).argParser(parseRestartsFlag))
     .addOption(new Option('--seed <integer>', texts.seed).argParser(parseIntegerFlag).default(0))
     .addOption(new Option('--workers <integer>', `${texts.workers}; 0 fits in the main thread; results do not depend on it (default: ${defaultWorkerCount()}, the number of cores)`).argParser(parseIntegerFlag))
     .addOption(standardizeOption())
     .option('--quiet', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .option('--out <model.json>', `${texts.out} (atomically; through a symbolic link its target is replaced; - for standard output)`)
     .option('--json', texts.json);
+}
+
+/** --restarts' default, as help names it: 1, or the plugin's own (which may depend on its options). */
+function defaultRestartsText(plugin: AnyModelPlugin): string {
+  if (plugin.defaults.restarts === undefined) return '1';
+  return plugin.defaults.restartsRule ?? `${plugin.name}'s, by its options`;
 }
 
 /** What the plugin maximises at its default options (`log-likelihood`, `ELBO`, `−inertia`), as help names it. */

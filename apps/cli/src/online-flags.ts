@@ -52,7 +52,7 @@ export function checkOnlineFlags(plugin: AnyModelPlugin, flags: FitFlags & Parti
     return;
   }
   if (!supportsStepwise(plugin)) throw new OptionError({ field: 'online', detail: `the "${plugin.name}" model does not support stepwise (online) EM: its statistics are not sums over rows` });
-  if (flags.restarts !== 1) throw new OptionError({ field: 'restarts', detail: 'with --online a fit has one run; use --seed to try another start' });
+  if (flags.restarts !== undefined && flags.restarts !== 1) throw new OptionError({ field: 'restarts', detail: 'with --online a fit has one run; use --seed to try another start' });
   if (flags.redis !== undefined) throw new OptionError({ field: 'redis', detail: '--online runs in this process; drop --redis or --online' });
   if (!(flags.checkpointEvery! >= 1)) throw new OptionError({ field: 'checkpoint-every', detail: `must be an integer ≥ 1, got ${flags.checkpointEvery}` });
   if (flags.data === '-' && flags.out === undefined) throw new OptionError({ field: 'out', detail: 'an online fit of a stream needs --out, where the model file is checkpointed' });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type AnyModelPlugin, type OptionSpec, InputError, OptionError, hasErrorCode, invalidValueDetail, isEmkitError, restateError } from '@emkit/core';
+import { type AnyModelPlugin, type OptionSpec, type RestartCount, InputError, OptionError, hasErrorCode, invalidValueDetail, isEmkitError, restateError } from '@emkit/core';
 import { InvalidArgumentError, Option } from 'commander';
 
 /** `regCovar` → `reg-covar`. */
@@ -56,6 +56,11 @@ export function parseIntegerFlag(value: string): number {
   const x = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(x)) throw new InvalidArgumentError('expected an integer.');
   return x;
+}
+
+/** --restarts: an integer or `auto` (checked against ≥ 1 with the other driver options). */
+export function parseRestartsFlag(value: string): RestartCount {
+  return value.trim() === 'auto' ? 'auto' : parseIntegerFlag(value);
 }
 
 /** `<integer>`, `<full|diag|…>`, `<a,b,...>`, `<file.json>`: what a flag takes, in its help line. */

@@ -49,7 +49,7 @@ describe('the loader: columns, label and standardisation', () => {
     await setNumber(p(), '#restarts', 1, { action: false });
     await settle(p(), (page) => page.click('#fit'));
     await expectNoModelError(p());
-    const args = ['fit', 'gmm', '--data', 'examples/wine.csv', '--drop', 'id', '--label', 'cultivar', '--standardize', '--k', '3', '--covariance', 'diag', '--seed', '0', '--workers', '0'];
+    const args = ['fit', 'gmm', '--data', 'examples/wine.csv', '--drop', 'id', '--label', 'cultivar', '--standardize', '--k', '3', '--covariance', 'diag', '--seed', '0', '--restarts', '1', '--workers', '0'];
     const expected = JSON.parse(cli([...args, '--json'])) as Record<string, unknown>;
     expect(Number(await p().getAttribute('#fit-result', 'data-mean-log-likelihood'))).toBe(expected.meanLogLikelihood);
 

@@ -168,7 +168,7 @@ export async function faithfulK2Full(p: Page): Promise<void> {
 
 /** The CLI's fit of faithful, K = 2, full, seed 0 (`--json`). */
 export function cliFaithful(): { meanLogLikelihood: number; iterations: number; logLikelihoodHistory: number[] } {
-  return JSON.parse(cli(['fit', 'gmm', '--data', 'examples/faithful.csv', '--k', '2', '--covariance', 'full', '--seed', '0', '--workers', '0', '--json']));
+  return JSON.parse(cli(['fit', 'gmm', '--data', 'examples/faithful.csv', '--k', '2', '--covariance', 'full', '--seed', '0', '--restarts', '1', '--workers', '0', '--json']));
 }
 
 /** Starts the app for a test file (before all its tests) and gives its first page. */

@@ -84,7 +84,7 @@ describe('the web app in Chromium', () => {
     await choose(p(), '#covariance', 'VEV');
     await settle(p(), (page) => page.click('#fit'));
     await expectNoModelError(p());
-    const expected = JSON.parse(cli(['fit', 'gmm', '--data', 'examples/faithful.csv', '--k', '4', '--covariance', 'VEV', '--seed', '0', '--workers', '0', '--json'])) as { meanLogLikelihood: number; iterations: number };
+    const expected = JSON.parse(cli(['fit', 'gmm', '--data', 'examples/faithful.csv', '--k', '4', '--covariance', 'VEV', '--seed', '0', '--restarts', '1', '--workers', '0', '--json'])) as { meanLogLikelihood: number; iterations: number };
     expect(Number(await p().getAttribute('#fit-result', 'data-mean-log-likelihood'))).toBe(expected.meanLogLikelihood);
     expect(Number(await p().getAttribute('#fit-result', 'data-iterations'))).toBe(expected.iterations);
   });
@@ -116,7 +116,7 @@ describe('the web app in Chromium', () => {
     expect(await p().locator('#bic-table thead').textContent()).toContain('ICL');
     expect(await p().locator('#bic-table tr.best').count()).toBe(1);
     // The same table as `emkit select` (candidate order: covariance slowest, then K).
-    const cliTable = JSON.parse(cli(['select', 'gmm', '--data', 'examples/iris.csv', '--k', '1,2,3', '--covariance', 'full,diag,spherical,tied', '--seed', '0', '--workers', '0', '--json'])) as {
+    const cliTable = JSON.parse(cli(['select', 'gmm', '--data', 'examples/iris.csv', '--k', '1,2,3', '--covariance', 'full,diag,spherical,tied', '--seed', '0', '--restarts', '1', '--workers', '0', '--json'])) as {
       candidates: { options: { k: number; covariance: string }; bic: number | null }[];
     };
     const bicCells = await p().locator('#bic-table tbody tr td:nth-child(5)').allTextContents();

@@ -107,13 +107,15 @@ function bits(values: ArrayLike<number>): string {
 describe('driver options', () => {
   it('fills in plugin defaults and validates every option, naming it', () => {
     const { plugin } = scripted(script([-1]));
-    expect(resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, {})).toEqual({ tol: 1e-6, maxIter: 100, restarts: 1, seed: 0, shardRows: 8192, monotoneTolerance: 1e-9 });
+    expect(resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, {})).toEqual({ tol: 1e-6, maxIter: 100, restarts: undefined, seed: 0, shardRows: 8192, monotoneTolerance: 1e-9 });
     const bad: [string, object][] = [
       ['tol', { tol: -1 }],
       ['tol', { tol: NaN }],
       ['maxIter', { maxIter: 0 }],
       ['maxIter', { maxIter: 2.5 }],
       ['restarts', { restarts: 0 }],
+      ['restarts', { restarts: 2.5 }],
+      ['restarts', { restarts: 'many' }],
       ['seed', { seed: 0.5 }],
       ['shardRows', { shardRows: 0 }],
       ['monotoneTolerance', { monotoneTolerance: -1 }],

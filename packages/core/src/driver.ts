@@ -5,7 +5,7 @@ import { type EStepExecutor, type EStepOutcome, createInProcessExecutor } from '
 import { type DataSummary, type InitProgress, type ModelPlugin, type Objective, checkMissingSupport, objectiveOf } from './plugin.js';
 import { DEFAULT_SHARD_ROWS, planShardsFor } from './shard-plan.js';
 import { aic, bic } from './criteria.js';
-import { allRestartsFailed, isFailedRestart, restartFailure, type FailedRestart, type RestartOutcome } from './restarts.js';
+import { allRestartsFailed, checkRestartCount, isFailedRestart, restartFailure, restartsToRun, type FailedRestart, type RestartCount, type RestartOutcome } from './restarts.js';
 
 /** Relative drop of the mean log-likelihood treated as round-off rather than a decrease. */
 export const DEFAULT_MONOTONE_TOLERANCE = 1e-9;
@@ -32,8 +32,11 @@ export interface DriverOptions {
   tol?: number;
   /** Maximum EM iterations per restart (plugin default otherwise). */
   maxIter?: number;
-  /** Number of restarts; the one with the highest final log-likelihood wins. Default 1. */
-  restarts?: number;
+  /**
+   * Number of restarts, or 'auto' (by the rows: AUTO_RESTARTS); the one with the highest final
+   * log-likelihood wins. Default: the plugin's defaults.restarts, else 1.
+   */
+  restarts?: RestartCount;
   /** Base seed; restart r uses deriveSeed(seed, r). Default 0. */
   seed?: number;
   /** Rows per E-step shard; fixed so results do not depend on how shards are scheduled. */
@@ -95,7 +98,8 @@ export interface FitResult<Params, Options = unknown> extends RestartResult<Para
 export interface ResolvedDriverOptions {
   tol: number;
   maxIter: number;
-  restarts: number;
+  /** As given (validated); restartsToRun turns it, the plugin's default and the rows into a count. */
+  restarts: RestartCount | undefined;
   seed: number;
   shardRows: number;
   monotoneTolerance: number;
@@ -104,13 +108,12 @@ export interface ResolvedDriverOptions {
 export function resolveDriverOptions(plugin: ModelPlugin<unknown, unknown>, options: DriverOptions): ResolvedDriverOptions {
   const tol = options.tol ?? plugin.defaults.tol;
   const maxIter = options.maxIter ?? plugin.defaults.maxIter;
-  const restarts = options.restarts ?? 1;
+  const restarts = options.restarts === undefined ? undefined : checkRestartCount(options.restarts);
   const seed = options.seed ?? 0;
   const shardRows = options.shardRows ?? DEFAULT_SHARD_ROWS;
   const monotoneTolerance = options.monotoneTolerance ?? DEFAULT_MONOTONE_TOLERANCE;
   if (!(tol >= 0) || !Number.isFinite(tol)) throw new OptionError({ field: 'tol', detail: `must be a finite number ≥ 0, got ${tol}` });
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new OptionError({ field: 'maxIter', detail: `must be an integer ≥ 1, got ${maxIter}` });
-  if (!Number.isInteger(restarts) || restarts < 1) throw new OptionError({ field: 'restarts', detail: `must be an integer ≥ 1, got ${restarts}` });
   if (!Number.isInteger(seed)) throw new OptionError({ field: 'seed', detail: `must be an integer, got ${seed}` });
   if (!Number.isInteger(shardRows) || shardRows < 1) throw new OptionError({ field: 'shardRows', detail: `must be an integer ≥ 1, got ${shardRows}` });
   if (!(monotoneTolerance >= 0)) throw new OptionError({ field: 'monotoneTolerance', detail: `must be ≥ 0, got ${monotoneTolerance}` });
@@ -487,7 +490,7 @@ export async function fit<Params, Options, Input>(
   driverOptions: DriverOptions = {},
 ): Promise<FitResult<Params, Options>> {
   const options = plugin.parseOptions(rawOptions);
-  const { restarts } = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
+  const restarts = restartsToRun(plugin, options, resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions).restarts, data.rows);
   const outcomes: RestartOutcome<Params>[] = [];
   for (let r = 0; r < restarts; r++) outcomes.push(await runRestartOrFailure(plugin, data, options, r, driverOptions));
   return selectBestRestart(plugin, data, options, outcomes);

@@ -1,13 +1,13 @@
 export type { Dataset, RowRange, DatasetOptions } from './dataset.js';
 export { MAX_MAGNITUDE, createDataset, datasetFromRows, datasetFromColumns, totalWeight, rowWeight, dataMoments, sliceRows, rowAt, checkGroups, groupBoundaries, groupsFromIds, groupsWithin, missingCount, rowHasMissing, withMissingFilled } from './dataset.js';
-export type { ModelPlugin, AnyModelPlugin, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext, Objective } from './plugin.js';
+export type { ModelPlugin, AnyModelPlugin, DriverDefaults, DataSummary, ConvergenceContext, OptionSpec, OptionKind, ShardEStepResult, InitProgress, InitContext, Objective } from './plugin.js';
 export { PLUGIN_API_VERSION, LOG_LIKELIHOOD, addStats, mergeStatsOf, isModelPlugin, checkMissingSupport, objectiveOf } from './plugin.js';
 export type { EStepExecutor, EStepOutcome, InitRunContext } from './executor.js';
 export { inProcessExecutor, createInProcessExecutor, runShardsInProcess, runShard, ShardStates, yieldToEventLoop } from './executor.js';
 export { type ShardSource, type ReadShard, readExternalShard, externalDataset, isExternal, ReservoirSampler, reservoirSample, initSampleSeed } from './external.js';
 export { eStepExternalShard } from './executor.js';
 export { DEFAULT_SHARD_ROWS, planShards, planShardsFor } from './shard-plan.js';
-export { isFailedRestart, restartFailure, allRestartsFailed, type FailedRestart, type RestartOutcome } from './restarts.js';
+export { isFailedRestart, restartFailure, allRestartsFailed, autoRestarts, checkRestartCount, restartsToRun, AUTO_RESTARTS, type FailedRestart, type RestartCount, type RestartOutcome } from './restarts.js';
 export type { DriverOptions, ResolvedDriverOptions, FitProgress, RestartInitProgress, FitResult, RestartResult, MonotonicityViolation, EmRun, RunState, RunPhase, RunOptions, RunResumePoint } from './driver.js';
 export { fit, createRun, runRestart, runRestartOrFailure, drawInitialParams, selectBestRestart, resolveDriverOptions, firstNonFinite, DEFAULT_MONOTONE_TOLERANCE } from './driver.js';
 export { bic, aic } from './criteria.js';

@@ -2,6 +2,7 @@ import type { Random } from '@emkit/linalg';
 import type { Dataset, RowRange } from './dataset.js';
 import { InputError } from './errors.js';
 import type { ModelView } from './view.js';
+import type { RestartCount } from './restarts.js';
 
 /** Bumped when the plugin contract changes incompatibly; plugins state the version they implement. */
 export const PLUGIN_API_VERSION = 1;
@@ -110,6 +111,19 @@ export interface ShardEStepResult {
   readonly state: unknown;
 }
 
+/** A plugin's driver defaults: what a fit uses when the caller gives none. */
+export interface DriverDefaults<Options> {
+  readonly tol: number;
+  readonly maxIter: number;
+  /**
+   * The restart count for these options (default: 1). A start that draws nothing at random
+   * gains nothing from restarts; one that does may ask for 'auto' (see RestartCount).
+   */
+  restarts?(options: Options): RestartCount;
+  /** That rule in a few words, for help texts (`auto; 1 with given means`). */
+  readonly restartsRule?: string;
+}
+
 /**
  * A model that EM can fit. Parameters are plain structured-cloneable values (numbers, strings,
  * Float64Arrays, plain objects) so they can be sent to worker threads. The plugin holds no loop
@@ -161,7 +175,7 @@ export interface ModelPlugin<Params, Options, Input = unknown> {
    */
   readonly missingValues?: boolean;
   /** Driver defaults when the caller gives none. */
-  readonly defaults: { readonly tol: number; readonly maxIter: number };
+  readonly defaults: DriverDefaults<Options>;
 
   /**
    * Validates user options (from code, CLI flags or JSON) and fills in defaults.

@@ -5,6 +5,7 @@ import { createDataset, type Dataset } from './dataset.js';
 import { fit, runRestart } from './driver.js';
 import { FitError, OptionError } from './errors.js';
 import type { ModelPlugin } from './plugin.js';
+import { AUTO_RESTARTS, autoRestarts, checkRestartCount, restartsToRun } from './restarts.js';
 import { univariateGaussianMixture as ugm, type UnivariateGaussianMixtureParams } from './testing/univariate-gaussian-mixture.js';
 
 type Params = UnivariateGaussianMixtureParams & { readonly failure?: Failure };
@@ -97,5 +98,51 @@ describe('restarts that fail do not fail the fit', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("the restart count: given, the plugin's default, or 'auto' by the rows", () => {
+  it("'auto' runs ⌊AUTO_RESTARTS.rows / N⌋ restarts, between 1 and AUTO_RESTARTS.max", () => {
+    expect(AUTO_RESTARTS).toEqual({ max: 10, rows: 50_000 });
+    expect([1, 150, 5000, 5001, 10_000, 16_667, 25_000, 25_001, 1_000_000].map(autoRestarts)).toEqual([10, 10, 10, 9, 5, 2, 2, 1, 1]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e8 }), fc.integer({ min: 1, max: 1e8 }), (a, b) => {
+        const [small, large] = a <= b ? [a, b] : [b, a];
+        const r = autoRestarts(large);
+        // Never more restarts on more rows; never more than about AUTO_RESTARTS.rows rows' worth of them, bar the one.
+        return r >= 1 && r <= AUTO_RESTARTS.max && autoRestarts(small) >= r && (r === 1 || r * large <= AUTO_RESTARTS.rows);
+      }),
+    );
+  });
+
+  it('takes the caller\'s count first, then the plugin\'s rule for the parsed options, then 1', () => {
+    const seen: unknown[] = [];
+    const byOptions: ModelPlugin<unknown, { k: number; start: string }> = {
+      ...(ugm as unknown as ModelPlugin<unknown, { k: number; start: string }>),
+      defaults: { ...ugm.defaults, restarts: (o) => (seen.push(o), o.start === 'fixed' ? 1 : 'auto') },
+    };
+    expect(restartsToRun(byOptions, { k: 2, start: 'random' }, undefined, 120)).toBe(10);
+    expect(restartsToRun(byOptions, { k: 2, start: 'random' }, undefined, 20_000)).toBe(2);
+    expect(restartsToRun(byOptions, { k: 2, start: 'fixed' }, undefined, 120)).toBe(1);
+    expect(seen).toEqual([{ k: 2, start: 'random' }, { k: 2, start: 'random' }, { k: 2, start: 'fixed' }]);
+    expect(restartsToRun(byOptions, { k: 2, start: 'fixed' }, 3, 120)).toBe(3);
+    expect(restartsToRun(byOptions, { k: 2, start: 'fixed' }, 'auto', 120)).toBe(10);
+    expect(restartsToRun(ugm as unknown as ModelPlugin<unknown, { k: number }>, { k: 2 }, undefined, 120)).toBe(1);
+    const broken = { ...byOptions, defaults: { ...ugm.defaults, restarts: () => 0 } } as ModelPlugin<unknown, { k: number; start: string }>;
+    expect(() => restartsToRun(broken, { k: 2, start: 'random' }, undefined, 120)).toThrow(/^restarts: must be an integer ≥ 1 or 'auto', got 0/);
+    expect(checkRestartCount('auto')).toBe('auto');
+    expect(() => checkRestartCount('10')).toThrow(OptionError);
+  });
+
+  it("fit runs the plugin's default count, the same restarts as that count given, and the best wins", async () => {
+    const x = data(3);
+    const plugin: typeof ugm = { ...ugm, defaults: { ...ugm.defaults, restarts: () => 'auto' } };
+    const auto = await fit(plugin, x, options, { seed: 5, maxIter: 50 });
+    expect(auto.restarts.map((r) => r.restart)).toEqual([...Array(10).keys()]);
+    expect(new Set(auto.restarts.map((r) => r.seed)).size).toBe(10);
+    const explicit = await fit(ugm, x, options, { seed: 5, maxIter: 50, restarts: 10 });
+    expect(auto.restarts.map((r) => r.logLikelihood)).toEqual(explicit.restarts.map((r) => r.logLikelihood));
+    expect(auto.logLikelihood).toBe(Math.max(...explicit.restarts.map((r) => r.logLikelihood)));
+    expect((await fit(plugin, x, options, { seed: 5, maxIter: 50, restarts: 1 })).restarts).toHaveLength(1);
   });
 });

@@ -1,5 +1,38 @@
-import { FitError, isEmkitError } from './errors.js';
+import { FitError, OptionError, isEmkitError } from './errors.js';
 import type { RestartResult } from './driver.js';
+import type { ModelPlugin } from './plugin.js';
+
+/**
+ * How many restarts a fit runs: a count, or 'auto' — AUTO_RESTARTS.max on data of up to
+ * AUTO_RESTARTS.rows / AUTO_RESTARTS.max rows, then fewer as the rows grow (⌊rows-budget / N⌋),
+ * and one from AUTO_RESTARTS.rows / 2 rows on. Restarts are what find the better local optima
+ * (a model's start cannot: see gmm's README), and on small data they cost little.
+ */
+export type RestartCount = number | 'auto';
+
+/** 'auto': at most `max` restarts, and about `rows` rows' worth of them (⌊rows / N⌋, at least 1). */
+export const AUTO_RESTARTS = { max: 10, rows: 50_000 } as const;
+
+/** The restart count of 'auto' on `rows` rows. */
+export function autoRestarts(rows: number): number {
+  return Math.max(1, Math.min(AUTO_RESTARTS.max, Math.floor(AUTO_RESTARTS.rows / Math.max(1, rows))));
+}
+
+/** `value` as a RestartCount (an integer ≥ 1 or 'auto'), else an OptionError naming `field`. */
+export function checkRestartCount(value: unknown, field = 'restarts'): RestartCount {
+  if (value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value;
+  throw new OptionError({ field, detail: `must be an integer ≥ 1 or 'auto', got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}` });
+}
+
+/**
+ * How many restarts a fit of `plugin` with parsed `options` on `rows` rows runs: the caller's
+ * count, else the plugin's default for these options (defaults.restarts), else 1; 'auto' by
+ * the rows (autoRestarts).
+ */
+export function restartsToRun<Params, Options>(plugin: ModelPlugin<Params, Options>, options: Options, given: RestartCount | undefined, rows: number): number {
+  const count = given ?? plugin.defaults.restarts?.(options) ?? 1;
+  return checkRestartCount(count) === 'auto' ? autoRestarts(rows) : (count as number);
+}
 
 /**
  * Restarts that fail without failing the fit. A restart fails on its own when EM from its start

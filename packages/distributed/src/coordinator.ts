@@ -8,6 +8,7 @@ import {
   mergeStatsOf,
   planShards,
   resolveDriverOptions,
+  restartsToRun,
   runRestart,
   selectBestRestart,
   throwIfAborted,
@@ -135,7 +136,7 @@ export async function fitDistributed<P, O>(
     const shards = planShards(data.rows, resolved.shardRows);
     const results: RestartResult<P>[] = [];
     let resumedIterations = 0;
-    for (let restart = 0; restart < resolved.restarts; restart++) {
+    for (let restart = 0, restarts = restartsToRun(plugin, parsed, resolved.restarts, data.rows); restart < restarts; restart++) {
       const executor = redisExecutor(conn, { run, epoch: meta.epoch, restart, plugin: plugin.name, dataReference, checkpointTtlSeconds, workerTimeoutMs, shards, onResumed: () => resumedIterations++ });
       results.push(await runRestart(plugin, data, parsed, restart, { ...driverOptions, executor }));
     }

@@ -4,6 +4,7 @@ import {
   isEmkitError,
   resolveDriverOptions,
   restartFailure,
+  restartsToRun,
   runRestartOrFailure,
   selectBestRestart,
   throwIfAborted,
@@ -53,6 +54,7 @@ export async function fitWithPool<P, O, I>(
   if (!Number.isInteger(workers) || workers < 0) throw new OptionError({ field: 'workers', detail: `must be an integer ≥ 0, got ${workers}` });
   const parsed = plugin.parseOptions(rawOptions);
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
+  const restarts = restartsToRun(plugin, parsed, resolved.restarts, data.rows);
   if (workers === 0 && !givenPool) return fitInProcess(plugin, data, rawOptions, driverOptions);
   const url = pluginUrl ?? plugin.moduleUrl;
   if (!url) throw new OptionError({ field: 'pluginUrl', detail: `plugin "${plugin.name}" has no moduleUrl; set moduleUrl: import.meta.url in the module that exports it, or pass pluginUrl` });
@@ -64,7 +66,7 @@ export async function fitWithPool<P, O, I>(
   const pool = givenPool ?? createPool(workers);
   try {
     // A whole restart on a worker draws its start from the data itself: not with a separate initialisation sample.
-    const byRestart = shared !== null && !data.external && driverOptions.initData === undefined && resolved.restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && resolved.restarts >= pool.size));
+    const byRestart = shared !== null && !data.external && driverOptions.initData === undefined && restarts > 1 && (parallelism === 'restarts' || (parallelism === 'auto' && restarts >= pool.size));
     let results: RestartOutcome<P>[];
     if (byRestart) {
       const local = new AbortController();
@@ -75,7 +77,7 @@ export async function fitWithPool<P, O, I>(
         // Every resolved driver option but the restart count: each task is one restart.
         const { restarts: _restarts, ...driver } = resolved;
         results = (await Promise.all(
-          Array.from({ length: resolved.restarts }, (_, restart) =>
+          Array.from({ length: restarts }, (_, restart) =>
             pool.runRestart({ plugin: location, options: parsed, data: shared.handle, restart, driver }, { signal: local.signal, onProgress: driverOptions.onProgress, onInitProgress: driverOptions.onInitProgress }).catch((cloned: unknown) => {
               // A restart's own failure (FitError) is recorded and the others go on, as in-process;
               // any other error (OptionError, a crash) is reported as it is and stops them.
@@ -98,7 +100,7 @@ export async function fitWithPool<P, O, I>(
       const fitData = shared?.data ?? data;
       results = [];
       try {
-        for (let restart = 0; restart < resolved.restarts; restart++) results.push(await runRestartOrFailure(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
+        for (let restart = 0; restart < restarts; restart++) results.push(await runRestartOrFailure(plugin, fitData, parsed, restart, { ...driverOptions, executor }));
       } finally {
         // A pool the caller keeps must not hold this fit's per-shard states (ours is closed below).
         if (givenPool) await executor.release();

@@ -56,6 +56,19 @@ describe('results do not depend on the number of workers', () => {
     }
   }, 240_000);
 
+  it("gmm's default restart count ('auto': ten on 503 rows, one with the hc start): the same on workers as in-process", async () => {
+    const data = blobs(7, 503, 2, 3);
+    for (const [options, count] of [
+      [{ k: 3, covariance: 'diag', shortRuns: 4, shortRunIterations: 3, shortRunsKept: 1 }, 10],
+      [{ k: 3, covariance: 'diag', initMethod: 'hc' }, 1],
+    ] as const) {
+      const driver = { tol: 1e-6, maxIter: 100, shardRows: 97, seed: 3 };
+      const reference = await fitInProcess(gmmPlugin, data, options, driver);
+      expect(reference.restarts.length + reference.failedRestarts.length).toBe(count);
+      for (const workers of [1, 2]) sameBits(reference, await fit(gmmPlugin, data, options, { ...driver, workers }));
+    }
+  }, 240_000);
+
   for (const kernels of ['wasm', 'js'])
     it(`${kernels} kernels: all four covariance types bit-identical for 1, 2 and 4 workers and equal to the in-process driver`, async () => {
       const data = blobs(5, 1003, 5, 3);
