@@ -6,7 +6,7 @@ import { covarianceObjective, type InnerLoop } from './constrained.js';
 import { veiEstimate, VEI_LOOP } from './vei.js';
 import { veeEstimate, VEE_LOOP } from './vee.js';
 import { vevEstimate, VEV_LOOP } from './vev.js';
-import { commonOrientationEstimate } from './orientation.js';
+import { ORIENTATION_ROUNDS, commonOrientationEstimate } from './orientation.js';
 import { EVE_LOOP } from './eve.js';
 import { VVE_LOOP } from './vve.js';
 import type { CovarianceType } from '../params.js';
@@ -114,6 +114,31 @@ describe("the constrained M-steps (mclust's ten other models)", () => {
         { numRuns: 150 },
       );
     });
+
+  it('EVE, VVE: an M-step takes at most ORIENTATION_ROUNDS rounds, and M-steps in a row, each from the last, never lower the objective (a generalised EM step)', () => {
+    fc.assert(
+      fc.property(shape, ({ seed, k, d }) => {
+        const a = scatters(seed, k, d);
+        for (const [variable, loop] of [
+          [false, EVE_LOOP],
+          [true, VVE_LOOP],
+        ] as const) {
+          expect(loop.maxIter).toBe(ORIENTATION_ROUNDS);
+          let rounds = 0;
+          let covariances = commonOrientationEstimate(a.full, a.nk, new Float64Array(0), k, d, variable, { ...loop, onRound: () => rounds++ });
+          expect(rounds).toBeLessThanOrEqual(ORIENTATION_ROUNDS);
+          let objective = covarianceObjective(covariances, a.full, a.nk, k, d);
+          for (let step = 0; step < 5; step++) {
+            covariances = commonOrientationEstimate(a.full, a.nk, covariances, k, d, variable, loop);
+            const next = covarianceObjective(covariances, a.full, a.nk, k, d);
+            expect(next).toBeGreaterThanOrEqual(objective - 1e-10 * Math.abs(objective));
+            objective = next;
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 /** The base structure's second-moment block for scatters around the means (zero first moments, means 0). */

@@ -1,9 +1,13 @@
 import { constrainedModel, type InnerLoop } from './constrained.js';
 import { fullCovariance } from './full.js';
-import { commonOrientationEstimate } from './orientation.js';
+import { ORIENTATION_ROUNDS, commonOrientationEstimate } from './orientation.js';
 
-/** The EVE M-step's MM loop (Browne & McNicholas 2014): tolerance on the relative change of its target, and a cap. */
-export const EVE_LOOP: InnerLoop = { tol: 1e-10, maxIter: 500 };
+/**
+ * The EVE M-step's MM loop (Browne & McNicholas 2014): tolerance on the relative change of its
+ * target, and a cap of ORIENTATION_ROUNDS rounds an M-step (a generalised EM step, warm-started
+ * from the current parameters; see orientation.ts).
+ */
+export const EVE_LOOP: InnerLoop = { tol: 1e-10, maxIter: ORIENTATION_ROUNDS };
 
 /** EVE: full covariances λ·D·A_j·Dᵀ, equal volume, variable shape, one orientation (see orientation.ts). */
 export const eveCovariance = constrainedModel(fullCovariance, {

@@ -1,9 +1,13 @@
 import { constrainedModel, type InnerLoop } from './constrained.js';
 import { fullCovariance } from './full.js';
-import { commonOrientationEstimate } from './orientation.js';
+import { ORIENTATION_ROUNDS, commonOrientationEstimate } from './orientation.js';
 
-/** The VVE M-step's MM loop (Browne & McNicholas 2014): tolerance on the relative change of its target, and a cap. */
-export const VVE_LOOP: InnerLoop = { tol: 1e-10, maxIter: 500 };
+/**
+ * The VVE M-step's MM loop (Browne & McNicholas 2014): tolerance on the relative change of its
+ * target, and a cap of ORIENTATION_ROUNDS rounds an M-step (a generalised EM step, warm-started
+ * from the current parameters; see orientation.ts).
+ */
+export const VVE_LOOP: InnerLoop = { tol: 1e-10, maxIter: ORIENTATION_ROUNDS };
 
 /** VVE: full covariances λ_j·D·A_j·Dᵀ, variable volume and shape, one orientation (see orientation.ts). */
 export const vveCovariance = constrainedModel(fullCovariance, {
