@@ -18,10 +18,10 @@ export function autoRestarts(rows: number): number {
   return Math.max(1, Math.min(AUTO_RESTARTS.max, Math.floor(AUTO_RESTARTS.rows / Math.max(1, rows))));
 }
 
-/** `value` as a RestartCount (an integer ≥ 1 or 'auto'), else an OptionError naming `field`. */
-export function checkRestartCount(value: unknown, field = 'restarts'): RestartCount {
+/** `value` as a RestartCount (an integer ≥ 1 or 'auto'), else an OptionError naming `restarts`. */
+export function checkRestartCount(value: unknown): RestartCount {
   if (value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value;
-  throw new OptionError({ field, detail: `must be an integer ≥ 1 or 'auto', got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}` });
+  throw new OptionError({ field: 'restarts', detail: `must be an integer ≥ 1 or 'auto', got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}` });
 }
 
 /**

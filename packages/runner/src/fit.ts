@@ -54,8 +54,8 @@ export async function fitWithPool<P, O, I>(
   if (!Number.isInteger(workers) || workers < 0) throw new OptionError({ field: 'workers', detail: `must be an integer ≥ 0, got ${workers}` });
   const parsed = plugin.parseOptions(rawOptions);
   const resolved = resolveDriverOptions(plugin as ModelPlugin<unknown, unknown>, driverOptions);
-  const restarts = restartsToRun(plugin, parsed, resolved.restarts, data.rows);
   if (workers === 0 && !givenPool) return fitInProcess(plugin, data, rawOptions, driverOptions);
+  const restarts = restartsToRun(plugin, parsed, resolved.restarts, data.rows);
   const url = pluginUrl ?? plugin.moduleUrl;
   if (!url) throw new OptionError({ field: 'pluginUrl', detail: `plugin "${plugin.name}" has no moduleUrl; set moduleUrl: import.meta.url in the module that exports it, or pass pluginUrl` });
   const location: PluginLocation = { url, name: plugin.name };
